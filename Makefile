@@ -1,0 +1,45 @@
+# Homeward: `make demo` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PORT ?= 8000
+DEMO_SEED ?= 931
+DEMO_DB := var/homeward.sqlite3
+
+.PHONY: demo test lint bench install clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check homeward
+	$(BIN)/ruff format --check homeward
+	DATABASE_URL= $(BIN)/homeward makemigrations --check --dry-run
+
+demo: install
+	@if [ -n "$$DATABASE_URL" ] && echo "$$DATABASE_URL" | grep -q '^postgres'; then \
+		echo "make demo loads made-up children and demo passwords: it refuses to run against PostgreSQL (unset DATABASE_URL)."; exit 2; fi
+	rm -f $(DEMO_DB)
+	mkdir -p var out
+	HOMEWARD_DEMO=true $(BIN)/homeward migrate --no-input --verbosity 0
+	HOMEWARD_DEMO=true $(BIN)/homeward demo-data out/demo-bundle --seed $(DEMO_SEED) --summary
+	HOMEWARD_DEMO=true $(BIN)/homeward import-bundle out/demo-bundle --council 931
+	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
+	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with one of the accounts above."
+	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
+
+bench: install
+	$(BIN)/python -m homeward.benchmarks.run
+
+clean:
+	rm -rf $(VENV) var out

@@ -1,0 +1,1 @@
+"""Homeward: safeguarding children who go missing from home or care."""

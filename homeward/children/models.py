@@ -1,0 +1,69 @@
+"""Children and their placements."""
+
+from django.db import models
+
+from homeward.core.codes import PlacementType, Sex
+from homeward.core.models import CouncilRecord
+
+
+class Child(CouncilRecord):
+    """A child known to the council, whether living at home, in care, or placed here by another."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=4, blank=True)
+    responsible_la = models.ForeignKey(
+        "councils.Council", on_delete=models.PROTECT, related_name="+"
+    )
+    police_id = models.CharField(max_length=64, blank=True)
+    home_locality = models.ForeignKey(
+        "councils.Locality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "local_id"], name="child_unique_local_id")
+        ]
+        indexes = [models.Index(fields=["council", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_placed_in(self) -> bool:
+        """Another council's child living in this council's area."""
+        return self.responsible_la_id != self.council_id
+
+
+class Placement(CouncilRecord):
+    """Where a looked-after (or placed-in) child lives, from start to end."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    placement_type = models.CharField(max_length=20, choices=PlacementType.choices)
+    place_code = models.CharField("SSDA903 PLACE code", max_length=4, blank=True)
+    provider_urn = models.CharField("Ofsted URN", max_length=20, blank=True)
+    provider_name = models.CharField(max_length=200, blank=True)
+    locality = models.ForeignKey(
+        "councils.Locality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    placing_la = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    host_la = models.ForeignKey(
+        "councils.Council",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The council in whose area the child lives.",
+    )
+
+    class Meta:
+        ordering = ["child", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "local_id"], name="placement_unique_local_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_placement_type_display()} from {self.start_date:%d %b %Y}"

@@ -1,0 +1,36 @@
+"""Base model every case record shares: who created and changed it, when, and its version."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Tracked(models.Model):
+    """A record that remembers who created and last changed it.
+
+    `version` goes up by one on every change, so that two people editing the same record
+    at once cannot silently overwrite each other (see `core.concurrency`).
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class CouncilRecord(Tracked):
+    """A case record that belongs to one council and is known there by a local id."""
+
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    local_id = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
