@@ -62,7 +62,9 @@ class Placement(CouncilRecord):
     class Meta:
         ordering = ["child", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "local_id"], name="placement_unique_local_id")
+            models.UniqueConstraint(
+                fields=["council", "local_id"], name="placement_unique_local_id"
+            )
         ]
 
     def __str__(self) -> str:

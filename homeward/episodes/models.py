@@ -64,3 +64,6 @@ class Companion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "child"], name="companion_once_per_episode")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.child} with episode {self.episode_id}"

@@ -21,7 +21,9 @@ class ReturnInterview(CouncilRecord):
     class Meta:
         ordering = ["episode", "offered_at"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "local_id"], name="interview_unique_local_id")
+            models.UniqueConstraint(
+                fields=["council", "local_id"], name="interview_unique_local_id"
+            )
         ]
 
     def __str__(self) -> str:
