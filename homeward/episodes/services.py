@@ -1,0 +1,148 @@
+"""Recording missing episodes: a new episode, a return, a correction."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from homeward.children.models import Child, Placement
+from homeward.children.services import new_local_id
+from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
+from homeward.core.concurrency import save_changes
+from homeward.core.problems import Problem, code_problem, raise_if_any
+from homeward.councils.models import Locality
+from homeward.episodes.models import Episode
+from homeward.episodes.rules import (
+    PLACEMENT_OF_ANOTHER_CHILD,
+    episode_time_problems,
+    overlap_problem,
+)
+
+EDITABLE_FIELDS = {
+    "category",
+    "last_seen_at",
+    "reported_at",
+    "returned_at",
+    "risk",
+    "missing_from",
+    "placement",
+    "locality",
+    "legal_status",
+    "found_location",
+    "reported_by",
+    "placing_la_notified_at",
+}
+
+
+def _code_problems(values: dict) -> list[Problem]:
+    checks = [
+        ("category", Category.values, "category"),
+        ("missing_from", MissingFrom.values, "place missing from"),
+        ("legal_status", LegalStatus.values, "legal status"),
+    ]
+    problems = [
+        code_problem(field, values[field], choices, what) for field, choices, what in checks
+    ]
+    if values.get("risk"):
+        problems.append(code_problem("risk", values["risk"], Risk.values, "risk grading"))
+    return [p for p in problems if p]
+
+
+def _clashing_episode(
+    child: Child, last_seen_at: dt.datetime, returned_at: dt.datetime | None, exclude_pk=None
+) -> Episode | None:
+    """Another episode of the child that overlaps [last_seen_at, returned_at)."""
+    others = Episode.objects.filter(child=child).exclude(pk=exclude_pk)
+    others = others.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=last_seen_at))
+    if returned_at is not None:
+        others = others.filter(last_seen_at__lt=returned_at)
+    return others.order_by("last_seen_at").first()
+
+
+def _episode_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+    problems = _code_problems(values)
+    problems += episode_time_problems(
+        last_seen_at=values["last_seen_at"],
+        reported_at=values.get("reported_at"),
+        returned_at=values.get("returned_at"),
+        placing_la_notified_at=values.get("placing_la_notified_at"),
+        date_of_birth=child.date_of_birth,
+        now=timezone.now(),
+    )
+    placement = values.get("placement")
+    if placement is not None and placement.child_id != child.pk:
+        problems.append(
+            Problem("placement", PLACEMENT_OF_ANOTHER_CHILD.format(placement=placement.local_id))
+        )
+    clash = _clashing_episode(
+        child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
+    )
+    if clash is not None:
+        problems.append(
+            overlap_problem(
+                other_id=clash.local_id,
+                other_last_seen_at=clash.last_seen_at,
+                other_returned_at=clash.returned_at,
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def episode_record(
+    *,
+    child: Child,
+    category: str,
+    last_seen_at: dt.datetime,
+    missing_from: str,
+    legal_status: str,
+    reported_at: dt.datetime | None = None,
+    returned_at: dt.datetime | None = None,
+    risk: str = "",
+    placement: Placement | None = None,
+    locality: Locality | None = None,
+    found_location: str = "",
+    reported_by: str = "",
+    placing_la_notified_at: dt.datetime | None = None,
+    seen_with: list[Child] = (),
+    local_id: str | None = None,
+    by=None,
+) -> Episode:
+    """Record a new missing (or away) episode for a child."""
+    # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
+    raise_if_any(_episode_problems(child, values))
+    episode = Episode.objects.create(
+        council=child.council,
+        local_id=local_id or new_local_id("E"),
+        child=child,
+        created_by=by,
+        changed_by=by,
+        **values,
+    )
+    episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
+    return episode
+
+
+@transaction.atomic
+def episode_update(*, episode: Episode, expected_version: int, by=None, **changes) -> Episode:
+    """Correct an episode, refusing if someone else changed it since it was read."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Episodes have no editable field(s): {', '.join(sorted(unknown))}")
+    child = Child.objects.select_for_update().get(pk=episode.child_id)
+    values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
+    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk))
+    return save_changes(episode, expected_version=expected_version, changes=changes, by=by)
+
+
+def episode_mark_returned(
+    *, episode: Episode, returned_at: dt.datetime, expected_version: int, found_location="", by=None
+) -> Episode:
+    """Record that a missing child has come back."""
+    changes = {"returned_at": returned_at}
+    if found_location:
+        changes["found_location"] = found_location
+    return episode_update(episode=episode, expected_version=expected_version, by=by, **changes)
