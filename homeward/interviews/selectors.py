@@ -1,0 +1,69 @@
+"""Reads of return home interviews that more than one page needs."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, Min, OuterRef, Subquery
+
+from homeward.core.codes import Category, InterviewOutcome
+from homeward.episodes.models import Episode
+from homeward.episodes.selectors import whole_hours
+from homeward.interviews.models import ReturnInterview
+from homeward.reports.counting import RHI_DUE_WITHIN
+
+# An interview completed or declined settles the return; no contact yet does not.
+SETTLED = [InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED]
+
+
+@dataclass(frozen=True)
+class InterviewDue:
+    episode_id: int
+    episode_ref: str
+    child_name: str
+    returned_at: dt.datetime
+    due_at: dt.datetime
+    first_offered_at: dt.datetime | None
+    is_overdue: bool
+    hours_left: int
+    hours_overdue: int
+
+
+def interviews_due(*, council, now: dt.datetime, lookback_days: int = 30) -> list[InterviewDue]:
+    """Recent returns from missing with no interview completed or declined, most overdue first."""
+    settled = ReturnInterview.objects.filter(episode=OuterRef("pk"), outcome__in=SETTLED)
+    first_offer = (
+        ReturnInterview.objects.filter(episode=OuterRef("pk"))
+        .values("episode")
+        .annotate(first=Min("offered_at"))
+        .values("first")
+    )
+    returns = (
+        Episode.objects.filter(
+            council=council,
+            # The interview is owed after a missing episode, and only those are counted.
+            category=Category.MISSING,
+            returned_at__gte=now - dt.timedelta(days=lookback_days),
+            returned_at__lte=now,
+        )
+        .filter(~Exists(settled))
+        .annotate(first_offered_at=Subquery(first_offer))
+        .select_related("child")
+        .order_by("returned_at", "pk")
+    )
+    return [_interview_due(episode, now) for episode in returns]
+
+
+def _interview_due(episode: Episode, now: dt.datetime) -> InterviewDue:
+    due_at = episode.returned_at + RHI_DUE_WITHIN
+    is_overdue = due_at < now
+    return InterviewDue(
+        episode_id=episode.pk,
+        episode_ref=episode.local_id,
+        child_name=str(episode.child),
+        returned_at=episode.returned_at,
+        due_at=due_at,
+        first_offered_at=episode.first_offered_at,
+        is_overdue=is_overdue,
+        hours_left=0 if is_overdue else whole_hours(due_at - now),
+        hours_overdue=whole_hours(now - due_at) if is_overdue else 0,
+    )
