@@ -4,6 +4,11 @@ from django.urls import path
 app_name = "accounts"
 
 urlpatterns = [
-    path("sign-in/", auth_views.LoginView.as_view(), name="sign-in"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="sign-in",
+    ),
+    # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
 ]
