@@ -46,7 +46,9 @@ def episode_time_problems(
     problems = []
     if last_seen_at > now:
         problems.append(
-            Problem("last_seen_at", IN_THE_FUTURE.format(what="last seen", when=when(last_seen_at)))
+            Problem(
+                "last_seen_at", IN_THE_FUTURE.format(what="time last seen", when=when(last_seen_at))
+            )
         )
     if date_of_birth and london_date(last_seen_at) < date_of_birth:
         problems.append(
@@ -89,7 +91,9 @@ def _return_problems(
     if returned_at == last_seen_at:
         return [Problem("returned_at", RETURN_AT_LAST_SEEN.format(seen=when(last_seen_at)))]
     if returned_at > now:
-        return [Problem("returned_at", IN_THE_FUTURE.format(what="return", when=when(returned_at)))]
+        return [
+            Problem("returned_at", IN_THE_FUTURE.format(what="return time", when=when(returned_at)))
+        ]
     return []
 
 

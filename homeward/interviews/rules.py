@@ -17,6 +17,10 @@ COMPLETED_BEFORE_RETURN = (
     "({returned}). Check the completion date."
 )
 COMPLETED_NEEDS_TIME = "Enter when the interview was completed: the outcome is 'completed'."
+INTERVIEW_BEFORE_NEW_RETURN = (
+    "Interview {interview} is recorded {when}, before this return ({returned}). "
+    "Correct the interview in interviews.csv as well, or check the return."
+)
 TIME_WITHOUT_COMPLETION = (
     "A completion time is given but the outcome is '{outcome}'. "
     "Either set the outcome to 'completed' or remove the completion time."
@@ -33,9 +37,25 @@ def interview_problems(
     now: dt.datetime,
 ) -> list[Problem]:
     """What is wrong with an interview, given the return of its episode."""
-    problems = _completion_problems(outcome, completed_at, now)
+    return completion_problems(outcome, completed_at, now) + return_problems(
+        episode_id=episode_id,
+        returned_at=returned_at,
+        offered_at=offered_at,
+        completed_at=completed_at,
+    )
+
+
+def return_problems(
+    *,
+    episode_id: str,
+    returned_at: dt.datetime | None,
+    offered_at: dt.datetime | None,
+    completed_at: dt.datetime | None,
+) -> list[Problem]:
+    """What is wrong with an interview's times, given the return of its episode."""
     if returned_at is None:
-        return [*problems, Problem("episode_id", NOT_RETURNED.format(episode=episode_id))]
+        return [Problem("episode_id", NOT_RETURNED.format(episode=episode_id))]
+    problems = []
     if offered_at is not None and offered_at < returned_at:
         problems.append(
             Problem(
@@ -55,9 +75,10 @@ def interview_problems(
     return problems
 
 
-def _completion_problems(
+def completion_problems(
     outcome: str, completed_at: dt.datetime | None, now: dt.datetime
 ) -> list[Problem]:
+    """What is wrong with an interview's outcome and completion time, judged alone."""
     if outcome == "completed" and completed_at is None:
         return [Problem("completed_at", COMPLETED_NEEDS_TIME)]
     if outcome != "completed" and completed_at is not None:

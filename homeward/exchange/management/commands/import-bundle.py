@@ -1,0 +1,56 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleRejected, import_bundle
+
+
+class Command(BaseCommand):
+    help = "Import a data bundle (a folder of CSV files, docs/bundle.md): all of it or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder")
+        parser.add_argument("--council", help="DfE code of the council the rows belong to.")
+        parser.add_argument("--by", help="Username recorded as having made the change.")
+        parser.add_argument(
+            "--max-problems",
+            type=int,
+            default=DEFAULT_MAX_PROBLEMS,
+            help="How many problems to list when the bundle is refused (0: all).",
+        )
+
+    def handle(self, folder, council, by, max_problems, **options):
+        from django.conf import settings
+
+        user = None
+        if by:
+            user = get_user_model().objects.filter(username=by).first()
+            if user is None:
+                raise CommandError(f"There is no user called '{by}'.")
+        try:
+            result = import_bundle(
+                folder,
+                council_code=council or settings.HOMEWARD_COUNCIL,
+                by=user,
+                max_problems=max_problems,
+            )
+        except BundleRejected as rejected:
+            for problem in rejected.problems.in_order():
+                self.stderr.write(str(problem))
+            listed = len(rejected.problems.kept)
+            more = rejected.problems.total - listed
+            if more:
+                self.stderr.write(f"… and {more} more problem(s) not listed (see --max-problems).")
+            raise CommandError(
+                f"Nothing was imported: {rejected.problems.total} problem(s) in {folder}. "
+                "Correct them and import the whole bundle again."
+            ) from None
+        for file, columns in result.ignored_columns.items():
+            self.stdout.write(
+                f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}"
+            )
+        for file, counts in result.files.items():
+            self.stdout.write(
+                f"{file}: {counts.rows} rows, {counts.created} new, {counts.updated} updated, "
+                f"{counts.unchanged} unchanged"
+            )
+        self.stdout.write(self.style.SUCCESS(f"Imported {folder} for {result.council}."))
