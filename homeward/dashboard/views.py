@@ -1,7 +1,45 @@
+"""The home page: who is missing now, which return interviews are due, the last six months."""
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import render
+from django.utils import timezone
+
+from homeward.accounts.roles import CASEWORK_ROLES, check_role
+from homeward.councils.models import Council
+from homeward.episodes.selectors import episodes_missing_now
+from homeward.interviews.selectors import interviews_due
+from homeward.reports.counting import calendar_months, count_periods, months_ending
 
 
 @login_required
 def home(request):
-    return HttpResponse("Homeward")
+    """The coordinator's picture of the council today."""
+    check_role(request.user, *CASEWORK_ROLES)
+    council = installation_council()
+    now = timezone.now()
+    six_months = months_ending(timezone.localdate(now))
+    *months, total = count_periods(
+        council=council, periods=[*calendar_months(six_months.first, six_months.last), six_months]
+    )
+    context = {
+        "council": council,
+        "as_at": now,
+        "missing_now": episodes_missing_now(council=council, now=now),
+        "interviews_due": interviews_due(council=council, now=now),
+        "months": months,
+        "total": total,
+    }
+    return render(request, "dashboard/home.html", context)
+
+
+def installation_council() -> Council:
+    """The council this installation belongs to (settings.HOMEWARD_COUNCIL)."""
+    try:
+        return Council.objects.get(code=settings.HOMEWARD_COUNCIL)
+    except Council.DoesNotExist:
+        raise ImproperlyConfigured(
+            f"HOMEWARD_COUNCIL is {settings.HOMEWARD_COUNCIL!r}, which is not a known council "
+            "code. Set it to the council's DfE three-digit code, for example 931."
+        ) from None

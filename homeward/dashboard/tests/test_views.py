@@ -1,0 +1,124 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from homeward.accounts import roles
+from homeward.accounts.tests.factories import UserFactory
+from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
+from homeward.episodes.tests.factories import EpisodeFactory
+
+LONDON = ZoneInfo("Europe/London")
+NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
+HOUR = dt.timedelta(hours=1)
+HOME = reverse("dashboard:home")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def coordinator(client):
+    client.force_login(UserFactory(roles=[roles.MISSING_COORDINATOR]))
+    return client
+
+
+def page(client) -> str:
+    response = client.get(HOME)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def missing_since(hours_ago: float, **fields):
+    return EpisodeFactory(last_seen_at=NOW - hours_ago * HOUR, returned_at=None, **fields)
+
+
+def returned_ago(hours_ago: float, **fields):
+    return EpisodeFactory(
+        last_seen_at=NOW - (hours_ago + 10) * HOUR, returned_at=NOW - hours_ago * HOUR, **fields
+    )
+
+
+def test_it_sends_someone_signed_out_to_sign_in(client):
+    response = client.get(HOME)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:sign-in')}?next=/"
+
+
+@pytest.mark.parametrize("role", [roles.ANALYST, roles.SCRUTINY, None])
+def test_it_refuses_anyone_without_a_casework_role(client, role):
+    client.force_login(UserFactory(roles=[role] if role else []))
+    response = client.get(HOME)
+    assert response.status_code == 403
+    assert roles.NO_ROLE_FOR_PAGE in response.content.decode()
+
+
+@pytest.mark.parametrize("role", roles.CASEWORK_ROLES)
+def test_it_shows_every_casework_role_the_council(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    html = page(client)
+    assert "<h1>Oxfordshire: children missing and returned</h1>" in html
+    assert "As at 17 May 2020, 10:00." in html
+
+
+def test_it_shows_a_child_missing_now_and_not_one_who_has_returned(coordinator):
+    missing_since(5, child=ChildFactory(first_name="Keira", last_name="Madeup"))
+    returned = ChildFactory(first_name="Tyler", last_name="Fictional")
+    EpisodeFactory(child=returned, last_seen_at=NOW - 500 * HOUR, returned_at=NOW - 480 * HOUR)
+    html = page(coordinator)
+    assert '<th scope="row">Keira Madeup</th>' in html
+    assert "Tyler Fictional" not in html.split('id="interviews-due"')[0]
+
+
+def test_it_shows_a_child_placed_here_by_another_council(coordinator):
+    missing_since(5, child=ChildFactory(responsible_la=council("933")))
+    assert "Placed in by Somerset" in page(coordinator)
+
+
+def test_it_shows_interviews_due_and_overdue(coordinator):
+    returned_ago(10, child=ChildFactory(first_name="Ruby", last_name="Sample"))
+    returned_ago(80, child=ChildFactory(first_name="Jayden", last_name="Notreal"))
+    html = page(coordinator)
+    assert "Due in 62 hours" in html
+    assert "Overdue by 8 hours" in html
+    assert html.index("Jayden Notreal") < html.index("Ruby Sample")
+
+
+def test_it_counts_the_last_six_months(coordinator):
+    returned_ago(24 * 40)
+    missing_since(3)
+    html = page(coordinator)
+    assert "December 2019 to May 2020" in html
+    assert '<th scope="row">Six months</th>' in html
+    assert "0 of 1 (0%)" in html
+
+
+def test_it_says_the_children_are_made_up_in_a_demo(coordinator, settings):
+    settings.HOMEWARD_DEMO = True
+    assert "Demonstration data: every child here is made up" in page(coordinator)
+
+
+def test_it_does_not_say_so_in_a_real_installation(coordinator, settings):
+    settings.HOMEWARD_DEMO = False
+    assert "Demonstration data" not in page(coordinator)
+
+
+def test_the_number_of_queries_does_not_grow_with_children(coordinator):
+    missing_since(3)
+    returned_ago(10)
+    with CaptureQueriesContext(connection) as few:
+        page(coordinator)
+    for hours in range(4, 10):
+        missing_since(hours, child=ChildFactory(responsible_la=council("933")))
+        returned_ago(hours * 10)
+    with CaptureQueriesContext(connection) as many:
+        page(coordinator)
+    assert len(many) == len(few)
