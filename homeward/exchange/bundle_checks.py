@@ -34,16 +34,18 @@ def _rows(sql: str, params: dict | None = None) -> list[tuple]:
 
 
 def _datetime(value) -> dt.datetime | None:
-    """A datetime read back from a raw query (SQLite gives text in UTC)."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    """A datetime read back from a raw query (SQLite gives naive UTC, as text or datetime)."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(value)
+    return dt.date.fromisoformat(value[:10])
 
 
 def children_all(council_id: int) -> str:

@@ -1,0 +1,72 @@
+"""Writing small made-up bundles for tests."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from homeward.exchange.bundle_files import FILES
+
+COLUMNS = {spec.name: spec.columns for spec in FILES}
+
+
+def write_bundle(folder: Path, **files: list[dict]) -> Path:
+    """Write each keyword (e.g. episodes=[{...}]) as <name>.csv with the documented columns."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for stem, rows in files.items():
+        name = f"{stem}.csv"
+        with (folder / name).open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=COLUMNS[name], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+def child(ref="C1", **values) -> dict:
+    return {
+        "child_id": ref,
+        "first_name": "Madeup",
+        "last_name": f"Child{ref}",
+        "date_of_birth": "2006-05-01",
+        "sex": "male",
+        "ethnicity": "WBRI",
+        "responsible_la": "931",
+        "home_locality": "Oxford",
+    } | values
+
+
+def _later(local: str, hours: int) -> str:
+    return (dt.datetime.fromisoformat(local) + dt.timedelta(hours=hours)).isoformat()
+
+
+def episode(ref="E1", child_ref="C1", **values) -> dict:
+    """A made-up episode; unless given, reported 2 hours and back 15 hours after last seen."""
+    seen = values.get("last_seen_at", "2020-03-02T18:00")
+    return {
+        "episode_id": ref,
+        "child_id": child_ref,
+        "category": "missing",
+        "last_seen_at": seen,
+        "reported_at": _later(seen, 2),
+        "returned_at": _later(seen, 15),
+        "risk": "medium",
+        "missing_from": "home",
+        "locality": "Oxford",
+        "legal_status": "child_in_need",
+    } | values
+
+
+def interview(ref="I1", episode_ref="E1", **values) -> dict:
+    return {
+        "interview_id": ref,
+        "episode_id": episode_ref,
+        "offered_at": "2020-03-03T12:00",
+        "outcome": "completed",
+        "completed_at": "2020-03-05T10:00",
+        "conducted_by": "Made-up worker",
+    } | values
+
+
+LOCALITIES = [
+    {"locality": "Oxford", "population_0_17": "30000"},
+    {"locality": "South and Vale", "population_0_17": "60000"},
+]
