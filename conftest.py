@@ -5,3 +5,5 @@ import pytest
 def _media_and_var(tmp_path, settings):
     """Keep anything a test writes out of the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Real password hashing is slow by design; tests need only a working one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
