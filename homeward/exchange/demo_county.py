@@ -321,7 +321,7 @@ class _County:
         sex = rng.choices(("male", "female", "other"), weights=(57, 42.5, 0.5))[0]
         age_band = rng.choices(((5, 10), (10, 14), (14, 17), (17, 18)), weights=kind.age_bands)[0]
         dob = start - timedelta(days=rng.randint(age_band[0] * 365 + 1, age_band[1] * 365 - 30))
-        weight, low, high = rng.choices(kind.rates, weights=[r[0] for r in kind.rates])[0]
+        _, low, high = rng.choices(kind.rates, weights=[r[0] for r in kind.rates])[0]
         rate = rng.uniform(low, high)
         if age_band[0] < 10:  # young children go missing once, briefly, and are found
             rate = min(rate, 1.5)
@@ -358,13 +358,7 @@ class _County:
         end = child.window_end + timedelta(days=rng.randint(0, 240))
         end = min(end, child.turns_18 - DAY)
         last_day = end if end < self.today else self.today
-        moves = sorted(
-            {
-                rng.randint(1, max(1, (last_day - start).days))
-                for _ in range(min(4, (last_day - start).days // rng.randint(200, 500)))
-            }
-        )
-        starts = [start] + [start + timedelta(days=d) for d in moves]
+        starts = [start] + [start + timedelta(days=d) for d in _move_days(rng, last_day - start)]
         for number, begin in enumerate(starts):
             finish = starts[number + 1] - DAY if number + 1 < len(starts) else end
             child.placements.append(self._placement(child, begin, finish))
@@ -884,6 +878,12 @@ def _placement_type(rng: random.Random, child: Child, age: float) -> str:
     if chosen == "semi_independent" and age < 16:
         return "foster"
     return chosen
+
+
+def _move_days(rng: random.Random, span: timedelta) -> list[int]:
+    """Days into a spell in care on which the child moves placement: about one a year or so."""
+    moves = min(4, span.days // rng.randint(200, 500))
+    return sorted({rng.randint(1, max(1, span.days)) for _ in range(moves)})
 
 
 def _placement_on(child: Child, day: date) -> Placement | None:
