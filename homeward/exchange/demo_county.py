@@ -17,6 +17,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from homeward.councils.reference import council_rows
+from homeward.exchange.bundle_files import FILES
+
+BUNDLE_COLUMNS = {spec.name: spec.columns for spec in FILES}
 
 COUNCIL = "931"
 LONDON = ZoneInfo("Europe/London")
@@ -208,7 +211,7 @@ class Child:
 class Bundle:
     """The rows of each bundle file, in the order they are written."""
 
-    files: dict[str, tuple[list[str], list[dict[str, str]]]]
+    files: dict[str, list[dict[str, str]]]
 
 
 def generate(seed: int, today: date, now: datetime | None = None) -> Bundle:
@@ -219,9 +222,9 @@ def generate(seed: int, today: date, now: datetime | None = None) -> Bundle:
 def write_bundle(bundle: Bundle, out_dir: Path) -> None:
     """Write each file of the bundle as UTF-8 CSV with a header row."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, (columns, rows) in bundle.files.items():
+    for name, rows in bundle.files.items():
         with (out_dir / name).open("w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+            writer = csv.DictWriter(f, fieldnames=BUNDLE_COLUMNS[name], lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
 
@@ -591,18 +594,7 @@ class _County:
 
     # Files --------------------------------------------------------------------------------
 
-    def _children_file(self) -> tuple[list[str], list[dict[str, str]]]:
-        columns = [
-            "child_id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "responsible_la",
-            "police_id",
-            "home_locality",
-        ]
+    def _children_file(self) -> list[dict[str, str]]:
         rows = [
             {
                 "child_id": c.id,
@@ -617,22 +609,9 @@ class _County:
             }
             for c in self.children
         ]
-        return columns, rows
+        return rows
 
-    def _placements_file(self) -> tuple[list[str], list[dict[str, str]]]:
-        columns = [
-            "placement_id",
-            "child_id",
-            "start_date",
-            "end_date",
-            "placement_type",
-            "place_code",
-            "provider_urn",
-            "provider_name",
-            "locality",
-            "placing_la",
-            "host_la",
-        ]
+    def _placements_file(self) -> list[dict[str, str]]:
         rows = []
         for child in self.children:
             for p in child.placements:
@@ -652,26 +631,9 @@ class _County:
                     }
                 )
         rows.sort(key=lambda r: r["placement_id"])
-        return columns, rows
+        return rows
 
-    def _episodes_file(self) -> tuple[list[str], list[dict[str, str]]]:
-        columns = [
-            "episode_id",
-            "child_id",
-            "category",
-            "last_seen_at",
-            "reported_at",
-            "returned_at",
-            "risk",
-            "missing_from",
-            "placement_id",
-            "locality",
-            "legal_status",
-            "found_location",
-            "reported_by",
-            "placing_la_notified_at",
-            "seen_with",
-        ]
+    def _episodes_file(self) -> list[dict[str, str]]:
         rows = [
             {
                 "episode_id": e.id,
@@ -692,18 +654,9 @@ class _County:
             }
             for e in self._all_episodes()
         ]
-        return columns, rows
+        return rows
 
-    def _interviews_file(self) -> tuple[list[str], list[dict[str, str]]]:
-        columns = [
-            "interview_id",
-            "episode_id",
-            "offered_at",
-            "outcome",
-            "completed_at",
-            "conducted_by",
-            "findings",
-        ]
+    def _interviews_file(self) -> list[dict[str, str]]:
         rows = []
         for episode in self._all_episodes():
             row = self._interview(episode)
@@ -711,7 +664,7 @@ class _County:
                 rows.append(
                     {"interview_id": f"OXI{len(rows) + 1:07d}", "episode_id": episode.id, **row}
                 )
-        return columns, rows
+        return rows
 
     def _interview(self, episode: Episode) -> dict[str, str] | None:
         """The return home interview after a missing episode, if one is recorded by now."""
@@ -753,21 +706,13 @@ class _County:
             "findings": _findings(rng) if completed else "",
         }
 
-    def _screenings_file(self) -> tuple[list[str], list[dict[str, str]]]:
-        columns = [
-            "screening_id",
-            "child_id",
-            "completed_on",
-            "outcome",
-            "concerns",
-            "next_review_on",
-        ]
+    def _screenings_file(self) -> list[dict[str, str]]:
         screenings = []
         for child in self.children:
             screenings.extend(self._screenings(child))
         screenings.sort(key=lambda s: (s["completed_on"], s["child_id"]))
         rows = [{"screening_id": f"OXS{n:06d}", **s} for n, s in enumerate(screenings, start=1)]
-        return columns, rows
+        return rows
 
     def _screenings(self, child: Child) -> list[dict[str, str]]:
         """A child who goes missing again is screened, and screened again while it continues."""
@@ -827,9 +772,9 @@ def _cumulate(weights: tuple[float, ...]) -> list[float]:
     return out
 
 
-def _localities_file() -> tuple[list[str], list[dict[str, str]]]:
+def _localities_file() -> list[dict[str, str]]:
     rows = [{"locality": name, "population_0_17": str(pop)} for name, pop in LOCALITIES]
-    return ["locality", "population_0_17"], rows
+    return rows
 
 
 def _stamp(moment: datetime | None) -> str:

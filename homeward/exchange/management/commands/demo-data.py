@@ -41,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError("The demo county starts on 1 January 2018: pick a later --today.")
         bundle = generate(seed, today, now)
         write_bundle(bundle, out_dir)
-        counts = ", ".join(f"{len(rows)} {name}" for name, (_, rows) in bundle.files.items())
+        counts = ", ".join(f"{len(rows)} {name}" for name, rows in bundle.files.items())
         self.stdout.write(
             f"Wrote the demo county (seed {seed}, today {today}) to {out_dir}: {counts}."
         )
