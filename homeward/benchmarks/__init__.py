@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): not a Django app, a plain package run from the command line."""
