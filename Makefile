@@ -39,7 +39,7 @@ demo: install
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
 bench: install
-	$(BIN)/python -m homeward.benchmarks.run
+	$(BIN)/python -m homeward.performance.run
 
 clean:
 	rm -rf $(VENV) var out

@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from homeward.exchange.bundle_files import FILES
+
 COUNCIL = "931"
 LOCALITIES = (("Bench North", 41_000), ("Bench Central", 37_500), ("Bench South", 52_250))
 OTHER_COUNCILS = ("330", "870", "871", "872")  # placed in from, and out of area to
@@ -58,67 +60,8 @@ FINDINGS = ("", "", "Stayed with a friend.", "Argument at home.", "Met older pee
 SCREENING_OUTCOMES = ("no_concerns", "low", "medium", "high")
 CONCERNS = ("", "missing", "cse", "cce;gangs", "cse;missing", "trafficking")
 
-HEADERS = {
-    "localities.csv": ("locality", "population_0_17"),
-    "children.csv": (
-        "child_id",
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "sex",
-        "ethnicity",
-        "responsible_la",
-        "police_id",
-        "home_locality",
-    ),
-    "placements.csv": (
-        "placement_id",
-        "child_id",
-        "start_date",
-        "end_date",
-        "placement_type",
-        "place_code",
-        "provider_urn",
-        "provider_name",
-        "locality",
-        "placing_la",
-        "host_la",
-    ),
-    "episodes.csv": (
-        "episode_id",
-        "child_id",
-        "category",
-        "last_seen_at",
-        "reported_at",
-        "returned_at",
-        "risk",
-        "missing_from",
-        "placement_id",
-        "locality",
-        "legal_status",
-        "found_location",
-        "reported_by",
-        "placing_la_notified_at",
-        "seen_with",
-    ),
-    "interviews.csv": (
-        "interview_id",
-        "episode_id",
-        "offered_at",
-        "outcome",
-        "completed_at",
-        "conducted_by",
-        "findings",
-    ),
-    "screenings.csv": (
-        "screening_id",
-        "child_id",
-        "completed_on",
-        "outcome",
-        "concerns",
-        "next_review_on",
-    ),
-}
+# The documented columns, in order; the rows below are written to match them.
+HEADERS = {spec.name: spec.columns for spec in FILES}
 
 
 @dataclass

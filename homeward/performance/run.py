@@ -1,6 +1,6 @@
 """The import benchmark (`make bench`): a million-episode bundle into PostgreSQL.
 
-    python -m homeward.benchmarks.run [--episodes N] [--small-episodes N]
+    python -m homeward.performance.run [--episodes N] [--small-episodes N]
                                       [--database-url URL] [--keep] [--no-docs] [--profile FILE]
 
 Steps, each timed:
@@ -35,12 +35,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from homeward.benchmarks import synthetic_bundle
+from homeward.performance import synthetic_bundle
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench"
 TARGET_SECONDS = 120
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
-BEGIN = "<!-- bench:begin (written by python -m homeward.benchmarks.run) -->"
+BEGIN = "<!-- bench:begin (written by python -m homeward.performance.run) -->"
 END = "<!-- bench:end -->"
 
 
@@ -177,7 +177,7 @@ def measure_import(url: str, bundle: Path, work: Path, label: str, profile: Path
     command = [
         sys.executable,
         "-m",
-        "homeward.benchmarks.measure_import",
+        "homeward.performance.measure_import",
         "--bundle",
         str(bundle),
         "--database-url",
@@ -271,7 +271,7 @@ def report(run: dict) -> str:
     n, n_small = run["episodes"], run["small_episodes"]
     lines = [
         f"Measured {run['machine']['date']} with `make bench` "
-        f"(`python -m homeward.benchmarks.run --episodes {n}`).",
+        f"(`python -m homeward.performance.run --episodes {n}`).",
         "",
         "| machine | |",
         "|---|---|",

@@ -2,9 +2,9 @@
 
 import pytest
 
-from homeward.benchmarks.synthetic_bundle import HEADERS, write_bundle
 from homeward.episodes.models import Episode
 from homeward.exchange.bundle_import import import_bundle
+from homeward.performance.synthetic_bundle import HEADERS, write_bundle
 
 EPISODES = 2_000
 
