@@ -13,12 +13,24 @@ class Tracked(models.Model):
     """
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Nobody looks records up by who made them, so these keys carry no index of their own:
+    # every index is paid for on each of a million imported rows.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -29,7 +41,10 @@ class Tracked(models.Model):
 class CouncilRecord(Tracked):
     """A case record that belongs to one council and is known there by a local id."""
 
-    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="+")
+    # The unique (council, local_id) index already serves look-ups by council.
+    council = models.ForeignKey(
+        "councils.Council", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     local_id = models.CharField(max_length=64)
 
     class Meta:

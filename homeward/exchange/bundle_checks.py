@@ -6,6 +6,7 @@ record in the bundle takes the place of the recorded one with the same id.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db import connection
 
@@ -27,10 +28,12 @@ UNKNOWN_REF = (
 FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 
-def _rows(sql: str, params: dict | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
+def _rows(sql: str, params: dict | None = None) -> Iterator[tuple]:
+    """The rows a check finds, a batch at a time, so a bundle full of errors stays in bounds."""
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params or {})
-        return cursor.fetchall()
+        while batch := cursor.fetchmany(2_000):
+            yield from batch
 
 
 def _datetime(value) -> dt.datetime | None:
@@ -214,11 +217,12 @@ def check_overlaps(council_id: int, problems) -> None:
          AND COALESCE(o.returned_at, %(far)s) > c.last_seen_at
         ORDER BY c.row_no, o.last_seen_at
     """
-    reported = set()
+    last_reported = None
+    # Rows come ordered by row number: report only the first clash of each.
     for row_no, other, seen, returned in _rows(sql, {"far": adapt(FAR_FUTURE)}):
-        if row_no in reported:
+        if row_no == last_reported:
             continue
-        reported.add(row_no)
+        last_reported = row_no
         problem = overlap_problem(
             other_id=other,
             other_last_seen_at=_datetime(seen),
