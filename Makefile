@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_SEED ?= 931
 DEMO_DB := var/homeward.sqlite3
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean frontend browser
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -16,7 +16,33 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+# GOV.UK Frontend and axe-core come from npm, pinned by package-lock.json. The pages use
+# GOV.UK Frontend's built files, copied into homeward/static/govuk/ (git-ignored); Homeward is
+# not on GOV.UK, so the copy uses Arial instead of the GDS Transport font and leaves the fonts.
+NODE_STAMP := node_modules/.homeward-installed
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+GOVUK_STATIC := homeward/static/govuk
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(GOVUK_STATIC)/.built: $(NODE_STAMP)
+	rm -rf $(GOVUK_STATIC)
+	mkdir -p $(GOVUK_STATIC)/assets
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_STATIC)/
+	sed -e 's#url(/assets/#url(assets/#g' -e 's#GDS Transport,arial,sans-serif#arial,sans-serif#g' \
+		$(GOVUK_DIST)/govuk-frontend.min.css > $(GOVUK_STATIC)/govuk-frontend.min.css
+	cp -R $(GOVUK_DIST)/assets/images $(GOVUK_DIST)/assets/manifest.json $(GOVUK_STATIC)/assets/
+	touch $(GOVUK_STATIC)/.built
+
+frontend: $(GOVUK_STATIC)/.built
+
+# The browser tests drive Debian's chromium (CI and developers run as root on Debian).
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+install: $(INSTALLED) frontend browser
 
 test: install
 	$(BIN)/pytest
