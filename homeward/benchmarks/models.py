@@ -1,0 +1,91 @@
+"""Published comparator figures: DfE looked-after children who went missing, statistical
+neighbours, and ONS populations aged 0-17. Reference data, loaded from DfE's own files."""
+
+from django.db import models
+
+
+class Level(models.TextChoices):
+    ENGLAND = "england", "England"
+    REGION = "region", "Region"
+    COUNCIL = "council", "Council"
+
+
+class Status(models.TextChoices):
+    """DfE's symbols for a figure that is not a number. None of them means zero."""
+
+    PUBLISHED = "", "Published"
+    SUPPRESSED = "c", "Suppressed (small number)"
+    NOT_APPLICABLE = "z", "Not applicable"
+    UNAVAILABLE = "x", "Not available"
+    LOW = "k", "Rounds to zero but is not zero"
+
+
+class PublishedFigure(models.Model):
+    """One DfE figure for one area and one year ending 31 March."""
+
+    source = models.CharField(max_length=100, help_text="The file it was loaded from.")
+    year_ending = models.PositiveSmallIntegerField(help_text="2024 = year ending 31 March 2024.")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    area_code = models.CharField(
+        max_length=9, help_text="Council: old_la_code (931). Region: E12…/E13…. England."
+    )
+    area_name = models.CharField(max_length=100)
+    region_code = models.CharField(max_length=9, blank=True, help_text="A council's region.")
+    measure = models.CharField(max_length=40)
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(max_length=1, choices=Status.choices, blank=True)
+
+    class Meta:
+        ordering = ["year_ending", "level", "area_code", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year_ending", "level", "area_code", "measure"],
+                name="published_figure_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} {self.measure} {self.year_ending}: {self.value or self.status}"
+
+
+class StatisticalNeighbour(models.Model):
+    """One of a council's ten statistical neighbours in one DfE model (2021, 2025, …)."""
+
+    model_year = models.PositiveSmallIntegerField()
+    council_code = models.CharField(max_length=3)
+    rank = models.PositiveSmallIntegerField()
+    neighbour_code = models.CharField(max_length=3)
+    closeness = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["model_year", "council_code", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_year", "council_code", "rank"], name="neighbour_rank_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_code} neighbour {self.rank}: {self.neighbour_code}"
+
+
+class Population0to17(models.Model):
+    """ONS mid-year estimate of children aged 0 to 17 for one area and year."""
+
+    year = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=10, choices=Level.choices)
+    area_code = models.CharField(max_length=9)
+    area_name = models.CharField(max_length=100)
+    value = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=1, choices=Status.choices, blank=True)
+
+    class Meta:
+        ordering = ["year", "level", "area_code"]
+        verbose_name = "population aged 0-17"
+        verbose_name_plural = "populations aged 0-17"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "level", "area_code"], name="population_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_name} {self.year}: {self.value or self.status}"
