@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "homeward.exploitation",
     "homeward.exchange",
     "homeward.reports",
+    "homeward.benchmarks",
     "homeward.accounts",
     "homeward.dashboard",
 ]
