@@ -366,7 +366,14 @@ def read_release(
     """Read and check a release's files; raise ReleaseRejected listing every problem."""
     problems: list[FileProblem] = []
     if neighbours and not model_year:
-        problems.append(FileProblem(Path(neighbours).name, None, "", "give its --model-year."))
+        problems.append(
+            FileProblem(
+                Path(neighbours).name,
+                None,
+                "",
+                "say which model it is with --model-year (e.g. 2025).",
+            )
+        )
     release = Release(
         figures=read_missing(missing, problems) if missing else [],
         neighbours=read_neighbours(neighbours, model_year or 0, problems) if neighbours else [],
