@@ -61,6 +61,7 @@ demo: install
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-data out/demo-bundle --seed $(DEMO_SEED) --summary
 	HOMEWARD_DEMO=true $(BIN)/homeward import-bundle out/demo-bundle --council 931
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
+	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format json --out out/report-2020-H1.json
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with one of the accounts above."
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
