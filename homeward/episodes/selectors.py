@@ -28,13 +28,24 @@ class MissingNow:
     hours_missing: int
     placed_in: bool
     placing_council: str
+    child_id: int = 0
+    locality_id: int | None = None
 
 
-def episodes_missing_now(*, council, now: dt.datetime) -> list[MissingNow]:
+def visible_episodes(*, user, council):
+    """The episodes this person may see: the one place a per-area rule will narrow them."""
+    return Episode.objects.filter(council=council)
+
+
+def episodes_missing_now(
+    *, council, now: dt.datetime, user=None, locality_id: int | None = None
+) -> list[MissingNow]:
     """Every open episode for the council, high risk first, then the longest missing."""
+    episodes = visible_episodes(user=user, council=council).filter(returned_at__isnull=True)
+    if locality_id:
+        episodes = episodes.filter(locality_id=locality_id)
     episodes = (
-        Episode.objects.filter(council=council, returned_at__isnull=True)
-        .select_related("child__responsible_la", "locality")
+        episodes.select_related("child__responsible_la", "locality")
         .annotate(risk_rank=_risk_rank())
         .order_by("risk_rank", "last_seen_at", "pk")
     )
@@ -65,6 +76,8 @@ def _missing_now(episode: Episode, now: dt.datetime) -> MissingNow:
         hours_missing=whole_hours(now - episode.last_seen_at),
         placed_in=child.is_placed_in,
         placing_council=child.responsible_la.name if child.is_placed_in else "",
+        child_id=child.pk,
+        locality_id=episode.locality_id,
     )
 
 

@@ -7,7 +7,7 @@ from django.db.models import Exists, Min, OuterRef, Subquery
 
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.models import Episode
-from homeward.episodes.selectors import whole_hours
+from homeward.episodes.selectors import visible_episodes, whole_hours
 from homeward.interviews.models import ReturnInterview
 from homeward.reports.counting import RHI_DUE_WITHIN
 
@@ -26,9 +26,20 @@ class InterviewDue:
     is_overdue: bool
     hours_left: int
     hours_overdue: int
+    child_id: int = 0
+    locality: str = ""
+    last_worker: str = ""
 
 
-def interviews_due(*, council, now: dt.datetime, lookback_days: int = 30) -> list[InterviewDue]:
+def interviews_due(
+    *,
+    council,
+    now: dt.datetime,
+    lookback_days: int = 30,
+    user=None,
+    locality_id: int | None = None,
+    worker: str = "",
+) -> list[InterviewDue]:
     """Recent returns from missing with no interview completed or declined, most overdue first."""
     settled = ReturnInterview.objects.filter(episode=OuterRef("pk"), outcome__in=SETTLED)
     first_offer = (
@@ -37,19 +48,32 @@ def interviews_due(*, council, now: dt.datetime, lookback_days: int = 30) -> lis
         .annotate(first=Min("offered_at"))
         .values("first")
     )
+    last_worker = (
+        ReturnInterview.objects.filter(episode=OuterRef("pk"))
+        .exclude(conducted_by="")
+        .order_by("-changed_at", "-pk")
+        .values("conducted_by")[:1]
+    )
     returns = (
-        Episode.objects.filter(
-            council=council,
+        visible_episodes(user=user, council=council)
+        .filter(
             # The interview is owed after a missing episode, and only those are counted.
             category=Category.MISSING,
             returned_at__gte=now - dt.timedelta(days=lookback_days),
             returned_at__lte=now,
         )
         .filter(~Exists(settled))
-        .annotate(first_offered_at=Subquery(first_offer))
-        .select_related("child")
+        .annotate(first_offered_at=Subquery(first_offer), last_worker=Subquery(last_worker))
+        .select_related("child", "locality")
         .order_by("returned_at", "pk")
     )
+    if locality_id:
+        returns = returns.filter(locality_id=locality_id)
+    if worker.strip():
+        offered_by = ReturnInterview.objects.filter(
+            episode=OuterRef("pk"), conducted_by__icontains=worker.strip()
+        )
+        returns = returns.filter(Exists(offered_by))
     return [_interview_due(episode, now) for episode in returns]
 
 
@@ -66,4 +90,7 @@ def _interview_due(episode: Episode, now: dt.datetime) -> InterviewDue:
         is_overdue=is_overdue,
         hours_left=0 if is_overdue else whole_hours(due_at - now),
         hours_overdue=whole_hours(now - due_at) if is_overdue else 0,
+        child_id=episode.child_id,
+        locality=episode.locality.name if episode.locality else "",
+        last_worker=episode.last_worker or "",
     )

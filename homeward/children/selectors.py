@@ -1,0 +1,209 @@
+"""Reads of children: finding a child, their headline facts, and their story in one timeline."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from homeward.children.models import Child, Placement
+from homeward.core.problems import LONDON
+from homeward.episodes.models import Episode
+from homeward.interviews.models import ReturnInterview
+from homeward.reports.counting import age_in_years
+
+
+def visible_children(*, user, council) -> QuerySet[Child]:
+    """The children this person may see: the one place a per-area rule will narrow them."""
+    return Child.objects.filter(council=council)
+
+
+def children_search(
+    *,
+    user,
+    council,
+    text: str = "",
+    date_of_birth: dt.date | None = None,
+    locality_id: int | None = None,
+) -> QuerySet[Child]:
+    """Children whose name, local id or police id matches `text`, born on a date, in a locality."""
+    children = visible_children(user=user, council=council).select_related(
+        "home_locality", "responsible_la"
+    )
+    for word in text.split():
+        children = children.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(local_id__iexact=word)
+            | Q(police_id__iexact=word)
+        )
+    if date_of_birth:
+        children = children.filter(date_of_birth=date_of_birth)
+    if locality_id:
+        children = children.filter(home_locality_id=locality_id)
+    return children.order_by("last_name", "first_name", "pk")
+
+
+@dataclass(frozen=True)
+class Headline:
+    age: int
+    legal_status: str
+    placement: Placement | None
+    responsible_council: str
+    placed_in: bool
+    open_episode: Episode | None
+
+
+def child_headline(*, child: Child, today: dt.date) -> Headline:
+    """What a coordinator needs first: age, legal status, placement, the responsible council."""
+    latest = child.episodes.order_by("-last_seen_at").first()
+    placement = (
+        child.placements.filter(start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("placing_la", "locality")
+        .order_by("-start_date")
+        .first()
+    )
+    return Headline(
+        age=age_in_years(child.date_of_birth, today),
+        legal_status=latest.get_legal_status_display() if latest else "Not recorded",
+        placement=placement,
+        responsible_council=child.responsible_la.name,
+        placed_in=child.is_placed_in,
+        open_episode=child.episodes.filter(returned_at__isnull=True).first(),
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened to a child, as the timeline shows it."""
+
+    at: dt.datetime
+    kind: str
+    title: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+    companions: list[Child] = field(default_factory=list)
+    episode: Episode | None = None
+    is_date_only: bool = False
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
+
+
+def _episode_events(child: Child) -> list[Event]:
+    episodes = child.episodes.select_related("locality").prefetch_related("companions__child")
+    events = []
+    for episode in episodes:
+        events.append(
+            Event(
+                at=episode.last_seen_at,
+                kind="episode",
+                title=f"{episode.get_category_display()} (episode {episode.local_id})",
+                details=[
+                    ("Risk", episode.get_risk_display() or "Not graded"),
+                    ("Missing from", episode.get_missing_from_display()),
+                    ("Locality", episode.locality.name if episode.locality else "Not recorded"),
+                    ("Legal status", episode.get_legal_status_display()),
+                    ("Reported by", episode.reported_by or "Not recorded"),
+                ],
+                companions=[companion.child for companion in episode.companions.all()],
+                episode=episode,
+            )
+        )
+        if episode.returned_at:
+            events.append(
+                Event(
+                    at=episode.returned_at,
+                    kind="return",
+                    title=f"Returned (episode {episode.local_id})",
+                    details=[("Found at", episode.found_location or "Not recorded")],
+                    episode=episode,
+                )
+            )
+    return events
+
+
+def _interview_events(child: Child) -> list[Event]:
+    interviews = ReturnInterview.objects.filter(episode__child=child).select_related("episode")
+    return [
+        Event(
+            at=interview.completed_at or interview.offered_at or interview.episode.returned_at,
+            kind="interview",
+            title=f"Return home interview: {interview.get_outcome_display().lower()}",
+            details=[
+                ("After episode", interview.episode.local_id),
+                ("Offered", _when(interview.offered_at)),
+                ("Completed", _when(interview.completed_at)),
+                ("By", interview.conducted_by or "Not recorded"),
+                ("Findings", interview.findings or "None recorded"),
+            ],
+        )
+        for interview in interviews
+    ]
+
+
+def _screening_events(child: Child) -> list[Event]:
+    return [
+        Event(
+            at=_day_start(screening.completed_on),
+            kind="screening",
+            title=f"Exploitation screening: {screening.get_outcome_display().lower()}",
+            details=[
+                ("Concerns", screening.concerns.replace(";", ", ") or "None"),
+                (
+                    "Next review",
+                    screening.next_review_on.strftime("%-d %b %Y")
+                    if screening.next_review_on
+                    else "Not set",
+                ),
+            ],
+            is_date_only=True,
+        )
+        for screening in child.screenings.all()
+    ]
+
+
+def _placement_events(child: Child) -> list[Event]:
+    events = []
+    for placement in child.placements.select_related("placing_la", "locality"):
+        where = placement.provider_name or (placement.locality.name if placement.locality else "")
+        details = [("Placed by", placement.placing_la.name), ("Where", where or "Not recorded")]
+        events.append(
+            Event(
+                at=_day_start(placement.start_date),
+                kind="placement",
+                title=f"Placement began: {placement.get_placement_type_display()}",
+                details=details,
+                is_date_only=True,
+            )
+        )
+        if placement.end_date:
+            events.append(
+                Event(
+                    at=_day_start(placement.end_date),
+                    kind="placement",
+                    title=f"Placement ended: {placement.get_placement_type_display()}",
+                    is_date_only=True,
+                )
+            )
+    return events
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M") if value else "Not recorded"
+
+
+# Each source adds its own events; panel discussions join here when the panel is built.
+TIMELINE_SOURCES: list[Callable[[Child], list[Event]]] = [
+    _episode_events,
+    _interview_events,
+    _screening_events,
+    _placement_events,
+]
+
+
+def child_timeline(*, user, child: Child) -> list[Event]:
+    """Everything that happened to a child, the most recent first."""
+    events = [event for source in TIMELINE_SOURCES for event in source(child)]
+    return sorted(events, key=lambda event: event.at, reverse=True)

@@ -1,0 +1,80 @@
+"""Pages for children: finding a child, their story, and recording a new child."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from homeward.accounts.roles import CASEWORK_ROLES, check_role
+from homeward.children.forms import ChildForm, ChildSearchForm
+from homeward.children.selectors import (
+    child_headline,
+    child_timeline,
+    children_search,
+    visible_children,
+)
+from homeward.children.services import child_create
+from homeward.dashboard.forms import add_service_errors
+from homeward.dashboard.paging import paginate
+from homeward.dashboard.views import installation_council
+
+
+@login_required
+def search(request):
+    """Find a child by name, date of birth, local id or police id; filter by locality."""
+    check_role(request.user, *CASEWORK_ROLES)
+    council = installation_council()
+    form = ChildSearchForm(request.GET or None, council=council)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    locality = criteria.get("locality")
+    found = children_search(
+        user=request.user,
+        council=council,
+        text=criteria.get("q", ""),
+        date_of_birth=criteria.get("date_of_birth"),
+        locality_id=locality.pk if locality else None,
+    )
+    page, query = paginate(request, found)
+    searched = bool(request.GET)
+    return render(
+        request,
+        "children/search.html",
+        {"form": form, "page": page, "query": query, "searched": searched},
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    """A child's headline facts and everything that happened to them, in one timeline."""
+    check_role(request.user, *CASEWORK_ROLES)
+    children = visible_children(user=request.user, council=installation_council())
+    child = get_object_or_404(
+        children.select_related("responsible_la", "home_locality", "created_by", "changed_by"),
+        pk=pk,
+    )
+    context = {
+        "child": child,
+        "headline": child_headline(child=child, today=timezone.localdate()),
+        "timeline": child_timeline(user=request.user, child=child),
+    }
+    return render(request, "children/detail.html", context)
+
+
+@login_required
+def create(request):
+    """Record a child not known before; then, if asked, record their episode."""
+    check_role(request.user, *CASEWORK_ROLES)
+    council = installation_council()
+    form = ChildForm(request.POST or None, council=council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = child_create(council=council, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child} added.")
+            if request.GET.get("then") == "episode":
+                return redirect("episodes:record", child_pk=child.pk)
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/create.html", {"form": form})

@@ -1,0 +1,68 @@
+"""Render Django form fields as GOV.UK Design System components."""
+
+from django import forms, template
+
+from homeward.dashboard.forms import DateInput, DateTimeInput
+
+register = template.Library()
+
+DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
+
+
+def _kind(widget) -> str:
+    if isinstance(widget, DateTimeInput | DateInput):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
+
+
+def _date_parts(bound):
+    widget = bound.field.widget
+    value = bound.value()
+    values = value if isinstance(value, list) else widget.decompress(value)
+    parts = [
+        {"suffix": suffix, "label": label, "width": width, "value": values[i] or ""}
+        for i, (suffix, label, width) in enumerate(DATE_PARTS)
+    ]
+    time = values[3] if isinstance(widget, DateTimeInput) else None
+    return parts, isinstance(widget, DateTimeInput), time or ""
+
+
+@register.inclusion_tag("govuk/field.html")
+def govuk_field(bound, hint="", width=""):
+    """One labelled field, its hint and its error message, in the GOV.UK pattern."""
+    kind = _kind(bound.field.widget)
+    context = {"field": bound, "kind": kind, "hint": hint or bound.help_text, "width": width}
+    if kind == "date":
+        context["parts"], context["with_time"], context["time"] = _date_parts(bound)
+    if kind in ("radios", "checkboxes"):
+        value = bound.value()
+        chosen = value if isinstance(value, list | tuple) else [value]
+        context["chosen"] = {str(v) for v in chosen if v not in (None, "")}
+        context["options"] = [(str(v), label) for v, label in bound.field.choices if v != ""]
+    if kind == "select":
+        context["options"] = [(str(v), label) for v, label in bound.field.choices]
+        context["chosen"] = str(bound.value() if bound.value() is not None else "")
+    return context
+
+
+@register.inclusion_tag("govuk/error_summary.html")
+def govuk_error_summary(form):
+    """The GOV.UK error summary: every problem, each linking to its field."""
+    items = [{"href": "", "message": message} for message in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        bound = form[name]
+        anchor = bound.auto_id + ("_day" if _kind(bound.field.widget) == "date" else "")
+        if _kind(bound.field.widget) in ("radios", "checkboxes"):
+            anchor = f"{bound.auto_id}_0"
+        items += [{"href": f"#{anchor}", "message": message} for message in errors]
+    return {"items": items}

@@ -1,0 +1,40 @@
+"""The service navigation every page shows, with the current page marked."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from homeward.accounts.roles import CASEWORK_ROLES, user_has_role
+
+register = template.Library()
+
+CASEWORK_PAGES = [
+    ("dashboard:home", "Home"),
+    ("episodes:missing-now", "Missing now"),
+    ("interviews:due", "Interviews"),
+    ("exploitation:repeat-missing", "Repeat missing"),
+    ("children:search", "Find a child"),
+    ("episodes:start", "Record an episode"),
+]
+# Built by another part of Homeward; linked only once it exists.
+OTHER_PAGES = [("reports:index", "Reports")]
+
+
+@register.inclusion_tag("govuk/navigation.html", takes_context=True)
+def service_navigation(context):
+    """Links to the pages this person may open, the current one marked."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    pages = CASEWORK_PAGES if user and user_has_role(user, *CASEWORK_ROLES) else []
+    current = request.resolver_match.view_name if request and request.resolver_match else ""
+    items = []
+    for name, label in [*pages, *OTHER_PAGES]:
+        try:
+            href = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"href": href, "label": label, "active": _is_current(name, current)})
+    return {"items": items, "user": user}
+
+
+def _is_current(name: str, current: str) -> bool:
+    return name == current or (name == "children:search" and current == "children:detail")

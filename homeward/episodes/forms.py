@@ -1,0 +1,108 @@
+"""Forms for recording an episode, its return, and corrections to it."""
+
+from django import forms
+from django.core import signing
+
+from homeward.children.models import Placement
+from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
+from homeward.councils.models import Locality
+from homeward.dashboard.forms import LondonDateTimeField
+
+SORTS = {
+    "risk": "Risk (high first)",
+    "hours": "Hours missing",
+    "age": "Age",
+    "name": "Name",
+    "locality": "Locality",
+}
+
+
+class MissingNowFilter(forms.Form):
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="All localities",
+    )
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS.items(), required=False)
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].queryset = Locality.objects.filter(council=council)
+
+
+class EpisodeForm(forms.Form):
+    category = forms.ChoiceField(
+        label="Missing or away",
+        choices=Category.choices,
+        widget=forms.RadioSelect,
+        initial=Category.MISSING,
+    )
+    last_seen_at = LondonDateTimeField(what="time last seen", label="Last seen")
+    reported_at = LondonDateTimeField(
+        what="report to police", label="Reported to police", required=False
+    )
+    risk = forms.ChoiceField(
+        label="Police risk grading",
+        choices=[("", "Not graded yet"), *Risk.choices],
+        required=False,
+    )
+    missing_from = forms.ChoiceField(
+        label="Missing from", choices=MissingFrom.choices, widget=forms.RadioSelect
+    )
+    legal_status = forms.ChoiceField(label="Legal status", choices=LegalStatus.choices)
+    placement = forms.ModelChoiceField(
+        label="Placement",
+        queryset=Placement.objects.none(),
+        required=False,
+        empty_label="Not in a placement",
+    )
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="Not recorded",
+    )
+    reported_by = forms.CharField(label="Reported by", required=False, max_length=200)
+    placing_la_notified_at = LondonDateTimeField(
+        what="notice to the placing council",
+        label="Placing council told",
+        required=False,
+        help_text="For a child placed here by another council.",
+    )
+    found_location = forms.CharField(label="Where found", required=False, max_length=200)
+
+    def __init__(self, *args, child, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["placement"].queryset = Placement.objects.filter(child=child)
+        self.fields["locality"].queryset = Locality.objects.filter(council=child.council)
+        self.fields["missing_from"].error_messages["required"] = (
+            "Choose where the child went missing from."
+        )
+        self.fields["category"].error_messages["required"] = "Choose missing or away."
+
+
+class EpisodeEditForm(EpisodeForm):
+    """A correction: also carries the version and values the person started from."""
+
+    returned_at = LondonDateTimeField(what="return", label="Returned", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    based_on = forms.CharField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    returned_at = LondonDateTimeField(what="return", label="Returned")
+    found_location = forms.CharField(label="Where found", required=False, max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def sign_values(values: dict) -> str:
+    """The values a person saw, signed so that they come back unchanged."""
+    return signing.dumps(values, salt="episode-edit")
+
+
+def unsign_values(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt="episode-edit")
+    except signing.BadSignature:
+        return None

@@ -1,0 +1,50 @@
+"""Forms for the interviews list and for recording an interview."""
+
+from django import forms
+
+from homeward.core.codes import InterviewOutcome
+from homeward.councils.models import Locality
+from homeward.dashboard.forms import LondonDateTimeField
+
+
+class InterviewsFilter(forms.Form):
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="All localities",
+    )
+    worker = forms.CharField(label="Worker", required=False, max_length=200)
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].queryset = Locality.objects.filter(council=council)
+
+
+class InterviewForm(forms.Form):
+    offered_at = LondonDateTimeField(
+        what="offer",
+        label="Offered",
+        required=False,
+        help_text="When the interview was offered to the child.",
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=InterviewOutcome.choices, widget=forms.RadioSelect
+    )
+    completed_at = LondonDateTimeField(
+        what="interview",
+        label="Completed",
+        required=False,
+        help_text="Only for a completed interview.",
+    )
+    conducted_by = forms.CharField(label="Worker", required=False, max_length=200)
+    findings = forms.CharField(
+        label="Findings",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Push and pull factors, exploitation indicators, information passed to police.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].error_messages["required"] = "Choose the outcome of the offer."

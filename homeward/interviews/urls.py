@@ -1,0 +1,10 @@
+from django.urls import path
+
+from homeward.interviews import views
+
+app_name = "interviews"
+
+urlpatterns = [
+    path("interviews/", views.due, name="due"),
+    path("episodes/<int:episode_pk>/interviews/new/", views.record, name="record"),
+]
