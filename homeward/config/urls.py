@@ -3,4 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("homeward.accounts.urls")),
     path("", include("homeward.dashboard.urls")),
+    path("", include("homeward.episodes.urls")),
+    path("", include("homeward.interviews.urls")),
+    path("", include("homeward.children.urls")),
+    path("", include("homeward.exploitation.urls")),
 ]
