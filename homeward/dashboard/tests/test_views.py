@@ -65,7 +65,7 @@ def test_it_refuses_anyone_without_a_casework_role(client, role):
 def test_it_shows_every_casework_role_the_council(client, role):
     client.force_login(UserFactory(roles=[role]))
     html = page(client)
-    assert "<h1>Oxfordshire: children missing and returned</h1>" in html
+    assert '<h1 class="govuk-heading-xl">Oxfordshire: children missing and returned</h1>' in html
     assert "As at 17 May 2020, 10:00." in html
 
 
@@ -74,7 +74,7 @@ def test_it_shows_a_child_missing_now_and_not_one_who_has_returned(coordinator):
     returned = ChildFactory(first_name="Tyler", last_name="Fictional")
     EpisodeFactory(child=returned, last_seen_at=NOW - 500 * HOUR, returned_at=NOW - 480 * HOUR)
     html = page(coordinator)
-    assert '<th scope="row">Keira Madeup</th>' in html
+    assert ">Keira Madeup</a></th>" in html
     assert "Tyler Fictional" not in html.split('id="interviews-due"')[0]
 
 
@@ -97,7 +97,7 @@ def test_it_counts_the_last_six_months(coordinator):
     missing_since(3)
     html = page(coordinator)
     assert "December 2019 to May 2020" in html
-    assert '<th scope="row">Six months</th>' in html
+    assert '<th scope="row" class="govuk-table__header">Six months</th>' in html
     assert "0 of 1 (0%)" in html
 
 
