@@ -7,3 +7,12 @@ def _media_and_var(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real password hashing is slow by design; tests need only a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    """Tests not about two-factor authentication sign in with a password alone.
+
+    The two-factor tests (homeward/accounts/tests/test_two_factor.py) turn it back on.
+    """
+    settings.HOMEWARD_REQUIRE_2FA = False

@@ -1,6 +1,9 @@
 """Homeward settings: every value comes from the environment, with safe development defaults."""
 
+from datetime import timedelta
 from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
 
 from homeward.config.env import (
     ConfigurationError,
@@ -47,6 +50,11 @@ INSTALLED_APPS = [
     "homeward.benchmarks",
     "homeward.accounts",
     "homeward.dashboard",
+    "homeward.audit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -55,8 +63,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "homeward.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "homeward.config.urls"
@@ -135,6 +148,52 @@ if PRODUCTION:
 
 # Whether this installation holds the made-up demo county; every page says so when it does.
 HOMEWARD_DEMO = env_bool("HOMEWARD_DEMO", False)
+
+# Sign-in hardening (docs/security.md).
+# Two-factor authentication (TOTP, with recovery codes) for everyone, except in the demo.
+HOMEWARD_REQUIRE_2FA = env_bool("HOMEWARD_REQUIRE_2FA", not HOMEWARD_DEMO)
+OTP_TOTP_ISSUER = env_str("HOMEWARD_OTP_ISSUER", "Homeward")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For header is believed; without
+# them the header is ignored and the client address is REMOTE_ADDR.
+HOMEWARD_TRUSTED_PROXIES = env_list("HOMEWARD_TRUSTED_PROXIES", [])
+if HOMEWARD_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Lockout after repeated failures, keyed on username and address together, so that one
+# proxy address (a council's whole office) cannot be used to lock everyone out.
+AUTHENTICATION_BACKENDS = [
+    "homeward.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "homeward.accounts.network.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# The audit log keeps entries at least this long; `homeward audit prune` removes older ones.
+HOMEWARD_AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 2555)
+
+# Content security policy: everything from this site only; no inline script or style.
+# Two exceptions for script: an inline <script nonce="{{ request.csp_nonce }}">, and the
+# one line of GOV.UK Frontend's page template that marks the body as JS-enabled, allowed by
+# the hash GOV.UK Frontend publishes for it (it changes only if that line does).
+GOVUK_INLINE_SCRIPT_HASHES = ["'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *GOVUK_INLINE_SCRIPT_HASHES],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,72 @@
+"""Two-factor pages: verify a code after the password, or set up an authenticator app."""
+
+import base64
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+
+from homeward.accounts.forms import WRONG_CODE, WRONG_SET_UP_CODE, CodeForm
+from homeward.accounts.two_factor import (
+    device_for_set_up,
+    has_device,
+    two_factor_confirm,
+    two_factor_verify,
+)
+
+
+@never_cache
+@login_required
+def two_factor(request):
+    if not has_device(request.user):
+        return redirect("accounts:two-factor-set-up")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor_verify(request=request, code=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next(request))
+        form.add_error("code", WRONG_CODE)
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _next(request)})
+
+
+@never_cache
+@login_required
+def two_factor_set_up(request):
+    # Someone with only the password must not be able to add their own device.
+    if has_device(request.user):
+        return redirect("accounts:two-factor")
+    device = device_for_set_up(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, device)
+            # Shown in this response only: never stored in the session, never shown again.
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)}
+            )
+        form.add_error("code", WRONG_SET_UP_CODE)
+    uri = device.config_url
+    context = {
+        "form": form,
+        "otpauth_uri": uri,
+        "secret": base64.b32encode(device.bin_key).decode().rstrip("="),
+        # segno writes the SVG itself from the URI; no user input reaches it unescaped.
+        "qr_svg": mark_safe(segno.make(uri, error="m").svg_inline(scale=4, omitsize=False)),  # noqa: S308  # nosec B308 B703
+        "next": _next(request),
+    }
+    return render(request, "accounts/two_factor_set_up.html", context)
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"

@@ -1,0 +1,127 @@
+"""The audit log: an append-only, hash-chained record of who looked at or changed what.
+
+Rows are never changed or deleted through the ORM (save on an existing row, delete, and
+queryset update/delete all raise), and on PostgreSQL a trigger refuses UPDATE and DELETE
+on the table too. Only `homeward audit prune` removes entries older than the retention
+period, inside one transaction, leaving an anchor so what remains still verifies.
+"""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+APPEND_ONLY = "Audit entries are append-only: they cannot be changed or deleted."
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def delete(self):
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Entries are chained one by one by `audit_record`; a bulk insert would skip the chain.
+        raise AppendOnlyError("Audit entries are written one at a time by audit_record.")
+
+    def update_or_create(self, *args, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY)
+
+
+class AppendOnly(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY)
+
+
+class Action(models.TextChoices):
+    VIEW_CHILD = "view_child", "viewed a child's record"
+    SEARCH = "search", "searched"
+    EXPORT = "export", "exported records"
+    REPORT_DOWNLOAD = "report_download", "downloaded a report"
+    CHANGE = "change", "changed a record"
+    IMPORT = "import", "imported a bundle"
+    SIGN_IN = "sign_in", "signed in with a password"
+    SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"
+    SIGN_OUT = "sign_out", "signed out"
+    TWO_FACTOR_VERIFIED = "two_factor_verified", "passed two-factor authentication"
+    TWO_FACTOR_FAILED = "two_factor_failed", "entered a wrong two-factor code"
+    TWO_FACTOR_SET_UP = "two_factor_set_up", "set up two-factor authentication"
+    TWO_FACTOR_RESET = "two_factor_reset", "had two-factor authentication reset"
+    VIEW_AUDIT = "view_audit", "looked at the audit log"
+    PRUNE = "prune", "pruned audit entries past retention"
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(AppendOnly):
+    """One thing someone did: who, when, from where, what, to which record."""
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now)
+    # PROTECT: a person with audit entries is deactivated, never deleted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kept as text too, so the entry still says who after a rename, and for failed sign-ins.
+    username = models.CharField(max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    # A short description that never carries a child's name (for example "child C123").
+    label = models.CharField(max_length=200, blank=True)
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The end of the chain: one row, locked by every writer so the chain cannot fork.
+
+    It also lets `audit verify` notice entries deleted from the end of the chain.
+    """
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self):
+        return f"audit chain head at entry {self.last_sequence}"
+
+
+class AuditAnchor(AppendOnly):
+    """Where the chain starts after a prune: the last pruned entry's sequence and hash."""
+
+    at = models.DateTimeField(default=timezone.now)
+    pruned_before = models.DateTimeField()
+    last_sequence = models.PositiveBigIntegerField(unique=True)
+    last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField()
+
+    def __str__(self):
+        return f"audit entries up to {self.last_sequence} pruned"
