@@ -11,7 +11,7 @@ and the missing (and away) incidents that started while they were looked after. 
   looked after then: the episode's legal status is `looked_after`, or it began on a day the
   child had a placement. An episode from home before the child came into care does not.
 
-Everything is counted in the database.
+Everything is counted in the database. The shape of `comparison()`: docs/benchmarks.md.
 """
 
 import datetime as dt
