@@ -1,0 +1,115 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from homeward.accounts import roles
+from homeward.accounts.tests.factories import UserFactory
+from homeward.children.models import Child
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
+from homeward.episodes.models import Companion
+from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.interviews.tests.factories import ReturnInterviewFactory
+
+LONDON = ZoneInfo("Europe/London")
+NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def coordinator(client):
+    client.force_login(UserFactory(roles=[roles.MISSING_COORDINATOR]))
+    return client
+
+
+@pytest.mark.parametrize("role", [roles.ANALYST, None])
+def test_it_refuses_a_child_to_someone_without_a_casework_role(client, role):
+    child = ChildFactory()
+    client.force_login(UserFactory(roles=[role] if role else []))
+    assert client.get(reverse("children:detail", args=[child.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "maisie notreal"},
+        {"q": "TV0000042"},
+        {"q": "LOCAL-42"},
+        {"date_of_birth_day": 3, "date_of_birth_month": 4, "date_of_birth_year": 2008},
+    ],
+    ids=["name", "police id", "local id", "date of birth"],
+)
+def test_search_finds_a_child_by(coordinator, query):
+    ChildFactory(
+        first_name="Maisie",
+        last_name="Notreal",
+        police_id="TV0000042",
+        local_id="LOCAL-42",
+        date_of_birth=dt.date(2008, 4, 3),
+    )
+    ChildFactory(first_name="Tyler", last_name="Fictional")
+    html = coordinator.get(reverse("children:search"), query).content.decode()
+    assert "Maisie Notreal" in html
+    assert "Tyler Fictional" not in html
+
+
+def test_the_child_page_tells_the_story(coordinator):
+    child = ChildFactory(first_name="Keira", last_name="Madeup")
+    friend = ChildFactory(first_name="Jayden", last_name="Sample")
+    PlacementFactory(child=child, start_date=dt.date(2019, 1, 1), provider_name="Made-up House")
+    episode = EpisodeFactory(child=child, found_location="A made-up park")
+    Companion.objects.create(episode=episode, child=friend)
+    ReturnInterviewFactory(episode=episode, findings="Made-up finding: pull factors")
+    ScreeningFactory(child=child)
+    html = coordinator.get(reverse("children:detail", args=[child.pk])).content.decode()
+    for text in [
+        "Keira Madeup",
+        "Children&#x27;s home, Made-up House",
+        "Returned (episode",
+        "A made-up park",
+        "Return home interview: completed",
+        "Made-up finding: pull factors",
+        "Exploitation screening",
+        "Placement began",
+        "Jayden Sample",
+    ]:
+        assert text in html, text
+    # Most recent first: the return comes before the episode that began it.
+    assert html.index("Returned (episode") < html.index("Missing (episode")
+
+
+def test_adding_a_child_then_recording_their_episode(coordinator):
+    data = {
+        "first_name": "Alfie",
+        "last_name": "Testwell",
+        "date_of_birth_day": 1,
+        "date_of_birth_month": 2,
+        "date_of_birth_year": 2009,
+        "sex": "male",
+    }
+    response = coordinator.post(reverse("children:create") + "?then=episode", data)
+    child = Child.objects.get(first_name="Alfie")
+    assert response.url == reverse("episodes:record", args=[child.pk])
+    assert child.date_of_birth == dt.date(2009, 2, 1)
+
+
+def test_an_impossible_date_of_birth_is_refused(coordinator):
+    data = {
+        "first_name": "Alfie",
+        "last_name": "Testwell",
+        "date_of_birth_day": 31,
+        "date_of_birth_month": 2,
+        "date_of_birth_year": 2009,
+        "sex": "male",
+    }
+    html = coordinator.post(reverse("children:create"), data).content.decode()
+    assert "The date of birth must be a real date" in html
+    assert not Child.objects.filter(first_name="Alfie").exists()
