@@ -34,7 +34,7 @@ NOTIFY_WITHIN = dt.timedelta(hours=24)
 NOT_KNOWN = "not_known"
 AGE_BANDS = ("0-9", "10-13", "14-16", "17", "18+")
 PLACEMENT_KEYS = ("home", *PlacementType.values, NOT_KNOWN)
-CATEGORIES = (Category.MISSING, Category.AWAY)
+CATEGORIES = (Category.MISSING.value, Category.AWAY.value)
 REPEAT_BANDS = (("2", 2, 2), ("3-4", 3, 4), ("5-9", 5, 9), ("10+", 10, None))
 
 

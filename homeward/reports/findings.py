@@ -310,7 +310,7 @@ def notification_findings(report: dict) -> list[dict]:
     """Placing councils told of their children's episodes late, below the target."""
     told = report["placed_in"]["notified_within_24h"]
     target = settings.HOMEWARD_NOTIFICATION_TARGET_PCT
-    if SUPPRESSED in (told, told["pct"]) or told["pct"] is None or told["pct"] >= target:
+    if told == SUPPRESSED or told["pct"] is None or told["pct"] >= target:
         return []
     text = (
         f"Placing councils were told within 24 hours of {number(told['n'])} of the "
