@@ -19,6 +19,11 @@ VAR_DIR = Path(env_str("HOMEWARD_VAR_DIR", str(Path.cwd() / "var")))
 
 DEBUG = env_bool("HOMEWARD_DEBUG", False)
 PRODUCTION = env_bool("HOMEWARD_PRODUCTION", False)
+if DEBUG and PRODUCTION:
+    raise ConfigurationError(
+        "HOMEWARD_DEBUG is true with HOMEWARD_PRODUCTION: debug pages show settings and data "
+        "to anyone, so production refuses to start with them. Unset HOMEWARD_DEBUG."
+    )
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
