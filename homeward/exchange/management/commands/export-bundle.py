@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record
 from homeward.councils.models import Council
 from homeward.exchange.bundle_export import export_bundle
 
@@ -17,6 +19,16 @@ class Command(BaseCommand):
         found = Council.objects.filter(code=code).first()
         if found is None:
             raise CommandError(f"There is no council with code '{code}'.")
-        for file, rows in export_bundle(folder, council=found).items():
+        written = export_bundle(folder, council=found)
+        audit_record(
+            action=Action.EXPORT,
+            details={
+                "command": "export-bundle",
+                "folder": str(folder),
+                "council": code,
+                "rows": written,
+            },
+        )
+        for file, rows in written.items():
             self.stdout.write(f"{file}: {rows} rows")
         self.stdout.write(self.style.SUCCESS(f"Exported {found} to {folder}."))
