@@ -143,6 +143,19 @@ PLACED_OUT = Kind("placed_out", 24, (4, 18), ((30, 1, 2.5), (32, 2.5, 7), (32, 7
 PLACED_IN = Kind("placed_in", 25, (3, 14), ((35, 1, 2.5), (30, 2.5, 6), (23, 6, 14), (12, 15, 40)),
                  (0.01, 0.2, 0.64, 0.15))  # fmt: skip
 KINDS = (HOME, CARED_FOR, PLACED_OUT, PLACED_IN)
+# Children in care who never go missing: about 260 come into care a year and stay about
+# two and a half years, so some 1,100 are looked after during a year, as in Oxfordshire.
+IN_CARE_QUIETLY = Kind("in_care", 0, (0, 0), ((1, 0, 0),), (0.3, 0.3, 0.3, 0.1))
+CARE_ENTRIES_FROM = date(2008, 1, 1)
+CARE_ENTRIES_PER_YEAR = 260
+CALM_PLACEMENTS = {
+    "foster": 72,
+    "kinship": 10,
+    "with_parents": 6,
+    "childrens_home": 6,
+    "semi_independent": 4,
+    "other": 2,
+}
 
 
 @dataclass
@@ -277,6 +290,7 @@ def rhi_on_time_share(moment: datetime) -> float:
 
 class _County:
     def __init__(self, seed: int, today: date, now: datetime):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
         self.now = now.astimezone(UTC).replace(second=0, microsecond=0)
@@ -296,6 +310,7 @@ class _County:
         self._link_companions()
         self._keep_some_missing_now()
         self._number()
+        self._add_children_who_never_go_missing()
         return Bundle(
             files={
                 "localities.csv": _localities_file(),
@@ -586,6 +601,70 @@ class _County:
             child.id = f"OX{number:06d}"
         for number, episode in enumerate(self._all_episodes(), start=1):
             episode.id = f"OXE{number:07d}"
+
+    def _add_children_who_never_go_missing(self) -> None:
+        """Most children in care never go missing: without them, rates of going missing
+        among looked-after children would be several times DfE's."""
+        # A generator of their own, so that adding them changes none of the other rows.
+        rng = random.Random(f"in-care-{self.seed}")
+        day = float(CARE_ENTRIES_FROM.toordinal())
+        while (start := date.fromordinal(int(day))) < self.today:
+            child = self._child_in_care(rng, start)
+            if child is not None:
+                child.id = f"OX{len(self.children) + 1:06d}"
+                self.children.append(child)
+            day += rng.expovariate(CARE_ENTRIES_PER_YEAR / 365.25)
+
+    def _child_in_care(self, rng: random.Random, start: date) -> Child | None:
+        sex = rng.choices(("male", "female"), weights=(55, 45))[0]
+        age = rng.choices((0, 5, 10, 16), weights=(30, 20, 38, 12))[0] + rng.random() * 5
+        dob = start - timedelta(days=int(min(age, 17.5) * 365.25))
+        end = min(start + timedelta(days=int(rng.expovariate(1 / 880))), _add_years(dob, 18) - DAY)
+        if end < START:
+            return None
+        kind_type = rng.choices(
+            PLACEMENT_TYPES, weights=[CALM_PLACEMENTS.get(t, 0) for t in PLACEMENT_TYPES]
+        )[0]
+        if kind_type == "semi_independent" and age < 16:
+            kind_type = "foster"
+        if kind_type == "childrens_home":
+            urn, provider, locality = rng.choice(CHILDRENS_HOMES)
+        elif kind_type == "foster":
+            urn, provider = rng.choice(FOSTER_PROVIDERS)
+            locality = _locality_by_population(rng)
+        else:
+            urn, provider, locality = "", "", _locality_by_population(rng)
+        placement = Placement(
+            id=f"OXP{len(self.placements) + 1:06d}",
+            start=start,
+            end=end if end < self.today else None,
+            type=kind_type,
+            place_code=rng.choice(PLACE_CODES[kind_type]),
+            provider_urn=urn,
+            provider_name=provider,
+            locality=locality,
+            placing_la=COUNCIL,
+            host_la=COUNCIL,
+        )
+        self.placements.append(placement)
+        return Child(
+            id="",
+            kind=IN_CARE_QUIETLY,
+            first_name=_given_name(rng, sex),
+            last_name=rng.choice(SURNAMES),
+            dob=dob,
+            sex=sex,
+            ethnicity=_ethnicity(rng, COUNCIL),
+            responsible_la=COUNCIL,
+            police_id="",
+            home_locality=locality,
+            legal_status="looked_after",
+            rate=0,
+            window_start=start,
+            window_end=end,
+            ce_risk=0,
+            placements=[placement],
+        )
 
     def _all_episodes(self) -> list[Episode]:
         episodes = [e for c in self.children for e in c.episodes]
