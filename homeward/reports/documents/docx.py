@@ -1,0 +1,203 @@
+"""The paper as a Word document: real heading styles, real tables with header rows that
+repeat across pages, charts with alt text, and the demonstration notice on every page."""
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from .paper import Bullets, Chart, Note, Paper, Table
+
+FONT = "Arial"
+CHART_WIDTH = Cm(16)
+
+
+def render(paper: Paper, *, created: dt.datetime | None = None) -> bytes:
+    document = Document()
+    _styles(document)
+    _properties(document, paper, created)
+    _page(document, paper)
+    _title_page(document, paper)
+    for section in paper.sections:
+        document.add_heading(section.heading, level=section.level)
+        for block in section.blocks:
+            _block(document, block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _styles(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    for name, size in (("Title", 26), ("Subtitle", 14), ("Heading 1", 16), ("Heading 2", 13)):
+        style = document.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+        rfonts = style.element.rPr.rFonts
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(qn(attribute), FONT)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            rfonts.attrib.pop(qn(theme), None)
+    document.styles["Caption"].font.size = Pt(10)
+
+
+def _properties(document, paper: Paper, created: dt.datetime | None) -> None:
+    properties = document.core_properties
+    properties.title = f"{paper.title}: {paper.subtitle}"
+    properties.subject = "Report to the Performance Scrutiny Committee"
+    properties.author = "Homeward"
+    properties.last_modified_by = "Homeward"
+    if paper.demo:
+        properties.comments = "Demonstration: every child in this paper is made up."
+    properties.revision = 1
+    # The same report gives the same file: dates come from the report, not the clock.
+    when = created or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    properties.created = when
+    properties.modified = when
+    properties.last_printed = when
+
+
+def _page(document, paper: Paper) -> None:
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.5))
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    header = section.header.paragraphs[0]
+    marks = []
+    if paper.demo:
+        marks.append("Demonstration: every child in this paper is made up")
+    marks.append("Publication version" if paper.publication else "Draft for the author to check")
+    header.text = " · ".join(marks)
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for run in header.runs:
+        run.font.size = Pt(9)
+        run.bold = paper.demo
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ").font.size = Pt(9)
+    _page_number(footer)
+
+
+def _page_number(paragraph) -> None:
+    run = paragraph.add_run()
+    run.font.size = Pt(9)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
+                       ("end", None)):  # fmt: skip
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = " PAGE "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _title_page(document, paper: Paper) -> None:
+    document.add_paragraph(paper.title, style="Title")
+    document.add_paragraph(paper.subtitle, style="Subtitle")
+    for line in paper.title_lines:
+        document.add_paragraph(line)
+    for notice in paper.notices:
+        _note(document, notice)
+    document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
+def _note(document, text: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.add_run(text).bold = True
+    properties = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        border = OxmlElement(f"w:{side}")
+        border.set(qn("w:val"), "single")
+        border.set(qn("w:sz"), "12")
+        border.set(qn("w:space"), "4")
+        border.set(qn("w:color"), "1D70B8")
+        borders.append(border)
+    properties.append(borders)
+
+
+def _block(document, block) -> None:
+    if isinstance(block, str):
+        document.add_paragraph(block)
+    elif isinstance(block, Note):
+        _note(document, block.text)
+    elif isinstance(block, Bullets):
+        style = "List Number" if block.numbered else "List Bullet"
+        for item in block.items:
+            document.add_paragraph(item, style=style)
+    elif isinstance(block, Table):
+        _table(document, block)
+    elif isinstance(block, Chart):
+        _chart(document, block)
+    else:
+        raise TypeError(f"No way to write {type(block).__name__} in a Word document.")
+
+
+def _chart(document, chart: Chart) -> None:
+    document.add_paragraph(chart.title, style="Caption").paragraph_format.keep_with_next = True
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    shape = paragraph.add_run().add_picture(io.BytesIO(chart.png), width=CHART_WIDTH)
+    doc_pr = shape._inline.docPr
+    doc_pr.set("descr", chart.alt)
+    doc_pr.set("title", chart.title)
+    _table(document, chart.table)
+
+
+def _table(document, table: Table) -> None:
+    label = document.add_paragraph(table.caption, style="Caption")
+    label.paragraph_format.keep_with_next = True
+    grid = document.add_table(rows=1, cols=len(table.header))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    header = grid.rows[0]
+    _repeat_as_header(header)
+    for cell, text in zip(header.cells, table.header, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+        _shade(cell, "E8EEF4")
+    for values in table.rows:
+        cells = grid.add_row().cells
+        for column, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text
+            if column:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in grid.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                for run in paragraph.runs:
+                    run.font.size = Pt(9.5)
+    document.add_paragraph()
+
+
+def _repeat_as_header(row) -> None:
+    """Mark the row as the table's header: Word repeats it on each page, screen readers
+    announce it with every cell."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _shade(cell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)
