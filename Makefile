@@ -62,6 +62,9 @@ demo: install
 	HOMEWARD_DEMO=true $(BIN)/homeward import-bundle out/demo-bundle --council 931
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format json --out out/report-2020-H1.json
+	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format html --out out/report-2020-H1.html
+	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format docx --out out/report-2020-H1.docx
+	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format pdf --out out/report-2020-H1.pdf
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with one of the accounts above."
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
