@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_SEED ?= 931
 DEMO_DB := var/homeward.sqlite3
 
-.PHONY: demo test lint bench install clean frontend browser
+.PHONY: demo test lint bench install clean frontend browser audit
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -51,6 +51,16 @@ lint: install
 	$(BIN)/ruff check homeward
 	$(BIN)/ruff format --check homeward
 	DATABASE_URL= $(BIN)/homeward makemigrations --check --dry-run
+
+# Security scans (docs/security.md): bandit over the code (new findings fail; reviewed ones
+# are in bandit-baseline.json), pip-audit over every installed package. pip-audit needs PyPI's
+# JSON API; when it cannot reach it, --strict makes it fail rather than pass unchecked.
+audit: $(INSTALLED)
+	$(BIN)/bandit -q -c pyproject.toml -r homeward -b bandit-baseline.json
+	@$(BIN)/pip-audit --local --skip-editable --strict --progress-spinner off || { \
+		echo "FAILED: pip-audit found a known vulnerability, or could not check every installed package" >&2; \
+		echo "(it needs https://pypi.org/pypi/<name>/<version>/json; 'not found on PyPI' for every package means no access)." >&2; \
+		exit 1; }
 
 demo: install
 	@if [ -n "$$DATABASE_URL" ] && echo "$$DATABASE_URL" | grep -q '^postgres'; then \
