@@ -14,7 +14,10 @@ PRODUCTION = {
 
 
 def deploy_check(tmp_path, **overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HOMEWARD_", "SECRET"))}
+    # Only what production would have: no HOMEWARD_ settings from the test run, and not the
+    # DJANGO_ALLOW_ASYNC_UNSAFE the browser tests set for themselves.
+    ignored = ("HOMEWARD_", "SECRET", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ignored)}
     env.update(PRODUCTION, HOMEWARD_VAR_DIR=str(tmp_path), DATABASE_URL="", **overrides)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "homeward", "check", "--deploy", "--fail-level", "WARNING"],
