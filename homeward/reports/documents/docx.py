@@ -177,13 +177,25 @@ def _table(document, table: Table) -> None:
             cell.text = text
             if column:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    grid.autofit = False
+    widths = _widths(len(table.header))
     for row in grid.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(9.5)
     document.add_paragraph()
+
+
+def _widths(columns: int) -> list:
+    """The first column holds the words, so it gets the room; figures share the rest."""
+    if columns <= 3:
+        return [Cm(7)] + [Cm(3)] * (columns - 1)
+    first = Cm(5)
+    rest = int((CHART_WIDTH - first) / (columns - 1))
+    return [first] + [rest] * (columns - 1)
 
 
 def _repeat_as_header(row) -> None:

@@ -184,6 +184,8 @@ def share(value: dict | None) -> str:
     """'64% (641 of 1,001)': every percentage with its numerator and denominator."""
     if not value:
         return "–"
+    if suppressed(value):
+        return SUPPRESSED
     n, of, pct = value.get("n"), value.get("of"), value.get("pct")
     if SUPPRESSED in (n, of, pct):
         return SUPPRESSED
@@ -295,6 +297,10 @@ class _Writer:
             report.get("findings") or [],
             key=lambda f: SEVERITY_ORDER.get(f.get("severity"), 3),
         )
+        # Two findings can call for the same action; the Committee is asked for it once.
+        self.actions = list(
+            dict.fromkeys(f["recommendation"] for f in self.findings if f.get("recommendation"))
+        )
 
     @property
     def place(self) -> str:
@@ -358,7 +364,7 @@ class _Writer:
     # --- the front of the paper ---------------------------------------------------------
 
     def recommendation(self) -> Section:
-        actions = [f for f in self.findings if f.get("recommendation")]
+        actions = self.actions
         text = (
             f"The Committee is RECOMMENDED to note the figures for children who went missing "
             f"from home or care in {self.place} in {self.period}"
@@ -434,10 +440,10 @@ class _Writer:
         open_at_end = m.get("open_at_end")
         if known(open_at_end):
             parts.append(
-                f"{number(open_at_end)} {plural(open_at_end, 'child was', 'children were')} "
-                f"still missing at the end of the period"
+                f"{number(open_at_end)} {plural(open_at_end, 'episode', 'episodes')} had not "
+                f"ended by the close of the period, the child not yet found"
                 if open_at_end
-                else "no child was still missing at the end of the period"
+                else "every episode had ended by the close of the period"
             )
         if not parts:
             return "No child was reported missing more than once."
@@ -483,7 +489,7 @@ class _Writer:
         return Section("Summary findings", 1, blocks)
 
     def recommendations(self) -> Section:
-        actions = [f["recommendation"] for f in self.findings if f.get("recommendation")]
+        actions = self.actions
         if not actions:
             return Section(
                 "Recommendations", 1, ["There are no recommendations beyond noting this paper."]
@@ -730,7 +736,7 @@ class _Writer:
         if funnel and funnel.get("points"):
             blocks.append(
                 self._funnel_words(
-                    funnel, "locality", "the council area as a whole", "rate of children missing"
+                    funnel, "localities", "the council area as a whole", "rate of children missing"
                 )
             )
             blocks.append(
@@ -787,7 +793,7 @@ class _Writer:
             [
                 self._funnel_words(
                     funnel,
-                    "children's home",
+                    "children's homes",
                     "the children's homes taken together",
                     "rate of missing episodes per child placed",
                 ),
@@ -802,11 +808,15 @@ class _Writer:
             ],
         )
 
-    def _funnel_words(self, funnel: dict, kind: str, whole: str, measure: str) -> str:
+    def _funnel_words(self, funnel: dict, kinds: str, whole: str, measure: str) -> str:
         """Name a place only when it lies outside the limits; otherwise say nothing of it."""
         places = 2 if funnel.get("method") == "poisson" else 1
+        kind = kinds.removesuffix("s").replace("localitie", "locality")
         sentences = []
-        outside = [p for p in funnel["points"] if p.get("flag_95", "within") != "within"]
+        # A point whose figures are suppressed is neither named nor counted as within.
+        shown = [p for p in funnel["points"] if known(p.get("value"))]
+        hidden = len(funnel["points"]) - len(shown)
+        outside = [p for p in shown if p.get("flag_95", "within") != "within"]
         for point in outside:
             higher = "higher" if point["flag_95"] == "above" else "lower"
             strength = (
@@ -814,26 +824,31 @@ class _Writer:
                 if point.get("flag") == point["flag_95"]
                 else "beyond the 95% limits, though within the 99.8% limits"
             )
-            figures = ""
-            if known(point.get("value")):
-                figures = (
-                    f" ({decimal(point['value'], places)} against "
-                    f"{decimal(funnel['centre'], places)})"
-                )
+            figures = (
+                f" ({decimal(point['value'], places)} against {decimal(funnel['centre'], places)})"
+            )
             sentences.append(
                 f"{point['name']} had a proportionately {higher} {measure} than {whole}"
                 f"{figures}, {strength}."
             )
-        rest = len(funnel["points"]) - len(outside)
-        if not outside:
+        rest = len(shown) - len(outside)
+        if not shown:
+            pass
+        elif not outside:
             sentences.append(
-                f"Every {kind} lies within the control limits around {whole}: the differences "
-                f"between them are no more than chance would produce."
+                f"Every {kind}{' shown' if hidden else ''} lies within the control limits "
+                f"around {whole}: the differences between them are no more than chance "
+                f"would produce."
             )
         elif rest:
             sentences.append(
                 f"The {plural(rest, f'other {kind} lies', f'other {words(rest)} lie')} within the "
                 f"limits, where differences are no more than chance would produce."
+            )
+        if hidden:
+            sentences.append(
+                f"Figures for {words(hidden)} {plural(hidden, kind, kinds)} with fewer than "
+                f"5 children are not published."
             )
         return " ".join(sentences)
 

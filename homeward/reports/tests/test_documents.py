@@ -333,3 +333,23 @@ def test_every_percentage_comes_with_its_numerator_and_denominator():
     assert share({"n": 1, "of": 1200, "pct": 0.1}) == "0% (1 of 1,200)"
     assert share({"n": "c", "of": "c", "pct": "c"}) == "c"
     assert share({"n": 0, "of": 0, "pct": None}) == "none of 0"
+
+
+def test_an_action_two_findings_call_for_is_asked_for_once(report):
+    finding = dict(report["findings"][0], id="another", text="Another finding.")
+    doubled = dict(report, findings=[*report["findings"], finding])
+    document = read_docx(render(doubled, "docx"))
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert len(numbered) == 2
+    assert "endorse the two actions" in under(document, "Recommendation")[0]
+    assert "Another finding." in under(document, "Summary findings")
+
+
+def test_a_place_whose_figures_are_suppressed_is_never_named():
+    paper = build(sample_report(publication=True))
+    homes = next(s for s in paper.sections if s.heading == "Children's homes compared")
+    assert "Pretend Cottage" not in homes.blocks[0]
+    assert "Example Court" not in homes.blocks[0]
+    assert homes.blocks[0].endswith(
+        "Figures for two children's homes with fewer than 5 children are not published."
+    )
