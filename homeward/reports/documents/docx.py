@@ -179,13 +179,15 @@ def _table(document, table: Table) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     grid.autofit = False
     widths = _widths(len(table.header))
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice lays out by; cells carry it for Word
     for row in grid.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
-                    run.font.size = Pt(9.5)
+                    run.font.size = Pt(9.5 if len(widths) < 6 else 8.5)
     document.add_paragraph()
 
 
@@ -193,7 +195,7 @@ def _widths(columns: int) -> list:
     """The first column holds the words, so it gets the room; figures share the rest."""
     if columns <= 3:
         return [Cm(7)] + [Cm(3)] * (columns - 1)
-    first = Cm(5)
+    first = Cm(5) if columns < 6 else Cm(4.2)
     rest = int((CHART_WIDTH - first) / (columns - 1))
     return [first] + [rest] * (columns - 1)
 
