@@ -149,8 +149,7 @@ def test_an_unknown_action_is_refused():
     reason="the in-memory SQLite test database shares one cache between threads, which "
     "reports a table lock at once instead of waiting as a SQLite file does",
 )
-# serialized_rollback: put back the councils (and other rows migrations load) afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_threads_appending_at_once_keep_one_chain():
     per_thread = 15
     errors = []
