@@ -65,7 +65,7 @@ audit: $(INSTALLED)
 		echo "WARNING: pip-audit could not reach its vulnerability service, so $$(grep -c 'could not be audited' var/pip-audit.txt) packages were NOT audited. Run 'make audit' where PyPI's JSON API is reachable."; \
 	else cat var/pip-audit.txt; fi
 
-demo: install
+demo: $(INSTALLED) frontend
 	@if [ -n "$$DATABASE_URL" ] && echo "$$DATABASE_URL" | grep -q '^postgres'; then \
 		echo "make demo loads made-up children and demo passwords: it refuses to run against PostgreSQL (unset DATABASE_URL)."; exit 2; fi
 	rm -f $(DEMO_DB)
@@ -73,12 +73,13 @@ demo: install
 	HOMEWARD_DEMO=true $(BIN)/homeward migrate --no-input --verbosity 0
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-data out/demo-bundle --seed $(DEMO_SEED) --summary
 	HOMEWARD_DEMO=true $(BIN)/homeward import-bundle out/demo-bundle --council 931
-	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format json --out out/report-2020-H1.json
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format html --out out/report-2020-H1.html
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format docx --out out/report-2020-H1.docx
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format pdf --out out/report-2020-H1.pdf
+	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with one of the accounts above."
+	@echo "The January-June 2020 scrutiny report is in out/report-2020-H1.{html,docx,pdf,json}."
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
 bench: install
