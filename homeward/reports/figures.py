@@ -300,7 +300,8 @@ def _interviews():
 
 
 def _due_by():
-    return F("episode__returned_at") + RHI_DUE_WITHIN
+    # The outer episode's own return, so the subquery needs no join back to episodes.
+    return OuterRef("returned_at") + RHI_DUE_WITHIN
 
 
 def completed_in_time() -> Exists:
