@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.db import connection
 
-from homeward.exchange.staging import adapt, differs
+from homeward.exchange.staging import adapt, differs, is_postgresql
 
 
 def _execute(sql: str, params: dict | None = None) -> int:
@@ -83,6 +83,14 @@ def merge_all(council_id: int, by, now: dt.datetime, counts: dict) -> None:
             counts[file].updated = written - created
         if table == "episodes_episode":
             _merge_companions(council)
+    _refresh_statistics([plan[1] for plan in _plan(council)])
+
+
+def _refresh_statistics(tables: list[str]) -> None:
+    """Let PostgreSQL's planner see the new rows at once, rather than at autovacuum's leisure:
+    without it, reports run straight after a large import can choose slow plans."""
+    if is_postgresql():
+        _execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _plan(council: int) -> list[tuple]:
