@@ -190,7 +190,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE, *GOVUK_INLINE_SCRIPT_HASHES],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # The report's charts are SVG images inlined as data: URLs; an image cannot run script.
+        "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("homeward.interviews.urls")),
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),
+    path("", include("homeward.reports.urls")),
 ]

@@ -1,0 +1,63 @@
+"""Choosing which report to read: a half-year or any period, a locality, publication or not."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from homeward.dashboard.forms import DateField
+
+FIRST_YEAR = 2018
+PERIOD_ENDS_BEFORE_START = "The end of the period must be on or after its start."
+CHOOSE_PERIOD = "Choose a half-year, or enter both the start and the end of the period."
+
+
+def half_years(today: dt.date) -> list[tuple[str, str]]:
+    """Every complete half-year since the data starts, the latest first, as (value, label)."""
+    choices = []
+    for year in range(today.year, FIRST_YEAR - 1, -1):
+        for first, last, label in (
+            (dt.date(year, 7, 1), dt.date(year, 12, 31), f"July to December {year}"),
+            (dt.date(year, 1, 1), dt.date(year, 6, 30), f"January to June {year}"),
+        ):
+            if last < today:
+                choices.append((f"{first.isoformat()}/{last.isoformat()}", label))
+    return choices
+
+
+class ReportForm(forms.Form):
+    """The period and scope of a scrutiny report."""
+
+    half_year = forms.ChoiceField(label="Half-year", required=False)
+    period_from = DateField(what="start of the period", label="Or from", required=False)
+    period_to = DateField(what="end of the period", label="to", required=False)
+    locality = forms.ChoiceField(label="Locality", required=False)
+    publication = forms.BooleanField(
+        label="Publication version: figures for fewer than 5 children shown as c",
+        required=False,
+    )
+
+    def __init__(self, *args, today: dt.date, localities: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["half_year"].choices = [("", "Choose a half-year"), *half_years(today)]
+        self.fields["locality"].choices = [("", "The whole council")] + [
+            (name, name) for name in localities
+        ]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("period_from"), data.get("period_to")
+        if first or last:
+            if not (first and last):
+                raise ValidationError(CHOOSE_PERIOD)
+            if last < first:
+                raise ValidationError(PERIOD_ENDS_BEFORE_START)
+        elif data.get("half_year"):
+            start, end = data["half_year"].split("/")
+            data["period_from"], data["period_to"] = (
+                dt.date.fromisoformat(start),
+                dt.date.fromisoformat(end),
+            )
+        elif not self.errors:
+            raise ValidationError(CHOOSE_PERIOD)
+        return data

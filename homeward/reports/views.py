@@ -1,0 +1,121 @@
+"""The scrutiny report in the app: read it on the page, download it to edit and file."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+
+from homeward.accounts.roles import (
+    ADMINISTRATOR,
+    ANALYST,
+    EXPLOITATION_LEAD,
+    MISSING_COORDINATOR,
+    SCRUTINY,
+    check_role,
+    user_has_role,
+)
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record
+from homeward.councils.models import Locality
+from homeward.reports import documents
+from homeward.reports.documents import html
+from homeward.reports.engine import build_report
+from homeward.reports.forms import ReportForm
+
+REPORT_ROLES = (ADMINISTRATOR, MISSING_COORDINATOR, EXPLOITATION_LEAD, ANALYST, SCRUTINY)
+DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+}
+
+
+@login_required
+def index(request):
+    """Choose a period and read the committee paper for it."""
+    check_role(request.user, *REPORT_ROLES)
+    form = _form(request.GET or None, request)
+    context = {"form": form, "only_published": _only_published(request.user)}
+    if form.is_bound and form.is_valid():
+        report = _report(form, request.user)
+        paper = documents.build(report)
+        context |= {
+            "paper": paper,
+            "body": html.body(paper),
+            "query": _query(form, request.user),
+            "formats": [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("json", "JSON data")],
+        }
+    return render(request, "reports/index.html", context)
+
+
+@login_required
+def download(request, fmt: str):
+    """The report for the chosen period as a file, recorded in the audit log."""
+    check_role(request.user, *REPORT_ROLES)
+    form = _form(request.GET, request)
+    if fmt not in DOWNLOADS or not form.is_valid():
+        return render(request, "reports/index.html", {"form": form}, status=400)
+    report = _report(form, request.user)
+    if fmt == "json":
+        import json
+
+        content = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
+    else:
+        content = documents.render(report, fmt)
+    meta = report["meta"]
+    name = f"missing-children-{meta['period']['from']}-to-{meta['period']['to']}.{fmt}"
+    audit_record(
+        request=request,
+        action=Action.REPORT_DOWNLOAD,
+        label=f"scrutiny report {meta['period']['from']} to {meta['period']['to']}",
+        details={"format": fmt, "query": request.GET.urlencode()},
+    )
+    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _form(data, request) -> ReportForm:
+    localities = Locality.objects.filter(council__code=settings.HOMEWARD_COUNCIL).order_by("name")
+    return ReportForm(
+        data,
+        today=timezone.localdate(),
+        localities=list(localities.values_list("name", flat=True)),
+    )
+
+
+def _only_published(user) -> bool:
+    """Scrutiny members read the published version only, with small numbers suppressed."""
+    return user_has_role(user, SCRUTINY) and not user_has_role(
+        user, ADMINISTRATOR, MISSING_COORDINATOR, EXPLOITATION_LEAD, ANALYST
+    )
+
+
+def _report(form: ReportForm, user) -> dict:
+    data = form.cleaned_data
+    return build_report(
+        council_code=settings.HOMEWARD_COUNCIL,
+        period_from=data["period_from"],
+        period_to=data["period_to"],
+        locality=data.get("locality") or None,
+        publication=data.get("publication") or _only_published(user),
+    )
+
+
+def _query(form: ReportForm, user) -> str:
+    data = form.cleaned_data
+    query = QueryDict(mutable=True)
+    for name in ("period_from", "period_to"):
+        value = data[name]
+        query[f"{name}_day"], query[f"{name}_month"], query[f"{name}_year"] = (
+            value.day,
+            value.month,
+            value.year,
+        )
+    if data.get("locality"):
+        query["locality"] = data["locality"]
+    if data.get("publication") or _only_published(user):
+        query["publication"] = "on"
+    return query.urlencode()
