@@ -75,25 +75,34 @@ class BundleSummary:
     bytes: int = 0
 
 
-# Day strings with a margin after 2024 (interviews follow returns by a few days), and
 # "THH:MM" for every minute of the day.
-_DAY = [(FIRST_DAY + dt.timedelta(days=n)).isoformat() for n in range(DAYS + 30)]
 _TIME = [f"T{m // 60:02d}:{m % 60:02d}" for m in range(MINUTES_PER_DAY)]
-_DOB_DAYS = [
-    (dt.date(2003, 1, 1) + dt.timedelta(days=n)).isoformat()
-    for n in range((dt.date(2012, 12, 31) - dt.date(2003, 1, 1)).days + 1)
-]
-_PLACEMENT_STARTS = [(dt.date(2018, 1, 1) + dt.timedelta(days=n)).isoformat() for n in range(365)]
+# Interviews follow returns by up to about six days: the last day a bundle may write.
+MARGIN_DAYS = 7
 
 
-def _local(minute: int) -> str:
-    """A Europe/London local time without offset (never in 01:00-01:59: see the module doc)."""
-    return _DAY[minute // MINUTES_PER_DAY] + _TIME[minute % MINUTES_PER_DAY]
+def _days(first: dt.date, count: int) -> list[str]:
+    return [(first + dt.timedelta(days=n)).isoformat() for n in range(count)]
 
 
-def _utc(minute: int) -> str:
-    """The same clock digits as UTC: never earlier than the local time with those digits."""
-    return _DAY[minute // MINUTES_PER_DAY] + _TIME[minute % MINUTES_PER_DAY] + ":00+00:00"
+# Day strings with a margin after 2024 (interviews follow returns by a few days).
+_DAY = _days(FIRST_DAY, DAYS + 30)
+_DOB_DAYS = _days(dt.date(2003, 1, 1), (dt.date(2012, 12, 31) - dt.date(2003, 1, 1)).days + 1)
+_PLACEMENT_STARTS = _days(dt.date(2018, 1, 1), 365)
+
+
+def _clock(day: list[str]) -> tuple:
+    """`local` and `utc` for minutes counted from day[0]'s midnight."""
+
+    def local(minute: int) -> str:
+        """A Europe/London local time without offset (never in 01:00-01:59: see the module doc)."""
+        return day[minute // MINUTES_PER_DAY] + _TIME[minute % MINUTES_PER_DAY]
+
+    def utc(minute: int) -> str:
+        """The same clock digits as UTC: never earlier than the local time with those digits."""
+        return day[minute // MINUTES_PER_DAY] + _TIME[minute % MINUTES_PER_DAY] + ":00+00:00"
+
+    return local, utc
 
 
 def _clear_of_clock_change(minute: int) -> int:
@@ -113,9 +122,32 @@ def episode_counts(episodes: int, rng: random.Random) -> list[int]:
     return counts
 
 
-def write_bundle(path: Path | str, episodes: int = 1_000_000, seed: int = 931) -> BundleSummary:
-    """Write a valid bundle of `episodes` episodes for council 931 into the folder `path`."""
+def write_bundle(
+    path: Path | str,
+    episodes: int = 1_000_000,
+    seed: int = 931,
+    *,
+    council: str = COUNCIL,
+    last_day: dt.date | None = None,
+) -> BundleSummary:
+    """Write a valid bundle of `episodes` episodes for `council` (931) into the folder `path`.
+
+    The six years are 2019-2024 unless `last_day` is given: then they end that day, and
+    every date (births, placements) moves with them. Interviews and returns can follow the
+    last day by up to MARGIN_DAYS, so to import a bundle "up to now" pass a `last_day` at
+    least MARGIN_DAYS before today: open episodes are then still open now, and the latest
+    returns are a few days old (what "Missing now" and "Interviews" show).
+    """
     started = time.perf_counter()
+    if last_day is None:
+        day, dob_days, placement_starts = _DAY, _DOB_DAYS, _PLACEMENT_STARTS
+    else:
+        shift = last_day - (FIRST_DAY + dt.timedelta(days=DAYS - 1))
+        day = _days(FIRST_DAY + shift, DAYS + 30)
+        dob_days = _days(dt.date(2003, 1, 1) + shift, len(_DOB_DAYS))
+        placement_starts = _days(dt.date(2018, 1, 1) + shift, len(_PLACEMENT_STARTS))
+    _local, _utc = _clock(day)
+    other_councils = tuple(code for code in OTHER_COUNCILS if code != council) or ("330",)
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -153,10 +185,10 @@ def write_bundle(path: Path | str, episodes: int = 1_000_000, seed: int = 931) -
                     child_id,
                     "Child",
                     f"No{number}",
-                    choice(_DOB_DAYS),
+                    choice(dob_days),
                     choice(SEXES),
                     choice(ETHNICITIES),
-                    choice(OTHER_COUNCILS) if placed_in else "",
+                    choice(other_councils) if placed_in else "",
                     f"PN{number:08d}" if random_() < 0.5 else "",
                     home,
                 )
@@ -171,7 +203,7 @@ def write_bundle(path: Path | str, episodes: int = 1_000_000, seed: int = 931) -
                     (
                         placement_id,
                         child_id,
-                        choice(_PLACEMENT_STARTS),
+                        choice(placement_starts),
                         "",
                         placement_type,
                         place_code,
@@ -179,7 +211,7 @@ def write_bundle(path: Path | str, episodes: int = 1_000_000, seed: int = 931) -
                         f"Provider {number % 500}",
                         "" if out_of_area else home,
                         "",
-                        choice(OTHER_COUNCILS) if out_of_area else "",
+                        choice(other_councils) if out_of_area else "",
                     )
                 )
                 rows["placements.csv"] += 1
@@ -189,24 +221,27 @@ def write_bundle(path: Path | str, episodes: int = 1_000_000, seed: int = 931) -
                     (
                         f"S{number:07d}",
                         child_id,
-                        _DAY[completed],
+                        day[completed],
                         choice(SCREENING_OUTCOMES),
                         choice(CONCERNS),
-                        _DAY[completed + 90] if random_() < 0.8 else "",
+                        day[completed + 90] if random_() < 0.8 else "",
                     )
                 )
                 rows["screenings.csv"] += 1
 
-            # The child's episodes, one per slice of the six years, each in the first half
-            # of its slice; the latest is sometimes still open.
+            # The child's episodes, one per slice of the six years, never reaching the next
+            # slice; the latest is sometimes still open.
             slot = SPAN // count
             longest = min(72 * HOUR, slot // 2 - 5 * HOUR)
+            # Anywhere in the slice that leaves room for the return (with `last_day`, so the
+            # last weeks have their share of returns), or in its first half (the default).
+            spread = slot // 2 if last_day is None else slot - longest - 5 * HOUR
             last_open = random_() < 0.03
             legal_status = "looked_after" if looked_after else choice(OTHER_LEGAL_STATUSES)
             for e in range(count):
                 episode_no += 1
                 episode_id = f"E{episode_no:07d}"
-                seen = _clear_of_clock_change(e * slot + randrange(slot // 2))
+                seen = _clear_of_clock_change(e * slot + randrange(spread))
                 still_open = last_open and e == count - 1
                 if still_open:
                     returned = ""

@@ -1,10 +1,14 @@
 """The benchmark's made-up bundle is one the importer accepts, whole, and stable for a seed."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.exchange.bundle_import import import_bundle
-from homeward.performance.synthetic_bundle import HEADERS, write_bundle
+from homeward.performance.synthetic_bundle import HEADERS, MARGIN_DAYS, write_bundle
 
 EPISODES = 2_000
 
@@ -37,3 +41,21 @@ def test_the_same_seed_writes_the_same_files(tmp_path):
 
     for name in HEADERS:
         assert (first.path / name).read_bytes() == (second.path / name).read_bytes(), name
+
+
+@pytest.mark.django_db
+def test_a_bundle_ending_before_today_leaves_open_episodes_and_recent_returns(tmp_path):
+    today = timezone.localdate()
+    last_day = today - dt.timedelta(days=MARGIN_DAYS + 1)
+    summary = write_bundle(tmp_path / "b", EPISODES, seed=5, council="330", last_day=last_day)
+
+    result = import_bundle(summary.path, council_code="330")
+
+    assert result.files["episodes.csv"].created == EPISODES
+    episodes = Episode.objects.filter(council__code="330")
+    latest = episodes.order_by("-last_seen_at").first().last_seen_at
+    assert timezone.localdate(latest) >= last_day - dt.timedelta(days=30)
+    assert episodes.filter(returned_at__gte=timezone.now() - dt.timedelta(days=30)).exists()
+    assert episodes.filter(returned_at__isnull=True).count() == summary.open_episodes > 0
+    placed_in_from = Child.objects.filter(council__code="330").exclude(responsible_la__code="330")
+    assert placed_in_from.exists()
