@@ -1,7 +1,13 @@
-"""The import benchmark (`make bench`): a million-episode bundle into PostgreSQL.
+"""The benchmarks (`make bench`): importing, the scrutiny report, the pages under load.
 
-    python -m homeward.performance.run [--episodes N] [--small-episodes N]
+    python -m homeward.performance.run [--parts import,report,pages]
+                                      [--episodes N] [--small-episodes N]
                                       [--database-url URL] [--keep] [--no-docs] [--profile FILE]
+                                      [--pages-database-url URL] [--reuse-dataset] ...
+
+`--parts` chooses what runs (all three by default). "report" and "pages" share one database
+of 1,000,000 episodes for 150 councils (big_dataset; see big_run). The rest of this page is
+about "import", the bundle-import benchmark:
 
 Steps, each timed:
 
@@ -35,7 +41,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from homeward.performance import synthetic_bundle
+from homeward.performance import big_dataset, big_run, synthetic_bundle
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench"
 TARGET_SECONDS = 120
@@ -367,7 +373,10 @@ def refresh_docs(figures: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        description="Time importing a large made-up bundle into PostgreSQL."
+        description="Time importing, the scrutiny report and the pages, on PostgreSQL."
+    )
+    parser.add_argument(
+        "--parts", default="import,report,pages", help="comma-separated: import, report, pages"
     )
     parser.add_argument("--episodes", type=int, default=1_000_000)
     parser.add_argument(
@@ -377,11 +386,79 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bundles and the database")
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/performance.md")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the big import here")
+    big = parser.add_argument_group("report and pages (one database of --episodes, 150 councils)")
+    big.add_argument("--pages-database-url", default=big_dataset.DEFAULT_URL)
+    big.add_argument("--councils", type=int, default=150)
+    big.add_argument(
+        "--reuse-dataset", action="store_true", help="use that database as it is (no build)"
+    )
+    big.add_argument("--report-runs", type=int, default=3, help="runs of each report (median)")
+    big.add_argument("--users", type=int, default=20, help="users at once on each page")
+    big.add_argument("--requests", type=int, default=40, help="requests per user per page")
+    big.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    big.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     args = parser.parse_args(argv)
+    parts = {part.strip() for part in args.parts.split(",") if part.strip()}
+    unknown = parts - {"import", "report", "pages"}
+    if unknown:
+        parser.error(f"--parts: unknown {', '.join(sorted(unknown))}")
+    began = time.perf_counter()
+    if "import" in parts:
+        import_part(args)
+    if parts & {"report", "pages"}:
+        big_part(args, parts)
+    say(f"The benchmark took {time.perf_counter() - began:.0f} s in all.")
+
+
+def big_part(args, parts: set[str]) -> None:
+    """The report and the pages, on one database of a million episodes for 150 councils."""
+    url = args.pages_database_url
+    out = big_run.run(
+        url,
+        parts=parts,
+        episodes=args.episodes,
+        councils=args.councils,
+        runs=args.report_runs,
+        reuse=args.reuse_dataset,
+        users=args.users,
+        requests_each=args.requests,
+        workers=args.workers,
+        threads=args.threads,
+    )
+    facts = machine(url)
+    sections = []
+    if "report" in parts:
+        text = big_run.report_markdown(out, facts)
+        sections.append(
+            (
+                "The scrutiny report: the latest figures",
+                big_run.REPORT_BEGIN,
+                big_run.REPORT_END,
+                text,
+            )
+        )
+    if "pages" in parts:
+        text = big_run.pages_markdown(out, facts)
+        sections.append(
+            ("Pages under load: the latest figures", big_run.PAGES_BEGIN, big_run.PAGES_END, text)
+        )
+    for heading, begin, end, text in sections:
+        print(f"\n## {heading}\n\n{text}")
+        if not args.no_docs:
+            big_run.refresh_section(DOCS, heading, begin, end, text)
+    if not args.no_docs and sections:
+        say(f"Refreshed {DOCS}.")
+    if not args.keep:
+        drop_database(url)
+    else:
+        say(f"Kept the database {url}.")
+
+
+def import_part(args) -> None:
+    """The bundle-import benchmark."""
     n = args.episodes
     n_small = args.small_episodes or max(1, n // 5)
     url = args.database_url
-    began = time.perf_counter()
     run: dict = {"episodes": n, "small_episodes": n_small}
 
     work = Path(tempfile.mkdtemp(prefix="homeward-bench-"))
@@ -430,7 +507,6 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_docs:
         refresh_docs(figures)
         say(f"Refreshed {DOCS}.")
-    say(f"The benchmark took {time.perf_counter() - began:.0f} s in all.")
     if run["big"]["seconds"] >= TARGET_SECONDS:
         sys.exit(f"The target of {TARGET_SECONDS} s for {n:,} episodes was not met.")
     _, created_again, updated_again = totals(run["again"])
