@@ -63,6 +63,12 @@ def change_details(before: dict, after: dict) -> dict:
     }
 
 
+def field_values(obj: models.Model, names=None) -> dict:
+    """A record's field values (foreign keys as ids), for the before and after of a change."""
+    fields = [f for f in obj._meta.concrete_fields if names is None or f.name in names]
+    return {field.name: field.value_from_object(obj) for field in fields}
+
+
 def _who(request, user):
     if user is None and request is not None:
         user = getattr(request, "user", None)

@@ -1,9 +1,10 @@
 """Children and their placements."""
 
+from django.conf import settings
 from django.db import models
 
 from homeward.core.codes import PlacementType, Sex
-from homeward.core.models import CouncilRecord
+from homeward.core.models import CouncilRecord, Tracked
 
 
 class Child(CouncilRecord):
@@ -31,6 +32,11 @@ class Child(CouncilRecord):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def audit_label(self) -> str:
+        """How the audit log names a child: never by name."""
+        return f"child {self.local_id}"
 
     @property
     def is_placed_in(self) -> bool:
@@ -69,3 +75,31 @@ class Placement(CouncilRecord):
 
     def __str__(self) -> str:
         return f"{self.get_placement_type_display()} from {self.start_date:%d %b %Y}"
+
+
+class Allocation(Tracked):
+    """A child allocated to a worker, a team, or both, from `allocated_on` until `ended_on`."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="allocations")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="allocations",
+    )
+    team = models.CharField(max_length=100, blank=True)
+    allocated_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "-allocated_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(worker__isnull=True, team=""),
+                name="allocation_to_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child.audit_label} to {self.worker or self.team}"

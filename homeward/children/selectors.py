@@ -7,6 +7,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from homeward.children.models import Child, Placement
+from homeward.core.access import (
+    FINDINGS_HIDDEN,
+    can_see_findings,
+    children_visible_to,
+    episodes_visible_to,
+)
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -14,8 +20,8 @@ from homeward.reports.counting import age_in_years
 
 
 def visible_children(*, user, council) -> QuerySet[Child]:
-    """The children this person may see: the one place a per-area rule will narrow them."""
-    return Child.objects.filter(council=council)
+    """The children of a council this person may see (the rule: core.access)."""
+    return children_visible_to(user).filter(council=council)
 
 
 def children_search(
@@ -54,9 +60,10 @@ class Headline:
     open_episode: Episode | None
 
 
-def child_headline(*, child: Child, today: dt.date) -> Headline:
+def child_headline(*, user, child: Child, today: dt.date) -> Headline:
     """What a coordinator needs first: age, legal status, placement, the responsible council."""
-    latest = child.episodes.order_by("-last_seen_at").first()
+    episodes = episodes_visible_to(user).filter(child=child)
+    latest = episodes.order_by("-last_seen_at").first()
     placement = (
         child.placements.filter(start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
@@ -70,7 +77,7 @@ def child_headline(*, child: Child, today: dt.date) -> Headline:
         placement=placement,
         responsible_council=child.responsible_la.name,
         placed_in=child.is_placed_in,
-        open_episode=child.episodes.filter(returned_at__isnull=True).first(),
+        open_episode=episodes.filter(returned_at__isnull=True).first(),
     )
 
 
@@ -91,8 +98,14 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
 
 
-def _episode_events(child: Child) -> list[Event]:
-    episodes = child.episodes.select_related("locality").prefetch_related("companions__child")
+def _episode_events(child: Child, user) -> list[Event]:
+    episodes = (
+        episodes_visible_to(user)
+        .filter(child=child)
+        .select_related("locality")
+        .prefetch_related("companions__child")
+    )
+    companions_seen = set(children_visible_to(user).values_list("pk", flat=True))
     events = []
     for episode in episodes:
         events.append(
@@ -107,7 +120,12 @@ def _episode_events(child: Child) -> list[Event]:
                     ("Legal status", episode.get_legal_status_display()),
                     ("Reported by", episode.reported_by or "Not recorded"),
                 ],
-                companions=[companion.child for companion in episode.companions.all()],
+                # Only the companions this person may see are named.
+                companions=[
+                    companion.child
+                    for companion in episode.companions.all()
+                    if companion.child_id in companions_seen
+                ],
                 episode=episode,
             )
         )
@@ -124,8 +142,9 @@ def _episode_events(child: Child) -> list[Event]:
     return events
 
 
-def _interview_events(child: Child) -> list[Event]:
-    interviews = ReturnInterview.objects.filter(episode__child=child).select_related("episode")
+def _interview_events(child: Child, user) -> list[Event]:
+    episodes = episodes_visible_to(user).filter(child=child)
+    interviews = ReturnInterview.objects.filter(episode__in=episodes).select_related("episode")
     return [
         Event(
             at=interview.completed_at or interview.offered_at or interview.episode.returned_at,
@@ -136,14 +155,20 @@ def _interview_events(child: Child) -> list[Event]:
                 ("Offered", _when(interview.offered_at)),
                 ("Completed", _when(interview.completed_at)),
                 ("By", interview.conducted_by or "Not recorded"),
-                ("Findings", interview.findings or "None recorded"),
+                ("Findings", _findings(interview, user)),
             ],
         )
         for interview in interviews
     ]
 
 
-def _screening_events(child: Child) -> list[Event]:
+def _findings(interview: ReturnInterview, user) -> str:
+    if not can_see_findings(user, interview):
+        return FINDINGS_HIDDEN
+    return interview.findings or "None recorded"
+
+
+def _screening_events(child: Child, user) -> list[Event]:
     return [
         Event(
             at=_day_start(screening.completed_on),
@@ -164,7 +189,7 @@ def _screening_events(child: Child) -> list[Event]:
     ]
 
 
-def _placement_events(child: Child) -> list[Event]:
+def _placement_events(child: Child, user) -> list[Event]:
     events = []
     for placement in child.placements.select_related("placing_la", "locality"):
         where = placement.provider_name or (placement.locality.name if placement.locality else "")
@@ -195,7 +220,7 @@ def _when(value: dt.datetime | None) -> str:
 
 
 # Each source adds its own events; panel discussions join here when the panel is built.
-TIMELINE_SOURCES: list[Callable[[Child], list[Event]]] = [
+TIMELINE_SOURCES: list[Callable[[Child, object], list[Event]]] = [
     _episode_events,
     _interview_events,
     _screening_events,
@@ -205,5 +230,5 @@ TIMELINE_SOURCES: list[Callable[[Child], list[Event]]] = [
 
 def child_timeline(*, user, child: Child) -> list[Event]:
     """Everything that happened to a child, the most recent first."""
-    events = [event for source in TIMELINE_SOURCES for event in source(child)]
+    events = [event for source in TIMELINE_SOURCES for event in source(child, user)]
     return sorted(events, key=lambda event: event.at, reverse=True)

@@ -3,10 +3,11 @@
 import datetime as dt
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.children.models import Child, Placement
+from homeward.children.models import Allocation, Child, Placement
 from homeward.children.rules import child_problems, placement_problems
 from homeward.core.codes import PlacementType, Sex
 from homeward.core.problems import code_problem, raise_if_any
@@ -92,6 +93,31 @@ def placement_record(
         locality=locality,
         placing_la=placing_la or child.responsible_la,
         host_la=host_la or child.council,
+        created_by=by,
+        changed_by=by,
+    )
+
+
+NOBODY_TO_ALLOCATE = "Choose a worker or a team to allocate the child to."
+
+
+@transaction.atomic
+def child_allocate(
+    *,
+    child: Child,
+    worker=None,
+    team: str = "",
+    allocated_on: dt.date | None = None,
+    by=None,
+) -> Allocation:
+    """Allocate a child to a worker and/or a team; they then see the child's record."""
+    if worker is None and not team.strip():
+        raise ValidationError({"worker": NOBODY_TO_ALLOCATE})
+    return Allocation.objects.create(
+        child=child,
+        worker=worker,
+        team=team.strip(),
+        allocated_on=allocated_on or timezone.localdate(),
         created_by=by,
         changed_by=by,
     )

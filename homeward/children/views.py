@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.accounts.roles import CASEWORK_ROLES, check_role
+from homeward.audit.models import Action
+from homeward.audit.selectors import entries_for
+from homeward.audit.services import audit_record, change_details, field_values
 from homeward.children.forms import ChildForm, ChildSearchForm
 from homeward.children.selectors import (
     child_headline,
@@ -15,15 +17,25 @@ from homeward.children.selectors import (
     visible_children,
 )
 from homeward.children.services import child_create
+from homeward.core.access import CREATE_CHILD, check_action, check_case_pages, may_see_who_looked
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
 from homeward.dashboard.views import installation_council
+
+WHO_LOOKED_SHOWN = 50
+
+
+def audit_search(request) -> None:
+    """Record a search as typed (the audit log is protected; docs/security.md)."""
+    terms = {key: value for key, value in request.GET.items() if key != "page"}
+    if terms:
+        audit_record(request=request, action=Action.SEARCH, details={"query": terms})
 
 
 @login_required
 def search(request):
     """Find a child by name, date of birth, local id or police id; filter by locality."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_case_pages(request.user)
     council = installation_council()
     form = ChildSearchForm(request.GET or None, council=council)
     criteria = form.cleaned_data if form.is_valid() else {}
@@ -35,6 +47,7 @@ def search(request):
         date_of_birth=criteria.get("date_of_birth"),
         locality_id=locality.pk if locality else None,
     )
+    audit_search(request)
     page, query = paginate(request, found)
     searched = bool(request.GET)
     return render(
@@ -47,16 +60,22 @@ def search(request):
 @login_required
 def detail(request, pk: int):
     """A child's headline facts and everything that happened to them, in one timeline."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_case_pages(request.user)
     children = visible_children(user=request.user, council=installation_council())
+    # 404, not 403, for a child this person may not see: whether they exist is itself private.
     child = get_object_or_404(
         children.select_related("responsible_la", "home_locality", "created_by", "changed_by"),
         pk=pk,
     )
+    audit_record(request=request, action=Action.VIEW_CHILD, obj=child)
+    who_looked = None
+    if may_see_who_looked(request.user):
+        who_looked = entries_for(child).filter(action=Action.VIEW_CHILD)[:WHO_LOOKED_SHOWN]
     context = {
         "child": child,
-        "headline": child_headline(child=child, today=timezone.localdate()),
+        "headline": child_headline(user=request.user, child=child, today=timezone.localdate()),
         "timeline": child_timeline(user=request.user, child=child),
+        "who_looked": who_looked,
     }
     return render(request, "children/detail.html", context)
 
@@ -64,7 +83,7 @@ def detail(request, pk: int):
 @login_required
 def create(request):
     """Record a child not known before; then, if asked, record their episode."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_action(request.user, CREATE_CHILD)
     council = installation_council()
     form = ChildForm(request.POST or None, council=council)
     if request.method == "POST" and form.is_valid():
@@ -73,6 +92,12 @@ def create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            audit_record(
+                request=request,
+                action=Action.CHANGE,
+                obj=child,
+                details=change_details({}, field_values(child)),
+            )
             messages.success(request, f"{child} added.")
             if request.GET.get("then") == "episode":
                 return redirect("episodes:record", child_pk=child.pk)

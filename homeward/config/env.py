@@ -4,6 +4,7 @@ Each rejects a bad value at start-up with a sentence saying which variable is wr
 rather than letting a typo become a silent default.
 """
 
+import json
 import os
 from urllib.parse import unquote, urlparse
 
@@ -37,6 +38,19 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_json(name: str, default: dict) -> dict:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a JSON object, not {value!r}.") from None
+    if not isinstance(parsed, dict):
+        raise ConfigurationError(f"{name} must be a JSON object, not {value!r}.")
+    return parsed
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from homeward.config.env import (
     database_from_url,
     env_bool,
     env_int,
+    env_json,
     env_list,
     env_str,
 )
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "homeward.core.context_processors.installation",
+                "homeward.core.context_processors.access",
             ],
         },
     },
@@ -176,6 +178,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "homeward.accounts.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Who may see what (homeward/core/access.py, docs/security.md): overrides of the role table
+# as JSON, e.g. {"practitioner": {"findings": "all"}}; and the repeat-missing threshold that
+# opens a child's record to the exploitation lead (episodes within so many days).
+HOMEWARD_ACCESS = env_json("HOMEWARD_ACCESS", {})
+HOMEWARD_ACCESS_REPEAT_EPISODES = env_int("HOMEWARD_ACCESS_REPEAT_EPISODES", 2)
+HOMEWARD_ACCESS_REPEAT_DAYS = env_int("HOMEWARD_ACCESS_REPEAT_DAYS", 365)
 
 # The audit log keeps entries at least this long; `homeward audit prune` removes older ones.
 HOMEWARD_AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 2555)

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django.utils import timezone
 
-from homeward.accounts.roles import CASEWORK_ROLES, check_role
+from homeward.core.access import check_case_pages
 from homeward.councils.models import Council
 from homeward.episodes.selectors import episodes_missing_now
 from homeward.interviews.selectors import interviews_due
@@ -16,7 +16,7 @@ from homeward.reports.counting import calendar_months, count_periods, months_end
 @login_required
 def home(request):
     """The coordinator's picture of the council today."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_case_pages(request.user)
     council = installation_council()
     now = timezone.now()
     six_months = months_ending(timezone.localdate(now))
@@ -26,8 +26,8 @@ def home(request):
     context = {
         "council": council,
         "as_at": now,
-        "missing_now": episodes_missing_now(council=council, now=now),
-        "interviews_due": interviews_due(council=council, now=now),
+        "missing_now": episodes_missing_now(council=council, now=now, user=request.user),
+        "interviews_due": interviews_due(council=council, now=now, user=request.user),
         "months": months,
         "total": total,
     }

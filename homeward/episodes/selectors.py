@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
 
+from homeward.core.access import episodes_visible_to
 from homeward.core.codes import Risk
 from homeward.episodes.models import Episode
 from homeward.reports.counting import LONDON, age_in_years
@@ -33,12 +34,12 @@ class MissingNow:
 
 
 def visible_episodes(*, user, council):
-    """The episodes this person may see: the one place a per-area rule will narrow them."""
-    return Episode.objects.filter(council=council)
+    """The episodes of a council this person may see (the rule: core.access)."""
+    return episodes_visible_to(user).filter(council=council)
 
 
 def episodes_missing_now(
-    *, council, now: dt.datetime, user=None, locality_id: int | None = None
+    *, council, now: dt.datetime, user, locality_id: int | None = None
 ) -> list[MissingNow]:
     """Every open episode for the council, high risk first, then the longest missing."""
     episodes = visible_episodes(user=user, council=council).filter(returned_at__isnull=True)

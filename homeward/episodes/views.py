@@ -11,9 +11,12 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.accounts.roles import CASEWORK_ROLES, check_role
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record, change_details, field_values
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
+from homeward.children.views import audit_search
+from homeward.core.access import RECORD_EPISODE, check_action, check_case_pages
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
@@ -46,7 +49,7 @@ SORT_KEYS = {
 @login_required
 def missing_now(request):
     """Every open episode: high risk first, sortable, filtered by locality."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_case_pages(request.user)
     council = installation_council()
     filters = MissingNowFilter(request.GET or None, council=council)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -74,7 +77,7 @@ def missing_now(request):
 @login_required
 def start(request):
     """Recording an episode begins by finding the child, so that nobody is recorded twice."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_action(request.user, RECORD_EPISODE)
     council = installation_council()
     form = ChildSearchForm(request.GET or None, council=council)
     page = query = None
@@ -85,6 +88,7 @@ def start(request):
             text=form.cleaned_data["q"],
             date_of_birth=form.cleaned_data["date_of_birth"],
         )
+        audit_search(request)
         page, query = paginate(request, found, per_page=20)
     return render(request, "episodes/start.html", {"form": form, "page": page, "query": query})
 
@@ -92,7 +96,7 @@ def start(request):
 @login_required
 def record(request, child_pk: int):
     """Record a new episode for a child already found."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_action(request.user, RECORD_EPISODE)
     council = installation_council()
     child = get_object_or_404(visible_children(user=request.user, council=council), pk=child_pk)
     form = EpisodeForm(request.POST or None, child=child)
@@ -102,9 +106,17 @@ def record(request, child_pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            audit_change(request, episode, {})
             messages.success(request, f"Episode {episode.local_id} recorded for {child}.")
             return redirect("children:detail", pk=child.pk)
     return render(request, "episodes/record.html", {"form": form, "child": child})
+
+
+def audit_change(request, record: models.Model, before: dict) -> None:
+    """Record a change from a case page with each changed field's before and after."""
+    record.refresh_from_db()
+    details = change_details(before, field_values(record))
+    audit_record(request=request, action=Action.CHANGE, obj=record, details=details)
 
 
 def _episode(request, pk: int) -> Episode:
@@ -142,8 +154,9 @@ def _as_seen(episode: Episode, seen: dict) -> Episode:
 @login_required
 def edit(request, pk: int):
     """Correct an episode; refused, with what changed, if someone else saved first."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_action(request.user, RECORD_EPISODE)
     episode = _episode(request, pk)
+    before = field_values(episode)
     initial = {name: getattr(episode, name) for name in EDIT_FIELDS}
     initial |= {"version": episode.version, "based_on": sign_values(_values(episode))}
     form = EpisodeEditForm(request.POST or None, child=episode.child, initial=initial)
@@ -151,6 +164,7 @@ def edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         refused = _save_edit(request, episode, form)
         if refused is None and not form.errors:
+            audit_change(request, episode, before)
             messages.success(request, f"Episode {episode.local_id} saved.")
             return redirect("children:detail", pk=episode.child_id)
         if refused is not None:
@@ -245,8 +259,9 @@ def _shown(record: Episode, name: str, value) -> str:
 @login_required
 def mark_returned(request, pk: int):
     """Record that a missing child has come back."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_action(request.user, RECORD_EPISODE)
     episode = _episode(request, pk)
+    before = field_values(episode)
     form = ReturnForm(request.POST or None, initial={"version": episode.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,6 +277,7 @@ def mark_returned(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            audit_change(request, episode, before)
             messages.success(
                 request,
                 f"{episode.child} is recorded as back. "

@@ -35,8 +35,8 @@ def interviews_due(
     *,
     council,
     now: dt.datetime,
+    user,
     lookback_days: int = 30,
-    user=None,
     locality_id: int | None = None,
     worker: str = "",
 ) -> list[InterviewDue]:

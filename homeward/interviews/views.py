@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.accounts.roles import CASEWORK_ROLES, check_role
+from homeward.core.access import RECORD_INTERVIEW, check_action, check_case_pages
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
 from homeward.dashboard.views import installation_council
 from homeward.episodes.selectors import visible_episodes
+from homeward.episodes.views import audit_change
 from homeward.interviews.forms import InterviewForm, InterviewsFilter
 from homeward.interviews.selectors import interviews_due
 from homeward.interviews.services import interview_record
@@ -20,7 +21,7 @@ from homeward.reports.counting import RHI_DUE_WITHIN
 @login_required
 def due(request):
     """Returns waiting for an interview, with the time left on the 72-hour clock."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_case_pages(request.user)
     council = installation_council()
     filters = InterviewsFilter(request.GET or None, council=council)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -49,16 +50,17 @@ def due(request):
 @login_required
 def record(request, episode_pk: int):
     """Record the offer of a return home interview and its outcome."""
-    check_role(request.user, *CASEWORK_ROLES)
+    check_action(request.user, RECORD_INTERVIEW)
     episodes = visible_episodes(user=request.user, council=installation_council())
     episode = get_object_or_404(episodes.select_related("child"), pk=episode_pk)
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            interview_record(episode=episode, by=request.user, **form.cleaned_data)
+            interview = interview_record(episode=episode, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error, aliases={"episode_id": None})
         else:
+            audit_change(request, interview, {})
             messages.success(request, f"Interview recorded for {episode.child}.")
             if request.GET.get("back") == "child":
                 return redirect("children:detail", pk=episode.child_id)

@@ -59,3 +59,22 @@ def test_running_it_again_resets_every_password(demo, capsys):
     assert all(first[username] != second[username] for username in first)
     assert authenticate(username="demo-police", password=first["demo-police"]) is None
     assert authenticate(username="demo-police", password=second["demo-police"]) is not None
+
+
+def test_it_gives_the_demo_users_places_and_the_practitioner_a_caseload(demo, capsys):
+    from homeward.accounts.models import StaffProfile
+    from homeward.children.tests.factories import ChildFactory
+    from homeward.core.access import children_visible_to
+    from homeward.councils.tests.factories import LocalityFactory
+    from homeward.episodes.tests.factories import EpisodeFactory
+
+    area = LocalityFactory(name="A made-up area")
+    children = [EpisodeFactory().child for _ in range(8)]
+    stranger = ChildFactory()
+    call_command(DEMO_COMMAND)
+    call_command(DEMO_COMMAND)  # again: the same caseload, not twice as many allocations
+    practitioner = StaffProfile.objects.get(user__username="demo-practitioner")
+    seen = set(children_visible_to(practitioner.user))
+    assert len(seen) == 6 and seen < set(children) and stranger not in seen
+    police = StaffProfile.objects.get(user__username="demo-police")
+    assert list(police.localities.all()) == [area]

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from homeward.accounts.roles import CASEWORK_ROLES, user_has_role
+from homeward.core.access import RECORD_EPISODE, access_for
 
 register = template.Library()
 
@@ -24,7 +24,12 @@ def service_navigation(context):
     """Links to the pages this person may open, the current one marked."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    pages = CASEWORK_PAGES if user and user_has_role(user, *CASEWORK_ROLES) else []
+    access = access_for(user)
+    pages = [
+        (name, label)
+        for name, label in (CASEWORK_PAGES if access.uses_case_pages else [])
+        if name != "episodes:start" or RECORD_EPISODE in access.actions
+    ]
     current = request.resolver_match.view_name if request and request.resolver_match else ""
     items = []
     for name, label in [*pages, *OTHER_PAGES]:

@@ -3,6 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeward.accounts import roles
+from homeward.accounts.tests.factories import UserFactory
+from homeward.core.access import access_for
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.selectors import interviews_due
@@ -15,12 +18,19 @@ HOUR = dt.timedelta(hours=1)
 pytestmark = pytest.mark.django_db
 
 
+def coordinator():
+    """A coordinator, who sees every child of the council, with their access worked out."""
+    user = UserFactory(roles=[roles.MISSING_COORDINATOR])
+    access_for(user)
+    return user
+
+
 def returned_ago(ago: dt.timedelta, **fields):
     return EpisodeFactory(last_seen_at=NOW - ago - 10 * HOUR, returned_at=NOW - ago, **fields)
 
 
 def due_now(**kwargs):
-    return interviews_due(council=council(), now=NOW, **kwargs)
+    return interviews_due(council=council(), now=NOW, user=coordinator(), **kwargs)
 
 
 def test_a_return_exactly_72_hours_ago_is_due_not_overdue():
@@ -90,6 +100,7 @@ def test_the_number_of_queries_does_not_grow_with_returns(django_assert_num_quer
             episode=episode, outcome="no_contact", offered_at=episode.returned_at, completed_at=None
         )
     oxfordshire = council()
+    user = coordinator()
     with django_assert_num_queries(1):
-        rows = interviews_due(council=oxfordshire, now=NOW)
+        rows = interviews_due(council=oxfordshire, now=NOW, user=user)
     assert len(rows) == 4

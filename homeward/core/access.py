@@ -1,0 +1,322 @@
+"""Who may see what: the one rule every page, list, search, export and command asks.
+
+A person's roles (accounts.roles) and their staff profile (council, team, localities)
+decide which children and episodes they may see, which fields of them, and which pages
+they may use. Lists and single records are both filtered through `children_visible_to`
+and `episodes_visible_to`, so a list can never show what the record's page would refuse.
+
+What each role may do is one table, `DEFAULT_ACCESS`; `settings.HOMEWARD_ACCESS` (from the
+environment variable of the same name, as JSON) overrides any entry, role by role.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from homeward.accounts import roles
+
+# Which children a role sees (the "children" entry).
+ALL_IN_COUNCIL = "council"
+ALLOCATED = "allocated"  # allocated to them or their team
+REPEAT_OR_SCREENED = "repeat_or_screened"  # repeat missing, or ever screened
+OWN_LOCALITIES = "localities"  # home or an episode in one of their localities
+NO_CHILDREN = ""  # no case pages at all
+
+# Which return home interview findings a role sees (the "findings" entry).
+ALL_FINDINGS = "all"
+OWN_FINDINGS = "own"  # those they recorded
+NO_FINDINGS = "none"
+
+# What a role may record (the "actions" entry).
+CREATE_CHILD = "create_child"
+RECORD_EPISODE = "record_episode"
+RECORD_INTERVIEW = "record_interview"
+RECORD_SCREENING = "record_screening"
+
+# Row-level exports (the "rows" entry) and reports (the "reports" entry).
+NAMED_ROWS = "named"
+PSEUDONYMISED_ROWS = "pseudonymised"
+ALL_REPORTS = "all"
+PUBLISHED_REPORT = "published"
+
+_EVERYTHING = {
+    "children": ALL_IN_COUNCIL,
+    "findings": ALL_FINDINGS,
+    "actions": {CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+    "who_looked": True,
+    "rows": NAMED_ROWS,
+    "reports": ALL_REPORTS,
+}
+_NOTHING = {
+    "children": NO_CHILDREN,
+    "findings": NO_FINDINGS,
+    "actions": set(),
+    "who_looked": False,
+    "rows": "",
+    "reports": "",
+}
+
+DEFAULT_ACCESS: dict[str, dict] = {
+    roles.ADMINISTRATOR: dict(_EVERYTHING),
+    roles.MISSING_COORDINATOR: dict(_EVERYTHING),
+    roles.PRACTITIONER: _NOTHING
+    | {
+        "children": ALLOCATED,
+        "findings": OWN_FINDINGS,
+        "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+    },
+    roles.EXPLOITATION_LEAD: _NOTHING
+    | {
+        "children": REPEAT_OR_SCREENED,
+        "findings": ALL_FINDINGS,
+        "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+        "reports": ALL_REPORTS,
+    },
+    roles.POLICE_LIAISON: _NOTHING
+    | {"children": OWN_LOCALITIES, "findings": NO_FINDINGS, "actions": {RECORD_EPISODE}},
+    roles.ANALYST: _NOTHING | {"rows": PSEUDONYMISED_ROWS, "reports": ALL_REPORTS},
+    roles.SCRUTINY: _NOTHING | {"reports": PUBLISHED_REPORT},
+}
+
+NO_CASE_PAGES = roles.NO_ROLE_FOR_PAGE
+NOT_YOUR_ACTION = (
+    "Your role cannot record this. Ask a missing children coordinator to record it for you."
+)
+FINDINGS_HIDDEN = "Not shown to your role"
+
+
+def role_table() -> dict[str, dict]:
+    """The defaults with the installation's overrides (settings.HOMEWARD_ACCESS) on top."""
+    table = {role: dict(rules) for role, rules in DEFAULT_ACCESS.items()}
+    for role, overrides in getattr(settings, "HOMEWARD_ACCESS", {}).items():
+        if role not in table:
+            raise ValueError(f"HOMEWARD_ACCESS names '{role}', which is not a role.")
+        rules = table[role] | overrides
+        rules["actions"] = set(rules["actions"])
+        table[role] = rules
+    return table
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may do: the union of their roles' rules, and where they work."""
+
+    roles: frozenset[str]
+    scopes: frozenset[str]
+    findings: str
+    actions: frozenset[str]
+    who_looked: bool
+    rows: str
+    reports: str
+    council_id: int | None
+    team: str
+    locality_ids: frozenset[int]
+
+    @property
+    def uses_case_pages(self) -> bool:
+        return bool(self.scopes)
+
+
+_FINDINGS_ORDER = ["", NO_FINDINGS, OWN_FINDINGS, ALL_FINDINGS]
+_ROWS_ORDER = ["", PSEUDONYMISED_ROWS, NAMED_ROWS]
+_REPORTS_ORDER = ["", PUBLISHED_REPORT, ALL_REPORTS]
+
+
+def access_for(user) -> Access:
+    """The person's access, worked out once per request (kept on the user object)."""
+    cached = getattr(user, "_homeward_access", None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated or not user.is_active:
+        held = []
+    else:
+        held = list(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
+    table = role_table()
+    rules = [table[role] for role in held]
+    council_id, team, locality_ids = _workplace(user) if held else (None, "", frozenset())
+    access = Access(
+        roles=frozenset(held),
+        scopes=frozenset(rule["children"] for rule in rules if rule["children"]),
+        findings=max((r["findings"] for r in rules), key=_FINDINGS_ORDER.index, default=""),
+        actions=frozenset().union(*(rule["actions"] for rule in rules)),
+        who_looked=any(rule["who_looked"] for rule in rules),
+        rows=max((r["rows"] for r in rules), key=_ROWS_ORDER.index, default=""),
+        reports=max((r["reports"] for r in rules), key=_REPORTS_ORDER.index, default=""),
+        council_id=council_id,
+        team=team,
+        locality_ids=locality_ids,
+    )
+    if user is not None:
+        user._homeward_access = access
+    return access
+
+
+def _workplace(user) -> tuple[int | None, str, frozenset[int]]:
+    from homeward.accounts.models import StaffProfile
+    from homeward.councils.models import Council
+
+    profile = StaffProfile.objects.filter(user=user).first()
+    council_id = profile.council_id if profile else None
+    if council_id is None:
+        installation = Council.objects.filter(code=settings.HOMEWARD_COUNCIL)
+        council_id = installation.values_list("pk", flat=True).first()
+    if profile is None:
+        return council_id, "", frozenset()
+    localities = frozenset(profile.localities.values_list("pk", flat=True))
+    return council_id, profile.team.strip(), localities
+
+
+# The rule itself.
+
+
+def children_visible_to(user) -> QuerySet:
+    """Every child this person may see: the one filter for pages, lists, searches and exports."""
+    from homeward.children.models import Child
+
+    access = access_for(user)
+    if not access.scopes or access.council_id is None:
+        return Child.objects.none()
+    allowed = Q(pk__in=[])
+    for scope in access.scopes:
+        allowed |= _SCOPES[scope](user, access)
+    return Child.objects.filter(allowed, council_id=access.council_id)
+
+
+def episodes_visible_to(user) -> QuerySet:
+    """Every episode this person may see: police liaison by the episode's own locality."""
+    from homeward.children.models import Child
+    from homeward.episodes.models import Episode
+
+    access = access_for(user)
+    if not access.scopes or access.council_id is None:
+        return Episode.objects.none()
+    allowed = Q(pk__in=[])
+    for scope in access.scopes:
+        if scope == OWN_LOCALITIES:
+            allowed |= _episode_in_localities(access)
+        else:
+            children = Child.objects.filter(_SCOPES[scope](user, access))
+            allowed |= Q(child__in=children.values("pk"))
+    return Episode.objects.filter(allowed, council_id=access.council_id)
+
+
+def can_see_child(user, child) -> bool:
+    """Whether this person may open this child's record."""
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
+def can_see_episode(user, episode) -> bool:
+    return episodes_visible_to(user).filter(pk=episode.pk).exists()
+
+
+def can_see_findings(user, interview) -> bool:
+    """Whether this person may read what a child said in this return home interview."""
+    findings = access_for(user).findings
+    if findings == ALL_FINDINGS:
+        return True
+    return findings == OWN_FINDINGS and interview.created_by_id == user.pk
+
+
+def may_see_who_looked(user) -> bool:
+    return access_for(user).who_looked
+
+
+def check_case_pages(user) -> None:
+    """Refuse (403) a person whose role does not work with case records at all."""
+    if not access_for(user).uses_case_pages:
+        raise PermissionDenied(NO_CASE_PAGES)
+
+
+def check_action(user, action: str) -> None:
+    """Refuse (403) a person whose role may not record this kind of thing."""
+    check_case_pages(user)
+    if action not in access_for(user).actions:
+        raise PermissionDenied(NOT_YOUR_ACTION)
+
+
+def may(user, action: str) -> bool:
+    return action in access_for(user).actions
+
+
+# Scopes: each is a condition on Child.
+
+
+def _all_in_council(user, access: Access) -> Q:
+    # Not Q(): an empty Q vanishes when combined with |, and would then allow nothing.
+    return Q(pk__isnull=False)
+
+
+def _allocated(user, access: Access) -> Q:
+    from homeward.children.models import Allocation
+
+    today = timezone.localdate()
+    mine = Q(worker=user)
+    if access.team:
+        mine |= Q(team=access.team)
+    current = Allocation.objects.filter(
+        mine, Q(ended_on__isnull=True) | Q(ended_on__gte=today), allocated_on__lte=today
+    )
+    return Q(Exists(current.filter(child=OuterRef("pk"))))
+
+
+def _repeat_or_screened(user, access: Access) -> Q:
+    from homeward.core.codes import Category
+    from homeward.episodes.models import Episode
+    from homeward.exploitation.models import Screening
+
+    since = timezone.now() - dt.timedelta(days=settings.HOMEWARD_ACCESS_REPEAT_DAYS)
+    repeat = (
+        Episode.objects.filter(category=Category.MISSING, last_seen_at__gte=since)
+        .values("child")
+        .annotate(episodes=Count("pk"))
+        .filter(episodes__gte=settings.HOMEWARD_ACCESS_REPEAT_EPISODES)
+        .values("child")
+    )
+    screened = Screening.objects.filter(child=OuterRef("pk"))
+    return Q(pk__in=repeat) | Q(Exists(screened))
+
+
+def _in_localities(user, access: Access) -> Q:
+    from homeward.episodes.models import Episode
+
+    if not access.locality_ids:
+        return Q(pk__in=[])
+    there = Episode.objects.filter(child=OuterRef("pk"), locality_id__in=access.locality_ids)
+    return Q(home_locality_id__in=access.locality_ids) | Q(Exists(there))
+
+
+def _episode_in_localities(access: Access) -> Q:
+    if not access.locality_ids:
+        return Q(pk__in=[])
+    return Q(locality_id__in=access.locality_ids) | Q(
+        locality__isnull=True, child__home_locality_id__in=access.locality_ids
+    )
+
+
+_SCOPES = {
+    ALL_IN_COUNCIL: _all_in_council,
+    ALLOCATED: _allocated,
+    REPEAT_OR_SCREENED: _repeat_or_screened,
+    OWN_LOCALITIES: _in_localities,
+}
+
+
+# What analysts see instead of a child: a pseudonym, the month of birth, no name.
+
+
+def pseudonym(child) -> str:
+    """A stable id for a child that cannot be turned back into the child without the key."""
+    message = f"{child.council_id}:{child.local_id}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return f"P-{digest[:16].upper()}"
+
+
+def month_of(day: dt.date | None) -> str:
+    """A date of birth reduced to its month, as analysts see it."""
+    return day.strftime("%Y-%m") if day else ""
