@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.integrity import audit_verify
 from homeward.audit.models import GENESIS_HASH, Action, AuditAnchor, AuditEntry
@@ -50,7 +51,8 @@ def test_details_with_dates_are_stored_as_text_and_still_verify():
 
 
 def test_importing_and_exporting_a_bundle_are_recorded(tmp_path):
-    UserFactory(username="made-up-importer")
+    # Someone who may record children: the only people an import may be made for.
+    UserFactory(username="made-up-importer", roles=[roles.MISSING_COORDINATOR])
     call_command("import-bundle", str(a_good_bundle(tmp_path / "in")), "--by", "made-up-importer")
     call_command("export-bundle", str(tmp_path / "out"), "--council", "931")
     imported, exported = AuditEntry.objects.order_by("sequence")

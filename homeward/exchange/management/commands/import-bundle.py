@@ -3,7 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
+from homeward.core.access import CREATE_CHILD, may
 from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleRejected, import_bundle
+
+NOT_AN_IMPORTER = (
+    "{by} may not import records: their role cannot record children. "
+    "Name a missing children coordinator or an administrator with --by."
+)
 
 
 class Command(BaseCommand):
@@ -28,6 +34,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=by).first()
             if user is None:
                 raise CommandError(f"There is no user called '{by}'.")
+            if not may(user, CREATE_CHILD):
+                raise CommandError(NOT_AN_IMPORTER.format(by=by))
         try:
             result = import_bundle(
                 folder,
