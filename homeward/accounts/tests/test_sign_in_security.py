@@ -121,3 +121,25 @@ def test_every_page_carries_a_content_security_policy(client):
     assert "frame-ancestors 'none'" in policy
     script = next(part for part in policy.split(";") if "script-src" in part)
     assert "unsafe-inline" not in script
+
+
+def test_a_busy_session_is_written_at_most_once_a_minute(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, "made-up-coordinator")
+    with (
+        time_machine.travel(start + timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get(HOME).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    with (
+        time_machine.travel(start + timedelta(seconds=90), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert client.get(HOME).status_code == 200
+    assert [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
