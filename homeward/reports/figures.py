@@ -293,76 +293,91 @@ def placed_in_and_out(scope: Scope, period: Period) -> tuple[dict, dict]:
 
 
 # -- return home interviews ---------------------------------------------------------------
+#
+# The returns are joined to their interviews (an outer join: most returns have none or one)
+# and each figure counts the distinct returns with a matching interview, so no subquery runs
+# once per return. Only "declined" asks which interview is the latest, and only for the
+# declined ones.
 
-
-def _interviews():
-    return ReturnInterview.objects.filter(episode=OuterRef("pk")).order_by()
+OFFERED = [o for o in InterviewOutcome.values if o != InterviewOutcome.NOT_OFFERED]
 
 
 def _due_by():
-    # The outer episode's own return, so the subquery needs no join back to episodes.
-    return OuterRef("returned_at") + RHI_DUE_WITHIN
+    return F("returned_at") + RHI_DUE_WITHIN
 
 
-def completed_in_time() -> Exists:
-    """The episode has an interview completed at most 72 hours after its return."""
-    return Exists(
-        _interviews().filter(outcome=InterviewOutcome.COMPLETED, completed_at__lte=_due_by())
+def completed_in_time() -> Q:
+    """A return's interview completed at most 72 hours after the return (joined interviews)."""
+    return Q(
+        interviews__outcome=InterviewOutcome.COMPLETED, interviews__completed_at__lte=_due_by()
     )
 
 
-def _offered_in_time() -> Exists:
-    offered = Q(offered_at__lte=_due_by()) | Q(offered_at__isnull=True, completed_at__lte=_due_by())
-    return Exists(_interviews().exclude(outcome=InterviewOutcome.NOT_OFFERED).filter(offered))
+def _offered_in_time() -> Q:
+    offered = Q(interviews__offered_at__lte=_due_by()) | Q(
+        interviews__offered_at__isnull=True, interviews__completed_at__lte=_due_by()
+    )
+    return Q(interviews__outcome__in=OFFERED) & offered
 
 
-def _latest_outcome() -> Subquery:
-    latest_first = _interviews().order_by(
+def _latest_declined() -> Q:
+    latest_first = ReturnInterview.objects.filter(episode=OuterRef("pk")).order_by(
         Coalesce("completed_at", "offered_at").desc(nulls_last=True), "-pk"
     )
-    return Subquery(latest_first.values("outcome")[:1])
-
-
-def returns_in(scope: Scope, period: Period):
-    """The period's returns: missing episodes whose return falls in it, whenever they began."""
-    return scope.episodes().filter(returned_in(period), is_category(Category.MISSING))
-
-
-def rhi_figures(scope: Scope, period: Period) -> dict:
-    """Return home interview figures, each among the returns in the period: one query."""
-    counts = (
-        returns_in(scope, period)
-        .annotate(
-            offered_72h=_offered_in_time(),
-            completed_72h=completed_in_time(),
-            completed_ever=Exists(_interviews().filter(outcome=InterviewOutcome.COMPLETED)),
-            latest_outcome=_latest_outcome(),
-        )
-        .aggregate(
-            returns=Count("pk"),
-            offered=Count("pk", filter=Q(offered_72h=True)),
-            in_time=Count("pk", filter=Q(completed_72h=True)),
-            completed=Count("pk", filter=Q(completed_ever=True)),
-            declined=Count("pk", filter=Q(latest_outcome=InterviewOutcome.DECLINED)),
-        )
+    return Q(interviews__outcome=InterviewOutcome.DECLINED) & Q(
+        interviews__pk=Subquery(latest_first.values("pk")[:1])
     )
-    returns = counts["returns"]
-    return {
-        "returns": returns,
-        "offered_within_72h": share(counts["offered"], returns),
-        "completed_within_72h": share(counts["in_time"], returns),
-        "completed": share(counts["completed"], returns),
-        "declined": share(counts["declined"], returns),
-    }
+
+
+def returns_in(scope: Scope, *periods: Period):
+    """The periods' returns: missing episodes whose return falls in one, whenever they began."""
+    returned = Q()
+    for period in periods:
+        returned |= returned_in(period)
+    return scope.episodes().filter(returned, is_category(Category.MISSING))
+
+
+def _returns(filter: Q | None = None) -> Count:
+    return Count("pk", distinct=True, filter=filter)
+
+
+def rhi_figures(scope: Scope, *periods: Period) -> list[dict]:
+    """Return home interview figures, each among the returns in each period: one query."""
+    figures = {}
+    for i, period in enumerate(periods):
+        returned = returned_in(period)
+        figures |= {
+            f"returns_{i}": _returns(returned),
+            f"offered_{i}": _returns(returned & _offered_in_time()),
+            f"in_time_{i}": _returns(returned & completed_in_time()),
+            f"completed_{i}": _returns(
+                returned & Q(interviews__outcome=InterviewOutcome.COMPLETED)
+            ),
+            f"declined_{i}": _returns(returned & _latest_declined()),
+        }
+    counts = returns_in(scope, *periods).aggregate(**figures)
+    results = []
+    for i in range(len(periods)):
+        returns = counts[f"returns_{i}"]
+        results.append(
+            {
+                "returns": returns,
+                "offered_within_72h": share(counts[f"offered_{i}"], returns),
+                "completed_within_72h": share(counts[f"in_time_{i}"], returns),
+                "completed": share(counts[f"completed_{i}"], returns),
+                "declined": share(counts[f"declined_{i}"], returns),
+            }
+        )
+    return results
 
 
 def rhi_by_month(scope: Scope, period: Period) -> dict[str, tuple[int, int]]:
     """Returns and interviews completed within 72 hours per "YYYY-MM": one grouped query."""
     rows = (
         returns_in(scope, period)
-        .annotate(month=TruncMonth("returned_at", tzinfo=LONDON), on_time=completed_in_time())
+        .annotate(month=TruncMonth("returned_at", tzinfo=LONDON))
         .values("month")
-        .annotate(returns=Count("pk"), in_time=Count("pk", filter=Q(on_time=True)))
+        .annotate(returns=_returns(), in_time=_returns(completed_in_time()))
     )
     return {
         row["month"].astimezone(LONDON).strftime("%Y-%m"): (row["in_time"], row["returns"])
