@@ -8,7 +8,7 @@ from homeward.children.models import Child, Placement
 from homeward.councils.models import Council, Locality
 from homeward.episodes.models import Companion, Episode
 from homeward.exchange.bundle_files import FILES
-from homeward.exchange.cells import write_date, write_datetime
+from homeward.exchange.cells import guard_formula, write_date, write_datetime
 from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
 
@@ -198,7 +198,7 @@ def export_bundle(path: Path | str, *, council: Council) -> dict[str, int]:
             writer.writerow(spec.columns)
             count = 0
             for row in WRITERS[spec.name](council):
-                writer.writerow(row)
+                writer.writerow([guard_formula(cell) for cell in row])
                 count += 1
         written[spec.name] = count
     return written

@@ -17,6 +17,7 @@ from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
 from homeward.exchange import bundle_checks, bundle_merge
 from homeward.exchange.bundle_files import FILES, Context, FileSpec, Row, seen_with
+from homeward.exchange.cells import unguard_formula
 from homeward.exchange.staging import StagingTable
 
 MISSING_COLUMN = "The column '{column}' is missing from the header. Add it (it may be empty)."
@@ -259,7 +260,8 @@ def _context(council: Council, now: dt.datetime, localities_csv: Path) -> Contex
     known = set(Locality.objects.filter(council=council).values_list("name", flat=True))
     if localities_csv.is_file():
         with localities_csv.open(encoding="utf-8-sig", newline="", errors="replace") as f:
-            known |= {row.get("locality", "").strip() for row in csv.DictReader(f)} - {""}
+            rows = csv.DictReader(f)
+            known |= {unguard_formula(row.get("locality", "")).strip() for row in rows} - {""}
     return Context(
         council_id=council.pk,
         council_name=council.name,
@@ -300,6 +302,7 @@ def _stage_file(
                     message = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
                     problems.add(spec.name, row_number, "", message)
                     continue
+                cells = [unguard_formula(cell) for cell in cells]
                 row = Row(row_number, dict(zip(header, cells, strict=True)), context)
                 staged = spec.read(row)
                 if spec.name == "episodes.csv":

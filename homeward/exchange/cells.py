@@ -109,3 +109,26 @@ def write_datetime(value: dt.datetime | None) -> str:
 
 def write_date(value: dt.date | None) -> str:
     return "" if value is None else value.isoformat()
+
+
+# A spreadsheet runs a cell that begins with one of these as a formula ("formula injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(value):
+    """A text cell as written to a CSV file: one that a spreadsheet would run as a formula
+    gets a leading apostrophe, which spreadsheets show as text and never run.
+
+    So that export and import round-trip exactly, a value that already begins with
+    apostrophes before such a character gets one more (the importer takes one away).
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unguard_formula(raw: str) -> str:
+    """A cell as read from a bundle: the apostrophe `guard_formula` added taken away."""
+    if raw.startswith("'") and raw.lstrip("'").startswith(FORMULA_STARTS):
+        return raw[1:]
+    return raw
