@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("homeward.interviews.urls")),
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),
+    path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
 ]

@@ -206,6 +206,22 @@ def episodes_visible_to(user) -> QuerySet:
     return Episode.objects.filter(allowed, council_id=access.council_id)
 
 
+def episodes_for_rows(user) -> QuerySet:
+    """The episodes in this person's row-level downloads.
+
+    Named rows follow `episodes_visible_to`. Pseudonymised rows (analysts) cover the whole
+    council: they carry no name, id or free text, only a pseudonym and the month of birth.
+    """
+    from homeward.episodes.models import Episode
+
+    access = access_for(user)
+    if access.rows == NAMED_ROWS:
+        return episodes_visible_to(user)
+    if access.rows == PSEUDONYMISED_ROWS and access.council_id is not None:
+        return Episode.objects.filter(council_id=access.council_id)
+    return Episode.objects.none()
+
+
 def can_see_child(user, child) -> bool:
     """Whether this person may open this child's record."""
     return children_visible_to(user).filter(pk=child.pk).exists()

@@ -31,19 +31,20 @@ NO_ROLE = "no role"
 ANONYMOUS = "anonymous"
 CASE = "case pages"
 REPORTS = "reports"
+ROWS = "row-level downloads"
 
 # What each role may use. This is the expected behaviour, written out independently of
 # core.access.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS},
+                          RECORD_SCREENING, REPORTS, ROWS},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                                RECORD_SCREENING, REPORTS},
+                                RECORD_SCREENING, REPORTS, ROWS},
     roles.PRACTITIONER: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
                               REPORTS},
     roles.POLICE_LIAISON: {CASE, RECORD_EPISODE},
-    roles.ANALYST: {REPORTS},
+    roles.ANALYST: {REPORTS, ROWS},
     roles.SCRUTINY: {REPORTS},
     NO_ROLE: set(),
 }  # fmt: skip
@@ -82,6 +83,7 @@ ROUTES = {
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
+    "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
 }
 
 

@@ -32,6 +32,8 @@ def service_navigation(context):
     ]
     current = request.resolver_match.view_name if request and request.resolver_match else ""
     items = []
+    if access.rows:
+        pages = [*pages, ("exchange:exports", "Downloads")]
     for name, label in [*pages, *OTHER_PAGES]:
         try:
             href = reverse(name)
