@@ -42,16 +42,21 @@ def build_report(
     earlier = year_earlier(period)
     with _counting():
         rhi, rhi_earlier = figures.rhi_figures(scope, period, earlier)
+        counted, counted_earlier = figures.per_child_counts(scope, period, earlier)
         report = {
             "schema": SCHEMA,
             "meta": _meta(scope, period, publication),
-            **period_figures(scope, period, rhi),
-            "rates_by_locality": rates_by_locality(scope, period),
+            **period_figures(scope, period, counted | {"rhi": rhi}),
+        }
+        report |= {
+            "rates_by_locality": rates_by_locality(scope, period, report["missing"]),
             "rhi_monthly": rhi_monthly(scope, period),
             "benchmarks": benchmarks(scope, period),
         }
-        report["funnel"] = funnels(scope, period, report["rates_by_locality"])
-        report["previous_year"] = previous_year(scope, period, headline(report), rhi_earlier)
+        report["funnel"] = funnels(scope, period, report["rates_by_locality"], report["missing"])
+        report["previous_year"] = previous_year(
+            scope, period, headline(report), counted_earlier | {"rhi": rhi_earlier}
+        )
     if publication:
         report = _suppressed(report)
     report["findings"] = findings.find(report)
@@ -72,13 +77,16 @@ def _counting():
         yield
 
 
-def period_figures(scope: Scope, period: Period, rhi: dict) -> dict:
-    """The figures for one period: missing, away, RHI, screening, repeat, placed in and out."""
-    totals = figures.episode_totals(scope, period)
+def period_figures(scope: Scope, period: Period, counted: dict) -> dict:
+    """The figures for one period: missing, away, RHI, screening, repeat, placed in and out.
+
+    `counted` holds the period's `per_child_counts` and its `rhi` figures."""
+    totals, repeat = counted["totals"], counted["repeat"]
     groups = figures.episode_groups(scope, period)
     still_open = figures.open_at_end(scope, period)
-    repeat = figures.repeat_children(scope, period)
-    placed_in, placed_out = figures.placed_in_and_out(scope, period)
+    durations = figures.duration_hours(
+        scope, period, {c: totals[c]["returned"] for c in figures.CATEGORIES}
+    )
     result = {}
     for category in figures.CATEGORIES:
         counts = totals[category]
@@ -92,18 +100,18 @@ def period_figures(scope: Scope, period: Period, rhi: dict) -> dict:
             "rate_per_10k_children": figures.per_10k(counts["children"], scope.population),
             "rate_per_10k_episodes": figures.per_10k(counts["episodes"], scope.population),
             **groups[category],
-            "duration_hours": figures.duration_hours(scope, period, category, counts["returned"]),
+            "duration_hours": durations[category],
             "open_at_end": still_open[category],
         }
     details = repeat["details"]
-    result["rhi"] = rhi
+    result["rhi"] = counted["rhi"]
     result["ce_screening"] = {
         "repeat_children": details["count"],
         "screened": details["screened"],
     }
     result["repeat_children"] = details
-    result["placed_in"] = placed_in
-    result["placed_out"] = placed_out
+    result["placed_in"] = counted["placed_in"]
+    result["placed_out"] = counted["placed_out"]
     return result
 
 
@@ -132,11 +140,11 @@ def year_earlier(period: Period) -> Period:
     return Period(_year_before(period.first), _year_before(period.last))
 
 
-def previous_year(scope: Scope, period: Period, current: dict, rhi: dict) -> dict:
-    """The headline figures a year earlier (`rhi` its interviews), and the change to this
-    period's."""
+def previous_year(scope: Scope, period: Period, current: dict, counted: dict) -> dict:
+    """The headline figures a year earlier (`counted`: its per-child counts and interviews),
+    and the change to this period's."""
     earlier = year_earlier(period)
-    before = headline(_headline_figures(scope, earlier, rhi))
+    before = headline(_headline_figures(scope, counted))
     change, change_pct = {}, {}
     for key, now in current.items():
         then = before[key]
@@ -153,34 +161,39 @@ def previous_year(scope: Scope, period: Period, current: dict, rhi: dict) -> dic
     }
 
 
-def _headline_figures(scope: Scope, period: Period, rhi: dict) -> dict:
-    # Only what `headline` reads, so a year earlier costs four queries, not twenty.
-    totals = figures.episode_totals(scope, period)
-    repeat = figures.repeat_children(scope, period)
-    placed_in, _ = figures.placed_in_and_out(scope, period)
-    counted = {}
+def _headline_figures(scope: Scope, counted: dict) -> dict:
+    # Only what `headline` reads, from counts made with the current period's.
+    totals, repeat = counted["totals"], counted["repeat"]
+    result = {}
     for category in figures.CATEGORIES:
         children, episodes = totals[category]["children"], totals[category]["episodes"]
-        counted[category] = {
+        result[category] = {
             "episodes": episodes,
             "children": children,
             "episodes_per_child": round(episodes / children, 2) if children else None,
             "repeat_children": repeat[category],
             "rate_per_10k_children": figures.per_10k(children, scope.population),
         }
-    counted["rhi"] = rhi
-    counted["ce_screening"] = {"screened": repeat["details"]["screened"]}
-    counted["placed_in"] = placed_in
-    return counted
+    result["rhi"] = counted["rhi"]
+    result["ce_screening"] = {"screened": repeat["details"]["screened"]}
+    result["placed_in"] = counted["placed_in"]
+    return result
 
 
-def rates_by_locality(scope: Scope, period: Period) -> dict:
-    """Every locality's children missing and episodes per 10,000 aged 0-17 (whole council)."""
+def rates_by_locality(scope: Scope, period: Period, missing: dict) -> dict:
+    """Every locality's children missing and episodes per 10,000 aged 0-17 (whole council).
+
+    `missing` is the report's missing figures: for the whole council they already hold
+    every locality's counts, so only a report for one locality counts them again."""
     whole = scope.whole()
-    found = figures.episode_groups_by_locality(whole, period, Category.MISSING)
+    if scope.locality is None:
+        found = missing["by_locality"]
+    else:
+        counted = figures.episode_groups_by_locality(whole, period, Category.MISSING)
+        found = {whole.place_label(p): counted[p.id] for p in whole.places if p.id in counted}
     rates = {}
     for place in whole.places:
-        counts = found.get(place.id, {"children": 0, "episodes": 0})
+        counts = found.get(whole.place_label(place), {"children": 0, "episodes": 0})
         rates[whole.place_label(place)] = {
             "population_0_17": place.population,
             "children": counts["children"],
@@ -191,10 +204,15 @@ def rates_by_locality(scope: Scope, period: Period) -> dict:
     return rates
 
 
-def funnels(scope: Scope, period: Period, rates: dict) -> dict:
-    """Localities' children-missing rates and children's homes' episodes per child, with limits."""
+def funnels(scope: Scope, period: Period, rates: dict, missing: dict) -> dict:
+    """Localities' children-missing rates and children's homes' episodes per child, with limits.
+
+    `missing` is the report's missing figures (the whole council's unless one locality's)."""
     population = scope.whole().population
-    children = _children_missing(scope.whole(), period)
+    if scope.locality is None:
+        children = missing["children"]
+    else:
+        children = _children_missing(scope.whole(), period)
     localities = funnel(
         [
             {"name": name, "size": r["population_0_17"], "count": r["children"]}

@@ -6,12 +6,13 @@ there are: rows are grouped and counted in SQL, and only the counts come back.
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -19,8 +20,16 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    RowNumber,
+    TruncMonth,
+)
 from django.db.models.lookups import GreaterThan
 
 from homeward.children.models import Placement
@@ -139,26 +148,42 @@ GROUPINGS = {
 
 
 def episode_groups(scope: Scope, period: Period) -> dict[str, dict[str, dict]]:
-    """Children and episodes in each group, per category: one grouped query per grouping."""
+    """Children and episodes in each group, per category: one query for every grouping."""
+    rows = _grouped_rows(scope, period)
+    found = {name: {category: {} for category in CATEGORIES} for name in GROUPINGS}
+    for name, category, key, children, episodes in rows:
+        if name == "by_locality" and key is not None:
+            key = int(key)
+        found[name][category][key] = {"children": children, "episodes": episodes}
     groups = {category: {} for category in CATEGORIES}
-    for name, (key, order) in GROUPINGS.items():
-        rows = (
-            scope.episodes()
-            .filter(seen_in(period))
-            .alias(age=age_at_last_seen())
-            .annotate(key=key())
-            .values("category", "key")
-            .annotate(children=Count("child", distinct=True), episodes=Count("pk"))
-        )
-        found = {category: {} for category in CATEGORIES}
-        for row in rows:
-            found[row["category"]][row["key"]] = {
-                "children": row["children"],
-                "episodes": row["episodes"],
-            }
+    for name, (_, order) in GROUPINGS.items():
         for category in CATEGORIES:
-            groups[category][name] = _in_order(found[category], order, scope)
+            groups[category][name] = _in_order(found[name][category], order, scope)
     return groups
+
+
+def _grouped_rows(scope: Scope, period: Period) -> list[tuple]:
+    # The period's episodes with every grouping's key are worked out once (joining the child
+    # and the placement once), then grouped six ways: as six queries, each grouping paid for
+    # the scan and the joins again. Django has no WITH, so the ORM's SQL is wrapped in one.
+    keys = {name: key() for name, (key, _) in GROUPINGS.items()}
+    episodes = (
+        scope.episodes()
+        .filter(seen_in(period))
+        .alias(age=age_at_last_seen())
+        .annotate(**keys)
+        .values("category", "child", *keys)
+    )
+    sql, params = episodes.query.sql_with_params()
+    quote = connection.ops.quote_name
+    grouped = " UNION ALL ".join(
+        f"SELECT '{name}', category, CAST({quote(name)} AS TEXT), COUNT(DISTINCT child), "
+        f"COUNT(*) FROM episodes GROUP BY category, {quote(name)}"
+        for name in keys
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH episodes AS ({sql}) {grouped}", params)
+        return cursor.fetchall()
 
 
 def episode_groups_by_locality(scope: Scope, period: Period, category: str) -> dict:
@@ -187,109 +212,164 @@ def _in_order(found: dict, order, scope: Scope) -> dict:
     return labelled
 
 
-def duration_hours(scope: Scope, period: Period, category: str, returned: int) -> dict:
-    """Median and 90th percentile hours from last seen to return, as percentile_cont does."""
-    if not returned:
-        return {"median": None, "p90": None, "of": 0}
-    durations = (
-        scope.episodes()
-        .filter(seen_in(period), is_category(category), returned_at__isnull=False)
-        .annotate(duration=F("returned_at") - F("last_seen_at"))
-        .order_by("duration")
-        .values_list("duration", flat=True)
-    )
-    return {
-        "median": _percentile(durations, returned, 0.5),
-        "p90": _percentile(durations, returned, 0.9),
-        "of": returned,
+PERCENTILES = {"median": 0.5, "p90": 0.9}
+
+
+def duration_hours(scope: Scope, period: Period, returned: dict[str, int]) -> dict[str, dict]:
+    """Median and 90th percentile hours from last seen to return per category (`returned`:
+    each category's returned episodes), as percentile_cont does: one query."""
+    # Each percentile lies between two neighbouring durations in order: only those rows
+    # (numbered within their category) come back.
+    positions = {
+        category: {name: fraction * (count - 1) for name, fraction in PERCENTILES.items()}
+        for category, count in returned.items()
+        if count
     }
-
-
-def _percentile(ordered, count: int, fraction: float) -> float:
-    # Only the one or two values either side of the position are fetched.
-    position = fraction * (count - 1)
-    below = int(position)
-    pair = [d.total_seconds() / 3600 for d in ordered[below : below + 2]]
-    above = pair[1] if len(pair) > 1 else pair[0]
-    return round(pair[0] + (above - pair[0]) * (position - below), 1)
-
-
-# -- repeat children, screening, placed in and out ----------------------------------------
-
-
-def repeat_children(scope: Scope, period: Period) -> dict:
-    """Repeat children per category, and the missing ones' screening and social-care status."""
-    missing = is_category(Category.MISSING)
-    screened = Screening.objects.filter(child=OuterRef("child"), completed_on__lte=period.last)
-    per_child = (
+    wanted = {int(p) + step for ps in positions.values() for p in ps.values() for step in (1, 2)}
+    rows = (
         scope.episodes()
-        .filter(seen_in(period))
-        .values("child")
+        .filter(seen_in(period), returned_at__isnull=False)
         .annotate(
-            missing_n=Count("pk", filter=missing),
-            away_n=Count("pk", filter=is_category(Category.AWAY)),
-            known=Max(
-                Case(
-                    When(missing & ~Q(legal_status=LegalStatus.NONE), then=1),
-                    default=0,
-                    output_field=IntegerField(),
-                )
-            ),
-            screened=Exists(screened),
+            duration=F("returned_at") - F("last_seen_at"),
+            number=Window(RowNumber(), partition_by="category", order_by="duration"),
         )
+        .filter(number__in=sorted(wanted))
+        .values_list("category", "number", "duration")
     )
-    repeat = Q(missing_n__gte=2)
-    figures = {
-        "missing_repeat": Count("child", filter=repeat),
-        "away_repeat": Count("child", filter=Q(away_n__gte=2)),
-        "repeat_episodes": Sum("missing_n", filter=repeat),
-        "screened_n": Count("child", filter=repeat & Q(screened=True)),
-        "known_n": Count("child", filter=repeat & Q(known=1)),
-    }
-    for label, low, high in REPEAT_BANDS:
-        band = Q(missing_n__gte=low) if high is None else Q(missing_n__range=(low, high))
-        figures[f"band_{label}"] = Count("child", filter=band)
-    counts = per_child.aggregate(**figures)
-    count = counts["missing_repeat"]
-    return {
-        "missing": count,
-        "away": counts["away_repeat"],
-        "details": {
-            "count": count,
-            "episodes": counts["repeat_episodes"] or 0,
-            "screened": share(counts["screened_n"], count),
-            "known_to_csc": share(counts["known_n"], count),
-            "by_episodes": {label: counts[f"band_{label}"] for label, _, _ in REPEAT_BANDS},
-        },
-    }
+    hours = {(category, number): d.total_seconds() / 3600 for category, number, d in rows}
+    results = {}
+    for category, count in returned.items():
+        if not count:
+            results[category] = {"median": None, "p90": None, "of": 0}
+            continue
+        at = positions[category]
+        results[category] = {name: _between(hours, category, at[name]) for name in PERCENTILES}
+        results[category]["of"] = count
+    return results
 
 
-def placed_in_and_out(scope: Scope, period: Period) -> tuple[dict, dict]:
-    """Placed-in children's episodes and their notification; placed-out children's episodes."""
-    placed_in = ~Q(child__responsible_la=F("council"))
-    placed_out = Q(placement__isnull=False) & ~Q(placement__host_la=F("council"))
+def _between(hours: dict, category: str, position: float) -> float:
+    below = int(position)
+    low = hours[(category, below + 1)]
+    high = hours.get((category, below + 2), low)
+    return round(low + (high - low) * (position - below), 1)
+
+
+# -- per child: totals, repeat children, screening, placed in and out ---------------------
+
+
+def per_child_counts(scope: Scope, *periods: Period) -> list[dict]:
+    """Each period's totals, repeat children (with screening and social-care status) and
+    placed-in and placed-out episodes: one query for every period.
+
+    The episodes are counted per child first (one pass over them), then the children
+    counted from those counts: a child is missing in a period when they have an episode in
+    it, a repeat child with two or more."""
+    seen = Q()
+    for period in periods:
+        seen |= seen_in(period)
+    per_child = scope.episodes().filter(seen).values("child").annotate(**_per_child(periods))
+    counts = per_child.aggregate(**_from_children(periods))
+    return [_period_counts(counts, i) for i in range(len(periods))]
+
+
+def _per_child(periods: tuple[Period, ...]) -> dict:
+    missing = is_category(Category.MISSING)
+    placed_in = missing & ~Q(child__responsible_la=F("council"))
+    placed_out = missing & Q(placement__isnull=False) & ~Q(placement__host_la=F("council"))
     told_in_time = Q(
         placing_la_notified_at__lte=Coalesce("reported_at", "last_seen_at") + NOTIFY_WITHIN
     )
-    counts = (
-        scope.episodes()
-        .filter(seen_in(period), is_category(Category.MISSING))
-        .aggregate(
-            in_children=Count("child", filter=placed_in, distinct=True),
-            in_episodes=Count("pk", filter=placed_in),
-            in_told=Count("pk", filter=placed_in & told_in_time),
-            out_children=Count("child", filter=placed_out, distinct=True),
-            out_episodes=Count("pk", filter=placed_out),
+    known = missing & ~Q(legal_status=LegalStatus.NONE)
+    counts = {}
+    for i, period in enumerate(periods):
+        seen = seen_in(period)
+        for category in CATEGORIES:
+            of = seen & is_category(category)
+            counts[f"c_{category}_{i}"] = Count("pk", filter=of)
+            counts[f"c_{category}_returned_{i}"] = Count(
+                "pk", filter=of & Q(returned_at__isnull=False)
+            )
+        counts |= {
+            f"c_known_{i}": Count("pk", filter=seen & known),
+            f"c_in_{i}": Count("pk", filter=seen & placed_in),
+            f"c_in_told_{i}": Count("pk", filter=seen & placed_in & told_in_time),
+            f"c_out_{i}": Count("pk", filter=seen & placed_out),
+        }
+    for i, period in enumerate(periods):
+        # Asked only of repeat children: the others' screening is not reported.
+        screened = Screening.objects.filter(child=OuterRef("child"), completed_on__lte=period.last)
+        counts[f"c_screened_{i}"] = Case(
+            When(**{f"c_missing_{i}__gte": 2}, then=Exists(screened)),
+            default=Value(False),
+            output_field=BooleanField(),
         )
-    )
-    return (
-        {
-            "children": counts["in_children"],
-            "episodes": counts["in_episodes"],
-            "notified_within_24h": share(counts["in_told"], counts["in_episodes"]),
+    return counts
+
+
+def _from_children(periods: tuple[Period, ...]) -> dict:
+    figures = {}
+    for i in range(len(periods)):
+        repeat = Q(**{f"c_missing_{i}__gte": 2})
+        for category in CATEGORIES:
+            figures |= {
+                f"{category}_episodes_{i}": Sum(f"c_{category}_{i}", default=0),
+                f"{category}_children_{i}": Count(
+                    "child", filter=Q(**{f"c_{category}_{i}__gte": 1})
+                ),
+                f"{category}_returned_{i}": Sum(f"c_{category}_returned_{i}", default=0),
+                f"{category}_repeat_{i}": Count("child", filter=Q(**{f"c_{category}_{i}__gte": 2})),
+            }
+        figures |= {
+            f"repeat_episodes_{i}": Sum(f"c_missing_{i}", filter=repeat, default=0),
+            f"screened_{i}": Count("child", filter=repeat & Q(**{f"c_screened_{i}": True})),
+            f"known_{i}": Count("child", filter=repeat & Q(**{f"c_known_{i}__gte": 1})),
+            f"in_children_{i}": Count("child", filter=Q(**{f"c_in_{i}__gte": 1})),
+            f"in_episodes_{i}": Sum(f"c_in_{i}", default=0),
+            f"in_told_{i}": Sum(f"c_in_told_{i}", default=0),
+            f"out_children_{i}": Count("child", filter=Q(**{f"c_out_{i}__gte": 1})),
+            f"out_episodes_{i}": Sum(f"c_out_{i}", default=0),
+        }
+        for label, low, high in REPEAT_BANDS:
+            n = f"c_missing_{i}"
+            band = Q(**{f"{n}__gte": low}) if high is None else Q(**{f"{n}__range": (low, high)})
+            figures[f"band_{label}_{i}"] = Count("child", filter=band)
+    return figures
+
+
+def _period_counts(counts: dict, i: int) -> dict:
+    repeat = counts[f"missing_repeat_{i}"]
+    in_episodes = counts[f"in_episodes_{i}"]
+    return {
+        "totals": {
+            category: {
+                "episodes": counts[f"{category}_episodes_{i}"],
+                "children": counts[f"{category}_children_{i}"],
+                "returned": counts[f"{category}_returned_{i}"],
+            }
+            for category in CATEGORIES
         },
-        {"children": counts["out_children"], "episodes": counts["out_episodes"]},
-    )
+        "repeat": {
+            "missing": repeat,
+            "away": counts[f"away_repeat_{i}"],
+            "details": {
+                "count": repeat,
+                "episodes": counts[f"repeat_episodes_{i}"],
+                "screened": share(counts[f"screened_{i}"], repeat),
+                "known_to_csc": share(counts[f"known_{i}"], repeat),
+                "by_episodes": {label: counts[f"band_{label}_{i}"] for label, _, _ in REPEAT_BANDS},
+            },
+        },
+        "placed_in": {
+            "children": counts[f"in_children_{i}"],
+            "episodes": in_episodes,
+            "notified_within_24h": share(counts[f"in_told_{i}"], in_episodes),
+        },
+        "placed_out": {
+            "children": counts[f"out_children_{i}"],
+            "episodes": counts[f"out_episodes_{i}"],
+        },
+    }
 
 
 # -- return home interviews ---------------------------------------------------------------
