@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from homeward.children.views import audit_search
 from homeward.core.access import RECORD_INTERVIEW, check_action, check_case_pages
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
@@ -34,6 +35,8 @@ def due(request):
         locality_id=locality.pk if locality else None,
         worker=chosen.get("worker", ""),
     )
+    if chosen.get("worker", "").strip():
+        audit_search(request)  # a search by a worker's name
     page, query = paginate(request, rows)
     overdue = sum(1 for row in rows if row.is_overdue)
     context = {

@@ -244,3 +244,22 @@ def test_a_refused_look_shows_nothing_and_a_search_is_audited_as_typed(client, c
     client.get(reverse("children:search"), {"q": "Mine Madeup", "page": 1})
     entry = AuditEntry.objects.get(action=Action.SEARCH)
     assert (entry.username, entry.details) == (stranger.username, {"query": {"q": "Mine Madeup"}})
+
+
+def test_a_search_by_worker_and_a_new_child_are_audited(client):
+    client.force_login(staff(roles.MISSING_COORDINATOR))
+    client.get(reverse("interviews:due"), {"worker": "Made-up worker"})
+    search = AuditEntry.objects.get(action=Action.SEARCH)
+    assert search.details == {"query": {"worker": "Made-up worker"}}
+    data = {
+        "first_name": "Newly",
+        "last_name": "Madeup",
+        "date_of_birth_day": 3,
+        "date_of_birth_month": 4,
+        "date_of_birth_year": 2008,
+        "sex": "female",
+    }
+    assert client.post(reverse("children:create"), data).status_code == 302
+    change = AuditEntry.objects.get(action=Action.CHANGE)
+    assert change.details["first_name"] == {"before": None, "after": "Newly"}
+    assert "Newly" not in change.label
