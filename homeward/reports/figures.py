@@ -176,8 +176,9 @@ def _grouped_rows(scope: Scope, period: Period) -> list[tuple]:
     )
     sql, params = episodes.query.sql_with_params()
     quote = connection.ops.quote_name
+    # The only names put into the SQL are GROUPINGS' own keys; every value is a parameter.
     grouped = " UNION ALL ".join(
-        f"SELECT '{name}', category, CAST({quote(name)} AS TEXT), COUNT(DISTINCT child), "
+        f"SELECT '{name}', category, CAST({quote(name)} AS TEXT), COUNT(DISTINCT child), "  # nosec B608
         f"COUNT(*) FROM episodes GROUP BY category, {quote(name)}"
         for name in keys
     )
