@@ -105,7 +105,17 @@ def _episode_events(child: Child, user) -> list[Event]:
         .select_related("locality")
         .prefetch_related("companions__child")
     )
-    companions_seen = set(children_visible_to(user).values_list("pk", flat=True))
+    episodes = list(episodes)
+    # Of the children seen with this child, those this person may see (asked only about
+    # them, not by reading every child this person may see).
+    companion_ids = {
+        companion.child_id for episode in episodes for companion in episode.companions.all()
+    }
+    companions_seen = (
+        set(children_visible_to(user).filter(pk__in=companion_ids).values_list("pk", flat=True))
+        if companion_ids
+        else set()
+    )
     events = []
     for episode in episodes:
         events.append(

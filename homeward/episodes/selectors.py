@@ -45,12 +45,45 @@ def episodes_missing_now(
     episodes = visible_episodes(user=user, council=council).filter(returned_at__isnull=True)
     if locality_id:
         episodes = episodes.filter(locality_id=locality_id)
-    episodes = (
-        episodes.select_related("child__responsible_la", "locality")
-        .annotate(risk_rank=_risk_rank())
+    # Only the columns the list shows, as tuples: the whole list is read on every view of
+    # the page (it is sorted in Python), and building model instances for it cost more
+    # than the rest of the page.
+    rows = (
+        episodes.annotate(risk_rank=_risk_rank())
         .order_by("risk_rank", "last_seen_at", "pk")
+        .values_list(*_MISSING_NOW_COLUMNS)
     )
-    return [_missing_now(episode, now) for episode in episodes]
+    today = now.astimezone(LONDON).date()
+    return [_missing_now(row, now, today) for row in rows]
+
+
+_MISSING_NOW_COLUMNS = (
+    "pk",
+    "local_id",
+    "category",
+    "risk",
+    "missing_from",
+    "last_seen_at",
+    "locality_id",
+    "locality__name",
+    "child_id",
+    "child__first_name",
+    "child__last_name",
+    "child__date_of_birth",
+    "child__council_id",
+    "child__responsible_la_id",
+    "child__responsible_la__name",
+)
+
+
+def choice_labels(model, name: str) -> dict:
+    """A choice field's labels by value, as `get_<name>_display` shows them."""
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+_CATEGORY = choice_labels(Episode, "category")
+_RISK = choice_labels(Episode, "risk")
+_MISSING_FROM = choice_labels(Episode, "missing_from")
 
 
 def _risk_rank() -> Case:
@@ -61,24 +94,41 @@ def _risk_rank() -> Case:
     )
 
 
-def _missing_now(episode: Episode, now: dt.datetime) -> MissingNow:
-    child = episode.child
+def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
+    (
+        pk,
+        local_id,
+        category,
+        risk,
+        missing_from,
+        last_seen_at,
+        locality_id,
+        locality_name,
+        child_id,
+        first_name,
+        last_name,
+        date_of_birth,
+        council_id,
+        responsible_la_id,
+        responsible_la_name,
+    ) = row
+    placed_in = responsible_la_id != council_id  # Child.is_placed_in
     return MissingNow(
-        episode_id=episode.pk,
-        episode_ref=episode.local_id,
-        child_name=str(child),
-        age=age_in_years(child.date_of_birth, now.astimezone(LONDON).date()),
-        category=episode.get_category_display(),
-        risk=episode.risk,
-        risk_label=episode.get_risk_display() if episode.risk else "Not graded",
-        missing_from=episode.get_missing_from_display(),
-        locality=episode.locality.name if episode.locality else "",
-        last_seen_at=episode.last_seen_at,
-        hours_missing=whole_hours(now - episode.last_seen_at),
-        placed_in=child.is_placed_in,
-        placing_council=child.responsible_la.name if child.is_placed_in else "",
-        child_id=child.pk,
-        locality_id=episode.locality_id,
+        episode_id=pk,
+        episode_ref=local_id,
+        child_name=f"{first_name} {last_name}",  # str(Child)
+        age=age_in_years(date_of_birth, today),
+        category=_CATEGORY.get(category, category),
+        risk=risk,
+        risk_label=_RISK.get(risk, risk) if risk else "Not graded",
+        missing_from=_MISSING_FROM.get(missing_from, missing_from),
+        locality=locality_name or "",
+        last_seen_at=last_seen_at,
+        hours_missing=whole_hours(now - last_seen_at),
+        placed_in=placed_in,
+        placing_council=responsible_la_name if placed_in else "",
+        child_id=child_id,
+        locality_id=locality_id,
     )
 
 

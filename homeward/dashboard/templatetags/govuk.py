@@ -23,6 +23,26 @@ def _kind(widget) -> str:
     return "input"
 
 
+class _ListedModelChoices(forms.models.ModelChoiceIterator):
+    """A model choice field's choices, read with one plain query.
+
+    Django's own iterator reads them with QuerySet.iterator(), which on PostgreSQL opens a
+    server-side cursor: three statements (declare, fetch, close) for a short list.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+def _choices(field):
+    if isinstance(field, forms.ModelChoiceField):
+        return _ListedModelChoices(field)
+    return field.choices
+
+
 def _date_parts(bound):
     widget = bound.field.widget
     value = bound.value()
@@ -46,9 +66,9 @@ def govuk_field(bound, hint="", width=""):
         value = bound.value()
         chosen = value if isinstance(value, list | tuple) else [value]
         context["chosen"] = {str(v) for v in chosen if v not in (None, "")}
-        context["options"] = [(str(v), label) for v, label in bound.field.choices if v != ""]
+        context["options"] = [(str(v), label) for v, label in _choices(bound.field) if v != ""]
     if kind == "select":
-        context["options"] = [(str(v), label) for v, label in bound.field.choices]
+        context["options"] = [(str(v), label) for v, label in _choices(bound.field)]
         context["chosen"] = str(bound.value() if bound.value() is not None else "")
     return context
 

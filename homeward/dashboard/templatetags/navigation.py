@@ -1,9 +1,9 @@
 """The service navigation every page shows, with the current page marked."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 from homeward.core.access import RECORD_EPISODE, access_for
+from homeward.dashboard.templatetags.links import cached_reverse
 
 register = template.Library()
 
@@ -35,9 +35,8 @@ def service_navigation(context):
     if access.rows:
         pages = [*pages, ("exchange:exports", "Downloads")]
     for name, label in [*pages, *OTHER_PAGES]:
-        try:
-            href = reverse(name)
-        except NoReverseMatch:
+        href = cached_reverse(name)
+        if href is None:
             continue
         items.append({"href": href, "label": label, "active": _is_current(name, current)})
     return {"items": items, "user": user}
