@@ -70,7 +70,12 @@ def detail(request, pk: int):
     audit_record(request=request, action=Action.VIEW_CHILD, obj=child)
     who_looked = None
     if may_see_who_looked(request.user):
-        who_looked = entries_for(child).filter(action=Action.VIEW_CHILD)[:WHO_LOOKED_SHOWN]
+        # Only what the table shows: not each entry's details, hashes and the rest.
+        who_looked = (
+            entries_for(child)
+            .filter(action=Action.VIEW_CHILD)
+            .values("at", "username", "ip")[:WHO_LOOKED_SHOWN]
+        )
     context = {
         "child": child,
         "headline": child_headline(user=request.user, child=child, today=timezone.localdate()),
