@@ -60,10 +60,27 @@ class Headline:
     open_episode: Episode | None
 
 
-def child_headline(*, user, child: Child, today: dt.date) -> Headline:
-    """What a coordinator needs first: age, legal status, placement, the responsible council."""
-    episodes = episodes_visible_to(user).filter(child=child)
-    latest = episodes.order_by("-last_seen_at").first()
+def child_episodes(*, user, child: Child) -> list[Episode]:
+    """The child's episodes this person may see, the latest first (Episode's own order),
+    with what the timeline shows of them: read once for the headline and the timeline."""
+    return list(
+        episodes_visible_to(user)
+        .filter(child=child)
+        .select_related("locality")
+        .prefetch_related("companions__child")
+    )
+
+
+def child_headline(
+    *, user, child: Child, today: dt.date, episodes: list[Episode] | None = None
+) -> Headline:
+    """What a coordinator needs first: age, legal status, placement, the responsible council.
+
+    `episodes` are the child's episodes from `child_episodes`, when the caller has them.
+    """
+    if episodes is None:
+        episodes = child_episodes(user=user, child=child)
+    latest = episodes[0] if episodes else None
     placement = (
         child.placements.filter(start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
@@ -77,7 +94,7 @@ def child_headline(*, user, child: Child, today: dt.date) -> Headline:
         placement=placement,
         responsible_council=child.responsible_la.name,
         placed_in=child.is_placed_in,
-        open_episode=episodes.filter(returned_at__isnull=True).first(),
+        open_episode=next((episode for episode in episodes if episode.returned_at is None), None),
     )
 
 
@@ -98,14 +115,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
 
 
-def _episode_events(child: Child, user) -> list[Event]:
-    episodes = (
-        episodes_visible_to(user)
-        .filter(child=child)
-        .select_related("locality")
-        .prefetch_related("companions__child")
-    )
-    episodes = list(episodes)
+def _episode_events(episodes: list[Episode], user) -> list[Event]:
     # Of the children seen with this child, those this person may see (asked only about
     # them, not by reading every child this person may see).
     companion_ids = {
@@ -229,16 +239,22 @@ def _when(value: dt.datetime | None) -> str:
     return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M") if value else "Not recorded"
 
 
-# Each source adds its own events; panel discussions join here when the panel is built.
+# Each source adds its own events, after the episodes' own; panel discussions join here when
+# the panel is built.
 TIMELINE_SOURCES: list[Callable[[Child, object], list[Event]]] = [
-    _episode_events,
     _interview_events,
     _screening_events,
     _placement_events,
 ]
 
 
-def child_timeline(*, user, child: Child) -> list[Event]:
-    """Everything that happened to a child, the most recent first."""
-    events = [event for source in TIMELINE_SOURCES for event in source(child, user)]
+def child_timeline(*, user, child: Child, episodes: list[Episode] | None = None) -> list[Event]:
+    """Everything that happened to a child, the most recent first.
+
+    `episodes` are the child's episodes from `child_episodes`, when the caller has them.
+    """
+    if episodes is None:
+        episodes = child_episodes(user=user, child=child)
+    events = _episode_events(episodes, user)
+    events += [event for source in TIMELINE_SOURCES for event in source(child, user)]
     return sorted(events, key=lambda event: event.at, reverse=True)

@@ -11,6 +11,7 @@ from homeward.audit.selectors import entries_for
 from homeward.audit.services import audit_record, change_details, field_values
 from homeward.children.forms import ChildForm, ChildSearchForm
 from homeward.children.selectors import (
+    child_episodes,
     child_headline,
     child_timeline,
     children_search,
@@ -76,10 +77,13 @@ def detail(request, pk: int):
             .filter(action=Action.VIEW_CHILD)
             .values("at", "username", "ip")[:WHO_LOOKED_SHOWN]
         )
+    episodes = child_episodes(user=request.user, child=child)
     context = {
         "child": child,
-        "headline": child_headline(user=request.user, child=child, today=timezone.localdate()),
-        "timeline": child_timeline(user=request.user, child=child),
+        "headline": child_headline(
+            user=request.user, child=child, today=timezone.localdate(), episodes=episodes
+        ),
+        "timeline": child_timeline(user=request.user, child=child, episodes=episodes),
         "who_looked": who_looked,
     }
     return render(request, "children/detail.html", context)
