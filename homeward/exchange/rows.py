@@ -8,8 +8,8 @@ import datetime as dt
 
 from homeward.core.access import PSEUDONYMISED_ROWS, access_for, episodes_for_rows, month_of
 from homeward.core.access import pseudonym as child_pseudonym
-from homeward.core.problems import LONDON
 from homeward.exchange.cells import guard_formula, write_date, write_datetime
+from homeward.reports.counting import Period
 
 NAMED_COLUMNS = (
     "episode_id",
@@ -47,15 +47,11 @@ PSEUDONYMISED_COLUMNS = (
 )
 
 
-def _bounds(day_from: dt.date, day_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day_from, dt.time.min, tzinfo=LONDON)
-    return start, dt.datetime.combine(day_to + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
-
-
 def episode_rows(*, user, council, day_from: dt.date, day_to: dt.date):
     """(columns, rows) of the episodes last seen in the period that this person may see."""
     pseudonymised = access_for(user).rows == PSEUDONYMISED_ROWS
-    start, end = _bounds(day_from, day_to)
+    period = Period(day_from, day_to)
+    start, end = period.starts_at, period.ends_before
     episodes = (
         episodes_for_rows(user)
         .filter(council=council, last_seen_at__gte=start, last_seen_at__lt=end)
