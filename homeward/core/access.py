@@ -38,6 +38,7 @@ CREATE_CHILD = "create_child"
 RECORD_EPISODE = "record_episode"
 RECORD_INTERVIEW = "record_interview"
 RECORD_SCREENING = "record_screening"
+RECORD_PANEL = "record_panel"  # meetings, children discussed, actions
 
 # Row-level exports (the "rows" entry) and reports (the "reports" entry).
 NAMED_ROWS = "named"
@@ -48,10 +49,11 @@ PUBLISHED_REPORT = "published"
 _EVERYTHING = {
     "children": ALL_IN_COUNCIL,
     "findings": ALL_FINDINGS,
-    "actions": {CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+    "actions": {CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING, RECORD_PANEL},
     "who_looked": True,
     "rows": NAMED_ROWS,
     "reports": ALL_REPORTS,
+    "panel": True,
 }
 _NOTHING = {
     "children": NO_CHILDREN,
@@ -60,6 +62,7 @@ _NOTHING = {
     "who_looked": False,
     "rows": "",
     "reports": "",
+    "panel": False,  # the panel's pages: its meetings and open actions
 }
 
 DEFAULT_ACCESS: dict[str, dict] = {
@@ -75,8 +78,9 @@ DEFAULT_ACCESS: dict[str, dict] = {
     | {
         "children": REPEAT_OR_SCREENED,
         "findings": ALL_FINDINGS,
-        "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+        "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING, RECORD_PANEL},
         "reports": ALL_REPORTS,
+        "panel": True,
     },
     roles.POLICE_LIAISON: _NOTHING
     | {"children": OWN_LOCALITIES, "findings": NO_FINDINGS, "actions": {RECORD_EPISODE}},
@@ -89,6 +93,10 @@ NOT_YOUR_ACTION = (
     "Your role cannot record this. Ask a missing children coordinator to record it for you."
 )
 FINDINGS_HIDDEN = "Not shown to your role"
+NO_PANEL_PAGES = (
+    "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
+    "administrator if you need access."
+)
 
 
 def role_table() -> dict[str, dict]:
@@ -114,6 +122,7 @@ class Access:
     who_looked: bool
     rows: str
     reports: str
+    panel: bool
     council_id: int | None
     team: str
     locality_ids: frozenset[int]
@@ -148,6 +157,7 @@ def access_for(user) -> Access:
         who_looked=any(rule["who_looked"] for rule in rules),
         rows=max((r["rows"] for r in rules), key=_ROWS_ORDER.index, default=""),
         reports=max((r["reports"] for r in rules), key=_REPORTS_ORDER.index, default=""),
+        panel=any(rule.get("panel") for rule in rules),
         council_id=council_id,
         team=team,
         locality_ids=locality_ids,
@@ -262,6 +272,45 @@ def check_action(user, action: str) -> None:
 
 def may(user, action: str) -> bool:
     return action in access_for(user).actions
+
+
+# The panel: its meetings are the council's, seen by the roles that use the panel's pages;
+# a child's discussions and their actions follow the child, like everything else about them.
+
+
+def check_panel(user) -> None:
+    """Refuse (403) a person whose role does not use the panel's pages."""
+    if not access_for(user).panel:
+        raise PermissionDenied(NO_PANEL_PAGES)
+
+
+def panel_meetings_visible_to(user) -> QuerySet:
+    """The panel meetings this person may open: their council's, for the panel's roles."""
+    from homeward.exploitation.models import PanelMeeting
+
+    access = access_for(user)
+    if not access.panel or access.council_id is None:
+        return PanelMeeting.objects.none()
+    return PanelMeeting.objects.filter(council_id=access.council_id)
+
+
+def panel_discussions_visible_to(user) -> QuerySet:
+    """Every panel discussion of a child this person may see (the child's record shows them)."""
+    from homeward.exploitation.models import PanelDiscussion
+
+    access = access_for(user)
+    if access.council_id is None:
+        return PanelDiscussion.objects.none()
+    children = children_visible_to(user).values("pk")
+    return PanelDiscussion.objects.filter(council_id=access.council_id, child__in=children)
+
+
+def panel_actions_visible_to(user) -> QuerySet:
+    """Every panel action agreed for a child this person may see."""
+    from homeward.exploitation.models import PanelAction
+
+    discussions = panel_discussions_visible_to(user).values("pk")
+    return PanelAction.objects.filter(discussion__in=discussions)
 
 
 # Scopes: each is a condition on Child.
