@@ -16,3 +16,13 @@ def _no_second_factor(settings):
     The two-factor tests (homeward/accounts/tests/test_two_factor.py) turn it back on.
     """
     settings.HOMEWARD_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def _installation_council_read_afresh():
+    """A test's changes to councils are rolled back; the copy kept for pages must go too."""
+    from homeward.councils.installation import forget_installation_council
+
+    forget_installation_council()
+    yield
+    forget_installation_council()

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from homeward.children.models import Child, Placement
 from homeward.core.access import (
@@ -14,7 +14,7 @@ from homeward.core.access import (
     episodes_visible_to,
 )
 from homeward.core.problems import LONDON
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Companion, Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.reports.counting import age_in_years
 
@@ -60,38 +60,50 @@ class Headline:
     open_episode: Episode | None
 
 
-def child_episodes(*, user, child: Child) -> list[Episode]:
-    """The child's episodes this person may see, the latest first (Episode's own order),
-    with what the timeline shows of them: read once for the headline and the timeline."""
-    return list(
+@dataclass(frozen=True)
+class ChildRecords:
+    """A child's records this person may see, read once for the headline and the timeline."""
+
+    child: Child
+    user: object
+    episodes: list[Episode]  # the latest first (Episode's own order)
+    placements: list[Placement]  # the earliest first
+
+
+def child_records(*, user, child: Child) -> ChildRecords:
+    """The child's episodes this person may see, with the children seen with them, and the
+    child's placements: three queries (two when there are no episodes)."""
+    episodes = (
         episodes_visible_to(user)
         .filter(child=child)
         .select_related("locality")
-        .prefetch_related("companions__child")
+        .prefetch_related(
+            Prefetch("companions", queryset=Companion.objects.select_related("child"))
+        )
+    )
+    placements = child.placements.select_related("placing_la", "locality").order_by(
+        "start_date", "pk"
+    )
+    return ChildRecords(
+        child=child, user=user, episodes=list(episodes), placements=list(placements)
     )
 
 
-def child_headline(
-    *, user, child: Child, today: dt.date, episodes: list[Episode] | None = None
-) -> Headline:
-    """What a coordinator needs first: age, legal status, placement, the responsible council.
-
-    `episodes` are the child's episodes from `child_episodes`, when the caller has them.
-    """
-    if episodes is None:
-        episodes = child_episodes(user=user, child=child)
+def child_headline(*, records: ChildRecords, today: dt.date) -> Headline:
+    """What a coordinator needs first: age, legal status, placement, the responsible council."""
+    child, episodes = records.child, records.episodes
     latest = episodes[0] if episodes else None
-    placement = (
-        child.placements.filter(start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .select_related("placing_la", "locality")
-        .order_by("-start_date")
-        .first()
-    )
+    current = [
+        placement
+        for placement in records.placements
+        if placement.start_date <= today
+        and (placement.end_date is None or placement.end_date >= today)
+    ]
     return Headline(
         age=age_in_years(child.date_of_birth, today),
         legal_status=latest.get_legal_status_display() if latest else "Not recorded",
-        placement=placement,
+        # The latest to begin, when placements overlap.
+        placement=max(current, key=lambda placement: placement.start_date, default=None),
         responsible_council=child.responsible_la.name,
         placed_in=child.is_placed_in,
         open_episode=next((episode for episode in episodes if episode.returned_at is None), None),
@@ -115,7 +127,8 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
 
 
-def _episode_events(episodes: list[Episode], user) -> list[Event]:
+def _episode_events(records: ChildRecords) -> list[Event]:
+    episodes, user = records.episodes, records.user
     # Of the children seen with this child, those this person may see (asked only about
     # them, not by reading every child this person may see).
     companion_ids = {
@@ -162,9 +175,15 @@ def _episode_events(episodes: list[Episode], user) -> list[Event]:
     return events
 
 
-def _interview_events(child: Child, user) -> list[Event]:
-    episodes = episodes_visible_to(user).filter(child=child)
-    interviews = ReturnInterview.objects.filter(episode__in=episodes).select_related("episode")
+def _interview_events(records: ChildRecords) -> list[Event]:
+    # The interviews after the episodes already read: this person may see those episodes.
+    episodes = {episode.pk: episode for episode in records.episodes}
+    if not episodes:
+        return []
+    interviews = ReturnInterview.objects.filter(episode_id__in=episodes)
+    for interview in interviews:
+        interview.episode = episodes[interview.episode_id]
+    user = records.user
     return [
         Event(
             at=interview.completed_at or interview.offered_at or interview.episode.returned_at,
@@ -188,7 +207,7 @@ def _findings(interview: ReturnInterview, user) -> str:
     return interview.findings or "None recorded"
 
 
-def _screening_events(child: Child, user) -> list[Event]:
+def _screening_events(records: ChildRecords) -> list[Event]:
     return [
         Event(
             at=_day_start(screening.completed_on),
@@ -205,13 +224,13 @@ def _screening_events(child: Child, user) -> list[Event]:
             ],
             is_date_only=True,
         )
-        for screening in child.screenings.all()
+        for screening in records.child.screenings.all()
     ]
 
 
-def _placement_events(child: Child, user) -> list[Event]:
+def _placement_events(records: ChildRecords) -> list[Event]:
     events = []
-    for placement in child.placements.select_related("placing_la", "locality"):
+    for placement in records.placements:
         where = placement.provider_name or (placement.locality.name if placement.locality else "")
         details = [("Placed by", placement.placing_la.name), ("Where", where or "Not recorded")]
         events.append(
@@ -239,22 +258,16 @@ def _when(value: dt.datetime | None) -> str:
     return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M") if value else "Not recorded"
 
 
-# Each source adds its own events, after the episodes' own; panel discussions join here when
-# the panel is built.
-TIMELINE_SOURCES: list[Callable[[Child, object], list[Event]]] = [
+# Each source adds its own events; panel discussions join here when the panel is built.
+TIMELINE_SOURCES: list[Callable[[ChildRecords], list[Event]]] = [
+    _episode_events,
     _interview_events,
     _screening_events,
     _placement_events,
 ]
 
 
-def child_timeline(*, user, child: Child, episodes: list[Episode] | None = None) -> list[Event]:
-    """Everything that happened to a child, the most recent first.
-
-    `episodes` are the child's episodes from `child_episodes`, when the caller has them.
-    """
-    if episodes is None:
-        episodes = child_episodes(user=user, child=child)
-    events = _episode_events(episodes, user)
-    events += [event for source in TIMELINE_SOURCES for event in source(child, user)]
+def child_timeline(*, records: ChildRecords) -> list[Event]:
+    """Everything that happened to a child, the most recent first."""
+    events = [event for source in TIMELINE_SOURCES for event in source(records)]
     return sorted(events, key=lambda event: event.at, reverse=True)

@@ -11,17 +11,17 @@ from homeward.audit.selectors import entries_for
 from homeward.audit.services import audit_record, change_details, field_values
 from homeward.children.forms import ChildForm, ChildSearchForm
 from homeward.children.selectors import (
-    child_episodes,
     child_headline,
+    child_records,
     child_timeline,
     children_search,
     visible_children,
 )
 from homeward.children.services import child_create
 from homeward.core.access import CREATE_CHILD, check_action, check_case_pages, may_see_who_looked
+from homeward.councils.installation import installation_council
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
-from homeward.dashboard.views import installation_council
 
 WHO_LOOKED_SHOWN = 50
 
@@ -77,13 +77,11 @@ def detail(request, pk: int):
             .filter(action=Action.VIEW_CHILD)
             .values("at", "username", "ip")[:WHO_LOOKED_SHOWN]
         )
-    episodes = child_episodes(user=request.user, child=child)
+    records = child_records(user=request.user, child=child)
     context = {
         "child": child,
-        "headline": child_headline(
-            user=request.user, child=child, today=timezone.localdate(), episodes=episodes
-        ),
-        "timeline": child_timeline(user=request.user, child=child, episodes=episodes),
+        "headline": child_headline(records=records, today=timezone.localdate()),
+        "timeline": child_timeline(records=records),
         "who_looked": who_looked,
     }
     return render(request, "children/detail.html", context)

@@ -15,7 +15,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -169,13 +169,15 @@ def access_for(user) -> Access:
 
 def _workplace(user) -> tuple[int | None, str, frozenset[int]]:
     from homeward.accounts.models import StaffProfile
-    from homeward.councils.models import Council
+    from homeward.councils.installation import installation_council
 
     profile = StaffProfile.objects.filter(user=user).first()
     council_id = profile.council_id if profile else None
     if council_id is None:
-        installation = Council.objects.filter(code=settings.HOMEWARD_COUNCIL)
-        council_id = installation.values_list("pk", flat=True).first()
+        try:
+            council_id = installation_council().pk
+        except ImproperlyConfigured:  # no such council: nobody sees any child
+            council_id = None
     if profile is None:
         return council_id, "", frozenset()
     localities = frozenset(profile.localities.values_list("pk", flat=True))

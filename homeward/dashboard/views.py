@@ -1,13 +1,11 @@
 """The home page: who is missing now, which return interviews are due, the last six months."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django.utils import timezone
 
 from homeward.core.access import check_case_pages
-from homeward.councils.models import Council
+from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
 from homeward.interviews.selectors import interviews_due
 from homeward.reports.counting import calendar_months, count_periods, months_ending
@@ -32,14 +30,3 @@ def home(request):
         "total": total,
     }
     return render(request, "dashboard/home.html", context)
-
-
-def installation_council() -> Council:
-    """The council this installation belongs to (settings.HOMEWARD_COUNCIL)."""
-    try:
-        return Council.objects.get(code=settings.HOMEWARD_COUNCIL)
-    except Council.DoesNotExist:
-        raise ImproperlyConfigured(
-            f"HOMEWARD_COUNCIL is {settings.HOMEWARD_COUNCIL!r}, which is not a known council "
-            "code. Set it to the council's DfE three-digit code, for example 931."
-        ) from None

@@ -18,9 +18,9 @@ from homeward.children.selectors import children_search, visible_children
 from homeward.children.views import audit_search
 from homeward.core.access import RECORD_EPISODE, check_action, check_case_pages
 from homeward.core.concurrency import ChangedByAnotherUser
+from homeward.councils.installation import installation_council
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
-from homeward.dashboard.views import installation_council
 from homeward.episodes import services
 from homeward.episodes.forms import (
     SORTS,

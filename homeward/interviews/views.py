@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from homeward.children.views import audit_search
 from homeward.core.access import RECORD_INTERVIEW, check_action, check_case_pages
+from homeward.councils.installation import installation_council
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
-from homeward.dashboard.views import installation_council
 from homeward.episodes.selectors import visible_episodes
 from homeward.episodes.views import audit_change
 from homeward.interviews.forms import InterviewForm, InterviewsFilter

@@ -209,6 +209,7 @@ class Result:
     latencies_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
     body_bytes: int = 0
+    client_cpu_seconds: float = 0.0  # the load generator's own CPU time (all its threads)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -268,10 +269,12 @@ def load(
         thread.start()
     deadline[0] = time.monotonic() + max_seconds
     began = time.perf_counter()
+    cpu_began = time.process_time()
     start.wait()
     for thread in threads:
         thread.join()
     result.seconds = time.perf_counter() - began
+    result.client_cpu_seconds = time.process_time() - cpu_began
     result.requests = len(result.latencies_ms)
     return result
 
@@ -361,7 +364,9 @@ def run(
             say(
                 f"  {page.name}: alone p50 {alone.percentile(50):.0f} ms; {users} users "
                 f"p50 {busy.percentile(50):.0f} ms, p95 {busy.percentile(95):.0f} ms, "
-                f"p99 {busy.percentile(99):.0f} ms, {busy.throughput:.1f} req/s"
+                f"p99 {busy.percentile(99):.0f} ms, {busy.throughput:.1f} req/s; the load "
+                f"generator's CPU {busy.client_cpu_seconds / max(busy.requests, 1) * 1000:.1f} ms "
+                "a request"
             )
             figures["alone"].append(alone)
             figures["under_load"].append(busy)

@@ -2,6 +2,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from homeward.accounts import roles
@@ -84,6 +86,48 @@ def test_the_child_page_tells_the_story(coordinator):
         assert text in html, text
     # Most recent first: the return comes before the episode that began it.
     assert html.index("Returned (episode") < html.index("Missing (episode")
+
+
+def _story(child, episodes: int) -> None:
+    for number in range(episodes):
+        seen = dt.datetime(2019, 1, 10, 18, 0, tzinfo=LONDON) + dt.timedelta(days=20 * number)
+        episode = EpisodeFactory(child=child, last_seen_at=seen)
+        Companion.objects.create(episode=episode, child=ChildFactory())
+        ReturnInterviewFactory(episode=episode)
+        PlacementFactory(
+            child=child,
+            start_date=seen.date(),
+            end_date=seen.date() + dt.timedelta(days=19),
+        )
+        ScreeningFactory(child=child, completed_on=seen.date())
+
+
+def test_the_child_page_reads_the_same_few_queries_however_long_the_story(coordinator):
+    short, long = ChildFactory(), ChildFactory()
+    _story(short, episodes=1)
+    _story(long, episodes=6)
+    coordinator.get(reverse("children:detail", args=[short.pk]))  # the first sign of the day
+    counted = []
+    for child in (short, long):
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator.get(reverse("children:detail", args=[child.pk])).status_code == 200
+        counted.append(len(queries))
+    assert counted[0] == counted[1]
+
+
+def test_the_headline_placement_is_the_one_current_today(coordinator):
+    child = ChildFactory()
+    PlacementFactory(
+        child=child,
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2019, 12, 31),
+        provider_name="Made-up Old House",
+    )
+    PlacementFactory(child=child, start_date=dt.date(2020, 1, 1), provider_name="Made-up New House")
+    PlacementFactory(child=child, start_date=dt.date(2020, 9, 1), provider_name="Made-up Future")
+    html = coordinator.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "Made-up New House, since 1 Jan 2020" in html
+    assert "Made-up Old House, since" not in html
 
 
 def test_adding_a_child_then_recording_their_episode(coordinator):
