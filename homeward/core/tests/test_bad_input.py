@@ -19,6 +19,7 @@ from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.models import Screening
+from homeward.exploitation.tests.panel_factories import PanelActionFactory
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 
@@ -49,6 +50,13 @@ FIELDS = [
     "reported_by",
     "conducted_by",
     "findings",
+    "chair",
+    "agencies",
+    "notes",
+    "reason",
+    "summary",
+    "description",
+    "owner",
 ]
 
 
@@ -78,6 +86,16 @@ def hostile():
         findings=payload("findings"),
     )
     EpisodeFactory(child=child, locality=area, last_seen_at=NOW - 100 * HOUR)
+    PanelActionFactory(
+        discussion__child=child,
+        discussion__meeting__chair=payload("chair")[:200],
+        discussion__meeting__agencies=payload("agencies"),
+        discussion__meeting__notes=payload("notes"),
+        discussion__reason=payload("reason"),
+        discussion__summary=payload("summary"),
+        description=payload("description"),
+        owner=payload("owner")[:200],
+    )
     return child, back
 
 
@@ -96,6 +114,11 @@ def pages(child, back) -> list[tuple[str, dict]]:
         (reverse("interviews:record", args=[back.pk]), {}),
         (reverse("exploitation:record-screening", args=[child.pk]), {}),
         (reverse("episodes:record", args=[child.pk]), {}),
+        (reverse("exploitation:panel"), {}),
+        (
+            reverse("exploitation:panel-meeting", args=[child.panel_discussions.get().meeting_id]),
+            {},
+        ),
     ]
 
 
@@ -140,7 +163,10 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
     forged = Client(enforce_csrf_checks=True)
     forged.force_login(staff(roles.MISSING_COORDINATOR))
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
-    url = url_for(name, {"child": child, "episode": episode, "returned": episode})
+    action = PanelActionFactory(discussion__child=child)
+    panel = {"meeting": action.discussion.meeting, "discussion": action.discussion}
+    records = {"child": child, "episode": episode, "returned": episode, "action": action}
+    url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})
     assert response.status_code == 403
     after = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())

@@ -15,10 +15,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from homeward.accounts import roles
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory
-from homeward.core.access import CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING
+from homeward.core.access import (
+    CREATE_CHILD,
+    RECORD_EPISODE,
+    RECORD_INTERVIEW,
+    RECORD_PANEL,
+    RECORD_SCREENING,
+)
 from homeward.core.tests.people import staff
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.tests.panel_factories import PanelActionFactory, PanelDiscussionFactory
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 7, 17, 10, 0, tzinfo=LONDON)
@@ -32,17 +39,18 @@ ANONYMOUS = "anonymous"
 CASE = "case pages"
 REPORTS = "reports"
 ROWS = "row-level downloads"
+PANEL = "panel pages"
 
 # What each role may use. This is the expected behaviour, written out independently of
 # core.access.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS, ROWS},
+                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                                RECORD_SCREENING, REPORTS, ROWS},
+                                RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL},
     roles.PRACTITIONER: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
-                              REPORTS},
+                              REPORTS, PANEL, RECORD_PANEL},
     roles.POLICE_LIAISON: {CASE, RECORD_EPISODE},
     roles.ANALYST: {REPORTS, ROWS},
     roles.SCRUTINY: {REPORTS},
@@ -84,7 +92,25 @@ ROUTES = {
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
+    "exploitation:panel": {"needs": PANEL},
+    "exploitation:panel-meeting": {"needs": PANEL, "ids": {"pk": "meeting"}},
+    "exploitation:panel-meeting-record": {"needs": RECORD_PANEL},
+    "exploitation:panel-meeting-edit": {"needs": RECORD_PANEL, "ids": {"pk": "meeting"}},
+    "exploitation:panel-add-child": {"needs": RECORD_PANEL, "ids": {"meeting_pk": "meeting"}},
+    "exploitation:panel-discussion-record": {
+        "needs": RECORD_PANEL,
+        "ids": {"meeting_pk": "meeting", "child_pk": "child"},
+    },
+    "exploitation:panel-discussion-edit": {"needs": RECORD_PANEL, "ids": {"pk": "discussion"}},
+    "exploitation:panel-action-record": {
+        "needs": RECORD_PANEL,
+        "ids": {"discussion_pk": "discussion"},
+    },
+    "exploitation:panel-action-done": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
 }
+# Records every person who may use their page sees, whoever else they concern: a panel
+# meeting is the council's (the children discussed at it are filtered on its page).
+COUNCIL_WIDE = {"json", "meeting"}
 
 
 def url_names(patterns=None, namespace: str = ""):
@@ -128,7 +154,16 @@ def world(time_machine):
         )
         if key == "seen":  # seen twice: repeat missing, for the exploitation lead
             EpisodeFactory(child=child, locality=area, last_seen_at=NOW - 400 * HOUR)
-        records[key] = {"child": child, "episode": episode, "returned": back}
+        discussion = PanelDiscussionFactory(child=child, meeting__held_on=dt.date(2020, 7, 7))
+        action = PanelActionFactory(discussion=discussion, due_on=dt.date(2020, 7, 14))
+        records[key] = {
+            "child": child,
+            "episode": episode,
+            "returned": back,
+            "meeting": discussion.meeting,
+            "discussion": discussion,
+            "action": action,
+        }
     return records, here
 
 
@@ -151,7 +186,7 @@ def expected(name: str, role: str, which: str) -> int:
         return route["status"]
     if needs not in MAY_USE[role]:
         return 403
-    names_a_record = any(kind != "json" for kind in route.get("ids", {}).values())
+    names_a_record = any(kind not in COUNCIL_WIDE for kind in route.get("ids", {}).values())
     if names_a_record and which == "unseen" and role not in SEES_EVERY_CHILD:
         return 404  # whether the child exists is itself private
     return 200
@@ -176,8 +211,14 @@ def test_every_route_for_every_role(client, world, name, role):
     for which in ("seen", "unseen") if has_ids else ("seen",):
         response = client.get(url_for(name, records[which]), ROUTES[name].get("query", {}))
         assert response.status_code == expected(name, role, which), (name, role, which)
-        if response.status_code in (403, 404) and which == "unseen":
-            assert "Unseen Madeup" not in response.content.decode()
+        if role not in SEES_EVERY_CHILD:  # nowhere, not even in a list on a page they may use
+            assert "Unseen Madeup" not in body(response), (name, role, which)
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 # Commands. Those run by the server's operator (shell access) act for the installation and

@@ -32,6 +32,8 @@ def service_navigation(context):
     ]
     current = request.resolver_match.view_name if request and request.resolver_match else ""
     items = []
+    if access.panel:
+        pages = [*pages, ("exploitation:panel", "Panel")]
     if access.rows:
         pages = [*pages, ("exchange:exports", "Downloads")]
     for name, label in [*pages, *OTHER_PAGES]:
@@ -43,4 +45,6 @@ def service_navigation(context):
 
 
 def _is_current(name: str, current: str) -> bool:
+    if name == "exploitation:panel":
+        return current.startswith("exploitation:panel")
     return name == current or (name == "children:search" and current == "children:detail")
