@@ -227,6 +227,7 @@ OPERATOR = "operator only"
 COMMANDS = {
     "audit": OPERATOR,
     "demo-data": OPERATOR,  # writes made-up data only
+    "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-users": OPERATOR,
     "export-bundle": OPERATOR,
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
