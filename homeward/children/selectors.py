@@ -15,6 +15,7 @@ from homeward.core.access import (
 )
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Companion, Episode
+from homeward.exploitation.panel_selectors import ChildPanelAction, panel_discussions_for_child
 from homeward.interviews.models import ReturnInterview
 from homeward.reports.counting import age_in_years
 
@@ -120,6 +121,7 @@ class Event:
     details: list[tuple[str, str]] = field(default_factory=list)
     companions: list[Child] = field(default_factory=list)
     episode: Episode | None = None
+    meeting_id: int | None = None  # a panel discussion's meeting
     is_date_only: bool = False
 
 
@@ -215,12 +217,7 @@ def _screening_events(records: ChildRecords) -> list[Event]:
             title=f"Exploitation screening: {screening.get_outcome_display().lower()}",
             details=[
                 ("Concerns", screening.concerns.replace(";", ", ") or "None"),
-                (
-                    "Next review",
-                    screening.next_review_on.strftime("%-d %b %Y")
-                    if screening.next_review_on
-                    else "Not set",
-                ),
+                ("Next review", _day(screening.next_review_on)),
             ],
             is_date_only=True,
         )
@@ -254,16 +251,48 @@ def _placement_events(records: ChildRecords) -> list[Event]:
     return events
 
 
+def _panel_events(records: ChildRecords) -> list[Event]:
+    return [
+        Event(
+            at=_day_start(discussion.held_on),
+            kind="panel",
+            title=f"Discussed at the panel: {discussion.risk_display.lower()} risk",
+            details=[
+                ("Why", discussion.reason or "Not recorded"),
+                ("Summary", discussion.summary or "None recorded"),
+                ("Next review", _day(discussion.next_review_on)),
+                ("Actions", "\n".join(map(_action_line, discussion.actions)) or "None"),
+            ],
+            meeting_id=discussion.meeting_id,
+            is_date_only=True,
+        )
+        for discussion in panel_discussions_for_child(user=records.user, child=records.child)
+    ]
+
+
+def _action_line(action: ChildPanelAction) -> str:
+    if action.completed_on:
+        state = f"done {_day(action.completed_on)}"
+    else:
+        state = f"due {_day(action.due_on)}" + (", overdue" if action.is_overdue else "")
+    return f"{action.description} ({action.owner}; {state})"
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else "Not set"
+
+
 def _when(value: dt.datetime | None) -> str:
     return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M") if value else "Not recorded"
 
 
-# Each source adds its own events; panel discussions join here when the panel is built.
+# Each source adds its own events.
 TIMELINE_SOURCES: list[Callable[[ChildRecords], list[Event]]] = [
     _episode_events,
     _interview_events,
     _screening_events,
     _placement_events,
+    _panel_events,
 ]
 
 

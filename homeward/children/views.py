@@ -18,7 +18,13 @@ from homeward.children.selectors import (
     visible_children,
 )
 from homeward.children.services import child_create
-from homeward.core.access import CREATE_CHILD, check_action, check_case_pages, may_see_who_looked
+from homeward.core.access import (
+    CREATE_CHILD,
+    access_for,
+    check_action,
+    check_case_pages,
+    may_see_who_looked,
+)
 from homeward.councils.installation import installation_council
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
@@ -83,6 +89,7 @@ def detail(request, pk: int):
         "headline": child_headline(records=records, today=timezone.localdate()),
         "timeline": child_timeline(records=records),
         "who_looked": who_looked,
+        "opens_panel": access_for(request.user).panel,
     }
     return render(request, "children/detail.html", context)
 

@@ -138,6 +138,56 @@ class Server:
                 self.process.kill()
 
 
+# -- CPU time of the server's processes ---------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = task / "children"
+        if children.exists():
+            found += [int(child) for child in children.read_text().split()]
+    return found
+
+
+class ServerCpu:
+    """CPU used by gunicorn's workers and by PostgreSQL's backends for the benchmark's
+    database: the machine's cost of each request, whatever else the machine is doing."""
+
+    def __init__(self, gunicorn_pid: int, url: str):
+        self.gunicorn_pid = gunicorn_pid
+        self.url = url
+        self.database = urllib.parse.urlparse(url).path.lstrip("/")
+
+    def snapshot(self) -> dict[int, float]:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            backends = [
+                pid
+                for (pid,) in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid()",
+                    (self.database,),
+                ).fetchall()
+            ]
+        pids = [self.gunicorn_pid, *_children(self.gunicorn_pid), *backends]
+        return {pid: _cpu_seconds(pid) for pid in pids}
+
+    @staticmethod
+    def used(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 # -- HTTP --------------------------------------------------------------------------------
 
 
@@ -210,6 +260,10 @@ class Result:
     seconds: float = 0.0
     body_bytes: int = 0
     client_cpu_seconds: float = 0.0  # the load generator's own CPU time (all its threads)
+    server_cpu_seconds: float = 0.0  # gunicorn's workers and PostgreSQL's backends
+
+    def cpu_ms_per_request(self, seconds: float) -> float:
+        return seconds / self.requests * 1000 if self.requests else float("nan")
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -229,6 +283,7 @@ def load(
     requests_each: int,
     max_seconds: float,
     seed: int = 1,
+    cpu: ServerCpu | None = None,
 ) -> Result:
     """len(sessions) users at once, each `requests_each` requests in a row (keep-alive off:
     gunicorn's sync workers close every connection anyway)."""
@@ -267,6 +322,7 @@ def load(
     ]
     for thread in threads:
         thread.start()
+    server_before = cpu.snapshot() if cpu else {}
     deadline[0] = time.monotonic() + max_seconds
     began = time.perf_counter()
     cpu_began = time.process_time()
@@ -275,6 +331,8 @@ def load(
         thread.join()
     result.seconds = time.perf_counter() - began
     result.client_cpu_seconds = time.process_time() - cpu_began
+    if cpu:
+        result.server_cpu_seconds = cpu.used(server_before, cpu.snapshot())
     result.requests = len(result.latencies_ms)
     return result
 
@@ -352,10 +410,11 @@ def run(
         say(f"gunicorn on {HOST}:{server.port}, {workers} workers x {threads} threads")
         sessions = [sign_in(server.port, password) for _ in range(users)]
         figures["lists"] = list_sizes(server.port, sessions[0])
+        cpu = ServerCpu(server.process.pid, url)
         for page in the_pages:
             load(server.port, page, sessions, 5, max_seconds)  # warm-up
-            alone = load(server.port, page, sessions[:1], requests_each, max_seconds)
-            busy = load(server.port, page, sessions, requests_each, max_seconds)
+            alone = load(server.port, page, sessions[:1], requests_each, max_seconds, cpu=cpu)
+            busy = load(server.port, page, sessions, requests_each, max_seconds, cpu=cpu)
             for result in (alone, busy):
                 if result.failures:
                     say(
@@ -364,9 +423,9 @@ def run(
             say(
                 f"  {page.name}: alone p50 {alone.percentile(50):.0f} ms; {users} users "
                 f"p50 {busy.percentile(50):.0f} ms, p95 {busy.percentile(95):.0f} ms, "
-                f"p99 {busy.percentile(99):.0f} ms, {busy.throughput:.1f} req/s; the load "
-                f"generator's CPU {busy.client_cpu_seconds / max(busy.requests, 1) * 1000:.1f} ms "
-                "a request"
+                f"p99 {busy.percentile(99):.0f} ms, {busy.throughput:.1f} req/s; CPU a request: "
+                f"server {busy.cpu_ms_per_request(busy.server_cpu_seconds):.1f} ms, "
+                f"load generator {busy.cpu_ms_per_request(busy.client_cpu_seconds):.1f} ms"
             )
             figures["alone"].append(alone)
             figures["under_load"].append(busy)
@@ -398,8 +457,8 @@ def report(figures: dict) -> str:
         "pause, after a warm-up of 5 each.",
         "",
         f"| page | users | requests | failures | p50 | p95 | p99 | max | throughput "
-        f"| p95 under {TARGET_MS} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"| server CPU a request | p95 under {TARGET_MS} ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in figures["alone"] + figures["under_load"]:
         verdict = (
@@ -411,7 +470,8 @@ def report(figures: dict) -> str:
             f"| {result.page} | {result.users} | {result.requests} | {len(result.failures)} "
             f"| {result.percentile(50):.0f} ms | {result.percentile(95):.0f} ms "
             f"| {result.percentile(99):.0f} ms | {max(result.latencies_ms or [0]):.0f} ms "
-            f"| {result.throughput:.1f}/s | {verdict} |"
+            f"| {result.throughput:.1f}/s "
+            f"| {result.cpu_ms_per_request(result.server_cpu_seconds):.1f} ms | {verdict} |"
         )
     return "\n".join(lines)
 

@@ -9,10 +9,13 @@ from django.urls import reverse
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.models import Child
+from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
+from homeward.core.tests.people import staff
 from homeward.episodes.models import Companion
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.exploitation.tests.panel_factories import PanelActionFactory, PanelDiscussionFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -86,6 +89,34 @@ def test_the_child_page_tells_the_story(coordinator):
         assert text in html, text
     # Most recent first: the return comes before the episode that began it.
     assert html.index("Returned (episode") < html.index("Missing (episode")
+
+
+def test_the_timeline_shows_panel_discussions_and_their_actions(coordinator):
+    child = ChildFactory()
+    discussion = PanelDiscussionFactory(child=child, risk="very_high")
+    PanelActionFactory(discussion=discussion, description="Made-up action: call the school")
+    PanelActionFactory(
+        discussion=discussion,
+        description="Made-up action: share with police",
+        completed_on=dt.date(2020, 5, 8),
+    )
+    html = coordinator.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "Discussed at the panel: very high risk" in html
+    assert "Made-up action: call the school (Made-up Officer, education; due 20 May 2020)" in html
+    assert "Made-up action: share with police (Made-up Officer, education; done 8 May 2020)" in html
+    meeting_url = reverse("exploitation:panel-meeting", args=[discussion.meeting_id])
+    assert f'href="{meeting_url}"' in html
+
+
+def test_the_meeting_is_not_linked_for_a_role_without_the_panel_pages(client):
+    child = ChildFactory()
+    discussion = PanelDiscussionFactory(child=child)
+    worker = staff(roles.PRACTITIONER)
+    child_allocate(child=child, worker=worker, allocated_on=dt.date(2020, 1, 1))
+    client.force_login(worker)
+    html = client.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "Discussed at the panel" in html
+    assert reverse("exploitation:panel-meeting", args=[discussion.meeting_id]) not in html
 
 
 def _story(child, episodes: int) -> None:

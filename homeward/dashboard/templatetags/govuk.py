@@ -1,6 +1,8 @@
 """Render Django form fields as GOV.UK Design System components."""
 
 from django import forms, template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html_join
 
 from homeward.dashboard.forms import DateInput, DateTimeInput
 
@@ -86,3 +88,23 @@ def govuk_error_summary(form):
             anchor = f"{bound.auto_id}_0"
         items += [{"href": f"#{anchor}", "message": message} for message in errors]
     return {"items": items}
+
+
+# One row of a summary list whose keys are regular weight (a timeline event's details).
+_DETAIL_ROW = (
+    '<div class="govuk-summary-list__row">'
+    '<dt class="govuk-summary-list__key govuk-!-font-weight-regular">{}</dt>'
+    '<dd class="govuk-summary-list__value">{}</dd></div>'
+)
+
+
+@register.simple_tag
+def govuk_detail_rows(details):
+    """The rows of a GOV.UK summary list, from (label, value) pairs; line breaks kept.
+
+    What a `{% for label, value in details %}` loop of rows would give, in a fraction of the
+    time: a child with thirty episodes has four hundred of these rows on their page.
+    """
+    return format_html_join(
+        "", _DETAIL_ROW, ((label, linebreaksbr(value, autoescape=True)) for label, value in details)
+    )
