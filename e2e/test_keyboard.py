@@ -4,7 +4,9 @@ On each page a coordinator can open, Tab goes round from the top of the page unt
 comes back to the start, and the test checks what a keyboard user would find: the skip
 link first, every link, button and field reached, focus never stuck, always visible and
 not hidden behind anything, and in the order the page reads. Then the coordinator's day
-by keyboard alone: no clicks, and no field found by anything but Tab or a link.
+by keyboard alone (no clicks, and no field found by anything but Tab or a link), sorting
+Missing now, and an error summary's links. Last, the check itself is shown to fail on a
+page broken in each of those ways.
 """
 
 import datetime as dt
@@ -259,7 +261,7 @@ PAGES = {
     "record a new episode": ("/children/{ruby}/episodes/new/", 'radios "Missing from"'),
     "mark returned": ("/episodes/{missing}/returned/", 'button "Save the return"'),
     "record an interview": ("/episodes/{returned}/interviews/new/", 'radios "Outcome"'),
-    "record a screening": ("/children/{ruby}/screenings/new/", "radios"),
+    "record a screening": ("/children/{ruby}/screenings/new/", 'button "Save the screening"'),
     "edit an episode": ("/episodes/{returned}/edit/", 'input "Day" (#id_returned_at_day)'),
     "Reports, with the report shown": (
         "/reports/?half_year=2020-01-01/2020-06-30",
