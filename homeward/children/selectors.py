@@ -71,6 +71,23 @@ class ChildRecords:
     placements: list[Placement]  # the earliest first
 
 
+# What the headline and the timeline show of an episode: reading only these, not who made
+# and changed each record and when, saves a fifth of the reading for a child with thirty.
+EPISODE_SHOWN = (
+    "child_id",
+    "local_id",
+    "category",
+    "last_seen_at",
+    "returned_at",
+    "risk",
+    "missing_from",
+    "locality",
+    "legal_status",
+    "reported_by",
+    "found_location",
+)
+
+
 def child_records(*, user, child: Child) -> ChildRecords:
     """The child's episodes this person may see, with the children seen with them, and the
     child's placements: three queries (two when there are no episodes)."""
@@ -78,8 +95,14 @@ def child_records(*, user, child: Child) -> ChildRecords:
         episodes_visible_to(user)
         .filter(child=child)
         .select_related("locality")
+        .only(*EPISODE_SHOWN, "locality__name")
         .prefetch_related(
-            Prefetch("companions", queryset=Companion.objects.select_related("child"))
+            Prefetch(
+                "companions",
+                queryset=Companion.objects.select_related("child").only(
+                    "episode_id", "child__first_name", "child__last_name"
+                ),
+            )
         )
     )
     placements = child.placements.select_related("placing_la", "locality").order_by(
@@ -182,7 +205,15 @@ def _interview_events(records: ChildRecords) -> list[Event]:
     episodes = {episode.pk: episode for episode in records.episodes}
     if not episodes:
         return []
-    interviews = ReturnInterview.objects.filter(episode_id__in=episodes)
+    interviews = ReturnInterview.objects.filter(episode_id__in=episodes).only(
+        "episode_id",
+        "offered_at",
+        "completed_at",
+        "outcome",
+        "conducted_by",
+        "findings",
+        "created_by_id",  # whose findings they are (core.access.can_see_findings)
+    )
     for interview in interviews:
         interview.episode = episodes[interview.episode_id]
     user = records.user
@@ -221,7 +252,9 @@ def _screening_events(records: ChildRecords) -> list[Event]:
             ],
             is_date_only=True,
         )
-        for screening in records.child.screenings.all()
+        for screening in records.child.screenings.only(
+            "child_id", "completed_on", "outcome", "concerns", "next_review_on"
+        )
     ]
 
 

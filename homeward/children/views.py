@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from homeward.audit.models import Action
-from homeward.audit.selectors import entries_for
+from homeward.audit.selectors import who_looked
 from homeward.audit.services import audit_record, change_details, field_values
 from homeward.children.forms import ChildForm, ChildSearchForm
 from homeward.children.selectors import (
@@ -75,20 +75,13 @@ def detail(request, pk: int):
         pk=pk,
     )
     audit_record(request=request, action=Action.VIEW_CHILD, obj=child)
-    who_looked = None
-    if may_see_who_looked(request.user):
-        # Only what the table shows: not each entry's details, hashes and the rest.
-        who_looked = (
-            entries_for(child)
-            .filter(action=Action.VIEW_CHILD)
-            .values("at", "username", "ip")[:WHO_LOOKED_SHOWN]
-        )
+    looked = who_looked(child, limit=WHO_LOOKED_SHOWN) if may_see_who_looked(request.user) else None
     records = child_records(user=request.user, child=child)
     context = {
         "child": child,
         "headline": child_headline(records=records, today=timezone.localdate()),
         "timeline": child_timeline(records=records),
-        "who_looked": who_looked,
+        "who_looked": looked,
         "opens_panel": access_for(request.user).panel,
     }
     return render(request, "children/detail.html", context)

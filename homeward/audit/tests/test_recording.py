@@ -10,7 +10,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.integrity import audit_verify
 from homeward.audit.models import GENESIS_HASH, Action, AuditAnchor, AuditEntry
-from homeward.audit.selectors import entries_for
+from homeward.audit.selectors import entries_for, who_looked
 from homeward.audit.services import audit_record, change_details
 from homeward.audit.tests.helpers import raw_sql
 from homeward.children.tests.factories import ChildFactory
@@ -30,6 +30,27 @@ def test_entries_for_a_child_say_who_looked_newest_first_without_the_name():
     assert looked[0].object_type == "children.child"
     assert child.first_name not in looked[0].label
     assert child.last_name not in looked[0].label
+
+
+def test_who_looked_is_each_person_once_the_latest_to_look_first(rf):
+    child = ChildFactory()
+    often, once = UserFactory(username="made-up-often"), UserFactory(username="made-up-once")
+    start = timezone.now()
+    looks = [(often, "192.0.2.1"), (once, "192.0.2.9"), (often, "192.0.2.2"), (often, "192.0.2.3")]
+    for minutes, (user, ip) in enumerate(looks):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            request = rf.get("/", REMOTE_ADDR=ip)
+            request.user = user
+            audit_record(request=request, action=Action.VIEW_CHILD, obj=child)
+    audit_record(user=once, action=Action.SEARCH)  # not a look at the child
+    audit_record(user=once, action=Action.VIEW_CHILD, obj=ChildFactory())  # another child
+    people = who_looked(child, limit=50)
+    assert [(p.username, p.looks, p.latest_ip) for p in people] == [
+        ("made-up-often", 3, "192.0.2.3"),
+        ("made-up-once", 1, "192.0.2.9"),
+    ]
+    assert people[0].latest_at - people[0].first_at == timedelta(minutes=3)
+    assert len(who_looked(child, limit=1)) == 1
 
 
 def test_a_change_records_before_and_after():
