@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Max, Min
 
 from homeward.audit.models import Action, AuditEntry
 
@@ -34,15 +34,30 @@ def who_looked(obj: models.Model, *, limit: int) -> list[Looker]:
     morning is one line, and someone who looked once is not pushed off the end by them.
     """
     looks = entries_for(obj).filter(action=Action.VIEW_CHILD).order_by()
-    latest_ip = looks.filter(username=OuterRef("username")).order_by("-sequence").values("ip")
-    people = (
+    people = list(
         looks.values("username")
         .annotate(
             looks=Count("pk"),
             first_at=Min("at"),
             latest_at=Max("at"),
-            latest_ip=Subquery(latest_ip[:1]),
+            latest=Max("sequence"),
         )
-        .order_by("-latest_at", "username")
+        .order_by("-latest", "username")[:limit]
     )
-    return [Looker(**person) for person in people[:limit]]
+    # The address of each person's latest look: a second query by sequence, not a subquery
+    # for every look (which the grouping would run once per entry).
+    addresses = dict(
+        AuditEntry.objects.filter(sequence__in=[person["latest"] for person in people]).values_list(
+            "sequence", "ip"
+        )
+    )
+    return [
+        Looker(
+            username=person["username"],
+            looks=person["looks"],
+            first_at=person["first_at"],
+            latest_at=person["latest_at"],
+            latest_ip=addresses.get(person["latest"]),
+        )
+        for person in people
+    ]
