@@ -60,10 +60,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_url(url: str) -> dict:
-    """Django DATABASES entry for a postgres:// or sqlite:/// URL."""
+def database_from_url(url: str, *, prepared_statements: bool = True) -> dict:
+    """Django DATABASES entry for a postgres:// or sqlite:/// URL.
+
+    On PostgreSQL, `prepared_statements` sends each query's values apart from its text
+    (server-side binding) and has psycopg prepare a query the second time a connection runs
+    it: PostgreSQL then plans it once, not on every page. Planning was most of the database's
+    work for a page (docs/performance.md). Turn it off behind a pooler in transaction mode
+    that cannot keep prepared statements (PgBouncer before 1.21).
+    """
     parsed = urlparse(url)
     if parsed.scheme in ("postgres", "postgresql"):
+        options = (
+            {"server_side_binding": True, "prepare_threshold": 2} if prepared_statements else {}
+        )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -72,6 +82,7 @@ def database_from_url(url: str) -> dict:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
+            "OPTIONS": options,
             "TEST": {"NAME": f"test_{unquote(parsed.path.lstrip('/'))}"},
         }
     if parsed.scheme == "sqlite":

@@ -14,6 +14,29 @@ def test_it_reads_a_postgres_url():
     )
 
 
+def test_postgres_plans_a_query_once_a_connection_unless_told_not_to():
+    on = database_from_url("postgresql://h@127.0.0.1/homeward")
+    assert on["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
+    off = database_from_url("postgresql://h@127.0.0.1/homeward", prepared_statements=False)
+    assert off["OPTIONS"] == {}
+
+
+@pytest.mark.django_db
+def test_a_page_query_run_again_is_prepared_on_postgres():
+    from django.db import connection
+
+    from homeward.councils.models import Council
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for code in ("931", "873", "931"):
+        assert Council.objects.filter(code=code).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "councils_council"' in statement for statement in prepared), prepared
+
+
 def test_it_refuses_an_unknown_database_scheme():
     with pytest.raises(ConfigurationError, match="DATABASE_URL"):
         database_from_url("mysql://x/y")
