@@ -304,11 +304,15 @@ def _panel_events(records: ChildRecords) -> list[Event]:
 
 
 def _action_line(action: ChildPanelAction) -> str:
+    """'Call the school. Owner: Education. Due 20 May 2020, overdue.' as one sentence each."""
+    what = action.description.strip()
+    if not what.endswith((".", "!", "?")):
+        what += "."
     if action.completed_on:
-        state = f"done {_day(action.completed_on)}"
+        state = f"Done {_day(action.completed_on)}."
     else:
-        state = f"due {_day(action.due_on)}" + (", overdue" if action.is_overdue else "")
-    return f"{action.description} ({action.owner}; {state})"
+        state = f"Due {_day(action.due_on)}" + (", overdue." if action.is_overdue else ".")
+    return f"{what} Owner: {action.owner}. {state}"
 
 
 def _day(value: dt.date | None) -> str:

@@ -100,10 +100,23 @@ def test_the_timeline_shows_panel_discussions_and_their_actions(coordinator):
         description="Made-up action: share with police",
         completed_on=dt.date(2020, 5, 8),
     )
+    PanelActionFactory(
+        discussion=discussion, description="Made-up action: visit", due_on=dt.date(2020, 5, 10)
+    )
     html = coordinator.get(reverse("children:detail", args=[child.pk])).content.decode()
     assert "Discussed at the panel: very high risk" in html
-    assert "Made-up action: call the school (Made-up Officer, education; due 20 May 2020)" in html
-    assert "Made-up action: share with police (Made-up Officer, education; done 8 May 2020)" in html
+    assert (
+        "Made-up action: visit. Owner: Made-up Officer, education. Due 10 May 2020, overdue."
+        in html
+    )
+    assert (
+        "Made-up action: call the school. Owner: Made-up Officer, education. Due 20 May 2020."
+        in html
+    )
+    assert (
+        "Made-up action: share with police. Owner: Made-up Officer, education. Done 8 May 2020."
+        in html
+    )
     meeting_url = reverse("exploitation:panel-meeting", args=[discussion.meeting_id])
     assert f'href="{meeting_url}"' in html
 
