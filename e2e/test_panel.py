@@ -86,6 +86,15 @@ def test_the_panel_chairs_meeting(page):
     expect(page.locator("main")).to_contain_text("1 action open")
     check_page(page, "panel")
 
+    # Change its owner: back on the panel, the open action shows the new one.
+    row.get_by_role("link", name=re.compile("Change")).click()
+    expect(page.locator("h1")).to_have_text("Change the action")
+    check_page(page, "panel-action-change")
+    page.fill("#id_owner", "Made-up Worker, education welfare")
+    page.get_by_role("button", name="Save the action").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+    expect(row).to_contain_text("Made-up Worker, education welfare")
+
     # Mark it done: it leaves the open actions, and the meeting shows it done.
     row.get_by_role("link", name=re.compile("Mark done")).click()
     check_page(page, "panel-action-done")

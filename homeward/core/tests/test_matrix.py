@@ -106,6 +106,7 @@ ROUTES = {
         "needs": RECORD_PANEL,
         "ids": {"discussion_pk": "discussion"},
     },
+    "exploitation:panel-action-edit": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
     "exploitation:panel-action-done": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
