@@ -24,7 +24,9 @@ from homeward.accounts import roles
 # Which children a role sees (the "children" entry).
 ALL_IN_COUNCIL = "council"
 ALLOCATED = "allocated"  # allocated to them or their team
-REPEAT_OR_SCREENED = "repeat_or_screened"  # repeat missing, or ever screened
+# Repeat missing, ever screened, or ever discussed at the panel (which goes on following a
+# child after the episodes stop; the name is kept so that installations' overrides still work).
+REPEAT_OR_SCREENED = "repeat_or_screened"
 OWN_LOCALITIES = "localities"  # home or an episode in one of their localities
 NO_CHILDREN = ""  # no case pages at all
 
@@ -339,7 +341,7 @@ def _allocated(user, access: Access) -> Q:
 def _repeat_or_screened(user, access: Access) -> Q:
     from homeward.core.codes import Category
     from homeward.episodes.models import Episode
-    from homeward.exploitation.models import Screening
+    from homeward.exploitation.models import PanelDiscussion, Screening
 
     since = timezone.now() - dt.timedelta(days=settings.HOMEWARD_ACCESS_REPEAT_DAYS)
     repeat = (
@@ -350,7 +352,8 @@ def _repeat_or_screened(user, access: Access) -> Q:
         .values("child")
     )
     screened = Screening.objects.filter(child=OuterRef("pk"))
-    return Q(pk__in=repeat) | Q(Exists(screened))
+    discussed = PanelDiscussion.objects.filter(child=OuterRef("pk"))
+    return Q(pk__in=repeat) | Q(Exists(screened)) | Q(Exists(discussed))
 
 
 def _in_localities(user, access: Access) -> Q:

@@ -15,6 +15,7 @@ from homeward.core.tests.people import staff
 from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.exploitation.tests.panel_factories import PanelDiscussionFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -159,9 +160,16 @@ def test_the_exploitation_lead_sees_repeat_and_screened_children(client):
     EpisodeFactory.create_batch(2, child=repeat, last_seen_at=NOW - 100 * HOUR)
     ScreeningFactory(child=screened)
     EpisodeFactory(child=once)
-    assert set(access.children_visible_to(lead)) == {repeat, screened}
-    assert set(access.children_visible_to(other_lead)) == {repeat, screened}
+    # Discussed at the panel, though missing only once, long ago, and never screened: the
+    # panel still follows them, so the lead does too.
+    discussed = ChildFactory()
+    talked_about = EpisodeFactory(child=discussed, last_seen_at=NOW - 400 * 24 * HOUR)
+    PanelDiscussionFactory(child=discussed)
+    assert set(access.children_visible_to(lead)) == {repeat, screened, discussed}
+    assert set(access.children_visible_to(other_lead)) == {repeat, screened, discussed}
     assert set(access.children_visible_to(practitioner)) == set()
+    assert access.can_see_episode(lead, talked_about)
+    assert detail(client, lead, discussed) == 200
     assert detail(client, lead, once) == 404
 
 

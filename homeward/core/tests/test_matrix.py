@@ -56,8 +56,12 @@ MAY_USE = {
     roles.SCRUTINY: {REPORTS},
     NO_ROLE: set(),
 }  # fmt: skip
-# Who sees the child that is neither allocated to them, in their area, nor repeat missing.
+# Who sees the child that is neither allocated to them, in their area, repeat missing nor
+# discussed at the panel.
 SEES_EVERY_CHILD = {roles.ADMINISTRATOR, roles.MISSING_COORDINATOR}
+# Who sees a child only because the panel discussed them: the exploitation lead follows every
+# child the panel discusses, so the "unseen" discussion and action are of a child the lead sees.
+SEES_DISCUSSED = SEES_EVERY_CHILD | {roles.EXPLOITATION_LEAD}
 PEOPLE = [*MAY_USE, ANONYMOUS]
 
 REPORT_QUERY = {
@@ -139,12 +143,18 @@ def test_every_route_is_in_the_matrix():
 
 @pytest.fixture
 def world(time_machine):
-    """Two children: one every casework role may see, and one only coordinators may see."""
+    """Records every casework role may see, and records only coordinators may see.
+
+    A child discussed at the panel is seen by the exploitation lead, so the unseen child has
+    no discussion: the "unseen" discussion and action are of a third child, "Discussed",
+    whom only coordinators and the lead see (SEES_DISCUSSED).
+    """
     time_machine.move_to(NOW, tick=False)
     here, there = LocalityFactory(name="Made-up here"), LocalityFactory(name="Made-up there")
     seen = ChildFactory(first_name="Seen", last_name="Madeup", home_locality=here)
     child_allocate(child=seen, team=TEAM, allocated_on=dt.date(2020, 1, 1))
     unseen = ChildFactory(first_name="Unseen", last_name="Madeup", home_locality=there)
+    discussed = ChildFactory(first_name="Discussed", last_name="Madeup", home_locality=there)
     records = {}
     for key, child, area in [("seen", seen, here), ("unseen", unseen, there)]:
         # The unseen child's earlier episode is over a year old, so they are not repeat missing.
@@ -155,7 +165,10 @@ def world(time_machine):
         )
         if key == "seen":  # seen twice: repeat missing, for the exploitation lead
             EpisodeFactory(child=child, locality=area, last_seen_at=NOW - 400 * HOUR)
-        discussion = PanelDiscussionFactory(child=child, meeting__held_on=dt.date(2020, 7, 7))
+        talked_about = seen if key == "seen" else discussed
+        discussion = PanelDiscussionFactory(
+            child=talked_about, meeting__held_on=dt.date(2020, 7, 7)
+        )
         action = PanelActionFactory(discussion=discussion, due_on=dt.date(2020, 7, 14))
         records[key] = {
             "child": child,
@@ -187,10 +200,19 @@ def expected(name: str, role: str, which: str) -> int:
         return route["status"]
     if needs not in MAY_USE[role]:
         return 403
-    names_a_record = any(kind not in COUNCIL_WIDE for kind in route.get("ids", {}).values())
-    if names_a_record and which == "unseen" and role not in SEES_EVERY_CHILD:
+    kinds = route.get("ids", {}).values()
+    if which == "unseen" and any(role not in seen_by(kind) for kind in kinds):
         return 404  # whether the child exists is itself private
     return 200
+
+
+def seen_by(kind: str) -> set[str]:
+    """Who may see the "unseen" record of this kind."""
+    if kind in COUNCIL_WIDE:
+        return set(PEOPLE)
+    if kind in ("discussion", "action"):
+        return SEES_DISCUSSED
+    return SEES_EVERY_CHILD
 
 
 def url_for(name: str, record: dict) -> str:
@@ -212,8 +234,11 @@ def test_every_route_for_every_role(client, world, name, role):
     for which in ("seen", "unseen") if has_ids else ("seen",):
         response = client.get(url_for(name, records[which]), ROUTES[name].get("query", {}))
         assert response.status_code == expected(name, role, which), (name, role, which)
+        shown = body(response)
         if role not in SEES_EVERY_CHILD:  # nowhere, not even in a list on a page they may use
-            assert "Unseen Madeup" not in body(response), (name, role, which)
+            assert "Unseen Madeup" not in shown, (name, role, which)
+        if role not in SEES_DISCUSSED:
+            assert "Discussed Madeup" not in shown, (name, role, which)
 
 
 def body(response) -> str:
