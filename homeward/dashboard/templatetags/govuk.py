@@ -1,8 +1,9 @@
 """Render Django form fields as GOV.UK Design System components."""
 
+import html
+
 from django import forms, template
-from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from homeward.dashboard.forms import DateInput, DateTimeInput
 
@@ -102,9 +103,20 @@ _DETAIL_ROW = (
 def govuk_detail_rows(details):
     """The rows of a GOV.UK summary list, from (label, value) pairs; line breaks kept.
 
-    What a `{% for label, value in details %}` loop of rows would give, in a fraction of the
-    time: a child with thirty episodes has four hundred of these rows on their page.
+    What a `{% for label, value in details %}` loop of rows with `{{ value|linebreaksbr }}`
+    would give, in a fraction of the time: a child with thirty episodes has four hundred of
+    these rows on their page. Every label and value is escaped here (tested against the
+    loop, markup and line breaks included).
     """
-    return format_html_join(
-        "", _DETAIL_ROW, ((label, linebreaksbr(value, autoescape=True)) for label, value in details)
-    )
+    rows = [
+        _DETAIL_ROW.format(_escaped(label), _escaped(value).replace("\n", "<br>"))
+        for label, value in details
+    ]
+    return mark_safe("".join(rows))  # noqa: S308  # nosec B308 B703: escaped above
+
+
+def _escaped(value) -> str:
+    """What conditional_escape gives (new lines as "\\n"), without the checks for lazy text
+    that Django's own functions make on every call."""
+    text = value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
