@@ -15,6 +15,7 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -127,7 +128,7 @@ class Access:
     panel: bool
     council_id: int | None
     team: str
-    locality_ids: frozenset[int]
+    locality_ids: frozenset[int]  # read only for a role that sees by locality
 
     @property
     def uses_case_pages(self) -> bool:
@@ -145,15 +146,20 @@ def access_for(user) -> Access:
     if cached is not None:
         return cached
     if user is None or not user.is_authenticated or not user.is_active:
-        held = []
+        held, profile = [], None
     else:
-        held = list(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True))
+        held, profile = _roles_and_profile(user)
     table = role_table()
     rules = [table[role] for role in held]
-    council_id, team, locality_ids = _workplace(user) if held else (None, "", frozenset())
+    scopes = frozenset(rule["children"] for rule in rules if rule["children"])
+    council_id, team, locality_ids = (
+        _workplace(profile, reads_localities=OWN_LOCALITIES in scopes)
+        if held
+        else (None, "", frozenset())
+    )
     access = Access(
         roles=frozenset(held),
-        scopes=frozenset(rule["children"] for rule in rules if rule["children"]),
+        scopes=scopes,
         findings=max((r["findings"] for r in rules), key=_FINDINGS_ORDER.index, default=""),
         actions=frozenset().union(*(rule["actions"] for rule in rules)),
         who_looked=any(rule["who_looked"] for rule in rules),
@@ -169,21 +175,39 @@ def access_for(user) -> Access:
     return access
 
 
-def _workplace(user) -> tuple[int | None, str, frozenset[int]]:
+def _roles_and_profile(user) -> tuple[list[str], tuple | None]:
+    """The person's roles, and their staff profile as (id, council id, team) if they have
+    one: one query (the user's groups joined to their profile), not one for each."""
+    rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            "groups__name", "staff_profile__id", "staff_profile__council_id", "staff_profile__team"
+        )
+    )
+    held, profile = [], None
+    for group, profile_id, council_id, team in rows:
+        if group in roles.ROLES and group not in held:
+            held.append(group)
+        if profile_id is not None:
+            profile = (profile_id, council_id, team)
+    return held, profile
+
+
+def _workplace(profile, *, reads_localities: bool) -> tuple[int | None, str, frozenset[int]]:
     from homeward.accounts.models import StaffProfile
     from homeward.councils.installation import installation_council
 
-    profile = StaffProfile.objects.filter(user=user).first()
-    council_id = profile.council_id if profile else None
+    profile_id, council_id, team = profile or (None, None, "")
     if council_id is None:
         try:
             council_id = installation_council().pk
         except ImproperlyConfigured:  # no such council: nobody sees any child
             council_id = None
-    if profile is None:
-        return council_id, "", frozenset()
-    localities = frozenset(profile.localities.values_list("pk", flat=True))
-    return council_id, profile.team.strip(), localities
+    if profile_id is None or not reads_localities:
+        return council_id, team.strip(), frozenset()
+    localities = StaffProfile.localities.through.objects.filter(staffprofile_id=profile_id)
+    return council_id, team.strip(), frozenset(localities.values_list("locality_id", flat=True))
 
 
 # The rule itself.

@@ -12,6 +12,7 @@ from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory
 from homeward.core import access
 from homeward.core.tests.people import staff
+from homeward.councils.installation import installation_council
 from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
@@ -271,3 +272,15 @@ def test_a_search_by_worker_and_a_new_child_are_audited(client):
     change = AuditEntry.objects.get(action=Action.CHANGE)
     assert change.details["first_name"] == {"before": None, "after": "Newly"}
     assert "Newly" not in change.label
+
+
+def test_a_persons_roles_and_workplace_are_read_in_one_query(django_assert_num_queries):
+    coordinator = staff(roles.MISSING_COORDINATOR, team="North team")
+    police = staff(roles.POLICE_LIAISON, localities=[LocalityFactory(name="Made-up here")])
+    installation_council()  # the installation's council is read once a process
+    with django_assert_num_queries(1):
+        seen = access.access_for(coordinator)
+    assert seen.team == "North team" and seen.locality_ids == frozenset()
+    with django_assert_num_queries(2):  # and their localities, for a role that needs them
+        seen = access.access_for(police)
+    assert len(seen.locality_ids) == 1
