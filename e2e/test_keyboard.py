@@ -24,6 +24,11 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.tests.panel_factories import (
+    PanelActionFactory,
+    PanelDiscussionFactory,
+    PanelMeetingFactory,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -237,12 +242,26 @@ def world():
     # More than one page of search results, so the page links are there to reach.
     for number in range(20):
         ChildFactory(first_name=f"Made-up{number}", last_name="Madeup")
+    # The panel: Ruby discussed at a past meeting (5 May 2020) with an overdue action, an
+    # open one and a done one; an upcoming meeting she is not yet on, so she is offered.
+    past = PanelMeetingFactory(held_on=dt.date(2020, 5, 5))
+    discussion = PanelDiscussionFactory(meeting=past, child=ruby)
+    overdue = PanelActionFactory(discussion=discussion, description="Made-up overdue: call.")
+    due = timezone.localdate() + dt.timedelta(days=14)
+    action = PanelActionFactory(discussion=discussion, description="Made-up open.", due_on=due)
+    PanelActionFactory(discussion=discussion, completed_on=dt.date(2020, 5, 19))
+    upcoming = PanelMeetingFactory(held_on=due)
     return {
         "coordinator": coordinator,
         "keira": keira.pk,
         "ruby": ruby.pk,
         "missing": missing.pk,
         "returned": returned.pk,
+        "meeting": past.pk,
+        "upcoming": upcoming.pk,
+        "discussion": discussion.pk,
+        "overdue": overdue.pk,
+        "action": action.pk,
     }
 
 
@@ -269,6 +288,31 @@ PAGES = {
     ),
     "Exports": ("/exports/", 'button "Download (CSV)"'),
     "set up two-factor sign-in": ("/accounts/two-factor/set-up/", 'summary "Set-up link'),
+    # The panel's pages, which the exploitation lead and the coordinator use.
+    "Panel": ("/panel/", 'link "Mark done for Ruby Madeup: Made-up overdue: call.'),
+    "a panel meeting": ("/panel/meetings/{meeting}/", 'link "Change the discussion of Ruby'),
+    "record a panel meeting": ("/panel/meetings/new/", 'input "Day" (#id_held_on_day)'),
+    "change a panel meeting": ("/panel/meetings/{meeting}/edit/", 'button "Save the meeting"'),
+    "add a child to a meeting": (
+        "/panel/meetings/{upcoming}/children/",
+        'link "Add to meeting for Ruby Madeup"',
+    ),
+    "add a child to a meeting, with search results": (
+        "/panel/meetings/{upcoming}/children/?q=Madeup",
+        'link "Next page"',
+    ),
+    "add a child's discussion": (
+        "/panel/meetings/{upcoming}/children/{ruby}/new/",
+        'radios "The panel\'s risk rating"',
+    ),
+    "change a discussion": ("/panel/discussions/{discussion}/edit/", 'textarea "Discussion and'),
+    "record a panel action": ("/panel/discussions/{discussion}/actions/new/", 'textarea "What'),
+    "change a panel action": ("/panel/actions/{action}/edit/", 'input "Day" (#id_completed_on'),
+    "mark a panel action done": ("/panel/actions/{overdue}/done/", 'button "Mark done"'),
+    "a child's page, with a panel discussion": (
+        "/children/{ruby}/",
+        'link "The meeting of 5 May 2020"',
+    ),
 }
 
 
