@@ -14,7 +14,7 @@ TAG = Template("{% load govuk %}{% govuk_detail_rows details %}")
 DETAILS = [
     [("Risk", "High")],
     [("Findings", "Pull factors:\nolder friends\r\nmoney\rfood"), ("By", "Made-up Worker")],
-    [("Found at", '<script>alert("x")</script> & \'friends\''), ("<b>Label</b>", "1 < 2")],
+    [("Found at", "<script>alert(\"x\")</script> & 'friends'"), ("<b>Label</b>", "1 < 2")],
     [("Already safe", mark_safe("<em>kept</em>\nline"))],
     [("Number", 42), ("Empty", "")],
     [],
