@@ -329,8 +329,13 @@ def panel_discussions_visible_to(user) -> QuerySet:
     access = access_for(user)
     if access.council_id is None:
         return PanelDiscussion.objects.none()
-    children = children_visible_to(user).values("pk")
-    return PanelDiscussion.objects.filter(council_id=access.council_id, child__in=children)
+    discussions = PanelDiscussion.objects.filter(council_id=access.council_id)
+    if ALL_IN_COUNCIL in access.scopes:
+        # A discussion's child is always the council's (panel services refuse another
+        # council's child), so "its child is any child of the council" is every discussion
+        # of the council: said directly, as for episodes, without a subquery over children.
+        return discussions
+    return discussions.filter(child__in=children_visible_to(user).values("pk"))
 
 
 def panel_actions_visible_to(user) -> QuerySet:
