@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from homeward.children.models import Child, Placement
 from homeward.core.access import (
@@ -15,6 +15,7 @@ from homeward.core.access import (
 )
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Companion, Episode
+from homeward.exploitation.models import PanelDiscussion, Screening
 from homeward.exploitation.panel_selectors import ChildPanelAction, panel_discussions_for_child
 from homeward.interviews.models import ReturnInterview
 from homeward.reports.counting import age_in_years
@@ -88,29 +89,51 @@ EPISODE_SHOWN = (
 )
 
 
+def with_record_flags(children: QuerySet[Child]) -> QuerySet[Child]:
+    """The children, each knowing whether they have any placements, screenings and panel
+    discussions: asked in the query that reads the child, so that a child's page does not
+    ask again, a query each, for records most children do not have."""
+    return children.annotate(
+        has_placements=Exists(Placement.objects.filter(child=OuterRef("pk"))),
+        has_screenings=Exists(Screening.objects.filter(child=OuterRef("pk"))),
+        has_panel_discussions=Exists(PanelDiscussion.objects.filter(child=OuterRef("pk"))),
+    )
+
+
+def _has(child: Child, records: str) -> bool:
+    # A child read without with_record_flags may have any of them: ask.
+    return getattr(child, f"has_{records}", True)
+
+
 def child_records(*, user, child: Child) -> ChildRecords:
     """The child's episodes this person may see, with the children seen with them, and the
-    child's placements: three queries (two when there are no episodes)."""
-    episodes = (
+    child's placements: a query each, and none for what the child has none of."""
+    episodes = list(
         episodes_visible_to(user)
         .filter(child=child)
         .select_related("locality")
         .only(*EPISODE_SHOWN, "locality__name")
-        .prefetch_related(
-            Prefetch(
-                "companions",
-                queryset=Companion.objects.select_related("child").only(
-                    "episode_id", "child__first_name", "child__last_name"
-                ),
-            )
-        )
+        .annotate(has_companions=Exists(Companion.objects.filter(episode=OuterRef("pk"))))
     )
-    placements = child.placements.select_related("placing_la", "locality").order_by(
-        "start_date", "pk"
+    prefetch_related_objects(
+        [episode for episode in episodes if episode.has_companions],
+        Prefetch(
+            "companions",
+            queryset=Companion.objects.select_related("child").only(
+                "episode_id", "child__first_name", "child__last_name"
+            ),
+        ),
     )
-    return ChildRecords(
-        child=child, user=user, episodes=list(episodes), placements=list(placements)
+    placements = (
+        list(child.placements.select_related("placing_la", "locality").order_by("start_date", "pk"))
+        if _has(child, "placements")
+        else []
     )
+    return ChildRecords(child=child, user=user, episodes=episodes, placements=placements)
+
+
+def _companions(episode: Episode) -> list[Companion]:
+    return list(episode.companions.all()) if episode.has_companions else []
 
 
 def child_headline(*, records: ChildRecords, today: dt.date) -> Headline:
@@ -157,7 +180,7 @@ def _episode_events(records: ChildRecords) -> list[Event]:
     # Of the children seen with this child, those this person may see (asked only about
     # them, not by reading every child this person may see).
     companion_ids = {
-        companion.child_id for episode in episodes for companion in episode.companions.all()
+        companion.child_id for episode in episodes for companion in _companions(episode)
     }
     companions_seen = (
         set(children_visible_to(user).filter(pk__in=companion_ids).values_list("pk", flat=True))
@@ -181,7 +204,7 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                 # Only the companions this person may see are named.
                 companions=[
                     companion.child
-                    for companion in episode.companions.all()
+                    for companion in _companions(episode)
                     if companion.child_id in companions_seen
                 ],
                 episode=episode,
@@ -240,6 +263,10 @@ def _findings(interview: ReturnInterview, user) -> str:
     return interview.findings or "None recorded"
 
 
+def _screenings(child: Child) -> QuerySet[Screening]:
+    return child.screenings.all() if _has(child, "screenings") else Screening.objects.none()
+
+
 def _screening_events(records: ChildRecords) -> list[Event]:
     return [
         Event(
@@ -252,7 +279,7 @@ def _screening_events(records: ChildRecords) -> list[Event]:
             ],
             is_date_only=True,
         )
-        for screening in records.child.screenings.only(
+        for screening in _screenings(records.child).only(
             "child_id", "completed_on", "outcome", "concerns", "next_review_on"
         )
     ]
@@ -299,7 +326,11 @@ def _panel_events(records: ChildRecords) -> list[Event]:
             meeting_id=discussion.meeting_id,
             is_date_only=True,
         )
-        for discussion in panel_discussions_for_child(user=records.user, child=records.child)
+        for discussion in (
+            panel_discussions_for_child(user=records.user, child=records.child)
+            if _has(records.child, "panel_discussions")
+            else []
+        )
     ]
 
 

@@ -16,6 +16,7 @@ from homeward.children.selectors import (
     child_timeline,
     children_search,
     visible_children,
+    with_record_flags,
 )
 from homeward.children.services import child_create
 from homeward.core.access import (
@@ -71,7 +72,9 @@ def detail(request, pk: int):
     children = visible_children(user=request.user, council=installation_council())
     # 404, not 403, for a child this person may not see: whether they exist is itself private.
     child = get_object_or_404(
-        children.select_related("responsible_la", "home_locality", "created_by", "changed_by"),
+        with_record_flags(children).select_related(
+            "responsible_la", "home_locality", "created_by", "changed_by"
+        ),
         pk=pk,
     )
     audit_record(request=request, action=Action.VIEW_CHILD, obj=child)

@@ -159,6 +159,21 @@ def test_the_child_page_reads_the_same_few_queries_however_long_the_story(coordi
     assert counted[0] == counted[1]
 
 
+def test_the_child_page_does_not_ask_for_records_the_child_has_none_of(coordinator):
+    bare, full = ChildFactory(), ChildFactory()
+    EpisodeFactory(child=bare)
+    _story(full, episodes=1)  # a placement, a screening, a child seen with them
+    coordinator.get(reverse("children:detail", args=[bare.pk]))  # the first sign of the day
+    counted = {}
+    for name, child in (("bare", bare), ("full", full)):
+        with CaptureQueriesContext(connection) as queries:
+            coordinator.get(reverse("children:detail", args=[child.pk]))
+        counted[name] = len(queries)
+    # No placements, screenings or companions to read (nor which companions this person
+    # may see): four queries fewer.
+    assert counted["bare"] == counted["full"] - 4
+
+
 def test_the_headline_placement_is_the_one_current_today(coordinator):
     child = ChildFactory()
     PlacementFactory(
