@@ -56,6 +56,7 @@ class Action(models.TextChoices):
     SEARCH = "search", "searched"
     EXPORT = "export", "exported records"
     REPORT_DOWNLOAD = "report_download", "downloaded a report"
+    VIEW_REPORT = "view_report", "read a report on its page"
     CHANGE = "change", "changed a record"
     IMPORT = "import", "imported a bundle"
     SIGN_IN = "sign_in", "signed in with a password"

@@ -1,4 +1,13 @@
-"""Writing to the audit log. Views call `audit_record` in one line."""
+"""Writing to the audit log.
+
+Changes are audited by the service that makes them, inside the change's own transaction
+(`record_change`), so that a change and its entry commit together or not at all. Looks and
+searches are audited by the page that shows them (`record_look`, `record_looks`,
+`record_search`, `record_report_look`).
+"""
+
+import contextlib
+import contextvars
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
@@ -10,6 +19,14 @@ from homeward.audit.chain import entry_hash, json_safe
 from homeward.audit.models import Action, AuditEntry, AuditHead
 
 LABEL_LENGTH = 200
+NOT_IN_A_TRANSACTION = (
+    "A change is audited inside the transaction that saves it: call record_change from a "
+    "service wrapped in transaction.atomic."
+)
+
+# The address of the request being served, for entries written by services that never see the
+# request (set by `homeward.audit.middleware.AuditAddressMiddleware`).
+_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_address", default=None)
 
 
 def audit_record(
@@ -38,7 +55,7 @@ def audit_record(
             at=timezone.now(),
             user=user,
             username=(username or (user.get_username() if user else ""))[:150],
-            ip=client_ip(request) if request is not None else None,
+            ip=client_ip(request) if request is not None else _address.get(),
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
@@ -52,6 +69,74 @@ def audit_record(
             last_sequence=entry.sequence, last_hash=entry.hash
         )
     return entry
+
+
+@contextlib.contextmanager
+def acting_from(address: str | None):
+    """Entries written inside this block without a request record `address` as where from."""
+    token = _address.set(address)
+    try:
+        yield
+    finally:
+        _address.reset(token)
+
+
+def record_change(*, record: models.Model, by, before: dict | None = None) -> AuditEntry:
+    """Audit a change to `record` with each changed field's before and after (no before: new).
+
+    Called by the service that saved the change, inside its transaction, so that the change
+    and its entry commit together or not at all: if the entry cannot be written, the change
+    is rolled back too.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(NOT_IN_A_TRANSACTION)
+    record.refresh_from_db()
+    details = change_details(before or {}, field_values(record))
+    return audit_record(user=by, action=Action.CHANGE, obj=record, details=details)
+
+
+def values_before_change(record: models.Model) -> dict:
+    """A record's stored values, locked until the change being made to it commits."""
+    stored = type(record).objects.select_for_update().get(pk=record.pk)
+    return field_values(stored)
+
+
+def record_look(*, request, child: models.Model) -> AuditEntry:
+    """Audit a page that shows a child's details: a look at the child, in *Who has looked*."""
+    return audit_record(
+        request=request, action=Action.VIEW_CHILD, obj=child, details=_page(request)
+    )
+
+
+def record_looks(*, request, children) -> None:
+    """Audit a page that shows several children's details: one look at each child shown."""
+    with transaction.atomic():
+        for child in children:
+            record_look(request=request, child=child)
+
+
+def record_search(*, request) -> AuditEntry | None:
+    """Audit a search as typed (the audit log is protected; docs/security.md)."""
+    terms = {key: value for key, value in request.GET.items() if key != "page"}
+    if not terms:
+        return None
+    return audit_record(request=request, action=Action.SEARCH, details={"query": terms})
+
+
+def record_report_look(*, request, label: str) -> AuditEntry:
+    """Audit a report read on its page (about no child), with the query that chose it."""
+    return audit_record(
+        request=request,
+        action=Action.VIEW_REPORT,
+        label=label,
+        details={"query": request.GET.urlencode()},
+    )
+
+
+def _page(request) -> dict:
+    """Which page showed the child, so that a look can be told from another."""
+    match = getattr(request, "resolver_match", None)
+    return {"page": match.view_name} if match is not None else {}
 
 
 def change_details(before: dict, after: dict) -> dict:

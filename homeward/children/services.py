@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from homeward.audit.services import record_change
 from homeward.children.models import Allocation, Child, Placement
 from homeward.children.rules import child_problems, placement_problems
 from homeward.core.codes import PlacementType, Sex
@@ -40,7 +41,7 @@ def child_create(
     )
     problems.append(code_problem("sex", sex, Sex.values, "sex"))
     raise_if_any(p for p in problems if p)
-    return Child.objects.create(
+    child = Child.objects.create(
         council=council,
         local_id=local_id or new_local_id("C"),
         first_name=first_name.strip(),
@@ -54,6 +55,8 @@ def child_create(
         created_by=by,
         changed_by=by,
     )
+    record_change(record=child, by=by)
+    return child
 
 
 @transaction.atomic
@@ -80,7 +83,7 @@ def placement_record(
         code_problem("placement_type", placement_type, PlacementType.values, "placement type")
     )
     raise_if_any(p for p in problems if p)
-    return Placement.objects.create(
+    placement = Placement.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("P"),
         child=child,
@@ -96,6 +99,8 @@ def placement_record(
         created_by=by,
         changed_by=by,
     )
+    record_change(record=placement, by=by)
+    return placement
 
 
 NOBODY_TO_ALLOCATE = "Choose a worker or a team to allocate the child to."
@@ -113,7 +118,7 @@ def child_allocate(
     """Allocate a child to a worker and/or a team; they then see the child's record."""
     if worker is None and not team.strip():
         raise ValidationError({"worker": NOBODY_TO_ALLOCATE})
-    return Allocation.objects.create(
+    allocation = Allocation.objects.create(
         child=child,
         worker=worker,
         team=team.strip(),
@@ -121,3 +126,5 @@ def child_allocate(
         created_by=by,
         changed_by=by,
     )
+    record_change(record=allocation, by=by)
+    return allocation

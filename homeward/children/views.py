@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.audit.models import Action
 from homeward.audit.selectors import who_looked
-from homeward.audit.services import audit_record, change_details, field_values
+from homeward.audit.services import record_look, record_search
 from homeward.children.forms import ChildForm, ChildSearchForm
 from homeward.children.selectors import (
     child_headline,
@@ -33,13 +32,6 @@ from homeward.dashboard.paging import paginate
 WHO_LOOKED_SHOWN = 50
 
 
-def audit_search(request) -> None:
-    """Record a search as typed (the audit log is protected; docs/security.md)."""
-    terms = {key: value for key, value in request.GET.items() if key != "page"}
-    if terms:
-        audit_record(request=request, action=Action.SEARCH, details={"query": terms})
-
-
 @login_required
 def search(request):
     """Find a child by name, date of birth, local id or police id; filter by locality."""
@@ -55,7 +47,7 @@ def search(request):
         date_of_birth=criteria.get("date_of_birth"),
         locality_id=locality.pk if locality else None,
     )
-    audit_search(request)
+    record_search(request=request)
     page, query = paginate(request, found)
     searched = bool(request.GET)
     return render(
@@ -77,7 +69,7 @@ def detail(request, pk: int):
         ),
         pk=pk,
     )
-    audit_record(request=request, action=Action.VIEW_CHILD, obj=child)
+    record_look(request=request, child=child)
     looked = who_looked(child, limit=WHO_LOOKED_SHOWN) if may_see_who_looked(request.user) else None
     records = child_records(user=request.user, child=child)
     context = {
@@ -102,12 +94,6 @@ def create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            audit_record(
-                request=request,
-                action=Action.CHANGE,
-                obj=child,
-                details=change_details({}, field_values(child)),
-            )
             messages.success(request, f"{child} added.")
             if request.GET.get("then") == "episode":
                 return redirect("episodes:record", child_pk=child.pk)

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Services audit their own changes; this gives them the address the request came from.
+    "homeward.audit.middleware.AuditAddressMiddleware",
     "homeward.accounts.idle.KeepSessionAliveMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.middleware.RequireTwoFactorMiddleware",

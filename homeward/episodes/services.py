@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from homeward.audit.services import record_change, values_before_change
 from homeward.children.models import Child, Placement
 from homeward.children.services import new_local_id
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
@@ -123,6 +124,7 @@ def episode_record(
         **values,
     )
     episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
+    record_change(record=episode, by=by)
     return episode
 
 
@@ -135,7 +137,10 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
     child = Child.objects.select_for_update().get(pk=episode.child_id)
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
     raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk))
-    return save_changes(episode, expected_version=expected_version, changes=changes, by=by)
+    before = values_before_change(episode)
+    saved = save_changes(episode, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved
 
 
 def episode_mark_returned(

@@ -11,11 +11,9 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.audit.models import Action
-from homeward.audit.services import audit_record, change_details, field_values
+from homeward.audit.services import record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
-from homeward.children.views import audit_search
 from homeward.core.access import RECORD_EPISODE, check_action, check_case_pages
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
@@ -88,7 +86,7 @@ def start(request):
             text=form.cleaned_data["q"],
             date_of_birth=form.cleaned_data["date_of_birth"],
         )
-        audit_search(request)
+        record_search(request=request)
         page, query = paginate(request, found, per_page=20)
     return render(request, "episodes/start.html", {"form": form, "page": page, "query": query})
 
@@ -106,17 +104,10 @@ def record(request, child_pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            audit_change(request, episode, {})
             messages.success(request, f"Episode {episode.local_id} recorded for {child}.")
             return redirect("children:detail", pk=child.pk)
+    record_look(request=request, child=child)
     return render(request, "episodes/record.html", {"form": form, "child": child})
-
-
-def audit_change(request, record: models.Model, before: dict) -> None:
-    """Record a change from a case page with each changed field's before and after."""
-    record.refresh_from_db()
-    details = change_details(before, field_values(record))
-    audit_record(request=request, action=Action.CHANGE, obj=record, details=details)
 
 
 def _episode(request, pk: int) -> Episode:
@@ -156,7 +147,6 @@ def edit(request, pk: int):
     """Correct an episode; refused, with what changed, if someone else saved first."""
     check_action(request.user, RECORD_EPISODE)
     episode = _episode(request, pk)
-    before = field_values(episode)
     initial = {name: getattr(episode, name) for name in EDIT_FIELDS}
     initial |= {"version": episode.version, "based_on": sign_values(_values(episode))}
     form = EpisodeEditForm(request.POST or None, child=episode.child, initial=initial)
@@ -164,7 +154,6 @@ def edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         refused = _save_edit(request, episode, form)
         if refused is None and not form.errors:
-            audit_change(request, episode, before)
             messages.success(request, f"Episode {episode.local_id} saved.")
             return redirect("children:detail", pk=episode.child_id)
         if refused is not None:
@@ -172,6 +161,7 @@ def edit(request, pk: int):
             form = _merged_form(refused, form)
             episode = refused.record
     context = {"form": form, "episode": episode, "child": episode.child, "conflict": conflict}
+    record_look(request=request, child=episode.child)
     return render(request, "episodes/edit.html", context)
 
 
@@ -261,7 +251,6 @@ def mark_returned(request, pk: int):
     """Record that a missing child has come back."""
     check_action(request.user, RECORD_EPISODE)
     episode = _episode(request, pk)
-    before = field_values(episode)
     form = ReturnForm(request.POST or None, initial={"version": episode.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -277,7 +266,6 @@ def mark_returned(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            audit_change(request, episode, before)
             messages.success(
                 request,
                 f"{episode.child} is recorded as back. "
@@ -285,4 +273,5 @@ def mark_returned(request, pk: int):
             )
             return redirect("children:detail", pk=episode.child_id)
     context = {"form": form, "episode": episode, "child": episode.child}
+    record_look(request=request, child=episode.child)
     return render(request, "episodes/mark_returned.html", context)

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
 from homeward.exchange import bundle_checks, bundle_merge
@@ -208,7 +210,10 @@ def import_bundle(
     now: dt.datetime | None = None,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
 ) -> ImportResult:
-    """Import the bundle in `path` for a council; or raise BundleRejected, writing nothing."""
+    """Import the bundle in `path` for a council; or raise BundleRejected, writing nothing.
+
+    The import is audited inside its own transaction: no import without its audit entry.
+    """
     path = Path(path)
     problems = ProblemList(max_problems)
     council = _council(council_code, problems)
@@ -232,10 +237,23 @@ def import_bundle(
             if problems:
                 raise BundleRejected(problems)
             bundle_merge.merge_all(council.pk, by, now, result.files)
+            _audit(path, result, by)
         finally:
             for table in tables.values():
                 table.drop()
     return result
+
+
+def _audit(path: Path, result: ImportResult, by) -> None:
+    audit_record(
+        user=by,
+        action=Action.IMPORT,
+        details={
+            "folder": str(path),
+            "council": str(result.council.code),
+            "files": {file: vars(counts) for file, counts in result.files.items()},
+        },
+    )
 
 
 def _council(code: str, problems: ProblemList) -> Council | None:

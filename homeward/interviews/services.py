@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from homeward.audit.services import record_change
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
 from homeward.core.problems import code_problem, raise_if_any
@@ -37,7 +38,7 @@ def interview_record(
     )
     problems.append(code_problem("outcome", outcome, InterviewOutcome.values, "interview outcome"))
     raise_if_any(p for p in problems if p)
-    return ReturnInterview.objects.create(
+    interview = ReturnInterview.objects.create(
         council=episode.council,
         local_id=local_id or new_local_id("I"),
         episode=episode,
@@ -49,3 +50,5 @@ def interview_record(
         created_by=by,
         changed_by=by,
     )
+    record_change(record=interview, by=by)
+    return interview

@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.children.views import audit_search
+from homeward.audit.services import record_look, record_search
 from homeward.core.access import RECORD_INTERVIEW, check_action, check_case_pages
 from homeward.councils.installation import installation_council
 from homeward.dashboard.forms import add_service_errors
 from homeward.dashboard.paging import paginate
 from homeward.episodes.selectors import visible_episodes
-from homeward.episodes.views import audit_change
 from homeward.interviews.forms import InterviewForm, InterviewsFilter
 from homeward.interviews.selectors import interviews_due
 from homeward.interviews.services import interview_record
@@ -36,7 +35,7 @@ def due(request):
         worker=chosen.get("worker", ""),
     )
     if chosen.get("worker", "").strip():
-        audit_search(request)  # a search by a worker's name
+        record_search(request=request)  # a search by a worker's name
     page, query = paginate(request, rows)
     overdue = sum(1 for row in rows if row.is_overdue)
     context = {
@@ -59,15 +58,15 @@ def record(request, episode_pk: int):
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            interview = interview_record(episode=episode, by=request.user, **form.cleaned_data)
+            interview_record(episode=episode, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error, aliases={"episode_id": None})
         else:
-            audit_change(request, interview, {})
             messages.success(request, f"Interview recorded for {episode.child}.")
             if request.GET.get("back") == "child":
                 return redirect("children:detail", pk=episode.child_id)
             return redirect("interviews:due")
     due_at = episode.returned_at + RHI_DUE_WITHIN if episode.returned_at else None
     context = {"form": form, "episode": episode, "child": episode.child, "due_at": due_at}
+    record_look(request=request, child=episode.child)
     return render(request, "interviews/record.html", context)

@@ -16,7 +16,7 @@ from homeward.accounts.roles import (
     user_has_role,
 )
 from homeward.audit.models import Action
-from homeward.audit.services import audit_record
+from homeward.audit.services import audit_record, record_report_look
 from homeward.councils.models import Locality
 from homeward.reports import documents
 from homeward.reports.documents import html
@@ -41,6 +41,9 @@ def index(request):
     if form.is_bound and form.is_valid():
         report = _report(form, request.user)
         paper = documents.build(report)
+        meta = report["meta"]
+        label = f"scrutiny report {meta['period']['from']} to {meta['period']['to']}"
+        record_report_look(request=request, label=label)
         context |= {
             "paper": paper,
             "body": html.body(paper),

@@ -1,8 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.audit.models import Action
-from homeward.audit.services import audit_record
 from homeward.core.access import CREATE_CHILD, may
 from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleRejected, import_bundle
 
@@ -54,16 +52,6 @@ class Command(BaseCommand):
                 f"Nothing was imported: {rejected.problems.total} problem(s) in {folder}. "
                 "Correct them and import the whole bundle again."
             ) from None
-        audit_record(
-            user=user,
-            action=Action.IMPORT,
-            details={
-                "command": "import-bundle",
-                "folder": str(folder),
-                "council": str(result.council.code),
-                "files": {file: vars(counts) for file, counts in result.files.items()},
-            },
-        )
         for file, columns in result.ignored_columns.items():
             self.stdout.write(
                 f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}"

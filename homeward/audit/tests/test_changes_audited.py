@@ -1,0 +1,381 @@
+"""Every write service audits its own change, in the change's transaction.
+
+Each case makes one change through its service as a made-up coordinator. If the audit entry
+cannot be written (here: the database refuses it, because an entry with the next sequence
+number already exists), the change must not be saved either; and a service that stops
+auditing fails the second test.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from homeward.accounts import roles
+from homeward.accounts.tests.factories import UserFactory
+from homeward.audit.models import Action, AuditEntry, AuditHead
+from homeward.audit.services import (
+    NOT_IN_A_TRANSACTION,
+    acting_from,
+    audit_record,
+    record_change,
+)
+from homeward.children.models import Allocation, Child, Placement
+from homeward.children.services import child_allocate, child_create, placement_record
+from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
+from homeward.episodes.models import Episode
+from homeward.episodes.services import episode_mark_returned, episode_record, episode_update
+from homeward.episodes.tests.factories import LONDON, EpisodeFactory
+from homeward.exchange.bundle_import import import_bundle
+from homeward.exchange.tests.test_bundle_import import a_good_bundle
+from homeward.exploitation import panel_services
+from homeward.exploitation.models import Screening
+from homeward.exploitation.panel_models import PanelAction, PanelDiscussion, PanelMeeting
+from homeward.exploitation.services import screening_record
+from homeward.exploitation.tests.panel_factories import (
+    PanelActionFactory,
+    PanelDiscussionFactory,
+    PanelMeetingFactory,
+)
+from homeward.interviews.models import ReturnInterview
+from homeward.interviews.services import interview_record
+
+pytestmark = pytest.mark.django_db
+
+EVENING = dt.datetime(2020, 3, 2, 18, 0, tzinfo=LONDON)
+MADE_HERE = "HW-TEST-000001"
+
+
+@dataclass
+class Write:
+    """One change through a service: how to make it, and whether it is in the database."""
+
+    do: Callable[[object], object]  # given the person, makes the change; returns the record
+    saved: Callable[[], bool]
+    field: str  # a field whose before and after the audit entry must show
+
+
+def created(model, **lookup) -> Callable[[], bool]:
+    return lambda: model.objects.filter(**lookup).exists()
+
+
+def moved_on(record) -> Callable[[], bool]:
+    version = record.version
+    return lambda: type(record).objects.get(pk=record.pk).version != version
+
+
+def _child_create(tmp_path):
+    return Write(
+        lambda by: child_create(
+            council=council(),
+            first_name="Made-up",
+            last_name="Newchild",
+            date_of_birth=dt.date(2010, 4, 1),
+            sex="female",
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(Child, local_id=MADE_HERE),
+        "first_name",
+    )
+
+
+def _placement_record(tmp_path):
+    child = ChildFactory()
+    return Write(
+        lambda by: placement_record(
+            child=child,
+            start_date=dt.date(2019, 1, 1),
+            placement_type="childrens_home",
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(Placement, local_id=MADE_HERE),
+        "start_date",
+    )
+
+
+def _child_allocate(tmp_path):
+    child = ChildFactory()
+    return Write(
+        lambda by: child_allocate(child=child, team="Made-up team", by=by),
+        created(Allocation, child=child),
+        "team",
+    )
+
+
+def _episode_record(tmp_path):
+    child = ChildFactory()
+    return Write(
+        lambda by: episode_record(
+            child=child,
+            category="missing",
+            last_seen_at=EVENING,
+            missing_from="home",
+            legal_status="child_in_need",
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(Episode, local_id=MADE_HERE),
+        "last_seen_at",
+    )
+
+
+def _episode_update(tmp_path):
+    episode = EpisodeFactory(risk="low")
+    return Write(
+        lambda by: episode_update(
+            episode=episode, expected_version=episode.version, risk="high", by=by
+        ),
+        moved_on(episode),
+        "risk",
+    )
+
+
+def _episode_mark_returned(tmp_path):
+    episode = EpisodeFactory(last_seen_at=EVENING, returned_at=None)
+    return Write(
+        lambda by: episode_mark_returned(
+            episode=episode,
+            returned_at=EVENING + dt.timedelta(hours=6),
+            expected_version=episode.version,
+            by=by,
+        ),
+        moved_on(episode),
+        "returned_at",
+    )
+
+
+def _interview_record(tmp_path):
+    episode = EpisodeFactory(last_seen_at=EVENING, returned_at=EVENING + dt.timedelta(hours=6))
+    return Write(
+        lambda by: interview_record(
+            episode=episode,
+            outcome="declined",
+            offered_at=EVENING + dt.timedelta(hours=20),
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(ReturnInterview, local_id=MADE_HERE),
+        "outcome",
+    )
+
+
+def _screening_record(tmp_path):
+    child = ChildFactory()
+    return Write(
+        lambda by: screening_record(
+            child=child,
+            completed_on=dt.date(2020, 3, 10),
+            outcome="low",
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(Screening, local_id=MADE_HERE),
+        "outcome",
+    )
+
+
+def _panel_meeting_record(tmp_path):
+    return Write(
+        lambda by: panel_services.panel_meeting_record(
+            council=council(),
+            held_on=dt.date(2020, 5, 5),
+            chair="Made-up Chair",
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(PanelMeeting, local_id=MADE_HERE),
+        "chair",
+    )
+
+
+def _panel_meeting_update(tmp_path):
+    meeting = PanelMeetingFactory()
+    return Write(
+        lambda by: panel_services.panel_meeting_update(
+            meeting=meeting, expected_version=meeting.version, chair="Made-up Other", by=by
+        ),
+        moved_on(meeting),
+        "chair",
+    )
+
+
+def _panel_discussion_record(tmp_path):
+    meeting = PanelMeetingFactory()
+    child = ChildFactory()
+    return Write(
+        lambda by: panel_services.panel_discussion_record(
+            meeting=meeting,
+            child=child,
+            reason="Made-up reason: missing three times.",
+            risk="high",
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(PanelDiscussion, local_id=MADE_HERE),
+        "risk",
+    )
+
+
+def _panel_discussion_update(tmp_path):
+    discussion = PanelDiscussionFactory(risk="high")
+    return Write(
+        lambda by: panel_services.panel_discussion_update(
+            discussion=discussion, expected_version=discussion.version, risk="medium", by=by
+        ),
+        moved_on(discussion),
+        "risk",
+    )
+
+
+def _panel_action_record(tmp_path):
+    discussion = PanelDiscussionFactory()
+    return Write(
+        lambda by: panel_services.panel_action_record(
+            discussion=discussion,
+            description="Made-up action: call the school.",
+            owner="Made-up Officer",
+            due_on=dt.date(2020, 5, 20),
+            local_id=MADE_HERE,
+            by=by,
+        ),
+        created(PanelAction, local_id=MADE_HERE),
+        "owner",
+    )
+
+
+def _panel_action_update(tmp_path):
+    action = PanelActionFactory()
+    return Write(
+        lambda by: panel_services.panel_action_update(
+            action=action, expected_version=action.version, owner="Made-up Other", by=by
+        ),
+        moved_on(action),
+        "owner",
+    )
+
+
+def _panel_action_complete(tmp_path):
+    action = PanelActionFactory(completed_on=None)
+    return Write(
+        lambda by: panel_services.panel_action_complete(
+            action=action,
+            completed_on=dt.date(2020, 5, 10),
+            expected_version=action.version,
+            by=by,
+        ),
+        moved_on(action),
+        "completed_on",
+    )
+
+
+WRITES = {
+    "child_create": _child_create,
+    "placement_record": _placement_record,
+    "child_allocate": _child_allocate,
+    "episode_record": _episode_record,
+    "episode_update": _episode_update,
+    "episode_mark_returned": _episode_mark_returned,
+    "interview_record": _interview_record,
+    "screening_record": _screening_record,
+    "panel_meeting_record": _panel_meeting_record,
+    "panel_meeting_update": _panel_meeting_update,
+    "panel_discussion_record": _panel_discussion_record,
+    "panel_discussion_update": _panel_discussion_update,
+    "panel_action_record": _panel_action_record,
+    "panel_action_update": _panel_action_update,
+    "panel_action_complete": _panel_action_complete,
+}
+
+
+@pytest.fixture
+def coordinator():
+    return UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
+
+
+def audit_write_refused() -> None:
+    """Make the next audit entry fail at the database: its sequence number is already taken."""
+    head = AuditHead.objects.first()
+    taken = (head.last_sequence if head else 0) + 1
+    AuditEntry.objects.create(
+        sequence=taken, action=Action.SEARCH, previous_hash="f" * 64, hash="e" * 64
+    )
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_a_change_whose_audit_entry_fails_is_not_saved(name, coordinator, tmp_path):
+    write = WRITES[name](tmp_path)
+    audit_record(action=Action.SEARCH)  # the chain has begun: its head row exists
+    audit_write_refused()
+    with pytest.raises(IntegrityError):
+        write.do(coordinator)
+    assert not write.saved()
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_each_write_service_audits_its_change(name, coordinator, tmp_path):
+    write = WRITES[name](tmp_path)
+    with acting_from("192.0.2.44"):
+        record = write.do(coordinator)
+    assert write.saved()
+    entry = AuditEntry.objects.get(
+        action=Action.CHANGE, object_type=record._meta.label_lower, object_id=str(record.pk)
+    )
+    assert (entry.user, entry.username, entry.ip) == (
+        coordinator,
+        coordinator.username,
+        "192.0.2.44",
+    )
+    changed = entry.details[write.field]
+    assert changed["after"] != changed["before"]
+
+
+def test_a_bundle_import_is_audited_in_its_transaction(coordinator, tmp_path):
+    bundle = a_good_bundle(tmp_path)
+    audit_record(action=Action.SEARCH)
+    audit_write_refused()
+    with pytest.raises(IntegrityError):
+        import_bundle(bundle, council_code="931", by=coordinator)
+    assert not Child.objects.exists()
+
+
+def test_a_bundle_import_writes_its_entry(coordinator, tmp_path):
+    import_bundle(a_good_bundle(tmp_path), council_code="931", by=coordinator)
+    entry = AuditEntry.objects.get(action=Action.IMPORT)
+    assert entry.user == coordinator
+    assert entry.details["files"]["children.csv"]["created"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_cannot_be_audited_outside_its_transaction():
+    child = ChildFactory()
+    with pytest.raises(RuntimeError, match="inside the transaction that saves it"):
+        record_change(record=child, by=None)
+    assert NOT_IN_A_TRANSACTION.startswith("A change is audited")
+    assert not AuditEntry.objects.exists()
+    with transaction.atomic():
+        record_change(record=child, by=None)
+    assert AuditEntry.objects.filter(action=Action.CHANGE).count() == 1
+
+
+def test_a_page_tells_the_services_where_the_request_came_from(client, coordinator):
+    client.force_login(coordinator)
+    child = ChildFactory()
+    response = client.post(
+        reverse("exploitation:record-screening", args=[child.pk]),
+        {
+            "completed_on_day": "10",
+            "completed_on_month": "3",
+            "completed_on_year": "2020",
+            "outcome": "low",
+        },
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action=Action.CHANGE, object_type="exploitation.screening")
+    assert (entry.user, entry.ip) == (coordinator, "203.0.113.9")
