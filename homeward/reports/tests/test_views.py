@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 
 from homeward.accounts.tests.factories import UserFactory
-from homeward.audit.models import AuditEntry
+from homeward.audit.models import Action, AuditEntry
 from homeward.reports.tests.made_up import import_made_up_county
 
 H1_2020 = {
@@ -88,6 +88,19 @@ def test_the_word_download_opens_and_is_recorded_in_the_audit_log(client, county
     assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
     entry = AuditEntry.objects.filter(action="report_download").get()
     assert entry.user == user and entry.details["format"] == "docx"
+
+
+def test_reading_the_report_on_its_page_is_recorded_in_the_audit_log(client, county):
+    analyst = signed_in(client, "analyst")
+    assert client.get("/reports/").status_code == 200  # the form only: no figures shown
+    assert not AuditEntry.objects.filter(action=Action.VIEW_REPORT).exists()
+    response = client.get("/reports/", {"half_year": "2020-01-01/2020-06-30"})
+    assert "Executive summary" in response.text
+    entry = AuditEntry.objects.get(action=Action.VIEW_REPORT)
+    assert (entry.user, entry.object_id) == (analyst, "")
+    assert entry.label == "scrutiny report 2020-01-01 to 2020-06-30"
+    assert "half_year=2020-01-01" in entry.details["query"]
+    assert not AuditEntry.objects.filter(action=Action.VIEW_CHILD).exists()
 
 
 def test_the_json_download_is_the_engine_report(client, county):
