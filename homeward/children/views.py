@@ -6,6 +6,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from homeward.access.rules import (
+    CREATE_CHILD,
+    access_for,
+    check_action,
+    check_case_pages,
+    may_see_who_looked,
+)
 from homeward.audit.selectors import who_looked
 from homeward.audit.services import record_look, record_search
 from homeward.children.forms import ChildForm, ChildSearchForm
@@ -18,16 +25,9 @@ from homeward.children.selectors import (
     with_record_flags,
 )
 from homeward.children.services import child_create
-from homeward.core.access import (
-    CREATE_CHILD,
-    access_for,
-    check_action,
-    check_case_pages,
-    may_see_who_looked,
-)
 from homeward.councils.installation import installation_council
-from homeward.dashboard.forms import add_service_errors
-from homeward.dashboard.paging import paginate
+from homeward.web.forms import add_service_errors
+from homeward.web.paging import paginate
 
 WHO_LOOKED_SHOWN = 50
 

@@ -32,17 +32,17 @@ from homeward.episodes.services import episode_mark_returned, episode_record, ep
 from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.exchange.bundle_import import import_bundle
 from homeward.exchange.tests.test_bundle_import import a_good_bundle
-from homeward.exploitation import panel_services
 from homeward.exploitation.models import Screening
-from homeward.exploitation.panel_models import PanelAction, PanelDiscussion, PanelMeeting
 from homeward.exploitation.services import screening_record
-from homeward.exploitation.tests.panel_factories import (
+from homeward.interviews.models import ReturnInterview
+from homeward.interviews.services import interview_record
+from homeward.panel import services as panel_services
+from homeward.panel.models import PanelAction, PanelDiscussion, PanelMeeting
+from homeward.panel.tests.factories import (
     PanelActionFactory,
     PanelDiscussionFactory,
     PanelMeetingFactory,
 )
-from homeward.interviews.models import ReturnInterview
-from homeward.interviews.services import interview_record
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,15 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from homeward.access import rules as access
 from homeward.accounts import roles
+from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
 from homeward.audit.selectors import who_looked
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory
-from homeward.core import access
-from homeward.core.tests.people import staff
 from homeward.episodes.tests.factories import EpisodeFactory
-from homeward.exploitation.tests.panel_factories import (
+from homeward.panel.tests.factories import (
     PanelActionFactory,
     PanelDiscussionFactory,
 )
@@ -61,37 +61,37 @@ def record_screening(child):
 
 def add_to_meeting(child):
     discussion = PanelDiscussionFactory()
-    url = reverse("exploitation:panel-discussion-record", args=[discussion.meeting.pk, child.pk])
-    return url, child, "exploitation:panel-discussion-record"
+    url = reverse("panel:discussion-record", args=[discussion.meeting.pk, child.pk])
+    return url, child, "panel:discussion-record"
 
 
 def change_discussion(child):
     discussion = PanelDiscussionFactory(child=child)
-    url = reverse("exploitation:panel-discussion-edit", args=[discussion.pk])
-    return url, child, "exploitation:panel-discussion-edit"
+    url = reverse("panel:discussion-edit", args=[discussion.pk])
+    return url, child, "panel:discussion-edit"
 
 
 def record_action(child):
     discussion = PanelDiscussionFactory(child=child)
-    url = reverse("exploitation:panel-action-record", args=[discussion.pk])
-    return url, child, "exploitation:panel-action-record"
+    url = reverse("panel:action-record", args=[discussion.pk])
+    return url, child, "panel:action-record"
 
 
 def change_action(child):
     action = PanelActionFactory(discussion=PanelDiscussionFactory(child=child))
     return (
-        reverse("exploitation:panel-action-edit", args=[action.pk]),
+        reverse("panel:action-edit", args=[action.pk]),
         child,
-        ("exploitation:panel-action-edit"),
+        ("panel:action-edit"),
     )
 
 
 def mark_action_done(child):
     action = PanelActionFactory(discussion=PanelDiscussionFactory(child=child))
     return (
-        reverse("exploitation:panel-action-done", args=[action.pk]),
+        reverse("panel:action-done", args=[action.pk]),
         child,
-        ("exploitation:panel-action-done"),
+        ("panel:action-done"),
     )
 
 
@@ -146,11 +146,11 @@ def test_the_meeting_page_writes_a_look_at_each_child_it_shows(client, settings)
     ruby, alfie = ChildFactory(), ChildFactory()
     ruby_talk = PanelDiscussionFactory(child=ruby)
     PanelDiscussionFactory(meeting=ruby_talk.meeting, child=alfie)
-    url = reverse("exploitation:panel-meeting", args=[ruby_talk.meeting.pk])
+    url = reverse("panel:meeting", args=[ruby_talk.meeting.pk])
     lead = staff(roles.MISSING_COORDINATOR, username="made-up-chair")
     client.force_login(lead)
     assert client.get(url).status_code == 200
-    page = "exploitation:panel-meeting"
+    page = "panel:meeting"
     assert looks() == [
         ("made-up-chair", str(ruby.pk), page),
         ("made-up-chair", str(alfie.pk), page),
@@ -168,6 +168,6 @@ def test_the_meeting_page_looks_only_at_the_children_the_person_sees(client, set
     member = staff(roles.PRACTITIONER, username="made-up-member")
     child_allocate(child=ruby, worker=member, allocated_on=dt.date(2020, 1, 1))
     client.force_login(member)
-    url = reverse("exploitation:panel-meeting", args=[ruby_talk.meeting.pk])
+    url = reverse("panel:meeting", args=[ruby_talk.meeting.pk])
     assert client.get(url).status_code == 200
-    assert looks() == [("made-up-member", str(ruby.pk), "exploitation:panel-meeting")]
+    assert looks() == [("made-up-member", str(ruby.pk), "panel:meeting")]
