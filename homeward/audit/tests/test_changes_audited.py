@@ -7,13 +7,18 @@ auditing fails the second test.
 """
 
 import datetime as dt
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+import homeward
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.models import Action, AuditEntry, AuditHead
@@ -291,6 +296,31 @@ WRITES = {
     "panel_action_update": _panel_action_update,
     "panel_action_complete": _panel_action_complete,
 }
+
+
+# Functions in a services module that change nothing.
+NOT_WRITES = {"homeward.children.services.new_local_id"}
+
+
+def service_functions() -> set[str]:
+    """Every public function defined in an app's `services` module (the audit app's aside)."""
+    found = set()
+    for app in pkgutil.iter_modules(homeward.__path__):
+        if (
+            app.name == "audit"
+            or not (Path(homeward.__path__[0]) / app.name / "services.py").exists()
+        ):
+            continue
+        module = importlib.import_module(f"homeward.{app.name}.services")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{module.__name__}.{name}")
+    return found - NOT_WRITES
+
+
+def test_every_write_service_is_checked_here():
+    """A new write service fails this until its case is added to WRITES (and so audited)."""
+    assert {name.rsplit(".", 1)[1] for name in service_functions()} == set(WRITES)
 
 
 @pytest.fixture
