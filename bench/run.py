@@ -1,6 +1,6 @@
 """The benchmarks (`make bench`): importing, the scrutiny report, the pages under load.
 
-    python -m homeward.performance.run [--parts import,report,pages]
+    python -m bench.run [--parts import,report,pages]
                                       [--episodes N] [--small-episodes N]
                                       [--database-url URL] [--keep] [--no-docs] [--profile FILE]
                                       [--pages-database-url URL] [--reuse-dataset] ...
@@ -41,12 +41,12 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from homeward.performance import big_dataset, big_run, synthetic_bundle
+from bench import big_dataset, big_run, synthetic_bundle
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench"
 TARGET_SECONDS = 120
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
-BEGIN = "<!-- bench:begin (written by python -m homeward.performance.run) -->"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+BEGIN = "<!-- bench:begin (written by python -m bench.run) -->"
 END = "<!-- bench:end -->"
 
 
@@ -183,7 +183,7 @@ def measure_import(url: str, bundle: Path, work: Path, label: str, profile: Path
     command = [
         sys.executable,
         "-m",
-        "homeward.performance.measure_import",
+        "bench.measure_import",
         "--bundle",
         str(bundle),
         "--database-url",
@@ -277,7 +277,7 @@ def report(run: dict) -> str:
     n, n_small = run["episodes"], run["small_episodes"]
     lines = [
         f"Measured {run['machine']['date']} with `make bench` "
-        f"(`python -m homeward.performance.run --episodes {n}`).",
+        f"(`python -m bench.run --episodes {n}`).",
         "",
         "| machine | |",
         "|---|---|",
