@@ -42,6 +42,7 @@ import psycopg
 from psycopg import sql
 
 from bench import big_dataset, big_run, synthetic_bundle
+from homeward.exchange.bundle_spec import DATETIME, EPISODES
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench"
 TARGET_SECONDS = 120
@@ -134,13 +135,13 @@ def copy_baseline(url: str, bundle: Path) -> dict[str, float]:
     return seconds
 
 
-TYPED_EPISODES = """
-    CREATE TABLE bench_typed_episode (
-        episode_id text PRIMARY KEY, child_id text, category text, last_seen_at timestamptz,
-        reported_at timestamptz, returned_at timestamptz, risk text, missing_from text,
-        placement_id text, locality text, legal_status text, found_location text,
-        reported_by text, placing_la_notified_at timestamptz, seen_with text)
-"""
+def typed_episodes_table() -> str:
+    """episodes.csv's declared columns, typed, with the episode id as the primary key."""
+    columns = [
+        f"{c.name} {'timestamptz' if c.kind is DATETIME else 'text'}" for c in EPISODES.columns
+    ]
+    columns[0] += " PRIMARY KEY"
+    return f"CREATE TABLE bench_typed_episode ({', '.join(columns)})"
 
 
 def typed_copy_baseline(url: str, bundle: Path) -> float:
@@ -148,7 +149,7 @@ def typed_copy_baseline(url: str, bundle: Path) -> float:
     primary key: PostgreSQL parsing the times itself, writing WAL, keeping one index."""
     with psycopg.connect(url) as conn:
         conn.execute("SET TIME ZONE 'Europe/London'")
-        conn.execute(TYPED_EPISODES)
+        conn.execute(typed_episodes_table())
         conn.commit()
         started = time.perf_counter()
         with (

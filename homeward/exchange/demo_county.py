@@ -17,9 +17,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from homeward.councils.reference import council_rows
-from homeward.exchange.bundle_files import FILES
+from homeward.exchange.bundle_spec import FILES
 
-BUNDLE_COLUMNS = {spec.name: spec.columns for spec in FILES}
+BUNDLE_COLUMNS = {spec.name: spec.header for spec in FILES}
 
 COUNCIL = "931"
 LONDON = ZoneInfo("Europe/London")
