@@ -36,7 +36,11 @@ class FindingsEditError(ValueError):
 
 
 def find(report: dict) -> list[dict]:
-    """Every finding the rules make of a report, most serious first."""
+    """Every finding the rules make of a report, most serious first.
+
+    For a period that has not ended, nothing is compared with a year earlier and nothing is
+    recommended: part of a period is not evidence for an action."""
+    unfinished = bool(report["meta"].get("unfinished"))
     found = [
         *locality_findings(report),
         *home_findings(report),
@@ -44,8 +48,10 @@ def find(report: dict) -> list[dict]:
         *rhi_signal_findings(report),
         *screening_findings(report),
         *notification_findings(report),
-        *year_on_year_findings(report),
+        *([] if unfinished else year_on_year_findings(report)),
     ]
+    if unfinished:
+        found = [f | {"recommendation": ""} for f in found]
     return sorted(found, key=lambda f: SEVERITY_ORDER[f["severity"]])
 
 
@@ -201,6 +207,8 @@ def rhi_target_findings(report: dict) -> list[dict]:
     if in_time["pct"] is None or in_time["pct"] >= target:
         return []
     before = report["previous_year"]["figures"]["rhi_completed_within_72h_pct"]
+    if report["meta"].get("unfinished"):
+        before = None  # part of a period is not compared with a year earlier
     text = (
         f"In {when(report)}, {pct(in_time['pct'])} of the {number(in_time['of'])} returns "
         "from a missing episode were followed by a return home interview within 72 hours, "

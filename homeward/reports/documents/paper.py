@@ -65,6 +65,20 @@ SIGNAL_RULES = {
     "trend": "trend (6 or more months rising or falling)",
 }
 SEVERITY_ORDER = {"high": 0, "medium": 1, "info": 2}
+NO_DATA = (
+    "No data for this period: no child was recorded as missing or away in it, none returned "
+    "in it and none was still missing at its end, so every figure below is zero. Check the "
+    "period and the council, and that the data for the period have been recorded or imported."
+)
+UNFINISHED = (
+    "This period has not ended: figures are to {to}, part of the period only. They are not "
+    "compared with a year earlier, and this paper makes no recommendation from them. Produce "
+    "the report again after {last} for the whole period."
+)
+NO_RETURNS_CHART = (
+    "No child returned from a missing episode in the {months} months from {first} to {last}, "
+    "so there is no control chart of return home interviews."
+)
 
 
 # --- the shape of a paper ---------------------------------------------------------------
@@ -347,6 +361,11 @@ class _Writer:
 
     def notices(self) -> list[str]:
         notices = []
+        unfinished = self.meta.get("unfinished")
+        if unfinished:
+            notices.append(UNFINISHED.format(to=long_date(unfinished["to"]), last=self.to))
+        if self.meta.get("no_data"):
+            notices.append(NO_DATA)
         if self.meta.get("demo"):
             notices.append(
                 "This paper is a demonstration. It is counted from Homeward's made-up demo "
@@ -490,6 +509,15 @@ class _Writer:
 
     def recommendations(self) -> Section:
         actions = self.actions
+        if not actions and self.meta.get("unfinished"):
+            return Section(
+                "Recommendations",
+                1,
+                [
+                    "There are no recommendations: the period has not ended, and part of a period "
+                    "is not enough to recommend an action on."
+                ],
+            )
         if not actions:
             return Section(
                 "Recommendations", 1, ["There are no recommendations beyond noting this paper."]
@@ -919,7 +947,15 @@ class _Writer:
             )
         monthly = self.report.get("rhi_monthly") or {}
         months = monthly.get("months") or []
-        if months:
+        if months and monthly.get("centre") is None:
+            blocks.append(
+                NO_RETURNS_CHART.format(
+                    months=words(len(months)),
+                    first=month_label(months[0]["month"]),
+                    last=month_label(months[-1]["month"]),
+                )
+            )
+        elif months:
             blocks.append(self._spc_words(monthly))
             blocks.append(self._spc_chart(monthly))
         return Section("Return home interviews", 2, blocks)
