@@ -346,4 +346,6 @@ def _round1(value: float | None) -> float | None:
 
 
 def _suppressed(report: dict) -> dict:
+    # Named apart from build_report's `publication` argument, which hides the module there.
+    publication.check_publishable(report)
     return publication.suppress(report)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from homeward.reports.rounding import percentage, whole_percent
+
 from . import charts
 
 SUPPRESSED = "c"
@@ -191,7 +193,7 @@ def percent(value) -> str:
         return "–"
     if suppressed(value):
         return SUPPRESSED
-    return f"{value:.0f}%"
+    return whole_percent(value)
 
 
 def share(value: dict | None) -> str:
@@ -265,10 +267,10 @@ def change_clause(previous: dict | None, key: str, noun: str) -> str:
     if not known(before, pct):
         return ""
     against = f"{earlier_phrase(previous)} ({number(before)})"
-    if round(pct) == 0:
+    if whole_percent(abs(pct)) == "0%":
         return f", about the same number of {noun} as in {against}"
     more = "more" if pct > 0 else "fewer"
-    return f", {abs(pct):.0f}% {more} {noun} than in {against}"
+    return f", {whole_percent(abs(pct))} {more} {noun} than in {against}"
 
 
 def groups_table(caption: str, groups: dict, labels: dict, first: str) -> Table:
@@ -421,7 +423,7 @@ class _Writer:
         if placed:
             paragraphs.append(placed)
         away = self.report.get("away") or {}
-        if away.get("episodes"):
+        if known(away.get("episodes")) and away.get("episodes"):
             paragraphs.append(
                 f"Separately, looked-after children were away from their placement without "
                 f"authorisation {number(away['episodes'])} "
@@ -447,7 +449,7 @@ class _Writer:
         if known(repeat) and children:
             parts.append(
                 f"{number(repeat)} of the {number(children)} children "
-                f"({percent(100 * repeat / children)}) were reported missing more than once, "
+                f"({percent(percentage(repeat, children))}) were reported missing more than once, "
                 f"and on average each child went missing "
                 f"{decimal(m.get('episodes_per_child'))} times"
             )
