@@ -14,7 +14,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.reports import engine
 from homeward.reports.counting import Period, london_midnight
-from homeward.reports.documents import paper, render
+from homeward.reports.documents import front, render
 from homeward.reports.engine import build_report
 from homeward.reports.tests.made_up import import_made_up_county
 
@@ -39,8 +39,8 @@ def test_a_period_with_no_data_is_a_report_that_says_so(county, period):
     assert report["missing"]["episodes"] == 0
     json.dumps(report)
     html = render(report, "html").decode()
-    assert paper.NO_DATA.split(":")[0] in html
-    assert paper.NO_DATA.split(":")[0] in docx_text(render(report, "docx"))
+    assert front.NO_DATA.split(":")[0] in html
+    assert front.NO_DATA.split(":")[0] in docx_text(render(report, "docx"))
     assert render(report, "pdf").startswith(b"%PDF")
 
 
@@ -56,7 +56,7 @@ def test_a_period_with_data_is_not_called_empty(county):
         council_code="931", period_from=dt.date(2020, 1, 1), period_to=dt.date(2020, 6, 30)
     )
     assert report["meta"]["no_data"] is False
-    assert paper.NO_DATA.split(":")[0] not in render(report, "html").decode()
+    assert front.NO_DATA.split(":")[0] not in render(report, "html").decode()
 
 
 def test_the_page_for_a_period_with_no_data_says_so(client, county):
@@ -71,10 +71,10 @@ def test_the_page_for_a_period_with_no_data_says_so(client, county):
     }
     response = client.get("/reports/", query)
     assert response.status_code == 200
-    assert paper.NO_DATA.split(":")[0] in response.text
+    assert front.NO_DATA.split(":")[0] in response.text
     download = client.get("/reports/download.docx", query)
     assert download.status_code == 200
-    assert paper.NO_DATA.split(":")[0] in docx_text(download.content)
+    assert front.NO_DATA.split(":")[0] in docx_text(download.content)
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_a_period_that_has_not_ended_says_so_on_its_first_page(this_year):
     first, today = this_year
     report = build_report(council_code=None, **unfinished(first, today))
     assert report["meta"]["unfinished"] == {"to": today.isoformat()}
-    notice = paper.UNFINISHED.split(":")[0]
+    notice = front.UNFINISHED.split(":")[0]
     to = f"figures are to {today.day} {today:%B %Y}"
     paper_html = render(report, "html").decode()
     assert notice in paper_html and to in paper_html
