@@ -102,7 +102,8 @@ def suppress(report: dict) -> dict:
 
 def _category(figures: dict) -> dict:
     if is_few(figures["children"]):
-        return _all_suppressed(figures)
+        # Not even which groups the children fall in: a lone "male" key would say it.
+        return {k: {} if k in GROUPINGS else _all_suppressed(v) for k, v in figures.items()}
     for grouping in GROUPINGS:
         groups = figures[grouping]
         hide = to_hide(groups)

@@ -7,6 +7,7 @@ import json
 
 import docx
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from homeward.accounts.tests.factories import UserFactory
@@ -14,7 +15,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.reports import engine
 from homeward.reports.counting import Period, london_midnight
-from homeward.reports.documents import front, render
+from homeward.reports.documents import build, front, html, render
 from homeward.reports.engine import build_report
 from homeward.reports.tests.made_up import import_made_up_county
 
@@ -25,6 +26,13 @@ DECEMBER_2017 = {"period_from": dt.date(2017, 12, 1), "period_to": dt.date(2017,
 @pytest.fixture
 def county(db, tmp_path):
     import_made_up_county(tmp_path / "county")
+
+
+def first_pdf_page(report: dict) -> str:
+    """The words laid out on the PDF's first page."""
+    page = html.pdf_document(build(report)).pages[0]
+    words = [box.text for box in page._page_box.descendants() if hasattr(box, "text")]
+    return " ".join(" ".join(words).split())
 
 
 def docx_text(data: bytes) -> str:
@@ -42,6 +50,7 @@ def test_a_period_with_no_data_is_a_report_that_says_so(county, period):
     assert front.NO_DATA.split(":")[0] in html
     assert front.NO_DATA.split(":")[0] in docx_text(render(report, "docx"))
     assert render(report, "pdf").startswith(b"%PDF")
+    assert "No data for this period" in first_pdf_page(report)
 
 
 def test_an_empty_database_gives_a_report_that_says_so(db):
@@ -104,6 +113,7 @@ def test_a_period_that_has_not_ended_says_so_on_its_first_page(this_year):
     assert paper_html.index(notice) < paper_html.index("Executive summary")
     assert to in docx_text(render(report, "docx"))
     assert render(report, "pdf").startswith(b"%PDF")
+    assert to in first_pdf_page(report)
 
 
 def test_a_period_that_has_not_ended_makes_no_comparison_or_recommendation(this_year):
@@ -135,3 +145,19 @@ def test_the_page_for_a_period_that_has_not_ended_says_so(client, this_year):
     response = client.get("/reports/", query)
     assert response.status_code == 200
     assert "This period has not ended" in response.text
+
+
+def test_the_report_command_writes_a_word_paper_for_a_period_with_no_data(county, tmp_path):
+    out = tmp_path / "2010.docx"
+    call_command(
+        "report",
+        "--from",
+        "2010-01-01",
+        "--to",
+        "2010-06-30",
+        "--format",
+        "docx",
+        "--out",
+        str(out),
+    )
+    assert "No data for this period" in docx_text(out.read_bytes())

@@ -129,3 +129,20 @@ def test_a_lone_suppressed_locality_takes_the_next_smallest_with_it_in_every_tab
     }
     hidden = publication.to_hide(rates)
     assert hidden == {"Vale", "Cherwell"}
+
+
+def test_away_episodes_of_fewer_than_5_children_are_all_c_and_the_paper_says_nothing_of_them(
+    half_year,
+):
+    for child in ChildFactory.create_batch(2):
+        missing(child, at(2020, 2, 3, 18), category="away")
+    report = published()
+    assert report["away"]["episodes"] == C
+    assert report["away"]["by_sex"] == {}  # not even which sexes
+    assert report["previous_year"]["current"]["away_episodes"] == C
+    for fmt in ("html", "docx", "pdf"):
+        assert render(report, fmt)
+    assert (
+        "away from their placement without authorisation c times"
+        not in render(report, "html").decode()
+    )
