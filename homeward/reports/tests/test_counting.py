@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.clock import Period, age_in_years, calendar_months, months_ending
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
-from homeward.reports.counting import Period, age_in_years, calendar_months, months_ending
 from homeward.reports.figures import period_summaries
 from homeward.reports.figures import share as Share
 from homeward.reports.scope import council_scope

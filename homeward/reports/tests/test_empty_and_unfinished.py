@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.clock import Period, london_midnight
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.reports import engine
-from homeward.reports.counting import Period, london_midnight
 from homeward.reports.documents import build, front, html, render
 from homeward.reports.engine import build_report
 from homeward.reports.tests.made_up import import_made_up_county

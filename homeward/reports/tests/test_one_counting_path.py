@@ -11,10 +11,10 @@ from django.urls import reverse
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.clock import Period
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
-from homeward.reports.counting import Period
 from homeward.reports.engine import build_report
 from homeward.reports.rounding import percentage, whole_percent
 

@@ -146,3 +146,20 @@ def test_away_episodes_of_fewer_than_5_children_are_all_c_and_the_paper_says_not
         "away from their placement without authorisation c times"
         not in render(report, "html").decode()
     )
+
+
+def test_a_scrutiny_member_downloads_the_published_report_of_enough_children(client, half_year):
+    client.force_login(UserFactory(roles=["scrutiny"]))
+    query = {
+        "period_from_day": "1",
+        "period_from_month": "1",
+        "period_from_year": "2020",
+        "period_to_day": "30",
+        "period_to_month": "6",
+        "period_to_year": "2020",
+    }
+    download = client.get("/reports/download.json", query)
+    assert download.status_code == 200
+    report = json.loads(download.content)
+    assert report["meta"]["publication"] is True
+    assert report["missing"]["by_sex"]["other"] == {"children": C, "episodes": C}
