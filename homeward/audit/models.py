@@ -57,6 +57,7 @@ class Action(models.TextChoices):
     EXPORT = "export", "exported records"
     REPORT_DOWNLOAD = "report_download", "downloaded a report"
     CHANGE = "change", "changed a record"
+    REFUSED = "refused", "was refused a change"
     IMPORT = "import", "imported a bundle"
     SIGN_IN = "sign_in", "signed in with a password"
     SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from homeward.audit.models import Action
-from homeward.audit.services import audit_record, change_details, field_values
+from homeward.audit.services import audit_record, audit_refused, change_details, field_values
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
 from homeward.children.views import audit_search
@@ -104,6 +104,9 @@ def record(request, child_pk: int):
         try:
             episode = services.episode_record(child=child, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            audit_refused(
+                request=request, obj=child, told=error.message_dict, tried=_tried(form.cleaned_data)
+            )
             add_service_errors(form, error)
         else:
             audit_change(request, episode, {})
@@ -117,6 +120,12 @@ def audit_change(request, record: models.Model, before: dict) -> None:
     record.refresh_from_db()
     details = change_details(before, field_values(record))
     audit_record(request=request, action=Action.CHANGE, obj=record, details=details)
+
+
+def _tried(values: dict) -> dict:
+    """What the person asked to save, for the audit entry of a refusal."""
+    skipped = ("version", "based_on")
+    return {name: _plain(value) for name, value in values.items() if name not in skipped}
 
 
 def _episode(request, pk: int) -> Episode:
@@ -188,8 +197,17 @@ def _save_edit(request, episode: Episode, form) -> ChangedByAnotherUser | None:
             **_changes(form, seen),
         )
     except ChangedByAnotherUser as refused:
+        audit_refused(
+            request=request, obj=episode, told=str(refused), tried=_tried(_changes(form, seen))
+        )
         return refused
     except ValidationError as error:
+        audit_refused(
+            request=request,
+            obj=episode,
+            told=error.message_dict,
+            tried=_tried(_changes(form, seen)),
+        )
         add_service_errors(form, error)
     return None
 
@@ -273,8 +291,17 @@ def mark_returned(request, pk: int):
                 by=request.user,
             )
         except ChangedByAnotherUser as refused:
+            audit_refused(
+                request=request, obj=episode, told=str(refused), tried=_tried(form.cleaned_data)
+            )
             form.add_error(None, str(refused))
         except ValidationError as error:
+            audit_refused(
+                request=request,
+                obj=episode,
+                told=error.message_dict,
+                tried=_tried(form.cleaned_data),
+            )
             add_service_errors(form, error)
         else:
             audit_change(request, episode, before)

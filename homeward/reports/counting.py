@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.models import Episode
@@ -95,13 +95,20 @@ def monthly_counts(*, council, start: dt.date, end: dt.date) -> list[PeriodCount
     return count_periods(council=council, periods=calendar_months(start, end))
 
 
-def count_periods(*, council, periods: list[Period]) -> list[PeriodCounts]:
-    """Every figure for each period, in three queries however many periods or episodes."""
+def count_periods(
+    *, council, periods: list[Period], within: QuerySet[Episode] | None = None
+) -> list[PeriodCounts]:
+    """Every figure for each period, in three queries however many periods or episodes.
+
+    `within` narrows the count to those episodes (the ones a person may see); by default
+    every episode of the council is counted.
+    """
     if not periods:
         return []
-    episodes = _episode_figures(council, periods)
-    repeats = _repeat_children(council, periods)
-    returns = _return_figures(council, periods)
+    counted = Episode.objects.all() if within is None else within
+    episodes = _episode_figures(council, periods, counted)
+    repeats = _repeat_children(council, periods, counted)
+    returns = _return_figures(council, periods, counted)
     return [
         PeriodCounts(
             period=period,
@@ -133,7 +140,7 @@ def _spanning(periods: list[Period]) -> Period:
     return Period(min(p.first for p in periods), max(p.last for p in periods))
 
 
-def _episode_figures(council, periods: list[Period]) -> dict[str, int]:
+def _episode_figures(council, periods: list[Period], counted: QuerySet) -> dict[str, int]:
     missing = Q(category=Category.MISSING)
     away = Q(category=Category.AWAY)
     figures = {}
@@ -142,16 +149,14 @@ def _episode_figures(council, periods: list[Period]) -> dict[str, int]:
         figures[f"missing_{i}"] = Count("pk", filter=seen & missing)
         figures[f"children_{i}"] = Count("child", filter=seen & missing, distinct=True)
         figures[f"away_{i}"] = Count("pk", filter=seen & away)
-    episodes = Episode.objects.filter(_seen_in(_spanning(periods)), council=council)
+    episodes = counted.filter(_seen_in(_spanning(periods)), council=council)
     return episodes.aggregate(**figures)
 
 
-def _repeat_children(council, periods: list[Period]) -> dict[str, int]:
+def _repeat_children(council, periods: list[Period], counted: QuerySet) -> dict[str, int]:
     # Episodes per child per period, then the children with two or more in each period.
     per_child = (
-        Episode.objects.filter(
-            _seen_in(_spanning(periods)), council=council, category=Category.MISSING
-        )
+        counted.filter(_seen_in(_spanning(periods)), council=council, category=Category.MISSING)
         .values("child")
         .annotate(
             **{f"episodes_{i}": Count("pk", filter=_seen_in(p)) for i, p in enumerate(periods)}
@@ -165,7 +170,7 @@ def _repeat_children(council, periods: list[Period]) -> dict[str, int]:
     )
 
 
-def _return_figures(council, periods: list[Period]) -> dict[str, int]:
+def _return_figures(council, periods: list[Period], counted: QuerySet) -> dict[str, int]:
     completed_in_time = Exists(
         ReturnInterview.objects.filter(episode=OuterRef("pk"), outcome=InterviewOutcome.COMPLETED)
         .annotate(delay=F("completed_at") - F("episode__returned_at"))
@@ -176,7 +181,7 @@ def _return_figures(council, periods: list[Period]) -> dict[str, int]:
         returned = _returned_in(period)
         figures[f"returns_{i}"] = Count("pk", filter=returned)
         figures[f"rhi_72h_{i}"] = Count("pk", filter=returned & Q(rhi_in_time=True))
-    returns = Episode.objects.filter(
+    returns = counted.filter(
         _returned_in(_spanning(periods)), council=council, category=Category.MISSING
     ).annotate(rhi_in_time=completed_in_time)
     return returns.aggregate(**figures)
