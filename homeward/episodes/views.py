@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from homeward.audit.services import audit_record, audit_refused, change_details,
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
 from homeward.children.views import audit_search
-from homeward.core.access import RECORD_EPISODE, check_action, check_case_pages
+from homeward.core.access import RECORD_EPISODE, can_see_episode, check_action, check_case_pages
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
 from homeward.dashboard.forms import add_service_errors
@@ -177,6 +178,10 @@ def edit(request, pk: int):
             messages.success(request, f"Episode {episode.local_id} saved.")
             return redirect("children:detail", pk=episode.child_id)
         if refused is not None:
+            if not can_see_episode(request.user, refused.record):
+                # Changed meanwhile into an episode this person may not see (moved to another
+                # locality): their values are not theirs to see, as if it had gone.
+                raise Http404
             conflict = _conflict(refused, unsign_values(form.cleaned_data["based_on"]), form)
             form = _merged_form(refused, form)
             episode = refused.record
