@@ -640,3 +640,31 @@ def test_a_change_made_by_someone_else_shows_their_values_only_if_still_visible(
         assert AuditEntry.objects.get(action=Action.REFUSED).user == user
     episode.refresh_from_db()
     assert episode.reported_by != "Made-up mine"
+
+
+@pytest.mark.parametrize("role", list(MAY_USE))
+def test_every_link_on_every_page_a_person_may_use_opens_for_them(client, world, role):
+    """Not only the navigation: no page offers a link its reader would be refused."""
+    records, here = world
+    client.force_login(person(role, here))
+    pages = [
+        url_for(name, records["seen"])
+        for name, _ in ALL_ROUTES
+        if not name.startswith(("accounts:", "reports:download", "exchange:"))
+        and expected(name, role, "seen") == 200
+    ]
+    links = {}  # each link once, with the first page that offers it
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for href in lxml.html.fromstring(response.content).xpath("//a/@href"):
+            if href.startswith("/") and not href.startswith("/static/"):
+                links.setdefault(href, page)
+    refused = {}
+    for href, page in sorted(links.items()):
+        if "/download." in href:  # the documents themselves are checked by the report test
+            continue
+        status = client.get(href).status_code
+        if status not in (200, 302):
+            refused[href] = (page, status)
+    assert not refused, f"Links a {role} is offered but refused: {refused}"
