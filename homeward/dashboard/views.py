@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.selectors import administrators_to_ask
-from homeward.core.access import (
+from homeward.access.rules import (
     NO_PAGES,
     access_for,
     episodes_visible_to,
@@ -13,10 +12,12 @@ from homeward.core.access import (
     may_see_reports,
     sees_every_episode,
 )
+from homeward.accounts.selectors import administrators_to_ask
+from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
 from homeward.interviews.selectors import interviews_due
-from homeward.reports.counting import calendar_months, count_periods, months_ending
+from homeward.reports.counting import count_periods
 
 
 @login_required

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from homeward.access.rules import can_see_episode
 from homeward.children.models import Child, Placement
 from homeward.children.services import new_local_id
-from homeward.core.access import can_see_episode
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.concurrency import save_changes
 from homeward.core.problems import Problem, code_problem, raise_if_any

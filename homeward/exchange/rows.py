@@ -6,10 +6,10 @@ page, so a named export can never hold what the person's pages would refuse.
 
 import datetime as dt
 
-from homeward.core.access import PSEUDONYMISED_ROWS, access_for, episodes_for_rows, month_of
-from homeward.core.access import pseudonym as child_pseudonym
+from homeward.access.rules import PSEUDONYMISED_ROWS, access_for, episodes_for_rows, month_of
+from homeward.access.rules import pseudonym as child_pseudonym
+from homeward.core.clock import Period
 from homeward.exchange.cells import guard_formula, write_date, write_datetime
-from homeward.reports.counting import Period
 
 NAMED_COLUMNS = (
     "episode_id",

@@ -6,18 +6,15 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
+from homeward.access.rules import PUBLISHED_ONLY, check_reports, only_published_report
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
-from homeward.core.access import check_reports, only_published_report
 from homeward.councils.models import Locality
 from homeward.reports import documents
 from homeward.reports.documents import html
 from homeward.reports.engine import build_report
 from homeward.reports.forms import ReportForm
 
-PUBLISHED_ONLY_NOTE = (
-    "You see the publication version: figures for fewer than 5 children are shown as c."
-)
 DOWNLOADS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -34,7 +31,7 @@ def index(request):
     context = {
         "form": form,
         "only_published": only_published_report(request.user),
-        "published_only_note": PUBLISHED_ONLY_NOTE,
+        "published_only_note": PUBLISHED_ONLY,
     }
     if form.is_bound and form.is_valid():
         report = _report(form, request.user)

@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from homeward.access.rules import NO_PAGES
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
-from homeward.core.access import NO_PAGES
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 
