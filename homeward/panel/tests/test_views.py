@@ -144,6 +144,13 @@ def test_the_panel_is_in_the_navigation_only_for_its_roles(client, discussed):
     assert 'href="/panel/"' not in html
 
 
+def test_the_panel_link_is_marked_current_on_every_panel_page(lead, discussed):
+    meeting = discussed[0]
+    for url in ("/panel/", reverse("panel:meeting", args=[meeting.pk])):
+        html = lead.get(url).content.decode()
+        assert 'href="/panel/" aria-current="page"' in html, url
+
+
 # A meeting's page.
 
 
