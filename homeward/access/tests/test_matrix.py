@@ -367,8 +367,16 @@ def test_every_count_counts_only_the_episodes_the_person_may_see(client, world, 
     response = client.get(reverse("children:detail", args=[seen_child.pk]))
     assert text_of(response).count("Missing (episode ") == len(of_seen)
 
+    children_seen = {e.child_id for e in episodes}
+    if role in SEES_DISCUSSED:  # discussed at the panel, and never missing
+        children_seen.add(records["unseen"]["discussion"].child_id)
+    shown = text_of(client.get(reverse("children:search"), {"q": "Madeup"}))
+    assert f"{plural(len(children_seen), 'child', 'ren')} found" in shown
+
     response = client.get(reverse("dashboard:home"))
     shown = text_of(response)
+    # Someone who does not see the whole council is told whose episodes the counts are.
+    assert ("These count only the episodes you may see" in shown) is (role not in SEES_EVERY_CHILD)
     assert f"{plural(len(missing_now), 'open episode')}, high risk first" in shown
     assert f"{plural(len(waiting), 'return')} waiting for an interview" in shown
     in_six_months = [e for e in episodes if e.last_seen_at >= SIX_MONTHS_FROM]
