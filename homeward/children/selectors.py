@@ -23,7 +23,7 @@ from homeward.panel.selectors import ChildPanelAction, panel_discussions_for_chi
 
 
 def visible_children(*, user, council) -> QuerySet[Child]:
-    """The children of a council this person may see (the rule: core.access)."""
+    """The children of a council this person may see (the rule: access.rules)."""
     return children_visible_to(user).filter(council=council)
 
 
@@ -236,7 +236,7 @@ def _interview_events(records: ChildRecords) -> list[Event]:
         "outcome",
         "conducted_by",
         "findings",
-        "created_by_id",  # whose findings they are (core.access.can_see_findings)
+        "created_by_id",  # whose findings they are (access.rules.can_see_findings)
     )
     for interview in interviews:
         interview.episode = episodes[interview.episode_id]

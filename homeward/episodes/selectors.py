@@ -34,7 +34,7 @@ class MissingNow:
 
 
 def visible_episodes(*, user, council):
-    """The episodes of a council this person may see (the rule: core.access)."""
+    """The episodes of a council this person may see (the rule: access.rules)."""
     return episodes_visible_to(user).filter(council=council)
 
 

@@ -1,6 +1,6 @@
 """Reads for the panel: its meetings, the children discussed, and the actions still open.
 
-Every read goes through the rule (core.access): meetings for the panel's roles, and a
+Every read goes through the rule (access.rules): meetings for the panel's roles, and a
 child's discussions and actions only for people who may see that child.
 """
 

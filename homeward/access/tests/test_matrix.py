@@ -55,7 +55,7 @@ ROWS = "row-level downloads"
 PANEL = "panel pages"
 
 # What each role may use. This is the expected behaviour, written out independently of
-# core.access.DEFAULT_ACCESS, so that a change to either shows up here.
+# access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL},

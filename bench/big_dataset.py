@@ -1,6 +1,6 @@
 """A PostgreSQL database of 1,000,000 made-up episodes for 150 councils over six years.
 
-    python -m homeward.performance.big_dataset [--episodes N] [--councils N]
+    python -m bench.big_dataset [--episodes N] [--councils N]
                                               [--database-url URL] [--workers N]
 
 The database is dropped, created and migrated; then each council's bundle is written by
@@ -34,10 +34,11 @@ from pathlib import Path
 
 import psycopg
 
-from homeward.performance import synthetic_bundle
+from bench import synthetic_bundle
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench_pages"
-COUNCILS_CSV = Path(__file__).resolve().parents[1] / "councils" / "data" / "councils.csv"
+REPOSITORY = Path(__file__).resolve().parents[1]
+COUNCILS_CSV = REPOSITORY / "homeward" / "councils" / "data" / "councils.csv"
 SEED = 2026
 # The council whose pages are measured: the largest of the 150.
 PAGES_COUNCIL = "931"
@@ -140,7 +141,7 @@ def build(
     Without `built` the database is dropped, created and migrated first; with it, the
     councils not yet done are added.
     """
-    from homeward.performance.run import fresh_database
+    from bench.run import fresh_database
 
     if built is None:
         built = Built(the_plan)

@@ -1,6 +1,6 @@
 """The benchmarks (`make bench`): importing, the scrutiny report, the pages under load.
 
-    python -m homeward.performance.run [--parts import,report,pages]
+    python -m bench.run [--parts import,report,pages]
                                       [--episodes N] [--small-episodes N]
                                       [--database-url URL] [--keep] [--no-docs] [--profile FILE]
                                       [--pages-database-url URL] [--reuse-dataset] ...
@@ -41,12 +41,13 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from homeward.performance import big_dataset, big_run, synthetic_bundle
+from bench import big_dataset, big_run, synthetic_bundle
+from homeward.exchange.bundle_spec import DATETIME, EPISODES
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench"
 TARGET_SECONDS = 120
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "performance.md"
-BEGIN = "<!-- bench:begin (written by python -m homeward.performance.run) -->"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+BEGIN = "<!-- bench:begin (written by python -m bench.run) -->"
 END = "<!-- bench:end -->"
 
 
@@ -134,13 +135,13 @@ def copy_baseline(url: str, bundle: Path) -> dict[str, float]:
     return seconds
 
 
-TYPED_EPISODES = """
-    CREATE TABLE bench_typed_episode (
-        episode_id text PRIMARY KEY, child_id text, category text, last_seen_at timestamptz,
-        reported_at timestamptz, returned_at timestamptz, risk text, missing_from text,
-        placement_id text, locality text, legal_status text, found_location text,
-        reported_by text, placing_la_notified_at timestamptz, seen_with text)
-"""
+def typed_episodes_table() -> str:
+    """episodes.csv's declared columns, typed, with the episode id as the primary key."""
+    columns = [
+        f"{c.name} {'timestamptz' if c.kind is DATETIME else 'text'}" for c in EPISODES.columns
+    ]
+    columns[0] += " PRIMARY KEY"
+    return f"CREATE TABLE bench_typed_episode ({', '.join(columns)})"
 
 
 def typed_copy_baseline(url: str, bundle: Path) -> float:
@@ -148,7 +149,7 @@ def typed_copy_baseline(url: str, bundle: Path) -> float:
     primary key: PostgreSQL parsing the times itself, writing WAL, keeping one index."""
     with psycopg.connect(url) as conn:
         conn.execute("SET TIME ZONE 'Europe/London'")
-        conn.execute(TYPED_EPISODES)
+        conn.execute(typed_episodes_table())
         conn.commit()
         started = time.perf_counter()
         with (
@@ -183,7 +184,7 @@ def measure_import(url: str, bundle: Path, work: Path, label: str, profile: Path
     command = [
         sys.executable,
         "-m",
-        "homeward.performance.measure_import",
+        "bench.measure_import",
         "--bundle",
         str(bundle),
         "--database-url",
@@ -277,7 +278,7 @@ def report(run: dict) -> str:
     n, n_small = run["episodes"], run["small_episodes"]
     lines = [
         f"Measured {run['machine']['date']} with `make bench` "
-        f"(`python -m homeward.performance.run --episodes {n}`).",
+        f"(`python -m bench.run --episodes {n}`).",
         "",
         "| machine | |",
         "|---|---|",

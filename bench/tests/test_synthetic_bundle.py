@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bench.synthetic_bundle import HEADERS, MARGIN_DAYS, write_bundle
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.exchange.bundle_import import import_bundle
-from homeward.performance.synthetic_bundle import HEADERS, MARGIN_DAYS, write_bundle
 
 EPISODES = 2_000
 

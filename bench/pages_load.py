@@ -1,6 +1,6 @@
 """The pages under load: Missing now, Interviews and children's pages, 20 users at once.
 
-    python -m homeward.performance.pages_load [--database-url URL] [--users 20]
+    python -m bench.pages_load [--database-url URL] [--users 20]
                                              [--requests 40] [--workers 4]
 
 Against a database big_dataset built (1,000,000 episodes, 150 councils), this
@@ -42,7 +42,7 @@ from pathlib import Path
 
 import psycopg
 
-from homeward.performance.big_dataset import DEFAULT_URL, PAGES_COUNCIL
+from bench.big_dataset import DEFAULT_URL, PAGES_COUNCIL
 
 HOST = "127.0.0.1"
 TARGET_MS = 200

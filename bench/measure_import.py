@@ -1,6 +1,6 @@
 """Measure one bundle import in a process of its own: wall time, peak memory, where time goes.
 
-Run by `homeward.performance.run`, one process per import, so that each peak RSS
+Run by `bench.run`, one process per import, so that each peak RSS
 (`ru_maxrss`, a high-water mark that never goes down) belongs to that import alone.
 The importer is not changed: its steps are wrapped with timers here, in the benchmark
 process only. Writes its figures as JSON to `--result`.

@@ -1,6 +1,6 @@
 """How long the scrutiny report takes on a big database: JSON for a council, for England, DOCX.
 
-    python -m homeward.performance.report_timing --database-url URL --councils 931,330
+    python -m bench.report_timing --database-url URL --councils 931,330
                                                 --result FILE.json [--runs 3]
 
 Run in a process of its own (Django set up from DATABASE_URL), against a database that

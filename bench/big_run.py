@@ -13,11 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from homeward.performance import big_dataset, pages_load
+from bench import big_dataset, pages_load
 
-REPORT_BEGIN = "<!-- report:begin (written by python -m homeward.performance.run) -->"
+REPORT_BEGIN = "<!-- report:begin (written by python -m bench.run) -->"
 REPORT_END = "<!-- report:end -->"
-PAGES_BEGIN = "<!-- pages:begin (written by python -m homeward.performance.run) -->"
+PAGES_BEGIN = "<!-- pages:begin (written by python -m bench.run) -->"
 PAGES_END = "<!-- pages:end -->"
 SMALL_STEP = 200_000
 # Targets (the issues): one council's half year, England-wide, the DOCX with its charts.
@@ -30,7 +30,7 @@ def say(message: str) -> None:
 
 def time_report(url: str, councils: list[str], runs: int, work: Path, label: str) -> dict:
     result = work / f"report-{label}.json"
-    command = [sys.executable, "-m", "homeward.performance.report_timing"]
+    command = [sys.executable, "-m", "bench.report_timing"]
     command += ["--database-url", url, "--councils", ",".join(councils)]
     command += ["--runs", str(runs), "--result", str(result)]
     subprocess.run(command, check=True)  # noqa: S603 (our own module)
@@ -79,7 +79,7 @@ def report_markdown(out: dict, machine: dict) -> str:
     start, end = big["period"]
     lines = [
         f"Measured {machine['date']} on the machine above, with `make bench` "
-        "(`python -m homeward.performance.run --parts report`). Database: "
+        "(`python -m bench.run --parts report`). Database: "
         f"{out['rows']['episodes_episode']:,} episodes, {out['rows']['children_child']:,} "
         f"children, {out['rows']['interviews_returninterview']:,} interviews, "
         f"{out['councils']} councils, six years to {start[:4]}-{end[5:7]} and beyond; the "
@@ -145,7 +145,7 @@ def pages_markdown(out: dict, machine: dict) -> str:
     return "\n".join(
         [
             f"Measured {machine['date']} on the machine above, with `make bench` "
-            "(`python -m homeward.performance.run --parts pages`), against "
+            "(`python -m bench.run --parts pages`), against "
             f"{rows['episodes_episode']:,} episodes for {out['councils']} councils.",
             "",
             pages_load.report(figures),

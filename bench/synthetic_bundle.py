@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from homeward.exchange.bundle_files import FILES
+from homeward.exchange.bundle_spec import FILES
 
 COUNCIL = "931"
 LOCALITIES = (("Bench North", 41_000), ("Bench Central", 37_500), ("Bench South", 52_250))
@@ -61,7 +61,7 @@ SCREENING_OUTCOMES = ("no_concerns", "low", "medium", "high")
 CONCERNS = ("", "missing", "cse", "cce;gangs", "cse;missing", "trafficking")
 
 # The documented columns, in order; the rows below are written to match them.
-HEADERS = {spec.name: spec.columns for spec in FILES}
+HEADERS = {spec.name: spec.header for spec in FILES}
 
 
 @dataclass
