@@ -17,7 +17,8 @@ from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
 from homeward.interviews.selectors import interviews_due
-from homeward.reports.counting import count_periods
+from homeward.reports.figures import period_summaries
+from homeward.reports.scope import council_scope
 
 
 @login_required
@@ -28,12 +29,14 @@ def home(request):
     council = installation_council()
     now = timezone.now()
     six_months = months_ending(timezone.localdate(now))
-    # Only the episodes this person may see are counted: a count is no way round the rule.
+    # Counted by the report's own code, so the home page and the report always agree; and
+    # only the episodes this person may see, so that a count is no way round the rule.
     whole_council = sees_every_episode(request.user)
-    *months, total = count_periods(
-        council=council,
-        periods=[*calendar_months(six_months.first, six_months.last), six_months],
-        within=None if whole_council else episodes_visible_to(request.user),
+    within = None if whole_council else episodes_visible_to(request.user)
+    *months, total = period_summaries(
+        council_scope(council, within=within),
+        *calendar_months(six_months.first, six_months.last),
+        six_months,
     )
     context = {
         "council": council,
