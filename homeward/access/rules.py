@@ -96,6 +96,14 @@ NOT_YOUR_ACTION = (
     "Your role cannot record this. Ask a missing children coordinator to record it for you."
 )
 FINDINGS_HIDDEN = "Not shown to your role"
+NO_REPORTS = "Your role cannot see the reports. Ask your Homeward administrator if you need access."
+PUBLISHED_ONLY = (
+    "You see the publication version: figures for fewer than 5 children are shown as c."
+)
+NO_PAGES = (
+    "Your account has no role in Homeward yet, so there is no page you can use. "
+    "Ask your Homeward administrator to give you the role your work needs."
+)
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
     "administrator if you need access."
@@ -300,6 +308,65 @@ def check_action(user, action: str) -> None:
 
 def may(user, action: str) -> bool:
     return action in access_for(user).actions
+
+
+def sees_every_episode(user) -> bool:
+    """Whether this person sees every episode of their council, so that counting for them is
+    counting for the council (a role that sees some children or some localities is not)."""
+    access = access_for(user)
+    return ALL_IN_COUNCIL in access.scopes and access.council_id is not None
+
+
+def sees_every_episode_of_their_children(user) -> bool:
+    """Whether every episode of each child this person sees is one they see too: not so for a
+    role that sees by locality, who sees a child's episodes in their localities only."""
+    return OWN_LOCALITIES not in access_for(user).scopes
+
+
+# Reports: the whole report, or the published version only (figures about fewer than 5
+# children suppressed, whatever the person asks for).
+
+
+def may_see_reports(user) -> bool:
+    return bool(access_for(user).reports)
+
+
+def only_published_report(user) -> bool:
+    """Whether this person may read the report in its publication version only."""
+    return access_for(user).reports == PUBLISHED_REPORT
+
+
+def check_reports(user) -> None:
+    """Refuse (403) a person whose role does not read reports."""
+    if not may_see_reports(user):
+        raise PermissionDenied(NO_REPORTS)
+
+
+# Pages: which of the service's parts a person may open, in the order they are offered, and
+# the page they land on after signing in: the first they may use.
+
+CASE_PAGES = "dashboard:home"
+PANEL_PAGES = "panel:index"
+REPORT_PAGES = "reports:index"
+ROW_PAGES = "exchange:exports"
+
+
+def pages_for(user) -> list[str]:
+    """The home pages of the parts this person may use (case pages, panel, reports, rows)."""
+    access = access_for(user)
+    uses = {
+        CASE_PAGES: access.uses_case_pages,
+        PANEL_PAGES: access.panel,
+        REPORT_PAGES: bool(access.reports),
+        ROW_PAGES: bool(access.rows),
+    }
+    return [page for page, allowed in uses.items() if allowed]
+
+
+def landing_page_for(user) -> str | None:
+    """The URL name of the page this person lands on after signing in; None if there is no
+    page they may use."""
+    return next(iter(pages_for(user)), None)
 
 
 # The panel: its meetings are the council's, seen by the roles that use the panel's pages;

@@ -1,7 +1,5 @@
 """The roles people hold in Homeward, kept as Django auth groups of the same names."""
 
-from django.core.exceptions import PermissionDenied
-
 ADMINISTRATOR = "administrator"
 MISSING_COORDINATOR = "missing coordinator"
 PRACTITIONER = "practitioner"
@@ -41,9 +39,3 @@ def user_has_role(user, *roles: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.groups.filter(name__in=roles).exists()
-
-
-def check_role(user, *roles: str) -> None:
-    """Refuse (403) a user who holds none of the roles named."""
-    if not user_has_role(user, *roles):
-        raise PermissionDenied(NO_ROLE_FOR_PAGE)

@@ -58,6 +58,7 @@ class Action(models.TextChoices):
     REPORT_DOWNLOAD = "report_download", "downloaded a report"
     VIEW_REPORT = "view_report", "read a report on its page"
     CHANGE = "change", "changed a record"
+    REFUSED = "refused", "was refused a change"
     IMPORT = "import", "imported a bundle"
     SIGN_IN = "sign_in", "signed in with a password"
     SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"

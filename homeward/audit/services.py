@@ -139,6 +139,18 @@ def _page(request) -> dict:
     return {"page": match.view_name} if match is not None else {}
 
 
+def audit_refused(
+    *, request, obj: models.Model, told: str | dict, tried: dict | None = None
+) -> AuditEntry:
+    """Record a change someone tried and was refused: what they were told, what they tried.
+
+    A refusal can be someone trying times that would reveal another record, so it is
+    recorded like the change it would have been.
+    """
+    details = {"refused": told, "tried": tried or {}}
+    return audit_record(request=request, action=Action.REFUSED, obj=obj, details=details)
+
+
 def change_details(before: dict, after: dict) -> dict:
     """The fields that differ, as {"field": {"before": …, "after": …}}, for a change entry."""
     return {

@@ -1,10 +1,18 @@
 """The home page: who is missing now, which return interviews are due, the last six months."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.access.rules import check_case_pages
+from homeward.access.rules import (
+    NO_PAGES,
+    access_for,
+    episodes_visible_to,
+    landing_page_for,
+    may_see_reports,
+    sees_every_episode,
+)
+from homeward.accounts.selectors import administrators_to_ask
 from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
@@ -15,14 +23,20 @@ from homeward.reports.scope import council_scope
 
 @login_required
 def home(request):
-    """The coordinator's picture of the council today."""
-    check_case_pages(request.user)
+    """The coordinator's picture of the council today; elsewhere for whoever has no case pages."""
+    if not access_for(request.user).uses_case_pages:
+        return _elsewhere(request)
     council = installation_council()
     now = timezone.now()
     six_months = months_ending(timezone.localdate(now))
-    # Counted by the report's own code, so the home page and the report always agree.
+    # Counted by the report's own code, so the home page and the report always agree; and
+    # only the episodes this person may see, so that a count is no way round the rule.
+    whole_council = sees_every_episode(request.user)
+    within = None if whole_council else episodes_visible_to(request.user)
     *months, total = period_summaries(
-        council_scope(council), *calendar_months(six_months.first, six_months.last), six_months
+        council_scope(council, within=within),
+        *calendar_months(six_months.first, six_months.last),
+        six_months,
     )
     context = {
         "council": council,
@@ -31,5 +45,17 @@ def home(request):
         "interviews_due": interviews_due(council=council, now=now, user=request.user),
         "months": months,
         "total": total,
+        "whole_council": whole_council,
+        "may_see_reports": may_see_reports(request.user),
     }
     return render(request, "dashboard/home.html", context)
+
+
+def _elsewhere(request):
+    """Where a person without case pages lands: the first page they may use, or a page
+    saying that there is none and whom to ask."""
+    landing = landing_page_for(request.user)
+    if landing is not None:
+        return redirect(landing)
+    context = {"message": NO_PAGES, "administrators": administrators_to_ask()}
+    return render(request, "dashboard/no_pages.html", context, status=403)

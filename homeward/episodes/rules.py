@@ -28,6 +28,16 @@ STILL_MISSING = (
     "The child is still missing from episode {other} (last seen {other_seen}). "
     "Record the return of that episode before recording a new one."
 )
+# The same, for an episode the person may not see: nothing about it but that it exists.
+OVERLAPS_ANOTHER = (
+    "This episode overlaps another episode recorded for this child. A child's episodes "
+    "cannot overlap: check the times, or ask a missing children coordinator to look at "
+    "the child's episodes."
+)
+STILL_MISSING_ANOTHER = (
+    "The child is still missing from another episode recorded for this child. Ask a missing "
+    "children coordinator to record the return of that episode before recording a new one."
+)
 PLACEMENT_OF_ANOTHER_CHILD = (
     "Placement {placement} belongs to another child. Choose one of this child's placements."
 )
@@ -117,3 +127,10 @@ def overlap_problem(
             other_returned=when(other_returned_at),
         ),
     )
+
+
+def hidden_overlap_problem(*, other_returned_at: dt.datetime | None) -> Problem:
+    """The same, for someone who may not see the other episode: that it exists, nothing more."""
+    if other_returned_at is None:
+        return Problem("last_seen_at", STILL_MISSING_ANOTHER)
+    return Problem("last_seen_at", OVERLAPS_ANOTHER)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from homeward.access.rules import can_see_episode
 from homeward.audit.services import record_change, values_before_change
 from homeward.children.models import Child, Placement
 from homeward.children.services import new_local_id
@@ -17,6 +18,7 @@ from homeward.episodes.models import Episode
 from homeward.episodes.rules import (
     PLACEMENT_OF_ANOTHER_CHILD,
     episode_time_problems,
+    hidden_overlap_problem,
     overlap_problem,
 )
 
@@ -61,7 +63,19 @@ def _clashing_episode(
     return others.order_by("last_seen_at").first()
 
 
-def _episode_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+def _clash_problem(clash: Episode, by) -> Problem:
+    """The clash, naming the other episode only to someone who may see it (or to no one in
+    particular: a command or an import)."""
+    if by is not None and not can_see_episode(by, clash):
+        return hidden_overlap_problem(other_returned_at=clash.returned_at)
+    return overlap_problem(
+        other_id=clash.local_id,
+        other_last_seen_at=clash.last_seen_at,
+        other_returned_at=clash.returned_at,
+    )
+
+
+def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> list[Problem]:
     problems = _code_problems(values)
     problems += episode_time_problems(
         last_seen_at=values["last_seen_at"],
@@ -80,13 +94,7 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None) -> list[Probl
         child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
     )
     if clash is not None:
-        problems.append(
-            overlap_problem(
-                other_id=clash.local_id,
-                other_last_seen_at=clash.last_seen_at,
-                other_returned_at=clash.returned_at,
-            )
-        )
+        problems.append(_clash_problem(clash, by))
     return problems
 
 
@@ -114,7 +122,7 @@ def episode_record(
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
     child = Child.objects.select_for_update().get(pk=child.pk)
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
-    raise_if_any(_episode_problems(child, values))
+    raise_if_any(_episode_problems(child, values, by=by))
     episode = Episode.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("E"),
@@ -136,7 +144,7 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
         raise TypeError(f"Episodes have no editable field(s): {', '.join(sorted(unknown))}")
     child = Child.objects.select_for_update().get(pk=episode.child_id)
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
-    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk))
+    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by))
     before = values_before_change(episode)
     saved = save_changes(episode, expected_version=expected_version, changes=changes, by=by)
     record_change(record=saved, by=by, before=before)

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from homeward.access.rules import RECORD_EPISODE, check_action, check_case_pages
-from homeward.audit.services import record_look, record_search
+from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action, check_case_pages
+from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
 from homeward.core.concurrency import ChangedByAnotherUser
@@ -102,12 +103,21 @@ def record(request, child_pk: int):
         try:
             episode = services.episode_record(child=child, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            audit_refused(
+                request=request, obj=child, told=error.message_dict, tried=_tried(form.cleaned_data)
+            )
             add_service_errors(form, error)
         else:
             messages.success(request, f"Episode {episode.local_id} recorded for {child}.")
             return redirect("children:detail", pk=child.pk)
     record_look(request=request, child=child)
     return render(request, "episodes/record.html", {"form": form, "child": child})
+
+
+def _tried(values: dict) -> dict:
+    """What the person asked to save, for the audit entry of a refusal."""
+    skipped = ("version", "based_on")
+    return {name: _plain(value) for name, value in values.items() if name not in skipped}
 
 
 def _episode(request, pk: int) -> Episode:
@@ -157,6 +167,10 @@ def edit(request, pk: int):
             messages.success(request, f"Episode {episode.local_id} saved.")
             return redirect("children:detail", pk=episode.child_id)
         if refused is not None:
+            if not can_see_episode(request.user, refused.record):
+                # Changed meanwhile into an episode this person may not see (moved to another
+                # locality): their values are not theirs to see, as if it had gone.
+                raise Http404
             conflict = _conflict(refused, unsign_values(form.cleaned_data["based_on"]), form)
             form = _merged_form(refused, form)
             episode = refused.record
@@ -178,8 +192,17 @@ def _save_edit(request, episode: Episode, form) -> ChangedByAnotherUser | None:
             **_changes(form, seen),
         )
     except ChangedByAnotherUser as refused:
+        audit_refused(
+            request=request, obj=episode, told=str(refused), tried=_tried(_changes(form, seen))
+        )
         return refused
     except ValidationError as error:
+        audit_refused(
+            request=request,
+            obj=episode,
+            told=error.message_dict,
+            tried=_tried(_changes(form, seen)),
+        )
         add_service_errors(form, error)
     return None
 
@@ -262,8 +285,17 @@ def mark_returned(request, pk: int):
                 by=request.user,
             )
         except ChangedByAnotherUser as refused:
+            audit_refused(
+                request=request, obj=episode, told=str(refused), tried=_tried(form.cleaned_data)
+            )
             form.add_error(None, str(refused))
         except ValidationError as error:
+            audit_refused(
+                request=request,
+                obj=episode,
+                told=error.message_dict,
+                tried=_tried(form.cleaned_data),
+            )
             add_service_errors(form, error)
         else:
             messages.success(

@@ -7,7 +7,7 @@ child's discussions and actions only for people who may see that child.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from homeward.access.rules import (
@@ -27,7 +27,11 @@ class Meetings:
 
 def panel_meetings(*, user, today: dt.date) -> Meetings:
     """The council's panel meetings, each with how many children it discussed."""
-    meetings = panel_meetings_visible_to(user).annotate(children=Count("discussions"))
+    # Each meeting counts only the children discussed whom this person may see.
+    discussed = Q(discussions__in=panel_discussions_visible_to(user).values("pk"))
+    meetings = panel_meetings_visible_to(user).annotate(
+        children=Count("discussions", filter=discussed)
+    )
     listed = list(meetings.order_by("held_on", "pk"))
     return Meetings(
         upcoming=[meeting for meeting in listed if meeting.held_on >= today],

@@ -17,7 +17,7 @@ from homeward.access.rules import (
     panel_discussions_visible_to,
     panel_meetings_visible_to,
 )
-from homeward.audit.services import record_look, record_looks, record_search
+from homeward.audit.services import audit_refused, record_look, record_looks, record_search
 from homeward.children.selectors import children_search, visible_children
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.models import Council
@@ -146,8 +146,12 @@ def _edit(request, record, form_class, fields, update) -> tuple:
             **_changed(record, values),
         )
     except ChangedByAnotherUser as refused:
+        audit_refused(request=request, obj=record, told=str(refused), tried=_tried(record, values))
         return _theirs(form_class, refused, fields), False
     except ValidationError as error:
+        audit_refused(
+            request=request, obj=record, told=error.message_dict, tried=_tried(record, values)
+        )
         add_service_errors(form, error)
         return form, False
     return form, True
@@ -155,6 +159,11 @@ def _edit(request, record, form_class, fields, update) -> tuple:
 
 def _changed(record, values: dict) -> dict:
     return {name: value for name, value in values.items() if getattr(record, name) != value}
+
+
+def _tried(record, values: dict) -> dict:
+    """The change that was refused, for its audit entry (records as their ids)."""
+    return {name: getattr(value, "pk", value) for name, value in _changed(record, values).items()}
 
 
 def _theirs(form_class, refused: ChangedByAnotherUser, fields: set[str]):

@@ -1,8 +1,9 @@
 """What a report covers: one council or all of them, optionally one locality, and its population."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from homeward.councils.models import Council, Locality
 from homeward.episodes.models import Episode
@@ -33,6 +34,9 @@ class Scope:
     council: Council | None
     places: tuple[Place, ...]
     locality: str | None = None
+    # The episodes one person may see, for counts shown to them (the home page); None for
+    # every episode, as in the report.
+    within: QuerySet | None = field(default=None, compare=False)
 
     @property
     def everywhere(self) -> bool:
@@ -53,6 +57,8 @@ class Scope:
             episodes = episodes.filter(council=self.council)
         if self.locality is not None:
             episodes = episodes.filter(locality__name=self.locality)
+        if self.within is not None:
+            episodes = episodes.filter(pk__in=self.within.values("pk"))
         return episodes
 
     def whole(self) -> "Scope":
@@ -92,6 +98,7 @@ def scope_for(council_code: str | None, locality: str | None = None) -> Scope:
     return Scope(council=council, places=places, locality=locality)
 
 
-def council_scope(council: Council) -> Scope:
-    """One council's episodes, for counts that need neither its localities nor population."""
-    return Scope(council=council, places=())
+def council_scope(council: Council, *, within: QuerySet | None = None) -> Scope:
+    """One council's episodes, for counts that need neither its localities nor population;
+    `within` narrows them to those episodes (the ones a person may see)."""
+    return Scope(council=council, places=(), within=within)

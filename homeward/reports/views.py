@@ -6,15 +6,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from homeward.accounts.roles import (
-    ADMINISTRATOR,
-    ANALYST,
-    EXPLOITATION_LEAD,
-    MISSING_COORDINATOR,
-    SCRUTINY,
-    check_role,
-    user_has_role,
-)
+from homeward.access.rules import PUBLISHED_ONLY, check_reports, only_published_report
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, record_report_look
 from homeward.councils.models import Locality
@@ -24,7 +16,6 @@ from homeward.reports.engine import build_report
 from homeward.reports.forms import ReportForm
 from homeward.reports.publication import PublicationRefused
 
-REPORT_ROLES = (ADMINISTRATOR, MISSING_COORDINATOR, EXPLOITATION_LEAD, ANALYST, SCRUTINY)
 DOWNLOADS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -36,9 +27,13 @@ DOWNLOADS = {
 @login_required
 def index(request):
     """Choose a period and read the committee paper for it."""
-    check_role(request.user, *REPORT_ROLES)
+    check_reports(request.user)
     form = _form(request.GET or None, request)
-    context = {"form": form, "only_published": _only_published(request.user)}
+    context = {
+        "form": form,
+        "only_published": only_published_report(request.user),
+        "published_only_note": PUBLISHED_ONLY,
+    }
     if form.is_bound and form.is_valid():
         try:
             report = _report(form, request.user)
@@ -61,7 +56,7 @@ def index(request):
 @login_required
 def download(request, fmt: str):
     """The report for the chosen period as a file, recorded in the audit log."""
-    check_role(request.user, *REPORT_ROLES)
+    check_reports(request.user)
     form = _form(request.GET, request)
     if fmt not in DOWNLOADS or not form.is_valid():
         return render(request, "reports/index.html", {"form": form}, status=400)
@@ -98,13 +93,6 @@ def _form(data, request) -> ReportForm:
     )
 
 
-def _only_published(user) -> bool:
-    """Scrutiny members read the published version only, with small numbers suppressed."""
-    return user_has_role(user, SCRUTINY) and not user_has_role(
-        user, ADMINISTRATOR, MISSING_COORDINATOR, EXPLOITATION_LEAD, ANALYST
-    )
-
-
 def _report(form: ReportForm, user) -> dict:
     data = form.cleaned_data
     return build_report(
@@ -112,7 +100,7 @@ def _report(form: ReportForm, user) -> dict:
         period_from=data["period_from"],
         period_to=data["period_to"],
         locality=data.get("locality") or None,
-        publication=data.get("publication") or _only_published(user),
+        publication=data.get("publication") or only_published_report(user),
     )
 
 
@@ -128,6 +116,6 @@ def _query(form: ReportForm, user) -> str:
         )
     if data.get("locality"):
         query["locality"] = data["locality"]
-    if data.get("publication") or _only_published(user):
+    if data.get("publication") or only_published_report(user):
         query["publication"] = "on"
     return query.urlencode()

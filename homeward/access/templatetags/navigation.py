@@ -2,7 +2,15 @@
 
 from django import template
 
-from homeward.access.rules import RECORD_EPISODE, access_for
+from homeward.access.rules import (
+    CASE_PAGES,
+    PANEL_PAGES,
+    RECORD_EPISODE,
+    REPORT_PAGES,
+    ROW_PAGES,
+    may,
+    pages_for,
+)
 from homeward.web.templatetags.links import cached_reverse
 
 register = template.Library()
@@ -15,28 +23,25 @@ CASEWORK_PAGES = [
     ("children:search", "Find a child"),
     ("episodes:start", "Record an episode"),
 ]
-# Built by another part of Homeward; linked only once it exists.
-OTHER_PAGES = [("reports:index", "Reports")]
+# The other parts of the service, each linked when the rule lets the person use it.
+OTHER_PAGES = [(PANEL_PAGES, "Panel"), (ROW_PAGES, "Downloads"), (REPORT_PAGES, "Reports")]
 
 
 @register.inclusion_tag("govuk/navigation.html", takes_context=True)
 def service_navigation(context):
-    """Links to the pages this person may open, the current one marked."""
+    """Links to the pages this person may open (access.rules.pages_for), the current one marked."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    access = access_for(user)
+    allowed = set(pages_for(user))
     pages = [
         (name, label)
-        for name, label in (CASEWORK_PAGES if access.uses_case_pages else [])
-        if name != "episodes:start" or RECORD_EPISODE in access.actions
+        for name, label in (CASEWORK_PAGES if CASE_PAGES in allowed else [])
+        if name != "episodes:start" or may(user, RECORD_EPISODE)
     ]
+    pages += [(name, label) for name, label in OTHER_PAGES if name in allowed]
     current = request.resolver_match.view_name if request and request.resolver_match else ""
     items = []
-    if access.panel:
-        pages = [*pages, ("panel:index", "Panel")]
-    if access.rows:
-        pages = [*pages, ("exchange:exports", "Downloads")]
-    for name, label in [*pages, *OTHER_PAGES]:
+    for name, label in pages:
         href = cached_reverse(name)
         if href is None:
             continue
@@ -46,5 +51,5 @@ def service_navigation(context):
 
 def _is_current(name: str, current: str) -> bool:
     if name == "panel:index":
-        return current.startswith("panel:index")
+        return current.startswith("panel:")
     return name == current or (name == "children:search" and current == "children:detail")

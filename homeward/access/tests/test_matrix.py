@@ -8,28 +8,41 @@ person may see and one they may not; the one they may not see must never come ba
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import pytest
 from django.core.management import CommandError, call_command, get_commands
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
 
 from homeward.access.rules import (
     CREATE_CHILD,
+    NO_PAGES,
+    PUBLISHED_ONLY,
     RECORD_EPISODE,
     RECORD_INTERVIEW,
     RECORD_PANEL,
     RECORD_SCREENING,
 )
 from homeward.accounts import roles
+from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
+from homeward.audit.models import Action, AuditEntry
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.problems import when
 from homeward.councils.tests.factories import LocalityFactory
+from homeward.episodes.models import Episode
+from homeward.episodes.rules import OVERLAPS_ANOTHER, STILL_MISSING_ANOTHER
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 7, 17, 10, 0, tzinfo=LONDON)
 HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+# The home page's six months: February to July 2020.
+SIX_MONTHS_FROM = dt.datetime(2020, 2, 1, tzinfo=LONDON)
 TEAM = "Made-up matrix team"
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +169,9 @@ def world(time_machine):
     unseen = ChildFactory(first_name="Unseen", last_name="Madeup", home_locality=there)
     discussed = ChildFactory(first_name="Discussed", last_name="Madeup", home_locality=there)
     records = {}
+    # An episode of the seen child away from the police liaison's locality: everyone who sees
+    # the child sees it, except the police liaison, who sees only their locality's episodes.
+    elsewhere = EpisodeFactory(child=seen, locality=there, last_seen_at=NOW - 480 * HOUR)
     for key, child, area in [("seen", seen, here), ("unseen", unseen, there)]:
         # The unseen child's earlier episode is over a year old, so they are not repeat missing.
         ago = 40 * HOUR if key == "seen" else dt.timedelta(days=400)
@@ -178,6 +194,7 @@ def world(time_machine):
             "discussion": discussion,
             "action": action,
         }
+    records["seen"]["elsewhere"] = elsewhere
     return records, here
 
 
@@ -198,9 +215,12 @@ def expected(name: str, role: str, which: str) -> int:
         return 302  # to sign in
     if needs == "signed in":
         return route["status"]
+    if name == "dashboard:home" and needs not in MAY_USE[role]:
+        # Sent on to the first page they may use; a page saying there is none otherwise.
+        return 302 if any(part in MAY_USE[role] for part, _ in LANDING) else 403
     if needs not in MAY_USE[role]:
         return 403
-    if name == "reports:download" and role == roles.SCRUTINY:
+    if name == "reports:download" and role in ONLY_PUBLISHED:
         # Scrutiny read only the published report, and one about this world's few children
         # is refused (reports/publication.py); reports/tests/test_publication.py has theirs.
         return 400
@@ -243,6 +263,8 @@ def test_every_route_for_every_role(client, world, name, role):
             assert "Unseen Madeup" not in shown, (name, role, which)
         if role not in SEES_DISCUSSED:
             assert "Discussed Madeup" not in shown, (name, role, which)
+        for episode in hidden_episodes(records, role):  # not even by its reference
+            assert episode.local_id not in shown, (name, role, which, episode.local_id)
 
 
 def body(response) -> str:
@@ -281,3 +303,384 @@ def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
     else:
         with pytest.raises(CommandError, match="may not import"):
             call_command("import-bundle", str(tmp_path), "--by", user.username)
+
+
+# What each person sees of the world's episodes, written out in words rather than read from
+# the rule: whoever sees a child sees all of its episodes, except the police liaison, who
+# sees only those in their locality (the seen child's "elsewhere" episode is not).
+
+
+def episodes_seen_by(records: dict, role: str) -> set:
+    if CASE not in MAY_USE.get(role, set()):
+        return set()
+    everything = set(Episode.objects.all())
+    if role in SEES_EVERY_CHILD:
+        return everything
+    seen = records["seen"]["child"]
+    of_seen = {episode for episode in everything if episode.child_id == seen.pk}
+    if role == roles.POLICE_LIAISON:
+        return {episode for episode in of_seen if episode.locality_id == seen.home_locality_id}
+    return of_seen
+
+
+def hidden_episodes(records: dict, role: str) -> set:
+    return set(Episode.objects.all()) - episodes_seen_by(records, role)
+
+
+CASEWORK = [role for role in MAY_USE if CASE in MAY_USE[role]]
+WAITING_DAYS = 30  # interviews due lists the returns of the last 30 days
+
+
+def plural(n: int, word: str, many: str = "s") -> str:
+    return f"{n} {word}{'' if n == 1 else many}"
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200
+    return " ".join(lxml.html.fromstring(response.content).text_content().split())
+
+
+def row_numbers(response, label: str) -> list[str]:
+    """The numeric cells of the table row whose header is `label`."""
+    page = lxml.html.fromstring(response.content)
+    for row in page.iter("tr"):
+        headers = [" ".join(cell.text_content().split()) for cell in row.findall("th")]
+        if label in headers:
+            cells = row.xpath("td[contains(@class, 'govuk-table__cell--numeric')]")
+            return [" ".join(cell.text_content().split()) for cell in cells]
+    raise AssertionError(f"No row '{label}'")
+
+
+@pytest.mark.parametrize("role", CASEWORK)
+def test_every_count_counts_only_the_episodes_the_person_may_see(client, world, role):
+    records, here = world
+    client.force_login(person(role, here))
+    episodes = episodes_seen_by(records, role)
+    missing_now = [e for e in episodes if e.returned_at is None]
+    waiting = [e for e in episodes if e.returned_at and NOW - e.returned_at <= WAITING_DAYS * DAY]
+    seen_child = records["seen"]["child"]
+    of_seen = [e for e in episodes if e.child_id == seen_child.pk]
+
+    shown = text_of(client.get(reverse("episodes:missing-now")))
+    assert f"{plural(len(missing_now), 'open episode')}, sorted by" in shown
+    shown = text_of(client.get(reverse("interviews:due")))
+    assert f": {len(waiting)} waiting," in shown
+    # The finding that opened this: repeat missing over two years counted every episode.
+    response = client.get(reverse("exploitation:repeat-missing"), {"episodes": 2, "days": 730})
+    assert row_numbers(response, "Seen Madeup") == [str(len(of_seen))]
+    response = client.get(reverse("children:detail", args=[seen_child.pk]))
+    assert text_of(response).count("Missing (episode ") == len(of_seen)
+
+    children_seen = {e.child_id for e in episodes}
+    if role in SEES_DISCUSSED:  # discussed at the panel, and never missing
+        children_seen.add(records["unseen"]["discussion"].child_id)
+    shown = text_of(client.get(reverse("children:search"), {"q": "Madeup"}))
+    assert f"{plural(len(children_seen), 'child', 'ren')} found" in shown
+
+    response = client.get(reverse("dashboard:home"))
+    shown = text_of(response)
+    # Someone who does not see the whole council is told whose episodes the counts are.
+    assert ("These count only the episodes you may see" in shown) is (role not in SEES_EVERY_CHILD)
+    assert f"{plural(len(missing_now), 'open episode')}, high risk first" in shown
+    assert f"{plural(len(waiting), 'return')} waiting for an interview" in shown
+    in_six_months = [e for e in episodes if e.last_seen_at >= SIX_MONTHS_FROM]
+    returns = [e for e in episodes if e.returned_at and e.returned_at >= SIX_MONTHS_FROM]
+    children = {e.child_id for e in in_six_months}
+    assert row_numbers(response, "Six months")[:5] == [
+        str(len(in_six_months)),
+        str(len(children)),
+        str(sum(1 for c in children if sum(e.child_id == c for e in in_six_months) >= 2)),
+        "0",  # away episodes
+        str(len(returns)),
+    ]
+
+
+@pytest.mark.parametrize("role", [role for role in CASEWORK if PANEL in MAY_USE[role]])
+def test_the_panels_candidates_and_meetings_count_only_what_the_person_may_see(client, world, role):
+    records, here = world
+    check_panel_counts(client, records, here, role)
+
+
+def test_the_panels_counts_hide_what_a_police_liaison_may_not_see_once_given_the_panel(
+    client, world, settings
+):
+    records, here = world
+    settings.HOMEWARD_ACCESS = {
+        roles.POLICE_LIAISON: {"panel": True, "actions": [RECORD_EPISODE, RECORD_PANEL]}
+    }
+    check_panel_counts(client, records, here, roles.POLICE_LIAISON)
+
+
+def check_panel_counts(client, records: dict, here, role: str) -> None:
+    client.force_login(person(role, here))
+    seen_child = records["seen"]["child"]
+    recent = [  # the candidates are children missing 3 times or more in 90 days
+        e
+        for e in episodes_seen_by(records, role)
+        if e.child_id == seen_child.pk and NOW - e.last_seen_at <= 90 * DAY
+    ]
+    # The seen child is not yet on the list of the meeting that discussed the other child.
+    meeting = records["unseen"]["meeting"]
+    response = client.get(reverse("panel:add-child", args=[meeting.pk]))
+    assert row_numbers(response, "Seen Madeup") == [str(len(recent))]
+    # Each meeting discussed one child: counted only for whoever may see that child.
+    response = client.get(reverse("panel:index"))
+    discussed = "1" if role in SEES_DISCUSSED else "0"
+    assert sorted(meeting_counts(response)) == sorted(["1", discussed])
+
+
+def meeting_counts(response) -> list[str]:
+    """The number of children discussed, in each meeting's row of the panel page."""
+    page = lxml.html.fromstring(response.content)
+    return [
+        " ".join(cell.text_content().split())
+        for cell in page.xpath("//td[contains(@class, 'govuk-table__cell--numeric')]")
+    ]
+
+
+# Links, the page a person lands on after signing in, and the report they are given: for
+# the table as it is and with installations' overrides (HOMEWARD_ACCESS), each with what
+# the role it changes may then use and whether their report is the published one only.
+NAVIGATION = [
+    (CASE, "Home"),
+    (CASE, "Missing now"),
+    (CASE, "Interviews"),
+    (CASE, "Repeat missing"),
+    (CASE, "Find a child"),
+    (RECORD_EPISODE, "Record an episode"),
+    (PANEL, "Panel"),
+    (ROWS, "Downloads"),
+    (REPORTS, "Reports"),
+]
+# The first of these a person may use is where they land; with none, a page saying so.
+LANDING = [
+    (CASE, "dashboard:home"),
+    (PANEL, "panel:index"),
+    (REPORTS, "reports:index"),
+    (ROWS, "exchange:exports"),
+]
+ONLY_PUBLISHED = {roles.SCRUTINY}
+OVERRIDES = {
+    "analysts without reports": ({roles.ANALYST: {"reports": ""}}, {ROWS}, False),
+    "police liaison with the published report": (
+        {roles.POLICE_LIAISON: {"reports": "published"}},
+        {CASE, RECORD_EPISODE, REPORTS},
+        True,
+    ),
+    "scrutiny with the whole report": ({roles.SCRUTINY: {"reports": "all"}}, {REPORTS}, False),
+    "scrutiny without reports": ({roles.SCRUTINY: {"reports": ""}}, set(), False),
+    "practitioners without case pages": ({roles.PRACTITIONER: {"children": ""}}, set(), False),
+    "the panel for an analyst": ({roles.ANALYST: {"panel": True}}, {PANEL, REPORTS, ROWS}, False),
+}
+SCENARIOS = [("the table as it is", role) for role in MAY_USE] + [
+    (scenario, role) for scenario, (override, _, _) in OVERRIDES.items() for role in override
+]
+
+
+def scenario_rules(scenario: str, role: str) -> tuple[dict, set, bool]:
+    """The HOMEWARD_ACCESS setting, what the role may use, and whether published only."""
+    if scenario in OVERRIDES:
+        return OVERRIDES[scenario]
+    return {}, MAY_USE[role], role in ONLY_PUBLISHED
+
+
+def navigation(response) -> list[tuple[str, str]]:
+    page = lxml.html.fromstring(response.content)
+    links = page.xpath("//ul[@id='navigation']//a")
+    return [(" ".join(link.text_content().split()), link.get("href")) for link in links]
+
+
+@pytest.mark.parametrize("scenario,role", SCENARIOS)
+def test_links_and_the_landing_page_follow_the_rule(client, world, settings, scenario, role):
+    override, may_use, _ = scenario_rules(scenario, role)
+    settings.HOMEWARD_ACCESS = override
+    user = person(role, world[1])
+    signed_in = client.post(
+        reverse("accounts:sign-in"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
+    landing = next((page for needs, page in LANDING if needs in may_use), None)
+    if landing is None:  # nothing to use: a page saying so and whom to ask, no links
+        assert signed_in.status_code == 403
+        assert NO_PAGES in signed_in.content.decode()
+        assert navigation(signed_in) == []
+        return
+    assert signed_in.status_code == 200
+    assert signed_in.request["PATH_INFO"] == reverse(landing)
+    links = navigation(signed_in)
+    assert [label for label, _ in links] == [
+        label for needs, label in NAVIGATION if needs in may_use
+    ]
+    for label, href in links:  # every link shown opens
+        assert client.get(href).status_code == 200, label
+
+
+@pytest.mark.parametrize("scenario,role", SCENARIOS)
+def test_the_report_and_its_downloads_follow_the_rule(client, world, settings, scenario, role):
+    override, may_use, only_published = scenario_rules(scenario, role)
+    settings.HOMEWARD_ACCESS = override
+    client.force_login(person(role, world[1]))
+    # Enough children missing in the period for a published report (one about fewer than 5
+    # children is refused: reports/tests/test_publication.py).
+    for day in range(2, 8):
+        EpisodeFactory(last_seen_at=dt.datetime(2020, 3, day, 18, 0, tzinfo=LONDON))
+    page = client.get(reverse("reports:index"), REPORT_QUERY)
+    download = client.get(reverse("reports:download", args=["json"]), REPORT_QUERY)
+    if REPORTS not in may_use:
+        assert (page.status_code, download.status_code) == (403, 403)
+        return
+    assert (page.status_code, download.status_code) == (200, 200)
+    html = page.content.decode()
+    # Published only: the publication version, with small numbers suppressed, whatever the
+    # query asks for; there is no choice of the other.
+    assert (PUBLISHED_ONLY in html) is only_published
+    assert ('name="publication"' in html) is not only_published
+    assert download.json()["meta"]["publication"] is only_published
+
+
+# Refusals: a save refused because of another record names that record only to someone who
+# may see it, and every refused save is in the audit log.
+RECORDERS = [role for role in MAY_USE if RECORD_EPISODE in MAY_USE[role]]
+
+
+def new_episode(last_seen_at: dt.datetime, returned_at: dt.datetime | None = None) -> dict:
+    data = {"category": "missing", "missing_from": "home", "legal_status": "child_in_need"}
+    for name, value in [("last_seen_at", last_seen_at), ("returned_at", returned_at)]:
+        if value is not None:
+            local = value.astimezone(LONDON)
+            data |= {
+                f"{name}_day": local.day,
+                f"{name}_month": local.month,
+                f"{name}_year": local.year,
+                f"{name}_time": local.strftime("%H:%M"),
+            }
+    return data
+
+
+def check_refusal(response, user, clash, sees_it: bool, hidden_message: str) -> None:
+    html = response.content.decode()
+    assert response.status_code == 200
+    if sees_it:
+        assert clash.local_id in html and escape(hidden_message) not in html
+    else:
+        assert escape(hidden_message) in html
+        assert clash.local_id not in html
+        for moment in (clash.last_seen_at, clash.returned_at):
+            assert moment is None or when(moment) not in html
+    entry = AuditEntry.objects.get(action=Action.REFUSED)
+    assert entry.user == user
+    assert clash.local_id not in str(entry.details["refused"]) or sees_it
+
+
+@pytest.mark.parametrize("role", RECORDERS)
+def test_an_overlap_names_the_other_episode_only_to_someone_who_may_see_it(client, world, role):
+    records, here = world
+    user = person(role, here)
+    client.force_login(user)
+    child, clash = records["seen"]["child"], records["seen"]["elsewhere"]
+    inside = new_episode(NOW - 475 * HOUR, returned_at=NOW - 470 * HOUR)
+    response = client.post(reverse("episodes:record", args=[child.pk]), inside)
+    sees_it = clash in episodes_seen_by(records, role)
+    check_refusal(response, user, clash, sees_it, OVERLAPS_ANOTHER)
+    assert Episode.objects.filter(child=child).count() == 4  # nothing saved
+
+
+@pytest.mark.parametrize("role", RECORDERS)
+def test_a_second_open_episode_names_the_first_only_to_someone_who_may_see_it(client, world, role):
+    records, here = world
+    user = person(role, here)
+    client.force_login(user)
+    # A child living in the liaison's locality, allocated and screened (so every recorder
+    # sees them), missing now from the other locality: the liaison may not see that episode.
+    there = records["unseen"]["child"].home_locality
+    visitor = ChildFactory(first_name="Visitor", last_name="Madeup", home_locality=here)
+    child_allocate(child=visitor, team=TEAM, allocated_on=dt.date(2020, 1, 1))
+    ScreeningFactory(child=visitor)
+    clash = EpisodeFactory(
+        child=visitor, locality=there, last_seen_at=NOW - 30 * HOUR, returned_at=None
+    )
+    response = client.post(reverse("episodes:record", args=[visitor.pk]), new_episode(NOW - HOUR))
+    sees_it = role != roles.POLICE_LIAISON
+    check_refusal(response, user, clash, sees_it, STILL_MISSING_ANOTHER)
+
+
+@pytest.mark.parametrize("role", RECORDERS)
+def test_a_correction_refused_by_an_overlap_is_refused_the_same_way(client, world, role):
+    records, here = world
+    user = person(role, here)
+    client.force_login(user)
+    episode, clash = records["seen"]["returned"], records["seen"]["elsewhere"]
+    data = edit_form(client, episode) | new_episode(NOW - 475 * HOUR, NOW - 470 * HOUR)
+    response = client.post(reverse("episodes:edit", args=[episode.pk]), data)
+    sees_it = clash in episodes_seen_by(records, role)
+    check_refusal(response, user, clash, sees_it, OVERLAPS_ANOTHER)
+
+
+def edit_form(client, episode) -> dict:
+    """The episode's edit form as the page gives it, ready to post back."""
+    form = client.get(reverse("episodes:edit", args=[episode.pk])).context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name)
+        if hasattr(field.widget, "widgets_names"):
+            parts = field.widget.decompress(value)
+            for suffix, part in zip(field.widget.widgets_names, parts, strict=True):
+                data[f"{name}{suffix}"] = "" if part is None else part
+        else:
+            data[name] = "" if value is None else getattr(value, "pk", value)
+    return data
+
+
+@pytest.mark.parametrize("role", RECORDERS)
+def test_a_change_made_by_someone_else_shows_their_values_only_if_still_visible(
+    client, world, role
+):
+    records, here = world
+    user = person(role, here)
+    client.force_login(user)
+    episode = records["seen"]["returned"]
+    mine = edit_form(client, episode) | {"reported_by": "Made-up mine"}
+    # Meanwhile a coordinator moves the episode to the other locality and says who found it.
+    there = records["unseen"]["child"].home_locality
+    client.force_login(person(roles.MISSING_COORDINATOR, here))
+    theirs = edit_form(client, episode) | {"locality": there.pk, "found_location": "Made-up park"}
+    assert client.post(reverse("episodes:edit", args=[episode.pk]), theirs).status_code == 302
+    client.force_login(user)
+    response = client.post(reverse("episodes:edit", args=[episode.pk]), mine)
+    html = response.content.decode()
+    if role == roles.POLICE_LIAISON:  # no longer in their locality: not theirs to see
+        assert response.status_code == 404
+        assert "Made-up park" not in html
+    else:
+        assert response.status_code == 200
+        assert "changed this record" in html and "Made-up park" in html
+        assert AuditEntry.objects.get(action=Action.REFUSED).user == user
+    episode.refresh_from_db()
+    assert episode.reported_by != "Made-up mine"
+
+
+@pytest.mark.parametrize("role", list(MAY_USE))
+def test_every_link_on_every_page_a_person_may_use_opens_for_them(client, world, role):
+    """Not only the navigation: no page offers a link its reader would be refused."""
+    records, here = world
+    client.force_login(person(role, here))
+    pages = [
+        url_for(name, records["seen"])
+        for name, _ in ALL_ROUTES
+        if not name.startswith(("accounts:", "reports:download", "exchange:"))
+        and expected(name, role, "seen") == 200
+    ]
+    links = {}  # each link once, with the first page that offers it
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for href in lxml.html.fromstring(response.content).xpath("//a/@href"):
+            if href.startswith("/") and not href.startswith("/static/"):
+                links.setdefault(href, page)
+    refused = {}
+    for href, page in sorted(links.items()):
+        if "/download." in href:  # the documents themselves are checked by the report test
+            continue
+        status = client.get(href).status_code
+        if status not in (200, 302):
+            refused[href] = (page, status)
+    assert not refused, f"Links a {role} is offered but refused: {refused}"

@@ -284,3 +284,24 @@ def test_a_persons_roles_and_workplace_are_read_in_one_query(django_assert_num_q
     with django_assert_num_queries(2):  # and their localities, for a role that needs them
         seen = access.access_for(police)
     assert len(seen.locality_ids) == 1
+
+
+# The parts of the service a person may use, and where they land.
+
+
+def test_the_pages_a_person_may_use_and_where_they_land_come_from_the_table(settings):
+    analyst, scrutiny, nobody = staff(roles.ANALYST), staff(roles.SCRUTINY), staff()
+    assert access.pages_for(analyst) == [access.REPORT_PAGES, access.ROW_PAGES]
+    assert access.landing_page_for(analyst) == access.REPORT_PAGES
+    assert access.landing_page_for(scrutiny) == access.REPORT_PAGES
+    assert access.only_published_report(scrutiny) and not access.only_published_report(analyst)
+    assert access.pages_for(nobody) == [] and access.landing_page_for(nobody) is None
+    assert access.landing_page_for(staff(roles.POLICE_LIAISON)) == access.CASE_PAGES
+    settings.HOMEWARD_ACCESS = {roles.ANALYST: {"reports": ""}}
+    assert access.landing_page_for(staff(roles.ANALYST)) == access.ROW_PAGES
+
+
+def test_someone_in_two_roles_reads_the_wider_report():
+    both = staff(roles.SCRUTINY, roles.ANALYST)
+    assert access.may_see_reports(both) and not access.only_published_report(both)
+    assert not access.may_see_reports(staff(roles.PRACTITIONER))

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from homeward.access.rules import NO_PAGES
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
@@ -53,12 +54,24 @@ def test_it_sends_someone_signed_out_to_sign_in(client):
     assert response.url == f"{reverse('accounts:sign-in')}?next=/"
 
 
-@pytest.mark.parametrize("role", [roles.ANALYST, roles.SCRUTINY, None])
-def test_it_refuses_anyone_without_a_casework_role(client, role):
-    client.force_login(UserFactory(roles=[role] if role else []))
+@pytest.mark.parametrize("role", [roles.ANALYST, roles.SCRUTINY])
+def test_it_sends_someone_who_reads_reports_only_to_the_reports(client, role):
+    client.force_login(UserFactory(roles=[role]))
     response = client.get(HOME)
+    assert (response.status_code, response.url) == (302, reverse("reports:index"))
+
+
+def test_it_tells_someone_with_no_role_that_there_is_nothing_yet_and_whom_to_ask(client):
+    UserFactory(username="made-up-admin", roles=[roles.ADMINISTRATOR])
+    UserFactory(first_name="Made-up", last_name="Boss", roles=[roles.ADMINISTRATOR])
+    UserFactory(first_name="Made-up", last_name="Gone", roles=[roles.ADMINISTRATOR]).groups.clear()
+    client.force_login(UserFactory(roles=[]))
+    response = client.get(HOME)
+    html = response.content.decode()
     assert response.status_code == 403
-    assert roles.NO_ROLE_FOR_PAGE in response.content.decode()
+    assert NO_PAGES in html
+    assert "<li>Made-up Boss</li>" in html and "<li>made-up-admin</li>" in html
+    assert "Made-up Gone" not in html
 
 
 @pytest.mark.parametrize("role", roles.CASEWORK_ROLES)

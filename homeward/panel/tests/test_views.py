@@ -146,6 +146,13 @@ def test_the_panel_is_in_the_navigation_only_for_its_roles(client, discussed):
     assert 'href="/panel/"' not in html
 
 
+def test_the_panel_link_is_marked_current_on_every_panel_page(lead, discussed):
+    meeting = discussed[0]
+    for url in ("/panel/", reverse("panel:meeting", args=[meeting.pk])):
+        html = lead.get(url).content.decode()
+        assert 'href="/panel/" aria-current="page"' in html, url
+
+
 # A meeting's page.
 
 
@@ -212,6 +219,9 @@ def test_changing_a_meeting_someone_else_changed_is_refused(lead, discussed):
     assert 'value="Made-up Other"' in html and 'value="2"' in html
     meeting.refresh_from_db()
     assert meeting.chair == "Made-up Other"
+    refused = AuditEntry.objects.get(action=Action.REFUSED)  # the attempt is in the log
+    assert refused.object_id == str(meeting.pk)
+    assert refused.details["tried"]["chair"] == "Made-up Deputy"
     assert lead.post(url, data | {"version": 2}).status_code == 302
     meeting.refresh_from_db()
     assert (meeting.chair, meeting.version) == ("Made-up Deputy", 3)
@@ -391,6 +401,8 @@ def test_a_changed_action_breaking_the_rules_is_shown_back_with_the_problems(lea
     assert "There is a problem" in html and 'href="#id_due_on_day"' in html
     assert "before the meeting that agreed the action (5 May 2020)" in html
     assert "is in the future" in html
+    refused = AuditEntry.objects.get(action=Action.REFUSED)
+    assert refused.details["tried"]["due_on"] == "2020-05-01"
     action.refresh_from_db()
     assert (action.owner, action.version, action.completed_on) == (
         "Made-up Officer, education",
