@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/ruff check homeward bench
 	$(BIN)/ruff format --check homeward bench
 	DATABASE_URL= $(BIN)/homeward makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
 
 # Security scans (docs/security.md): bandit over the code (new findings fail; reviewed ones
 # are in bandit-baseline.json), pip-audit over every installed package. A known vulnerability
