@@ -13,6 +13,7 @@ from homeward.config.env import (
     env_json,
     env_list,
     env_str,
+    sqlite_database,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,15 +27,33 @@ if DEBUG and PRODUCTION:
         "to anyone, so production refuses to start with them. Unset HOMEWARD_DEBUG."
     )
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ConfigurationError(
-            "SECRET_KEY is not set. Production refuses to start without a secret key."
-        )
-    SECRET_KEY = "homeward-development-only-not-secret"  # noqa: S105
+# Whether this installation holds the made-up demo county; every page says so when it does.
+HOMEWARD_DEMO = env_bool("HOMEWARD_DEMO", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+
+# The development key is public (it is in this file): with it anyone could forge the signed
+# values in Homeward's forms and turn pseudonyms back into children. It is allowed only for
+# the demo and for an installation that answers on this machine's loopback address alone.
+DEVELOPMENT_SECRET_KEY = "homeward-development-only-not-secret"  # noqa: S105
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and PRODUCTION:
+    raise ConfigurationError(
+        "SECRET_KEY is not set. Production refuses to start without a secret key."
+    )
+if SECRET_KEY in (None, DEVELOPMENT_SECRET_KEY):
+    on_loopback_only = not PRODUCTION and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+    if not (HOMEWARD_DEMO or on_loopback_only):
+        raise ConfigurationError(
+            "This installation answers on "
+            f"{', '.join(ALLOWED_HOSTS) or 'no host'} (ALLOWED_HOSTS), not on this machine's "
+            "loopback address only, and is not a demo (HOMEWARD_DEMO), so it refuses to "
+            "start with the public development key: anyone could forge its signed forms and "
+            "reverse its pseudonyms. Set SECRET_KEY to a long random value, for example the "
+            "output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 # The council this installation belongs to (DfE three-digit code). Oxfordshire for the demo.
 HOMEWARD_COUNCIL = env_str("HOMEWARD_COUNCIL", "931")
@@ -64,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "homeward.core.middleware.RefuseOptionsAndTraceMiddleware",
+    "homeward.core.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +94,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so that it can say why a session ended.
+    "homeward.accounts.idle.EndLongSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -110,13 +133,7 @@ if DATABASE_URL:
 else:
     # The embedded default: a SQLite file under var/, created on first use.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "homeward.sqlite3",
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+    DATABASES = {"default": sqlite_database(VAR_DIR / "homeward.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -144,6 +161,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SESSION_COOKIE_AGE = env_int("HOMEWARD_SESSION_SECONDS", 30 * 60)
+# However busy, a session ends this long after signing in (homeward/accounts/idle.py).
+HOMEWARD_SESSION_MAX_HOURS = env_int("HOMEWARD_SESSION_MAX_HOURS", 12)
+# Flash messages name children: keep them in the session, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
@@ -159,9 +180,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("HOMEWARD_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-
-# Whether this installation holds the made-up demo county; every page says so when it does.
-HOMEWARD_DEMO = env_bool("HOMEWARD_DEMO", False)
 
 # Sign-in hardening (docs/security.md).
 # Two-factor authentication (TOTP, with recovery codes) for everyone, except in the demo.
