@@ -5,7 +5,9 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 
 # A session is written back (and its expiry moved on) at most this often. Writing it on
 # every request, as SESSION_SAVE_EVERY_REQUEST does, costs a database write and commit per
@@ -51,10 +53,18 @@ class EndLongSessionsMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
-            started = request.session.setdefault(SIGNED_IN_AT, now)
+            started = request.session.get(SIGNED_IN_AT)
+            if started is None:  # a session from before this rule: it starts now
+                started = request.session[SIGNED_IN_AT] = now
             hours = settings.HOMEWARD_SESSION_MAX_HOURS
             if now - started >= hours * 3600:
                 logout(request)
                 messages.info(request, SIGNED_IN_TOO_LONG.format(hours=hours))
                 return redirect_to_login(request.get_full_path())
         return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="homeward.accounts.signed_in_at")
+def remember_when_signed_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = int(time.time())

@@ -163,6 +163,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 SESSION_COOKIE_AGE = env_int("HOMEWARD_SESSION_SECONDS", 30 * 60)
 # However busy, a session ends this long after signing in (homeward/accounts/idle.py).
 HOMEWARD_SESSION_MAX_HOURS = env_int("HOMEWARD_SESSION_MAX_HOURS", 12)
+# The key of analysts' pseudonyms (homeward/core/keys.py); empty: one derived from SECRET_KEY.
+HOMEWARD_PSEUDONYM_KEY = env_str("HOMEWARD_PSEUDONYM_KEY", "")
+# An edit page is refused this long after it was opened (homeward/core/signed.py).
+HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
