@@ -217,6 +217,9 @@ HOMEWARD_ACCESS_REPEAT_DAYS = env_int("HOMEWARD_ACCESS_REPEAT_DAYS", 365)
 
 # The audit log keeps entries at least this long; `homeward audit prune` removes older ones.
 HOMEWARD_AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 2555)
+# The key that seals the audit chain's anchor and head (homeward/core/keys.py); empty: one
+# derived from SECRET_KEY.
+HOMEWARD_AUDIT_KEY = env_str("HOMEWARD_AUDIT_KEY", "")
 
 # Content security policy: everything from this site only; no inline script or style.
 # Two exceptions for script: an inline <script nonce="{{ request.csp_nonce }}">, and the

@@ -17,3 +17,15 @@ def pseudonym_key() -> bytes:
     if own:
         return own.encode()
     return hmac.new(settings.SECRET_KEY.encode(), b"homeward.pseudonym", hashlib.sha256).digest()
+
+
+def audit_key() -> bytes:
+    """The key that seals the audit chain's anchor and head: HOMEWARD_AUDIT_KEY, or from SECRET_KEY.
+
+    Someone who can write to the database but cannot read the server's settings cannot
+    seal an anchor or a head of their own.
+    """
+    own = settings.HOMEWARD_AUDIT_KEY
+    if own:
+        return own.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"homeward.audit", hashlib.sha256).digest()
