@@ -65,6 +65,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_FAILED = "two_factor_failed", "entered a wrong two-factor code"
     TWO_FACTOR_SET_UP = "two_factor_set_up", "set up two-factor authentication"
     TWO_FACTOR_RESET = "two_factor_reset", "had two-factor authentication reset"
+    TWO_FACTOR_INVITED = "two_factor_invited", "was given a two-factor set-up code"
     VIEW_AUDIT = "view_audit", "looked at the audit log"
     PRUNE = "prune", "pruned audit entries past retention"
 

@@ -189,6 +189,8 @@ if PRODUCTION:
 # Two-factor authentication (TOTP, with recovery codes) for everyone, except in the demo.
 HOMEWARD_REQUIRE_2FA = env_bool("HOMEWARD_REQUIRE_2FA", not HOMEWARD_DEMO)
 OTP_TOTP_ISSUER = env_str("HOMEWARD_OTP_ISSUER", "Homeward")
+# How long a set-up code from `homeward two-factor-invite` or `two-factor-reset` lasts.
+HOMEWARD_2FA_SET_UP_HOURS = env_int("HOMEWARD_2FA_SET_UP_HOURS", 72)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For header is believed; without
 # them the header is ignored and the client address is REMOTE_ADDR.
 HOMEWARD_TRUSTED_PROXIES = env_list("HOMEWARD_TRUSTED_PROXIES", [])

@@ -1,5 +1,6 @@
 """Keys derived for one purpose each, so that one use of a key reveals nothing of another."""
 
+import base64
 import hashlib
 import hmac
 
@@ -29,3 +30,16 @@ def audit_key() -> bytes:
     if own:
         return own.encode()
     return hmac.new(settings.SECRET_KEY.encode(), b"homeward.audit", hashlib.sha256).digest()
+
+
+def recovery_code_digest(code: str) -> str:
+    """What is stored of a recovery code: "#" and 15 characters of its HMAC, never the code.
+
+    Keyed (from SECRET_KEY), so that a copy of the database does not let anyone try every
+    possible code; 15 characters because django-otp's token column holds 16. The "#" tells
+    a stored digest from a code, which never has one.
+    """
+    normal = code.replace(" ", "").replace("-", "").lower()
+    key = hmac.new(settings.SECRET_KEY.encode(), b"homeward.recovery-code", hashlib.sha256)
+    digest = hmac.new(key.digest(), normal.encode(), hashlib.sha256).digest()
+    return "#" + base64.b32encode(digest).decode().lower()[:15]

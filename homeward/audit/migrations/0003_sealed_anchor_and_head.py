@@ -56,4 +56,9 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, db_default='', default='', max_length=64),
         ),
         migrations.RunPython(seal_existing, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name='auditentry',
+            name='action',
+            field=models.CharField(choices=[('view_child', "viewed a child's record"), ('search', 'searched'), ('export', 'exported records'), ('report_download', 'downloaded a report'), ('change', 'changed a record'), ('import', 'imported a bundle'), ('sign_in', 'signed in with a password'), ('sign_in_failed', 'failed to sign in'), ('sign_out', 'signed out'), ('two_factor_verified', 'passed two-factor authentication'), ('two_factor_failed', 'entered a wrong two-factor code'), ('two_factor_set_up', 'set up two-factor authentication'), ('two_factor_reset', 'had two-factor authentication reset'), ('two_factor_invited', 'was given a two-factor set-up code'), ('view_audit', 'looked at the audit log'), ('prune', 'pruned audit entries past retention')], max_length=32),
+        ),
     ]
