@@ -14,7 +14,10 @@ from homeward.core.keys import recovery_code_digest
 
 
 def hash_recovery_codes(apps, schema_editor):
-    tokens = apps.get_model("otp_static", "StaticToken").objects.exclude(token__startswith="#")
+    # "#" starts a stored digest, never a code (keys.recovery_code_digest); not a password.
+    tokens = apps.get_model("otp_static", "StaticToken").objects.exclude(
+        token__startswith="#"  # nosec B106
+    )
     for token in tokens:
         token.token = recovery_code_digest(token.token)
         token.save(update_fields=["token"])
