@@ -80,7 +80,7 @@ def _enrol(request):
         enrolment = enrolment_code_check(request=request, code=form.cleaned_data["set_up_code"])
         if enrolment is not None:
             request.session[ENROLMENT_SESSION_KEY] = enrolment.pk
-            return redirect(f"{request.path}?{request.GET.urlencode()}")
+            return redirect(request.get_full_path())
         form.add_error(
             "set_up_code", ENROLMENT_CODE_REFUSED.format(hours=settings.HOMEWARD_2FA_SET_UP_HOURS)
         )
