@@ -2,14 +2,16 @@
 password alone; recovery codes are kept hashed."""
 
 import datetime as dt
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.hashers import identify_hasher
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts.models import EnrolmentCode
@@ -155,3 +157,17 @@ def test_the_stored_hash_of_a_recovery_code_is_not_a_code(client):
     sign_in(client)
     assert client.post(TWO_FACTOR, {"code": stolen}).status_code == 200
     assert client.get(HOME).status_code == 302
+
+
+def test_recovery_codes_stored_plain_before_are_hashed_and_still_work(client):
+    migration = importlib.import_module(
+        "homeward.accounts.migrations.0003_enrolment_code_and_hashed_recovery_codes"
+    )
+    user = coordinator(with_device=True)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="plainold")  # as django-otp kept it
+    migration.hash_recovery_codes(apps, None)
+    assert not StaticToken.objects.filter(token="plainold").exists()
+    sign_in(client)
+    assert client.post(TWO_FACTOR, {"code": "plainold"}).status_code == 302
+    assert client.get(HOME).status_code == 200
