@@ -48,8 +48,8 @@ test: install
 	$(BIN)/pytest
 
 lint: install
-	$(BIN)/ruff check homeward
-	$(BIN)/ruff format --check homeward
+	$(BIN)/ruff check homeward bench
+	$(BIN)/ruff format --check homeward bench
 	DATABASE_URL= $(BIN)/homeward makemigrations --check --dry-run
 
 # Security scans (docs/security.md): bandit over the code (new findings fail; reviewed ones
@@ -84,7 +84,7 @@ demo: $(INSTALLED) frontend
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
 bench: install
-	$(BIN)/python -m homeward.performance.run
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var out

@@ -25,7 +25,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
-from homeward.exploitation.tests.panel_factories import (
+from homeward.panel.tests.factories import (
     PanelActionFactory,
     PanelDiscussionFactory,
     PanelMeetingFactory,

@@ -13,7 +13,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
 from homeward.episodes.tests.factories import EpisodeFactory
-from homeward.exploitation.panel_models import PanelAction
+from homeward.panel.models import PanelAction
 
 # Transactional, because the live server reads from another thread; the councils the
 # migrations load are put back after each test.

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 
 class StaffProfile(models.Model):
-    """Where a person works, which the access rule (core.access) reads with their role.
+    """Where a person works, which the access rule (access.rules) reads with their role.
 
     A person without a profile works for the installation's council, in no team and no
     locality: they see only what their role allows council-wide.

@@ -4,7 +4,7 @@ from django import forms
 
 from homeward.core.codes import ETHNICITY_CODES, Sex
 from homeward.councils.models import Council, Locality
-from homeward.dashboard.forms import DateField
+from homeward.web.forms import DateField
 
 
 class ChildSearchForm(forms.Form):

@@ -6,23 +6,24 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
-from homeward.children.models import Child, Placement
-from homeward.core.access import (
+from homeward.access.rules import (
     FINDINGS_HIDDEN,
     can_see_findings,
     children_visible_to,
     episodes_visible_to,
 )
+from homeward.children.models import Child, Placement
+from homeward.core.clock import age_in_years
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Companion, Episode
-from homeward.exploitation.models import PanelDiscussion, Screening
-from homeward.exploitation.panel_selectors import ChildPanelAction, panel_discussions_for_child
+from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
-from homeward.reports.counting import age_in_years
+from homeward.panel.models import PanelDiscussion
+from homeward.panel.selectors import ChildPanelAction, panel_discussions_for_child
 
 
 def visible_children(*, user, council) -> QuerySet[Child]:
-    """The children of a council this person may see (the rule: core.access)."""
+    """The children of a council this person may see (the rule: access.rules)."""
     return children_visible_to(user).filter(council=council)
 
 
@@ -235,7 +236,7 @@ def _interview_events(records: ChildRecords) -> list[Event]:
         "outcome",
         "conducted_by",
         "findings",
-        "created_by_id",  # whose findings they are (core.access.can_see_findings)
+        "created_by_id",  # whose findings they are (access.rules.can_see_findings)
     )
     for interview in interviews:
         interview.episode = episodes[interview.episode_id]

@@ -6,6 +6,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from homeward.access.rules import (
+    CREATE_CHILD,
+    access_for,
+    check_action,
+    check_case_pages,
+    may_see_who_looked,
+)
 from homeward.audit.models import Action
 from homeward.audit.selectors import who_looked
 from homeward.audit.services import audit_record, change_details, field_values
@@ -19,16 +26,9 @@ from homeward.children.selectors import (
     with_record_flags,
 )
 from homeward.children.services import child_create
-from homeward.core.access import (
-    CREATE_CHILD,
-    access_for,
-    check_action,
-    check_case_pages,
-    may_see_who_looked,
-)
 from homeward.councils.installation import installation_council
-from homeward.dashboard.forms import add_service_errors
-from homeward.dashboard.paging import paginate
+from homeward.web.forms import add_service_errors
+from homeward.web.paging import paginate
 
 WHO_LOOKED_SHOWN = 50
 

@@ -65,11 +65,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "homeward.core",
+    "homeward.web",
+    "homeward.access",
     "homeward.councils",
     "homeward.children",
     "homeward.episodes",
     "homeward.interviews",
     "homeward.exploitation",
+    "homeward.panel",
     "homeward.exchange",
     "homeward.reports",
     "homeward.benchmarks",
@@ -116,7 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "homeward.core.context_processors.installation",
-                "homeward.core.context_processors.access",
+                "homeward.access.context_processors.access",
             ],
         },
     },
@@ -210,7 +213,7 @@ AXES_CLIENT_IP_CALLABLE = "homeward.accounts.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
-# Who may see what (homeward/core/access.py, docs/security.md): overrides of the role table
+# Who may see what (homeward/access/rules.py, docs/security.md): overrides of the role table
 # as JSON, e.g. {"practitioner": {"findings": "all"}}; and the repeat-missing threshold that
 # opens a child's record to the exploitation lead (episodes within so many days).
 HOMEWARD_ACCESS = env_json("HOMEWARD_ACCESS", {})

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("homeward.interviews.urls")),
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),
+    path("", include("homeward.panel.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
 ]

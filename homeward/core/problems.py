@@ -3,11 +3,10 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
-LONDON = ZoneInfo("Europe/London")
+from homeward.core.clock import LONDON
 
 UNKNOWN_CODE = "'{value}' is not a known {what}. Use one of: {choices}."
 REQUIRED = "Enter the {what}: it cannot be empty."

@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from homeward.core.access import check_case_pages
+from homeward.access.rules import check_case_pages
+from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
 from homeward.interviews.selectors import interviews_due
-from homeward.reports.counting import calendar_months, count_periods, months_ending
+from homeward.reports.counting import count_periods
 
 
 @login_required

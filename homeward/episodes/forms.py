@@ -6,7 +6,7 @@ from homeward.children.models import Placement
 from homeward.core import signed
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.councils.models import Locality
-from homeward.dashboard.forms import LondonDateTimeField
+from homeward.web.forms import LondonDateTimeField
 
 SORTS = {
     "risk": "Risk (high first)",

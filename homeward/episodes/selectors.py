@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
 
-from homeward.core.access import episodes_visible_to
+from homeward.access.rules import episodes_visible_to
+from homeward.core.clock import LONDON, age_in_years
 from homeward.core.codes import Risk
 from homeward.episodes.models import Episode
-from homeward.reports.counting import LONDON, age_in_years
 
 # High risk first; an episode not yet graded comes last, after "no apparent risk".
 RISK_ORDER = [Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.NO_APPARENT_RISK]
@@ -34,7 +34,7 @@ class MissingNow:
 
 
 def visible_episodes(*, user, council):
-    """The episodes of a council this person may see (the rule: core.access)."""
+    """The episodes of a council this person may see (the rule: access.rules)."""
     return episodes_visible_to(user).filter(council=council)
 
 

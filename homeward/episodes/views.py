@@ -11,17 +11,15 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from homeward.access.rules import RECORD_EPISODE, check_action, check_case_pages
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, change_details, field_values
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
 from homeward.children.views import audit_search
 from homeward.core import signed
-from homeward.core.access import RECORD_EPISODE, check_action, check_case_pages
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
-from homeward.dashboard.forms import add_service_errors
-from homeward.dashboard.paging import paginate
 from homeward.episodes import services
 from homeward.episodes.forms import (
     SORTS,
@@ -34,6 +32,8 @@ from homeward.episodes.forms import (
 )
 from homeward.episodes.models import Episode
 from homeward.episodes.selectors import RISK_ORDER, episodes_missing_now, visible_episodes
+from homeward.web.forms import add_service_errors
+from homeward.web.paging import paginate
 
 EDIT_FIELDS = [name for name in EpisodeEditForm.base_fields if name not in ("version", "based_on")]
 

@@ -13,6 +13,7 @@ from django.db import connection
 from homeward.children.rules import PLACEMENT_BEFORE_BIRTH
 from homeward.core.problems import when
 from homeward.episodes.rules import BEFORE_BIRTH, PLACEMENT_OF_ANOTHER_CHILD, overlap_problem
+from homeward.exchange.bundle_spec import FILES
 from homeward.exchange.staging import adapt
 from homeward.interviews.rules import INTERVIEW_BEFORE_NEW_RETURN, return_problems
 
@@ -98,15 +99,8 @@ def check_all(council_id: int, problems) -> None:
 
 
 def check_duplicate_ids(problems) -> None:
-    files = [
-        ("localities.csv", "hw_stage_locality", "name", "locality"),
-        ("children.csv", "hw_stage_child", "ref", "child_id"),
-        ("placements.csv", "hw_stage_placement", "ref", "placement_id"),
-        ("episodes.csv", "hw_stage_episode", "ref", "episode_id"),
-        ("interviews.csv", "hw_stage_interview", "ref", "interview_id"),
-        ("screenings.csv", "hw_stage_screening", "ref", "screening_id"),
-    ]
-    for file, table, key, column in files:
+    for spec in FILES:
+        file, table, key, column = spec.name, spec.table, spec.id_column.stage_name, spec.header[0]
         sql = f"""
             SELECT s.row_no, s.{key}, d.first FROM {table} s
             JOIN (SELECT {key} AS dup, MIN(row_no) AS first FROM {table}
@@ -117,35 +111,43 @@ def check_duplicate_ids(problems) -> None:
             problems.add(file, row_no, column, DUPLICATE_ID.format(ref=ref, first=first))
 
 
+def _references() -> list[tuple[str, str, str, str, str]]:
+    """Every column that names a child or an episode: (file, its staging table, column,
+    staging column, the file it refers to); children first, as they were always checked.
+    A placement is checked with its child, by check_placements_of_child."""
+    found = []
+    for target in ("children.csv", "episodes.csv"):
+        for spec in FILES:
+            for column in spec.columns:
+                if column.refers_to != target:
+                    continue
+                if column.stage_name is None:  # "seen with": the companions' own table
+                    found.append(
+                        (spec.name, "hw_stage_companion", column.name, "child_ref", target)
+                    )
+                else:
+                    found.append((spec.name, spec.table, column.name, column.stage_name, target))
+    return found
+
+
 def check_references(council_id: int, problems) -> None:
     council = int(council_id)
-    child_exists = f"""
-        EXISTS (SELECT 1 FROM hw_stage_child c WHERE c.ref = s.child_ref)
-        OR EXISTS (SELECT 1 FROM children_child c
-                   WHERE c.council_id = {council} AND c.local_id = s.child_ref)
-    """
-    episode_exists = f"""
-        EXISTS (SELECT 1 FROM hw_stage_episode e WHERE e.ref = s.episode_ref)
-        OR EXISTS (SELECT 1 FROM episodes_episode e
-                   WHERE e.council_id = {council} AND e.local_id = s.episode_ref)
-    """
-    references = [
-        ("placements.csv", "hw_stage_placement", "child_id", "child_ref", child_exists),
-        ("episodes.csv", "hw_stage_episode", "child_id", "child_ref", child_exists),
-        ("episodes.csv", "hw_stage_companion", "seen_with", "child_ref", child_exists),
-        ("screenings.csv", "hw_stage_screening", "child_id", "child_ref", child_exists),
-        ("interviews.csv", "hw_stage_interview", "episode_id", "episode_ref", episode_exists),
-    ]
-    for file, table, column, ref_column, exists in references:
-        what, target = (
-            ("episode", "episodes.csv")
-            if "episode" in column
-            else (
-                "child",
-                "children.csv",
-            )
-        )
-        sql = f"SELECT s.row_no, s.{ref_column} FROM {table} s WHERE NOT ({exists}) ORDER BY 1"
+    exists = {
+        "children.csv": f"""
+            EXISTS (SELECT 1 FROM hw_stage_child c WHERE c.ref = s.{{ref}})
+            OR EXISTS (SELECT 1 FROM children_child c
+                       WHERE c.council_id = {council} AND c.local_id = s.{{ref}})
+        """,
+        "episodes.csv": f"""
+            EXISTS (SELECT 1 FROM hw_stage_episode e WHERE e.ref = s.{{ref}})
+            OR EXISTS (SELECT 1 FROM episodes_episode e
+                       WHERE e.council_id = {council} AND e.local_id = s.{{ref}})
+        """,
+    }
+    for file, table, column, ref_column, target in _references():
+        what = "child" if target == "children.csv" else "episode"
+        found = exists[target].format(ref=ref_column)
+        sql = f"SELECT s.row_no, s.{ref_column} FROM {table} s WHERE NOT ({found}) ORDER BY 1"
         for row_no, ref in _rows(sql):
             message = UNKNOWN_REF.format(what=what, ref=ref, file=target)
             problems.add(file, row_no, column, message)

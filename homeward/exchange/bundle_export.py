@@ -1,86 +1,20 @@
-"""Writing a council's records as a data bundle (docs/bundle.md), streamed from the database."""
+"""Writing a council's records as a data bundle (docs/bundle.md), streamed from the database.
+
+Each file's columns, and the model field each comes from, are those declared in bundle_spec.
+"""
 
 import csv
 from collections import defaultdict
 from pathlib import Path
 
-from homeward.children.models import Child, Placement
-from homeward.councils.models import Council, Locality
-from homeward.episodes.models import Companion, Episode
-from homeward.exchange.bundle_files import FILES
-from homeward.exchange.cells import guard_formula, write_date, write_datetime
-from homeward.exploitation.models import Screening
-from homeward.interviews.models import ReturnInterview
+from django.apps import apps
+
+from homeward.councils.models import Council
+from homeward.episodes.models import Companion
+from homeward.exchange.bundle_spec import FILES, FileSpec
+from homeward.exchange.cells import guard_formula
 
 BATCH = 5_000
-
-
-def _text(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _locality_rows(council):
-    for name, population in (
-        Locality.objects.filter(council=council)
-        .order_by("name")
-        .values_list("name", "population_0_17")
-    ):
-        yield [name, population]
-
-
-def _child_rows(council):
-    rows = (
-        Child.objects.filter(council=council)
-        .order_by("local_id")
-        .values_list(
-            "local_id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "responsible_la__code",
-            "police_id",
-            "home_locality__name",
-        )
-    )
-    for ref, first, last, born, sex, ethnicity, responsible, police, home in rows.iterator(BATCH):
-        yield [ref, first, last, write_date(born), sex, ethnicity, responsible, police, _text(home)]
-
-
-def _placement_rows(council):
-    rows = (
-        Placement.objects.filter(council=council)
-        .order_by("local_id")
-        .values_list(
-            "local_id",
-            "child__local_id",
-            "start_date",
-            "end_date",
-            "placement_type",
-            "place_code",
-            "provider_urn",
-            "provider_name",
-            "locality__name",
-            "placing_la__code",
-            "host_la__code",
-        )
-    )
-    for row in rows.iterator(BATCH):
-        ref, child, start, end, kind, code, urn, provider, locality, placing, host = row
-        yield [
-            ref,
-            child,
-            write_date(start),
-            write_date(end),
-            kind,
-            code,
-            urn,
-            provider,
-            _text(locality),
-            placing,
-            host,
-        ]
 
 
 def _companions(council) -> dict[int, list[str]]:
@@ -94,97 +28,25 @@ def _companions(council) -> dict[int, list[str]]:
     return found
 
 
-def _episode_rows(council):
-    companions = _companions(council)
+def _rows(spec: FileSpec, council):
+    """Each record of the file's model for the council, as the file's cells."""
+    # Only "seen with" has no field of its own: it is the episode's companions.
+    stored = [column for column in spec.columns if column.field is not None]
+    companions = _companions(council) if len(stored) < len(spec.columns) else None
     rows = (
-        Episode.objects.filter(council=council)
-        .order_by("local_id")
-        .values_list(
-            "id",
-            "local_id",
-            "child__local_id",
-            "category",
-            "last_seen_at",
-            "reported_at",
-            "returned_at",
-            "risk",
-            "missing_from",
-            "placement__local_id",
-            "locality__name",
-            "legal_status",
-            "found_location",
-            "reported_by",
-            "placing_la_notified_at",
-        )
+        apps.get_model(spec.model)
+        .objects.filter(council=council)
+        .order_by(spec.id_column.field)
+        .values_list("id", *(column.field for column in stored))
     )
-    for row in rows.iterator(BATCH):
-        pk, ref, child, category, seen, reported, returned, risk, *rest = row
-        missing_from, placement, locality, legal, found, reporter, notified = rest
+    for pk, *values in rows.iterator(BATCH):
+        stored_values = iter(values)
         yield [
-            ref,
-            child,
-            category,
-            write_datetime(seen),
-            write_datetime(reported),
-            write_datetime(returned),
-            risk,
-            missing_from,
-            _text(placement),
-            _text(locality),
-            legal,
-            found,
-            reporter,
-            write_datetime(notified),
-            ";".join(sorted(companions.get(pk, []))),
+            column.kind.write(next(stored_values))
+            if column.field is not None
+            else ";".join(sorted(companions.get(pk, [])))
+            for column in spec.columns
         ]
-
-
-def _interview_rows(council):
-    rows = (
-        ReturnInterview.objects.filter(council=council)
-        .order_by("local_id")
-        .values_list(
-            "local_id",
-            "episode__local_id",
-            "offered_at",
-            "outcome",
-            "completed_at",
-            "conducted_by",
-            "findings",
-        )
-    )
-    for ref, episode, offered, outcome, completed, by, findings in rows.iterator(BATCH):
-        yield [
-            ref,
-            episode,
-            write_datetime(offered),
-            outcome,
-            write_datetime(completed),
-            by,
-            findings,
-        ]
-
-
-def _screening_rows(council):
-    rows = (
-        Screening.objects.filter(council=council)
-        .order_by("local_id")
-        .values_list(
-            "local_id", "child__local_id", "completed_on", "outcome", "concerns", "next_review_on"
-        )
-    )
-    for ref, child, completed, outcome, concerns, review in rows.iterator(BATCH):
-        yield [ref, child, write_date(completed), outcome, concerns, write_date(review)]
-
-
-WRITERS = {
-    "localities.csv": _locality_rows,
-    "children.csv": _child_rows,
-    "placements.csv": _placement_rows,
-    "episodes.csv": _episode_rows,
-    "interviews.csv": _interview_rows,
-    "screenings.csv": _screening_rows,
-}
 
 
 def export_bundle(path: Path | str, *, council: Council) -> dict[str, int]:
@@ -195,9 +57,9 @@ def export_bundle(path: Path | str, *, council: Council) -> dict[str, int]:
     for spec in FILES:
         with (path / spec.name).open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(spec.columns)
+            writer.writerow(spec.header)
             count = 0
-            for row in WRITERS[spec.name](council):
+            for row in _rows(spec, council):
                 writer.writerow([guard_formula(cell) for cell in row])
                 count += 1
         written[spec.name] = count

@@ -1,36 +1,27 @@
 """Reading each file of a bundle, row by row, into staging rows and problems.
 
-One reader per file. Each checks what can be checked on a row alone (formats, codes,
-times against each other) with the same rules the services use, and returns the tuple
-to stage. What needs other rows (overlaps, references) is checked later in SQL.
+The columns come from their declarations (bundle_spec); each is read with its kind, and
+each file's rules on a row alone (formats, codes, times against each other) are the same
+ones the services use. What needs other rows (overlaps, references) is checked later in SQL.
 """
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from homeward.children.rules import child_problems, placement_problems
-from homeward.core.codes import (
-    Category,
-    InterviewOutcome,
-    LegalStatus,
-    MissingFrom,
-    PlacementType,
-    Risk,
-    ScreeningOutcome,
-    Sex,
-)
-from homeward.core.problems import REQUIRED, Problem, london_date
+from homeward.core.problems import REQUIRED, Problem
 from homeward.episodes.rules import episode_time_problems
-from homeward.exchange.cells import (
-    CellError,
-    code_reader,
-    read_count,
-    read_date,
-    read_datetime,
-    read_place_code,
-    read_text,
+from homeward.exchange.bundle_spec import (
+    CONCERNS,
+    COUNCIL,
+    IMPORTING_COUNCIL,
+    LOCALITY,
+    Column,
+    FileSpec,
 )
+from homeward.exchange.cells import CellError, read_text
 from homeward.exploitation.rules import normalise_concerns, screening_problems
 from homeward.interviews.rules import completion_problems
 
@@ -42,15 +33,6 @@ UNKNOWN_LOCALITY = (
     "'{value}' is not a locality of {council}. Add it to localities.csv or use one of: {known}."
 )
 MISSING_WITH_SELF = "A child cannot be missing with themselves. Remove '{value}' from seen_with."
-
-read_sex = code_reader(Sex.values, "sex")
-read_placement_type = code_reader(PlacementType.values, "placement type")
-read_category = code_reader(Category.values, "category")
-read_risk = code_reader(Risk.values, "risk grading")
-read_missing_from = code_reader(MissingFrom.values, "place missing from")
-read_legal_status = code_reader(LegalStatus.values, "legal status")
-read_interview_outcome = code_reader(InterviewOutcome.values, "interview outcome")
-read_screening_outcome = code_reader(ScreeningOutcome.values, "screening outcome")
 
 
 @dataclass
@@ -113,104 +95,103 @@ class Row:
             self.problems.append(Problem(column, message))
         return name
 
+    def read(self, column: Column):
+        """The cell of a declared column, read with its kind."""
+        kind, name = column.kind, column.name
+        if kind is COUNCIL:
+            value = self.council(name, required=column.required)
+        elif kind is LOCALITY:
+            value = self.locality(name)
+        elif kind is CONCERNS:
+            value, problems = normalise_concerns(self.cells.get(name, ""))
+            self.add(problems)
+        else:
+            value = self.get(name, kind.read, required=column.required)
+        if column.has_empty and not value:
+            return self.context.council_id if column.empty is IMPORTING_COUNCIL else column.empty
+        return value
+
     def add(self, problems) -> None:
         self.problems.extend(p for p in problems if p)
 
 
-@dataclass(frozen=True)
-class FileSpec:
-    """A bundle file: its columns in the documented order, those the header must have,
-    and how a row becomes a staging tuple."""
-
-    name: str
-    columns: tuple[str, ...]
-    required: tuple[str, ...]
-    read: Callable[[Row], tuple]
+def _child_rules(values: dict, context: Context) -> Iterable[Problem]:
+    born = values["date_of_birth"]
+    if not born:
+        return ()
+    return child_problems(date_of_birth=born, ethnicity=values["ethnicity"], today=context.today)
 
 
-def read_locality(row: Row) -> tuple:
-    name = row.get("locality", required=True)
-    population = row.get("population_0_17", read_count, required=True)
-    return (row.number, name, population, row.ok)
+def _placement_rules(values: dict, context: Context) -> Iterable[Problem]:
+    start = values["start_date"]
+    if not start:
+        return ()
+    return placement_problems(start_date=start, end_date=values["end_date"], date_of_birth=None)
 
 
-def read_child(row: Row) -> tuple:
-    born = row.get("date_of_birth", read_date, required=True)
-    ethnicity = row.get("ethnicity")
-    if born:
-        row.add(child_problems(date_of_birth=born, ethnicity=ethnicity, today=row.context.today))
-    return (
-        row.number,
-        row.get("child_id", required=True),
-        row.get("first_name", required=True),
-        row.get("last_name", required=True),
-        born,
-        row.get("sex", read_sex, required=True),
-        ethnicity,
-        row.council("responsible_la") or row.context.council_id,
-        row.get("police_id"),
-        row.locality("home_locality"),
-        row.ok,
+def _episode_rules(values: dict, context: Context) -> Iterable[Problem]:
+    seen = values["last_seen_at"]
+    if not seen:
+        return ()
+    return episode_time_problems(
+        last_seen_at=seen,
+        reported_at=values["reported_at"],
+        returned_at=values["returned_at"],
+        placing_la_notified_at=values["placing_la_notified_at"],
+        date_of_birth=None,
+        now=context.now,
     )
 
 
-def read_placement(row: Row) -> tuple:
-    start = row.get("start_date", read_date, required=True)
-    end = row.get("end_date", read_date)
-    if start:
-        row.add(placement_problems(start_date=start, end_date=end, date_of_birth=None))
-    return (
-        row.number,
-        row.get("placement_id", required=True),
-        row.get("child_id", required=True),
-        start,
-        end,
-        row.get("placement_type", read_placement_type, required=True),
-        row.get("place_code", read_place_code) or "",
-        row.get("provider_urn"),
-        row.get("provider_name"),
-        row.locality("locality"),
-        row.council("placing_la"),
-        row.council("host_la"),
-        row.ok,
+def _interview_rules(values: dict, context: Context) -> Iterable[Problem]:
+    outcome = values["outcome"]
+    if not outcome:
+        return ()
+    return completion_problems(outcome, values["completed_at"], context.now)
+
+
+def _screening_rules(values: dict, context: Context) -> Iterable[Problem]:
+    completed = values["completed_on"]
+    if not completed:
+        return ()
+    return screening_problems(
+        completed_on=completed, next_review_on=values["next_review_on"], today=context.today
     )
 
 
-def read_episode(row: Row) -> tuple:
-    seen = row.get("last_seen_at", read_datetime, required=True)
-    reported = row.get("reported_at", read_datetime)
-    returned = row.get("returned_at", read_datetime)
-    notified = row.get("placing_la_notified_at", read_datetime)
-    if seen:
-        row.add(
-            episode_time_problems(
-                last_seen_at=seen,
-                reported_at=reported,
-                returned_at=returned,
-                placing_la_notified_at=notified,
-                date_of_birth=None,
-                now=row.context.now,
-            )
-        )
-    return (
-        row.number,
-        row.get("episode_id", required=True),
-        row.get("child_id", required=True),
-        row.get("category", read_category, required=True),
-        seen,
-        london_date(seen) if seen else None,
-        reported,
-        returned,
-        row.get("risk", read_risk) or "",
-        row.get("missing_from", read_missing_from, required=True),
-        row.get("placement_id") or None,
-        row.locality("locality"),
-        row.get("legal_status", read_legal_status, required=True),
-        row.get("found_location"),
-        row.get("reported_by"),
-        notified,
-        row.ok,
-    )
+# The rules each file's rows must keep on their own, and the columns they need, which are
+# read first (so a row's problems are listed in the same order as they always were).
+ROW_RULES: dict[str, tuple[tuple[str, ...], Callable[[dict, Context], Iterable[Problem]]]] = {
+    "children.csv": (("date_of_birth", "ethnicity"), _child_rules),
+    "placements.csv": (("start_date", "end_date"), _placement_rules),
+    "episodes.csv": (
+        ("last_seen_at", "reported_at", "returned_at", "placing_la_notified_at"),
+        _episode_rules,
+    ),
+    "interviews.csv": (("outcome", "completed_at"), _interview_rules),
+    "screenings.csv": (("concerns", "completed_on", "next_review_on"), _screening_rules),
+}
+
+
+@functools.cache
+def _reading_order(spec: FileSpec) -> tuple:
+    """The columns a file's rules need, its rules, the other staged columns, the staged."""
+    first, rules = ROW_RULES.get(spec.name, ((), None))
+    first_columns = tuple(spec.column(name) for name in first)
+    rest = tuple(column for column in spec.staged if column.name not in first)
+    return first_columns, rules, rest, spec.staged
+
+
+def read_row(spec: FileSpec, row: Row) -> tuple:
+    """The row as a tuple for the file's staging table (`FileSpec.stage_columns`)."""
+    first, rules, rest, staged = _reading_order(spec)
+    values = {column.name: row.read(column) for column in first}
+    if rules is not None:
+        row.add(rules(values, row.context))
+    for column in rest:
+        values[column.name] = row.read(column)
+    derived = [d.compute(values) for d in spec.derived]
+    return (row.number, *(values[column.name] for column in staged), *derived, row.ok)
 
 
 def seen_with(row: Row) -> list[str]:
@@ -220,131 +201,3 @@ def seen_with(row: Row) -> list[str]:
     if child in others:
         row.problems.append(Problem("seen_with", MISSING_WITH_SELF.format(value=child)))
     return sorted({ref for ref in others if ref != child})
-
-
-def read_interview(row: Row) -> tuple:
-    outcome = row.get("outcome", read_interview_outcome, required=True)
-    completed = row.get("completed_at", read_datetime)
-    if outcome:
-        row.add(completion_problems(outcome, completed, row.context.now))
-    return (
-        row.number,
-        row.get("interview_id", required=True),
-        row.get("episode_id", required=True),
-        row.get("offered_at", read_datetime),
-        outcome,
-        completed,
-        row.get("conducted_by"),
-        row.get("findings"),
-        row.ok,
-    )
-
-
-def read_screening(row: Row) -> tuple:
-    completed = row.get("completed_on", read_date, required=True)
-    review = row.get("next_review_on", read_date)
-    concerns, problems = normalise_concerns(row.cells.get("concerns", ""))
-    row.add(problems)
-    if completed:
-        row.add(
-            screening_problems(
-                completed_on=completed, next_review_on=review, today=row.context.today
-            )
-        )
-    return (
-        row.number,
-        row.get("screening_id", required=True),
-        row.get("child_id", required=True),
-        completed,
-        row.get("outcome", read_screening_outcome, required=True),
-        concerns,
-        review,
-        row.ok,
-    )
-
-
-# In the order they are read and merged: each may refer to those before it.
-FILES = (
-    FileSpec(
-        "localities.csv",
-        ("locality", "population_0_17"),
-        ("locality", "population_0_17"),
-        read_locality,
-    ),
-    FileSpec(
-        "children.csv",
-        (
-            "child_id",
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "responsible_la",
-            "police_id",
-            "home_locality",
-        ),
-        ("child_id", "first_name", "last_name", "date_of_birth", "sex"),
-        read_child,
-    ),
-    FileSpec(
-        "placements.csv",
-        (
-            "placement_id",
-            "child_id",
-            "start_date",
-            "end_date",
-            "placement_type",
-            "place_code",
-            "provider_urn",
-            "provider_name",
-            "locality",
-            "placing_la",
-            "host_la",
-        ),
-        ("placement_id", "child_id", "start_date", "placement_type"),
-        read_placement,
-    ),
-    FileSpec(
-        "episodes.csv",
-        (
-            "episode_id",
-            "child_id",
-            "category",
-            "last_seen_at",
-            "reported_at",
-            "returned_at",
-            "risk",
-            "missing_from",
-            "placement_id",
-            "locality",
-            "legal_status",
-            "found_location",
-            "reported_by",
-            "placing_la_notified_at",
-            "seen_with",
-        ),
-        ("episode_id", "child_id", "category", "last_seen_at", "missing_from", "legal_status"),
-        read_episode,
-    ),
-    FileSpec(
-        "interviews.csv",
-        (
-            "interview_id",
-            "episode_id",
-            "offered_at",
-            "outcome",
-            "completed_at",
-            "conducted_by",
-            "findings",
-        ),
-        ("interview_id", "episode_id", "outcome"),
-        read_interview,
-    ),
-    FileSpec(
-        "screenings.csv",
-        ("screening_id", "child_id", "completed_on", "outcome", "concerns", "next_review_on"),
-        ("screening_id", "child_id", "completed_on", "outcome"),
-        read_screening,
-    ),
-)

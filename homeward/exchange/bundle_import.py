@@ -16,7 +16,8 @@ from django.utils import timezone
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
 from homeward.exchange import bundle_checks, bundle_merge
-from homeward.exchange.bundle_files import FILES, Context, FileSpec, Row, seen_with
+from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
+from homeward.exchange.bundle_spec import FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
 from homeward.exchange.staging import StagingTable
 
@@ -102,102 +103,15 @@ class ImportResult:
 
 def stage_tables() -> dict[str, StagingTable]:
     """The staging table for each file (and for the children each episode was missing with)."""
-    common = {"row_no": "int", "ref": "text"}
-    return {
-        "localities.csv": StagingTable(
-            "hw_stage_locality",
-            {"row_no": "int", "name": "text", "population": "int", "ok": "int"},
-            ("name",),
-        ),
-        "children.csv": StagingTable(
-            "hw_stage_child",
-            common
-            | {
-                "first_name": "text",
-                "last_name": "text",
-                "date_of_birth": "date",
-                "sex": "text",
-                "ethnicity": "text",
-                "responsible_la_id": "int",
-                "police_id": "text",
-                "home_locality": "text",
-                "ok": "int",
-            },
-            ("ref",),
-        ),
-        "placements.csv": StagingTable(
-            "hw_stage_placement",
-            common
-            | {
-                "child_ref": "text",
-                "start_date": "date",
-                "end_date": "date",
-                "placement_type": "text",
-                "place_code": "text",
-                "provider_urn": "text",
-                "provider_name": "text",
-                "locality": "text",
-                "placing_la_id": "int",
-                "host_la_id": "int",
-                "ok": "int",
-            },
-            ("ref", "child_ref"),
-        ),
-        "episodes.csv": StagingTable(
-            "hw_stage_episode",
-            common
-            | {
-                "child_ref": "text",
-                "category": "text",
-                "last_seen_at": "time",
-                "last_seen_on": "date",
-                "reported_at": "time",
-                "returned_at": "time",
-                "risk": "text",
-                "missing_from": "text",
-                "placement_ref": "text",
-                "locality": "text",
-                "legal_status": "text",
-                "found_location": "text",
-                "reported_by": "text",
-                "placing_la_notified_at": "time",
-                "ok": "int",
-            },
-            ("ref", "child_ref"),
-        ),
-        "seen_with": StagingTable(
-            "hw_stage_companion",
-            {"row_no": "int", "episode_ref": "text", "child_ref": "text"},
-            ("episode_ref",),
-        ),
-        "interviews.csv": StagingTable(
-            "hw_stage_interview",
-            common
-            | {
-                "episode_ref": "text",
-                "offered_at": "time",
-                "outcome": "text",
-                "completed_at": "time",
-                "conducted_by": "text",
-                "findings": "text",
-                "ok": "int",
-            },
-            ("ref", "episode_ref"),
-        ),
-        "screenings.csv": StagingTable(
-            "hw_stage_screening",
-            common
-            | {
-                "child_ref": "text",
-                "completed_on": "date",
-                "outcome": "text",
-                "concerns": "text",
-                "next_review_on": "date",
-                "ok": "int",
-            },
-            ("ref", "child_ref"),
-        ),
+    tables = {
+        spec.name: StagingTable(spec.table, spec.stage_columns(), spec.index_on) for spec in FILES
     }
+    tables["seen_with"] = StagingTable(
+        "hw_stage_companion",
+        {"row_no": "int", "episode_ref": "text", "child_ref": "text"},
+        ("episode_ref",),
+    )
+    return tables
 
 
 def import_bundle(
@@ -292,7 +206,7 @@ def _stage_file(
                 problems.add(spec.name, 1, column, MISSING_COLUMN.format(column=column))
             if missing:
                 return
-            extra = [name for name in header if name not in spec.columns and name]
+            extra = [name for name in header if name not in spec.header and name]
             if extra:
                 result.ignored_columns[spec.name] = extra
             for row_number, cells in enumerate(reader, start=2):
@@ -304,7 +218,7 @@ def _stage_file(
                     continue
                 cells = [unguard_formula(cell) for cell in cells]
                 row = Row(row_number, dict(zip(header, cells, strict=True)), context)
-                staged = spec.read(row)
+                staged = read_row(spec, row)
                 if spec.name == "episodes.csv":
                     _stage_companions(row, staged[1], tables["seen_with"])
                 problems.add_row(spec.name, row_number, row.problems)

@@ -7,8 +7,10 @@ changed one gets a new version and "changed at/by".
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import connection
 
+from homeward.exchange.bundle_spec import FILES
 from homeward.exchange.staging import adapt, differs, is_postgresql
 
 
@@ -100,120 +102,37 @@ def _plan(council: int) -> list[tuple]:
         "ON {alias}.council_id = {council} AND {alias}.name = s.{column}"
     )
     child = f"JOIN children_child c ON c.council_id = {council} AND c.local_id = s.child_ref"
-    return [
-        (
-            "localities.csv",
-            "councils_locality",
-            "hw_stage_locality",
-            "name",
-            "name",
-            {"name": "s.name", "population_0_17": "s.population"},
-            "hw_stage_locality s",
-        ),
-        (
-            "children.csv",
-            "children_child",
-            "hw_stage_child",
-            "ref",
-            "local_id",
-            {
-                "local_id": "s.ref",
-                "first_name": "s.first_name",
-                "last_name": "s.last_name",
-                "date_of_birth": "s.date_of_birth",
-                "sex": "s.sex",
-                "ethnicity": "s.ethnicity",
-                "responsible_la_id": "s.responsible_la_id",
-                "police_id": "s.police_id",
-                "home_locality_id": "l.id",
-            },
-            "hw_stage_child s "
-            + locality.format(alias="l", council=council, column="home_locality"),
-        ),
-        (
-            "placements.csv",
-            "children_placement",
-            "hw_stage_placement",
-            "ref",
-            "local_id",
-            {
-                "local_id": "s.ref",
-                "child_id": "c.id",
-                "start_date": "s.start_date",
-                "end_date": "s.end_date",
-                "placement_type": "s.placement_type",
-                "place_code": "s.place_code",
-                "provider_urn": "s.provider_urn",
-                "provider_name": "s.provider_name",
-                "locality_id": "l.id",
-                "placing_la_id": "COALESCE(s.placing_la_id, c.responsible_la_id)",
-                "host_la_id": f"COALESCE(s.host_la_id, {council})",
-            },
-            f"hw_stage_placement s {child} "
-            + locality.format(alias="l", council=council, column="locality"),
-        ),
-        (
-            "episodes.csv",
-            "episodes_episode",
-            "hw_stage_episode",
-            "ref",
-            "local_id",
-            {
-                "local_id": "s.ref",
-                "child_id": "c.id",
-                "category": "s.category",
-                "last_seen_at": "s.last_seen_at",
-                "reported_at": "s.reported_at",
-                "returned_at": "s.returned_at",
-                "risk": "s.risk",
-                "missing_from": "s.missing_from",
-                "placement_id": "p.id",
-                "locality_id": "l.id",
-                "legal_status": "s.legal_status",
-                "found_location": "s.found_location",
-                "reported_by": "s.reported_by",
-                "placing_la_notified_at": "s.placing_la_notified_at",
-            },
-            f"hw_stage_episode s {child} "
-            f"LEFT JOIN children_placement p ON p.council_id = {council} "
-            "AND p.local_id = s.placement_ref "
-            + locality.format(alias="l", council=council, column="locality"),
-        ),
-        (
-            "interviews.csv",
-            "interviews_returninterview",
-            "hw_stage_interview",
-            "ref",
-            "local_id",
-            {
-                "local_id": "s.ref",
-                "episode_id": "e.id",
-                "offered_at": "s.offered_at",
-                "outcome": "s.outcome",
-                "completed_at": "s.completed_at",
-                "conducted_by": "s.conducted_by",
-                "findings": "s.findings",
-            },
-            "hw_stage_interview s JOIN episodes_episode e "
-            f"ON e.council_id = {council} AND e.local_id = s.episode_ref",
-        ),
-        (
-            "screenings.csv",
-            "exploitation_screening",
-            "hw_stage_screening",
-            "ref",
-            "local_id",
-            {
-                "local_id": "s.ref",
-                "child_id": "c.id",
-                "completed_on": "s.completed_on",
-                "outcome": "s.outcome",
-                "concerns": "s.concerns",
-                "next_review_on": "s.next_review_on",
-            },
-            f"hw_stage_screening s {child}",
-        ),
-    ]
+    # How each staged row finds the records its columns refer to (aliases as in bundle_spec).
+    sources = {
+        "localities.csv": "hw_stage_locality s",
+        "children.csv": "hw_stage_child s "
+        + locality.format(alias="l", council=council, column="home_locality"),
+        "placements.csv": f"hw_stage_placement s {child} "
+        + locality.format(alias="l", council=council, column="locality"),
+        "episodes.csv": f"hw_stage_episode s {child} "
+        f"LEFT JOIN children_placement p ON p.council_id = {council} "
+        "AND p.local_id = s.placement_ref "
+        + locality.format(alias="l", council=council, column="locality"),
+        "interviews.csv": "hw_stage_interview s JOIN episodes_episode e "
+        f"ON e.council_id = {council} AND e.local_id = s.episode_ref",
+        "screenings.csv": f"hw_stage_screening s {child}",
+    }
+    plan = []
+    for spec in FILES:
+        key = spec.id_column
+        values = {name: sql.format(council=council) for name, sql in spec.merged().items()}
+        plan.append(
+            (
+                spec.name,
+                apps.get_model(spec.model)._meta.db_table,
+                spec.table,
+                key.stage_name,
+                key.model_column,
+                values,
+                sources[spec.name],
+            )
+        )
+    return plan
 
 
 def _merge_companions(council: int) -> None:

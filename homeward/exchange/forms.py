@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from homeward.dashboard.forms import DateField
+from homeward.web.forms import DateField
 
 PERIOD_BACKWARDS = "The end of the period must be on or after its start."
 

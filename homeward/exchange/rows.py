@@ -1,49 +1,52 @@
 """Row-level episode exports: named for coordinators, pseudonymised for analysts.
 
-Rows come from `core.access.episodes_for_rows`: named rows follow the same rule as every
+Rows come from `access.rules.episodes_for_rows`: named rows follow the same rule as every
 page, so a named export can never hold what the person's pages would refuse.
 """
 
 import datetime as dt
 
-from homeward.core.access import PSEUDONYMISED_ROWS, access_for, episodes_for_rows, month_of
-from homeward.core.access import pseudonym as child_pseudonym
+from homeward.access.rules import PSEUDONYMISED_ROWS, access_for, episodes_for_rows, month_of
+from homeward.access.rules import pseudonym as child_pseudonym
+from homeward.core.clock import Period
 from homeward.exchange.cells import guard_formula, write_date, write_datetime
-from homeward.reports.counting import Period
 
-NAMED_COLUMNS = (
-    "episode_id",
-    "child_id",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "category",
-    "last_seen_at",
-    "reported_at",
-    "returned_at",
-    "risk",
-    "missing_from",
-    "locality",
-    "legal_status",
-    "found_location",
-    "reported_by",
+
+def _locality(episode) -> str:
+    return episode.locality.name if episode.locality else ""
+
+
+# Each column of the downloads with how its cell is written from an episode (with its
+# child), declared together so that a heading cannot drift from its values.
+_SHARED = (
+    ("category", lambda e: e.category),
+    ("last_seen_at", lambda e: write_datetime(e.last_seen_at)),
+    ("reported_at", lambda e: write_datetime(e.reported_at)),
+    ("returned_at", lambda e: write_datetime(e.returned_at)),
+    ("risk", lambda e: e.risk),
+    ("missing_from", lambda e: e.missing_from),
+    ("locality", _locality),
+    ("legal_status", lambda e: e.legal_status),
+)
+NAMED = (
+    ("episode_id", lambda e: e.local_id),
+    ("child_id", lambda e: e.child.local_id),
+    ("first_name", lambda e: e.child.first_name),
+    ("last_name", lambda e: e.child.last_name),
+    ("date_of_birth", lambda e: write_date(e.child.date_of_birth)),
+    ("sex", lambda e: e.child.sex),
+    ("ethnicity", lambda e: e.child.ethnicity),
+    *_SHARED,
+    ("found_location", lambda e: e.found_location),
+    ("reported_by", lambda e: e.reported_by),
 )
 # No names, no ids that lead back to the child, the month of birth only, no free text.
-PSEUDONYMISED_COLUMNS = (
-    "child",
-    "birth_month",
-    "sex",
-    "ethnicity",
-    "category",
-    "last_seen_at",
-    "reported_at",
-    "returned_at",
-    "risk",
-    "missing_from",
-    "locality",
-    "legal_status",
+PSEUDONYMISED = (
+    ("child", lambda e: child_pseudonym(e.child)),
+    ("birth_month", lambda e: month_of(e.child.date_of_birth)),
+    ("sex", lambda e: e.child.sex),
+    ("ethnicity", lambda e: e.child.ethnicity),
+    *_SHARED,
 )
 
 
@@ -58,46 +61,7 @@ def episode_rows(*, user, council, day_from: dt.date, day_to: dt.date):
         .select_related("child", "locality")
         .order_by("last_seen_at", "pk")
     )
-    row = _pseudonymised if pseudonymised else _named
-    columns = PSEUDONYMISED_COLUMNS if pseudonymised else NAMED_COLUMNS
-    return columns, ([guard_formula(cell) for cell in row(e)] for e in episodes.iterator())
-
-
-def _common(episode) -> list[str]:
-    return [
-        episode.category,
-        write_datetime(episode.last_seen_at),
-        write_datetime(episode.reported_at),
-        write_datetime(episode.returned_at),
-        episode.risk,
-        episode.missing_from,
-        episode.locality.name if episode.locality else "",
-        episode.legal_status,
-    ]
-
-
-def _named(episode) -> list[str]:
-    child = episode.child
-    return [
-        episode.local_id,
-        child.local_id,
-        child.first_name,
-        child.last_name,
-        write_date(child.date_of_birth),
-        child.sex,
-        child.ethnicity,
-        *_common(episode),
-        episode.found_location,
-        episode.reported_by,
-    ]
-
-
-def _pseudonymised(episode) -> list[str]:
-    child = episode.child
-    return [
-        child_pseudonym(child),
-        month_of(child.date_of_birth),
-        child.sex,
-        child.ethnicity,
-        *_common(episode),
-    ]
+    declared = PSEUDONYMISED if pseudonymised else NAMED
+    columns = tuple(name for name, _ in declared)
+    cells = [cell for _, cell in declared]
+    return columns, ([guard_formula(cell(e)) for cell in cells] for e in episodes.iterator())

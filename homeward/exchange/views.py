@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
+from homeward.access.rules import PSEUDONYMISED_ROWS, access_for
 from homeward.accounts.roles import NO_ROLE_FOR_PAGE
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
-from homeward.core.access import PSEUDONYMISED_ROWS, access_for
 from homeward.councils.installation import installation_council
 from homeward.exchange.forms import ExportForm
 from homeward.exchange.rows import episode_rows

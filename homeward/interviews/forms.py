@@ -4,7 +4,7 @@ from django import forms
 
 from homeward.core.codes import InterviewOutcome
 from homeward.councils.models import Locality
-from homeward.dashboard.forms import LondonDateTimeField
+from homeward.web.forms import LondonDateTimeField
 
 
 class InterviewsFilter(forms.Form):

@@ -4,6 +4,9 @@ import datetime as dt
 
 from homeward.core.problems import IN_THE_FUTURE, Problem, when
 
+# Statutory guidance: a return home interview is offered within 72 hours of every return.
+RHI_DUE_WITHIN = dt.timedelta(hours=72)
+
 NOT_RETURNED = (
     "The child has not returned from episode {episode}. "
     "Record the return before recording an interview."

@@ -8,7 +8,7 @@ from django.db.models import Exists, Min, OuterRef, Subquery
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.selectors import visible_episodes, whole_hours
 from homeward.interviews.models import ReturnInterview
-from homeward.reports.counting import RHI_DUE_WITHIN
+from homeward.interviews.rules import RHI_DUE_WITHIN
 
 # An interview completed or declined settles the return; no contact yet does not.
 SETTLED = [InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED]

@@ -6,17 +6,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from homeward.access.rules import RECORD_INTERVIEW, check_action, check_case_pages
 from homeward.children.views import audit_search
-from homeward.core.access import RECORD_INTERVIEW, check_action, check_case_pages
 from homeward.councils.installation import installation_council
-from homeward.dashboard.forms import add_service_errors
-from homeward.dashboard.paging import paginate
 from homeward.episodes.selectors import visible_episodes
 from homeward.episodes.views import audit_change
 from homeward.interviews.forms import InterviewForm, InterviewsFilter
+from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.interviews.selectors import interviews_due
 from homeward.interviews.services import interview_record
-from homeward.reports.counting import RHI_DUE_WITHIN
+from homeward.web.forms import add_service_errors
+from homeward.web.paging import paginate
 
 
 @login_required

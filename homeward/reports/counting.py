@@ -7,32 +7,14 @@ midnight after its last, so an episode at 00:30 BST on 1 April belongs to April.
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
+from homeward.core.clock import Period, calendar_months
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
-
-LONDON = ZoneInfo("Europe/London")
-RHI_DUE_WITHIN = dt.timedelta(hours=72)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Dates from `first` to `last`, both inclusive, in Europe/London."""
-
-    first: dt.date
-    last: dt.date
-
-    @property
-    def starts_at(self) -> dt.datetime:
-        return london_midnight(self.first)
-
-    @property
-    def ends_before(self) -> dt.datetime:
-        return london_midnight(self.last + dt.timedelta(days=1))
+from homeward.interviews.rules import RHI_DUE_WITHIN
 
 
 @dataclass(frozen=True)
@@ -56,33 +38,6 @@ class PeriodCounts:
     away_episodes: int
     returns: int
     rhi_completed_within_72h: Share
-
-
-def london_midnight(day: dt.date) -> dt.datetime:
-    """The instant a day begins in Europe/London (midnight exists every day there)."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
-
-
-def age_in_years(date_of_birth: dt.date, on: dt.date) -> int:
-    """Whole years a child born on `date_of_birth` has lived by `on`."""
-    had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
-    return on.year - date_of_birth.year - (0 if had_birthday else 1)
-
-
-def months_ending(day: dt.date, count: int = 6) -> Period:
-    """The `count` calendar months ending with the month that holds `day`."""
-    first_year, first_month = divmod(day.year * 12 + day.month - 1 - (count - 1), 12)
-    return Period(dt.date(first_year, first_month + 1, 1), _month_end(day))
-
-
-def calendar_months(start: dt.date, end: dt.date) -> list[Period]:
-    """The calendar months from `start` to `end`, the first and last cut to those dates."""
-    months = []
-    first = start
-    while first <= end:
-        months.append(Period(first, min(_month_end(first), end)))
-        first = _month_end(first) + dt.timedelta(days=1)
-    return months
 
 
 def period_counts(*, council, start: dt.date, end: dt.date) -> PeriodCounts:
@@ -114,11 +69,6 @@ def count_periods(*, council, periods: list[Period]) -> list[PeriodCounts]:
         )
         for i, period in enumerate(periods)
     ]
-
-
-def _month_end(day: dt.date) -> dt.date:
-    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return next_month - dt.timedelta(days=1)
 
 
 def _seen_in(period: Period) -> Q:

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from homeward.core.clock import Period, calendar_months, months_ending
 from homeward.core.codes import Category
 from homeward.reports import figures, findings, publication
-from homeward.reports.counting import Period, calendar_months, months_ending
 from homeward.reports.funnel import funnel
 from homeward.reports.scope import Scope, scope_for
 from homeward.reports.spc import p_chart

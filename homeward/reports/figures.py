@@ -33,10 +33,11 @@ from django.db.models.functions import (
 from django.db.models.lookups import GreaterThan
 
 from homeward.children.models import Placement
+from homeward.core.clock import LONDON, Period
 from homeward.core.codes import Category, InterviewOutcome, LegalStatus, PlacementType, Risk, Sex
 from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
-from homeward.reports.counting import LONDON, RHI_DUE_WITHIN, Period
+from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.reports.scope import Scope
 
 NOTIFY_WITHIN = dt.timedelta(hours=24)

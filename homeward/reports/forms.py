@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from homeward.dashboard.forms import DateField
+from homeward.web.forms import DateField
 
 FIRST_YEAR = 2018
 PERIOD_ENDS_BEFORE_START = "The end of the period must be on or after its start."

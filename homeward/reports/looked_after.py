@@ -22,9 +22,9 @@ from django.db.models.functions import TruncDate
 
 from homeward.benchmarks.selectors import COMPARED, latest_published_year, published_comparison
 from homeward.children.models import Child, Placement
+from homeward.core.clock import LONDON, Period
 from homeward.core.codes import Category, LegalStatus
 from homeward.episodes.models import Episode
-from homeward.reports.counting import LONDON, Period
 
 LABELS = {
     "pct_missing": "Children who went missing, as % of children looked after",

@@ -62,9 +62,9 @@ def test_running_it_again_resets_every_password(demo, capsys):
 
 
 def test_it_gives_the_demo_users_places_and_the_practitioner_a_caseload(demo, capsys):
+    from homeward.access.rules import children_visible_to
     from homeward.accounts.models import StaffProfile
     from homeward.children.tests.factories import ChildFactory
-    from homeward.core.access import children_visible_to
     from homeward.councils.tests.factories import LocalityFactory
     from homeward.episodes.tests.factories import EpisodeFactory
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from homeward.accounts import roles
 from homeward.accounts.idle import SIGNED_IN_TOO_LONG
+from homeward.accounts.tests.people import staff
 from homeward.children.tests.factories import ChildFactory
-from homeward.core.tests.people import staff
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.tests.factories import EpisodeFactory
 

@@ -8,15 +8,15 @@ from django.urls import reverse
 
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
+from homeward.accounts.tests.people import staff
 from homeward.children.models import Child
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
-from homeward.core.tests.people import staff
 from homeward.episodes.models import Companion
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
-from homeward.exploitation.tests.panel_factories import PanelActionFactory, PanelDiscussionFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
+from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
@@ -117,7 +117,7 @@ def test_the_timeline_shows_panel_discussions_and_their_actions(coordinator):
         "Made-up action: share with police. Owner: Made-up Officer, education. Done 8 May 2020."
         in html
     )
-    meeting_url = reverse("exploitation:panel-meeting", args=[discussion.meeting_id])
+    meeting_url = reverse("panel:meeting", args=[discussion.meeting_id])
     assert f'href="{meeting_url}"' in html
 
 
@@ -129,7 +129,7 @@ def test_the_meeting_is_not_linked_for_a_role_without_the_panel_pages(client):
     client.force_login(worker)
     html = client.get(reverse("children:detail", args=[child.pk])).content.decode()
     assert "Discussed at the panel" in html
-    assert reverse("exploitation:panel-meeting", args=[discussion.meeting_id]) not in html
+    assert reverse("panel:meeting", args=[discussion.meeting_id]) not in html
 
 
 def _story(child, episodes: int) -> None:

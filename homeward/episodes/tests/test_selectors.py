@@ -3,10 +3,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeward.access.rules import access_for
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
-from homeward.core.access import access_for
 from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.selectors import episodes_missing_now, whole_hours
 from homeward.episodes.tests.factories import EpisodeFactory

@@ -4,9 +4,9 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from homeward.exchange.bundle_files import FILES
+from homeward.exchange.bundle_spec import FILES
 
-COLUMNS = {spec.name: spec.columns for spec in FILES}
+COLUMNS = {spec.name: spec.header for spec in FILES}
 
 
 def write_bundle(folder: Path, **files: list[dict]) -> Path:

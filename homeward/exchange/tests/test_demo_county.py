@@ -1,6 +1,7 @@
 """The demo county: deterministic, valid against docs/bundle.md, and shaped like the real thing."""
 
 import csv
+import hashlib
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -9,7 +10,6 @@ import pytest
 from django.core.management import call_command
 
 from homeward.exchange.demo_county import (
-    CHILDRENS_HOMES,
     COUNCIL,
     generate,
     noon,
@@ -17,6 +17,7 @@ from homeward.exchange.demo_county import (
     summarise,
     write_bundle,
 )
+from homeward.exchange.demo_county.shape import CHILDRENS_HOMES
 
 TODAY = date(2026, 11, 25)
 FILES = ("localities", "children", "placements", "episodes", "interviews", "screenings")
@@ -134,6 +135,20 @@ def test_it_is_deterministic_for_a_seed_and_a_day(tmp_path):
     for name in FILES:
         assert (first / f"{name}.csv").read_bytes() == (again / f"{name}.csv").read_bytes()
     assert (first / "episodes.csv").read_bytes() != (other / "episodes.csv").read_bytes()
+
+
+# The files for seed 931 up to 1 September 2018, as the county wrote them before it was
+# split into parts (and as `homeward demo-data DIR --seed 931 --today 2018-09-01` writes them).
+PINNED_2018_09 = "cd651f8af38ca3f4d945a5639fcc300b66059eed3580f07c68392d538a2aaf65"
+
+
+def test_a_small_county_comes_out_byte_for_byte_as_pinned(tmp_path):
+    out = _write(tmp_path, "pinned", 931, date(2018, 9, 1))
+    digest = hashlib.sha256()
+    for path in sorted(out.iterdir()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    assert digest.hexdigest() == PINNED_2018_09
 
 
 def test_it_keeps_every_bundle_rule(full_bundle):

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from homeward.access.rules import pseudonym
 from homeward.accounts import roles
+from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.tests.factories import ChildFactory
-from homeward.core.access import pseudonym
-from homeward.core.tests.people import staff
 from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.tests.factories import EpisodeFactory
 

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeward.access.rules import access_for
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
-from homeward.core.access import access_for
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.selectors import interviews_due

@@ -4,19 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.clock import Period, age_in_years, calendar_months, months_ending
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
-from homeward.reports.counting import (
-    Period,
-    Share,
-    age_in_years,
-    calendar_months,
-    count_periods,
-    monthly_counts,
-    months_ending,
-    period_counts,
-)
+from homeward.reports.counting import Share, count_periods, monthly_counts, period_counts
 
 LONDON = ZoneInfo("Europe/London")
 HOUR = dt.timedelta(hours=1)

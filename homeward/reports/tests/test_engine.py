@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from homeward.core.clock import Period
 from homeward.episodes.tests.factories import EpisodeFactory
-from homeward.reports.counting import Period
 from homeward.reports.engine import build_report, year_earlier
 from homeward.reports.publication import suppress_group
 from homeward.reports.scope import ScopeError

@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from homeward.access.rules import CREATE_CHILD, may
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
-from homeward.core.access import CREATE_CHILD, may
 from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleRejected, import_bundle
 
 NOT_AN_IMPORTER = (

@@ -1,0 +1,427 @@
+"""Who may see what: the one rule every page, list, search, export and command asks.
+
+A person's roles (accounts.roles) and their staff profile (council, team, localities)
+decide which children and episodes they may see, which fields of them, and which pages
+they may use. Lists and single records are both filtered through `children_visible_to`
+and `episodes_visible_to`, so a list can never show what the record's page would refuse.
+
+What each role may do is one table, `DEFAULT_ACCESS`; `settings.HOMEWARD_ACCESS` (from the
+environment variable of the same name, as JSON) overrides any entry, role by role.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from homeward.accounts import roles
+from homeward.core.keys import pseudonym_key
+
+# Which children a role sees (the "children" entry).
+ALL_IN_COUNCIL = "council"
+ALLOCATED = "allocated"  # allocated to them or their team
+# Repeat missing, ever screened, or ever discussed at the panel (which goes on following a
+# child after the episodes stop; the name is kept so that installations' overrides still work).
+REPEAT_OR_SCREENED = "repeat_or_screened"
+OWN_LOCALITIES = "localities"  # home or an episode in one of their localities
+NO_CHILDREN = ""  # no case pages at all
+
+# Which return home interview findings a role sees (the "findings" entry).
+ALL_FINDINGS = "all"
+OWN_FINDINGS = "own"  # those they recorded
+NO_FINDINGS = "none"
+
+# What a role may record (the "actions" entry).
+CREATE_CHILD = "create_child"
+RECORD_EPISODE = "record_episode"
+RECORD_INTERVIEW = "record_interview"
+RECORD_SCREENING = "record_screening"
+RECORD_PANEL = "record_panel"  # meetings, children discussed, actions
+
+# Row-level exports (the "rows" entry) and reports (the "reports" entry).
+NAMED_ROWS = "named"
+PSEUDONYMISED_ROWS = "pseudonymised"
+ALL_REPORTS = "all"
+PUBLISHED_REPORT = "published"
+
+_EVERYTHING = {
+    "children": ALL_IN_COUNCIL,
+    "findings": ALL_FINDINGS,
+    "actions": {CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING, RECORD_PANEL},
+    "who_looked": True,
+    "rows": NAMED_ROWS,
+    "reports": ALL_REPORTS,
+    "panel": True,
+}
+_NOTHING = {
+    "children": NO_CHILDREN,
+    "findings": NO_FINDINGS,
+    "actions": set(),
+    "who_looked": False,
+    "rows": "",
+    "reports": "",
+    "panel": False,  # the panel's pages: its meetings and open actions
+}
+
+DEFAULT_ACCESS: dict[str, dict] = {
+    roles.ADMINISTRATOR: dict(_EVERYTHING),
+    roles.MISSING_COORDINATOR: dict(_EVERYTHING),
+    roles.PRACTITIONER: _NOTHING
+    | {
+        "children": ALLOCATED,
+        "findings": OWN_FINDINGS,
+        "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+    },
+    roles.EXPLOITATION_LEAD: _NOTHING
+    | {
+        "children": REPEAT_OR_SCREENED,
+        "findings": ALL_FINDINGS,
+        "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING, RECORD_PANEL},
+        "reports": ALL_REPORTS,
+        "panel": True,
+    },
+    roles.POLICE_LIAISON: _NOTHING
+    | {"children": OWN_LOCALITIES, "findings": NO_FINDINGS, "actions": {RECORD_EPISODE}},
+    roles.ANALYST: _NOTHING | {"rows": PSEUDONYMISED_ROWS, "reports": ALL_REPORTS},
+    roles.SCRUTINY: _NOTHING | {"reports": PUBLISHED_REPORT},
+}
+
+NO_CASE_PAGES = roles.NO_ROLE_FOR_PAGE
+NOT_YOUR_ACTION = (
+    "Your role cannot record this. Ask a missing children coordinator to record it for you."
+)
+FINDINGS_HIDDEN = "Not shown to your role"
+NO_PANEL_PAGES = (
+    "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
+    "administrator if you need access."
+)
+
+
+def role_table() -> dict[str, dict]:
+    """The defaults with the installation's overrides (settings.HOMEWARD_ACCESS) on top."""
+    table = {role: dict(rules) for role, rules in DEFAULT_ACCESS.items()}
+    for role, overrides in getattr(settings, "HOMEWARD_ACCESS", {}).items():
+        if role not in table:
+            raise ValueError(f"HOMEWARD_ACCESS names '{role}', which is not a role.")
+        rules = table[role] | overrides
+        rules["actions"] = set(rules["actions"])
+        table[role] = rules
+    return table
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person may do: the union of their roles' rules, and where they work."""
+
+    roles: frozenset[str]
+    scopes: frozenset[str]
+    findings: str
+    actions: frozenset[str]
+    who_looked: bool
+    rows: str
+    reports: str
+    panel: bool
+    council_id: int | None
+    team: str
+    locality_ids: frozenset[int]  # read only for a role that sees by locality
+
+    @property
+    def uses_case_pages(self) -> bool:
+        return bool(self.scopes)
+
+
+_FINDINGS_ORDER = ["", NO_FINDINGS, OWN_FINDINGS, ALL_FINDINGS]
+_ROWS_ORDER = ["", PSEUDONYMISED_ROWS, NAMED_ROWS]
+_REPORTS_ORDER = ["", PUBLISHED_REPORT, ALL_REPORTS]
+
+
+def access_for(user) -> Access:
+    """The person's access, worked out once per request (kept on the user object)."""
+    cached = getattr(user, "_homeward_access", None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated or not user.is_active:
+        held, profile = [], None
+    else:
+        held, profile = _roles_and_profile(user)
+    table = role_table()
+    rules = [table[role] for role in held]
+    scopes = frozenset(rule["children"] for rule in rules if rule["children"])
+    council_id, team, locality_ids = (
+        _workplace(profile, reads_localities=OWN_LOCALITIES in scopes)
+        if held
+        else (None, "", frozenset())
+    )
+    access = Access(
+        roles=frozenset(held),
+        scopes=scopes,
+        findings=max((r["findings"] for r in rules), key=_FINDINGS_ORDER.index, default=""),
+        actions=frozenset().union(*(rule["actions"] for rule in rules)),
+        who_looked=any(rule["who_looked"] for rule in rules),
+        rows=max((r["rows"] for r in rules), key=_ROWS_ORDER.index, default=""),
+        reports=max((r["reports"] for r in rules), key=_REPORTS_ORDER.index, default=""),
+        panel=any(rule.get("panel") for rule in rules),
+        council_id=council_id,
+        team=team,
+        locality_ids=locality_ids,
+    )
+    if user is not None:
+        user._homeward_access = access
+    return access
+
+
+def _roles_and_profile(user) -> tuple[list[str], tuple | None]:
+    """The person's roles, and their staff profile as (id, council id, team) if they have
+    one: one query (the user's groups joined to their profile), not one for each."""
+    rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            "groups__name", "staff_profile__id", "staff_profile__council_id", "staff_profile__team"
+        )
+    )
+    held, profile = [], None
+    for group, profile_id, council_id, team in rows:
+        if group in roles.ROLES and group not in held:
+            held.append(group)
+        if profile_id is not None:
+            profile = (profile_id, council_id, team)
+    return held, profile
+
+
+def _workplace(profile, *, reads_localities: bool) -> tuple[int | None, str, frozenset[int]]:
+    from homeward.accounts.models import StaffProfile
+    from homeward.councils.installation import installation_council
+
+    profile_id, council_id, team = profile or (None, None, "")
+    if council_id is None:
+        try:
+            council_id = installation_council().pk
+        except ImproperlyConfigured:  # no such council: nobody sees any child
+            council_id = None
+    if profile_id is None or not reads_localities:
+        return council_id, team.strip(), frozenset()
+    localities = StaffProfile.localities.through.objects.filter(staffprofile_id=profile_id)
+    return council_id, team.strip(), frozenset(localities.values_list("locality_id", flat=True))
+
+
+# The rule itself.
+
+
+def children_visible_to(user) -> QuerySet:
+    """Every child this person may see: the one filter for pages, lists, searches and exports."""
+    from homeward.children.models import Child
+
+    access = access_for(user)
+    if not access.scopes or access.council_id is None:
+        return Child.objects.none()
+    allowed = Q(pk__in=[])
+    for scope in access.scopes:
+        allowed |= _SCOPES[scope](user, access)
+    return Child.objects.filter(allowed, council_id=access.council_id)
+
+
+def episodes_visible_to(user) -> QuerySet:
+    """Every episode this person may see: police liaison by the episode's own locality."""
+    from homeward.children.models import Child
+    from homeward.episodes.models import Episode
+
+    access = access_for(user)
+    if not access.scopes or access.council_id is None:
+        return Episode.objects.none()
+    allowed = Q(pk__in=[])
+    for scope in access.scopes:
+        if scope == OWN_LOCALITIES:
+            allowed |= _episode_in_localities(access)
+        elif scope == ALL_IN_COUNCIL:
+            # Every episode has a child, so "its child is any child" is every episode: said
+            # directly, without a subquery over all children for the database to plan.
+            allowed |= Q(pk__isnull=False)
+        else:
+            children = Child.objects.filter(_SCOPES[scope](user, access))
+            allowed |= Q(child__in=children.values("pk"))
+    return Episode.objects.filter(allowed, council_id=access.council_id)
+
+
+def episodes_for_rows(user) -> QuerySet:
+    """The episodes in this person's row-level downloads.
+
+    Named rows follow `episodes_visible_to`. Pseudonymised rows (analysts) cover the whole
+    council: they carry no name, id or free text, only a pseudonym and the month of birth.
+    """
+    from homeward.episodes.models import Episode
+
+    access = access_for(user)
+    if access.rows == NAMED_ROWS:
+        return episodes_visible_to(user)
+    if access.rows == PSEUDONYMISED_ROWS and access.council_id is not None:
+        return Episode.objects.filter(council_id=access.council_id)
+    return Episode.objects.none()
+
+
+def can_see_child(user, child) -> bool:
+    """Whether this person may open this child's record."""
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
+def can_see_episode(user, episode) -> bool:
+    return episodes_visible_to(user).filter(pk=episode.pk).exists()
+
+
+def can_see_findings(user, interview) -> bool:
+    """Whether this person may read what a child said in this return home interview."""
+    findings = access_for(user).findings
+    if findings == ALL_FINDINGS:
+        return True
+    return findings == OWN_FINDINGS and interview.created_by_id == user.pk
+
+
+def may_see_who_looked(user) -> bool:
+    return access_for(user).who_looked
+
+
+def check_case_pages(user) -> None:
+    """Refuse (403) a person whose role does not work with case records at all."""
+    if not access_for(user).uses_case_pages:
+        raise PermissionDenied(NO_CASE_PAGES)
+
+
+def check_action(user, action: str) -> None:
+    """Refuse (403) a person whose role may not record this kind of thing."""
+    check_case_pages(user)
+    if action not in access_for(user).actions:
+        raise PermissionDenied(NOT_YOUR_ACTION)
+
+
+def may(user, action: str) -> bool:
+    return action in access_for(user).actions
+
+
+# The panel: its meetings are the council's, seen by the roles that use the panel's pages;
+# a child's discussions and their actions follow the child, like everything else about them.
+
+
+def check_panel(user) -> None:
+    """Refuse (403) a person whose role does not use the panel's pages."""
+    if not access_for(user).panel:
+        raise PermissionDenied(NO_PANEL_PAGES)
+
+
+def panel_meetings_visible_to(user) -> QuerySet:
+    """The panel meetings this person may open: their council's, for the panel's roles."""
+    from homeward.panel.models import PanelMeeting
+
+    access = access_for(user)
+    if not access.panel or access.council_id is None:
+        return PanelMeeting.objects.none()
+    return PanelMeeting.objects.filter(council_id=access.council_id)
+
+
+def panel_discussions_visible_to(user) -> QuerySet:
+    """Every panel discussion of a child this person may see (the child's record shows them)."""
+    from homeward.panel.models import PanelDiscussion
+
+    access = access_for(user)
+    if access.council_id is None:
+        return PanelDiscussion.objects.none()
+    discussions = PanelDiscussion.objects.filter(council_id=access.council_id)
+    if ALL_IN_COUNCIL in access.scopes:
+        # A discussion's child is always the council's (panel services refuse another
+        # council's child), so "its child is any child of the council" is every discussion
+        # of the council: said directly, as for episodes, without a subquery over children.
+        return discussions
+    return discussions.filter(child__in=children_visible_to(user).values("pk"))
+
+
+def panel_actions_visible_to(user) -> QuerySet:
+    """Every panel action agreed for a child this person may see."""
+    from homeward.panel.models import PanelAction
+
+    discussions = panel_discussions_visible_to(user).values("pk")
+    return PanelAction.objects.filter(discussion__in=discussions)
+
+
+# Scopes: each is a condition on Child.
+
+
+def _all_in_council(user, access: Access) -> Q:
+    # Not Q(): an empty Q vanishes when combined with |, and would then allow nothing.
+    return Q(pk__isnull=False)
+
+
+def _allocated(user, access: Access) -> Q:
+    from homeward.children.models import Allocation
+
+    today = timezone.localdate()
+    mine = Q(worker=user)
+    if access.team:
+        mine |= Q(team=access.team)
+    current = Allocation.objects.filter(
+        mine, Q(ended_on__isnull=True) | Q(ended_on__gte=today), allocated_on__lte=today
+    )
+    return Q(Exists(current.filter(child=OuterRef("pk"))))
+
+
+def _repeat_or_screened(user, access: Access) -> Q:
+    from homeward.core.codes import Category
+    from homeward.episodes.models import Episode
+    from homeward.exploitation.models import Screening
+    from homeward.panel.models import PanelDiscussion
+
+    since = timezone.now() - dt.timedelta(days=settings.HOMEWARD_ACCESS_REPEAT_DAYS)
+    repeat = (
+        Episode.objects.filter(category=Category.MISSING, last_seen_at__gte=since)
+        .values("child")
+        .annotate(episodes=Count("pk"))
+        .filter(episodes__gte=settings.HOMEWARD_ACCESS_REPEAT_EPISODES)
+        .values("child")
+    )
+    screened = Screening.objects.filter(child=OuterRef("pk"))
+    discussed = PanelDiscussion.objects.filter(child=OuterRef("pk"))
+    return Q(pk__in=repeat) | Q(Exists(screened)) | Q(Exists(discussed))
+
+
+def _in_localities(user, access: Access) -> Q:
+    from homeward.episodes.models import Episode
+
+    if not access.locality_ids:
+        return Q(pk__in=[])
+    there = Episode.objects.filter(child=OuterRef("pk"), locality_id__in=access.locality_ids)
+    return Q(home_locality_id__in=access.locality_ids) | Q(Exists(there))
+
+
+def _episode_in_localities(access: Access) -> Q:
+    if not access.locality_ids:
+        return Q(pk__in=[])
+    return Q(locality_id__in=access.locality_ids) | Q(
+        locality__isnull=True, child__home_locality_id__in=access.locality_ids
+    )
+
+
+_SCOPES = {
+    ALL_IN_COUNCIL: _all_in_council,
+    ALLOCATED: _allocated,
+    REPEAT_OR_SCREENED: _repeat_or_screened,
+    OWN_LOCALITIES: _in_localities,
+}
+
+
+# What analysts see instead of a child: a pseudonym, the month of birth, no name.
+
+
+def pseudonym(child) -> str:
+    """A stable id for a child that cannot be turned back into the child without the key."""
+    message = f"{child.council_id}:{child.local_id}".encode()
+    digest = hmac.new(pseudonym_key(), message, hashlib.sha256).hexdigest()
+    return f"P-{digest[:16].upper()}"
+
+
+def month_of(day: dt.date | None) -> str:
+    """A date of birth reduced to its month, as analysts see it."""
+    return day.strftime("%Y-%m") if day else ""
