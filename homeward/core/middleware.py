@@ -1,5 +1,6 @@
 """Response headers every page needs: no copies of a child's data kept, no OPTIONS or TRACE."""
 
+from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 
@@ -31,6 +32,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if settings.STATIC_URL and request.path_info.startswith(settings.STATIC_URL):
+            return response  # styles and scripts hold nothing of a child's
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         if signed_in or response.has_header("Content-Disposition"):
