@@ -9,7 +9,8 @@ from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
 from homeward.interviews.selectors import interviews_due
-from homeward.reports.counting import count_periods
+from homeward.reports.figures import period_summaries
+from homeward.reports.scope import council_scope
 
 
 @login_required
@@ -19,8 +20,9 @@ def home(request):
     council = installation_council()
     now = timezone.now()
     six_months = months_ending(timezone.localdate(now))
-    *months, total = count_periods(
-        council=council, periods=[*calendar_months(six_months.first, six_months.last), six_months]
+    # Counted by the report's own code, so the home page and the report always agree.
+    *months, total = period_summaries(
+        council_scope(council), *calendar_months(six_months.first, six_months.last), six_months
     )
     context = {
         "council": council,

@@ -57,10 +57,36 @@ def build_report(
         report["previous_year"] = previous_year(
             scope, period, headline(report), counted_earlier | {"rhi": rhi_earlier}
         )
+    report["meta"] |= {
+        "no_data": _no_data(report),
+        "unfinished": _unfinished(period),
+    }
+    if report["meta"]["unfinished"]:
+        report["previous_year"] = _not_compared(report["previous_year"])
     if publication:
         report = _suppressed(report)
     report["findings"] = findings.find(report)
     return report
+
+
+def _no_data(report: dict) -> bool:
+    """Whether nothing happened in the period: no episode seen, returned or still open."""
+    counted = [report[c][key] for c in figures.CATEGORIES for key in ("episodes", "open_at_end")]
+    return not any(counted) and not report["rhi"]["returns"]
+
+
+def _unfinished(period: Period) -> dict | None:
+    """For a period that has not ended yet, the day its figures run to (today)."""
+    today = timezone.localdate()
+    return {"to": today.isoformat()} if period.last >= today else None
+
+
+def _not_compared(previous: dict) -> dict:
+    # Part of a period against the whole of a year earlier is no comparison: say nothing.
+    return previous | {
+        "change": dict.fromkeys(previous["change"]),
+        "change_pct": dict.fromkeys(previous["change_pct"]),
+    }
 
 
 @contextmanager
@@ -320,4 +346,6 @@ def _round1(value: float | None) -> float | None:
 
 
 def _suppressed(report: dict) -> dict:
+    # Named apart from build_report's `publication` argument, which hides the module there.
+    publication.check_publishable(report)
     return publication.suppress(report)

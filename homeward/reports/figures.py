@@ -38,6 +38,7 @@ from homeward.core.codes import Category, InterviewOutcome, LegalStatus, Placeme
 from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.rules import RHI_DUE_WITHIN
+from homeward.reports.rounding import percentage
 from homeward.reports.scope import Scope
 
 NOTIFY_WITHIN = dt.timedelta(hours=24)
@@ -49,8 +50,8 @@ REPEAT_BANDS = (("2", 2, 2), ("3-4", 3, 4), ("5-9", 5, 9), ("10+", 10, None))
 
 
 def share(n: int, of: int) -> dict:
-    """A count out of a base, with its percentage to one decimal place."""
-    return {"n": n, "of": of, "pct": round(100 * n / of, 1) if of else None}
+    """A count out of a base, with its percentage to one decimal place (rounding.py)."""
+    return {"n": n, "of": of, "pct": percentage(n, of)}
 
 
 def per_10k(count: int, population: int | None) -> float | None:
@@ -372,6 +373,32 @@ def _period_counts(counts: dict, i: int) -> dict:
             "episodes": counts[f"out_episodes_{i}"],
         },
     }
+
+
+# -- the home page's table ---------------------------------------------------------------
+
+
+def period_summaries(scope: Scope, *periods: Period) -> list[dict]:
+    """The home page's figures for each period, from the report's own counts: two queries.
+
+    Each is what the report for that period says: `missing.episodes`, `.children` and
+    `.repeat_children`, `away.episodes`, `rhi.returns` and `rhi.completed_within_72h`."""
+    if not periods:
+        return []
+    counted = per_child_counts(scope, *periods)
+    interviews = rhi_figures(scope, *periods)
+    return [
+        {
+            "period": period,
+            "missing_episodes": counts["totals"][Category.MISSING]["episodes"],
+            "children_missing": counts["totals"][Category.MISSING]["children"],
+            "repeat_children": counts["repeat"][Category.MISSING],
+            "away_episodes": counts["totals"][Category.AWAY]["episodes"],
+            "returns": rhi["returns"],
+            "rhi_completed_within_72h": rhi["completed_within_72h"],
+        }
+        for period, counts, rhi in zip(periods, counted, interviews, strict=True)
+    ]
 
 
 # -- return home interviews ---------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from homeward.reports.publication import SUPPRESSED
+from homeward.reports.rounding import whole_percent
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "info": 2}
 YEAR_ON_YEAR_PCT = 10
@@ -36,7 +37,11 @@ class FindingsEditError(ValueError):
 
 
 def find(report: dict) -> list[dict]:
-    """Every finding the rules make of a report, most serious first."""
+    """Every finding the rules make of a report, most serious first.
+
+    For a period that has not ended, nothing is compared with a year earlier and nothing is
+    recommended: part of a period is not evidence for an action."""
+    unfinished = bool(report["meta"].get("unfinished"))
     found = [
         *locality_findings(report),
         *home_findings(report),
@@ -44,9 +49,21 @@ def find(report: dict) -> list[dict]:
         *rhi_signal_findings(report),
         *screening_findings(report),
         *notification_findings(report),
-        *year_on_year_findings(report),
+        *([] if unfinished else year_on_year_findings(report)),
     ]
+    # A finding resting on a suppressed figure ("c") could give it away: it is not made.
+    found = [f for f in found if not _rests_on_suppressed(f["evidence"])]
+    if unfinished:
+        found = [f | {"recommendation": ""} for f in found]
     return sorted(found, key=lambda f: SEVERITY_ORDER[f["severity"]])
+
+
+def _rests_on_suppressed(evidence) -> bool:
+    if isinstance(evidence, dict):
+        return any(_rests_on_suppressed(v) for v in evidence.values())
+    if isinstance(evidence, list):
+        return any(_rests_on_suppressed(v) for v in evidence)
+    return evidence == SUPPRESSED
 
 
 def finding(id_, rule, severity, text, evidence, recommendation) -> dict:
@@ -85,7 +102,7 @@ def day_month_year(day: dt.date) -> str:
 
 def pct(value: float) -> str:
     """A percentage as text, in whole numbers as committee papers print them."""
-    return f"{int(value + 0.5)}%"
+    return whole_percent(value)
 
 
 def number(value: int) -> str:
@@ -198,9 +215,11 @@ def rhi_target_findings(report: dict) -> list[dict]:
     """Return home interviews completed within 72 hours below the target."""
     in_time = report["rhi"]["completed_within_72h"]
     target = settings.HOMEWARD_RHI_TARGET_PCT
-    if in_time["pct"] is None or in_time["pct"] >= target:
+    if _suppressed(in_time) or in_time["pct"] is None or in_time["pct"] >= target:
         return []
     before = report["previous_year"]["figures"]["rhi_completed_within_72h_pct"]
+    if report["meta"].get("unfinished") or before == SUPPRESSED:
+        before = None  # part of a period is not compared with a year earlier
     text = (
         f"In {when(report)}, {pct(in_time['pct'])} of the {number(in_time['of'])} returns "
         "from a missing episode were followed by a return home interview within 72 hours, "
@@ -218,6 +237,11 @@ def rhi_target_findings(report: dict) -> list[dict]:
             "committee at its next meeting.",
         )
     ]
+
+
+def _suppressed(share) -> bool:
+    """Whether a share, or any part of it, is suppressed ("c")."""
+    return share == SUPPRESSED or SUPPRESSED in share.values()
 
 
 def _compared(now: float, before: float | None) -> str:
@@ -284,7 +308,7 @@ def _signal_text(signal: dict, by_month: dict, centre: float) -> str:
 def screening_findings(report: dict) -> list[dict]:
     """Repeat children without an exploitation screening by the end of the period."""
     screened = report["ce_screening"]["screened"]
-    if SUPPRESSED in (screened["n"], screened["of"]) or screened["of"] == screened["n"]:
+    if _suppressed(screened) or screened["of"] == screened["n"]:
         return []
     missing = screened["of"] - screened["n"]
     last = dt.date.fromisoformat(report["meta"]["period"]["to"])
@@ -310,7 +334,7 @@ def notification_findings(report: dict) -> list[dict]:
     """Placing councils told of their children's episodes late, below the target."""
     told = report["placed_in"]["notified_within_24h"]
     target = settings.HOMEWARD_NOTIFICATION_TARGET_PCT
-    if told == SUPPRESSED or told["pct"] is None or told["pct"] >= target:
+    if _suppressed(told) or told["pct"] is None or told["pct"] >= target:
         return []
     text = (
         f"Placing councils were told within 24 hours of {number(told['n'])} of the "
@@ -336,7 +360,8 @@ def year_on_year_findings(report: dict) -> list[dict]:
     found = []
     for key, noun in (("missing_children", "children"), ("missing_episodes", "episodes")):
         change = earlier["change_pct"][key]
-        if change is None or abs(change) < YEAR_ON_YEAR_PCT:
+        shown = (earlier["figures"][key], earlier["current"][key], change)
+        if change is None or SUPPRESSED in shown or abs(change) < YEAR_ON_YEAR_PCT:
             continue
         rose = change > 0
         thing = "children reported missing" if noun == "children" else "missing episodes"

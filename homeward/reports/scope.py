@@ -90,3 +90,8 @@ def scope_for(council_code: str | None, locality: str | None = None) -> Scope:
         known = ", ".join(sorted({p.name for p in places})) or "none recorded"
         raise ScopeError(UNKNOWN_LOCALITY.format(name=locality, where=where, known=known))
     return Scope(council=council, places=places, locality=locality)
+
+
+def council_scope(council: Council) -> Scope:
+    """One council's episodes, for counts that need neither its localities nor population."""
+    return Scope(council=council, places=())

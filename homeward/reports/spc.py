@@ -7,6 +7,8 @@ trend (6 or more points in a row each higher, or each lower, than the one before
 
 import math
 
+from homeward.reports.rounding import percentage
+
 SHIFT_RUN = 8
 TREND_RUN = 6
 
@@ -18,7 +20,7 @@ def p_chart(points: list[tuple[str, int, int]]) -> dict:
     centre = total_n / total_of if total_of else None
     months = [_point(label, n, of, centre) for label, n, of in points]
     return {
-        "centre": round(100 * centre, 1) if centre is not None else None,
+        "centre": percentage(total_n, total_of),
         "months": months,
         "signals": signals(months, centre),
     }

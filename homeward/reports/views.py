@@ -22,6 +22,7 @@ from homeward.reports import documents
 from homeward.reports.documents import html
 from homeward.reports.engine import build_report
 from homeward.reports.forms import ReportForm
+from homeward.reports.publication import PublicationRefused
 
 REPORT_ROLES = (ADMINISTRATOR, MISSING_COORDINATOR, EXPLOITATION_LEAD, ANALYST, SCRUTINY)
 DOWNLOADS = {
@@ -39,7 +40,11 @@ def index(request):
     form = _form(request.GET or None, request)
     context = {"form": form, "only_published": _only_published(request.user)}
     if form.is_bound and form.is_valid():
-        report = _report(form, request.user)
+        try:
+            report = _report(form, request.user)
+        except PublicationRefused as refused:
+            form.add_error(None, str(refused))
+            return render(request, "reports/index.html", context)
         paper = documents.build(report)
         context |= {
             "paper": paper,
@@ -57,7 +62,11 @@ def download(request, fmt: str):
     form = _form(request.GET, request)
     if fmt not in DOWNLOADS or not form.is_valid():
         return render(request, "reports/index.html", {"form": form}, status=400)
-    report = _report(form, request.user)
+    try:
+        report = _report(form, request.user)
+    except PublicationRefused as refused:
+        form.add_error(None, str(refused))
+        return render(request, "reports/index.html", {"form": form}, status=400)
     if fmt == "json":
         import json
 

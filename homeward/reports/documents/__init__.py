@@ -10,7 +10,8 @@ nothing here reads the database. The words, tables and charts are written once, 
 import datetime as dt
 
 from . import html
-from .paper import Paper, build
+from .blocks import Paper
+from .paper import build
 
 FORMATS = ("html", "docx", "pdf")
 UNKNOWN_FORMAT = (

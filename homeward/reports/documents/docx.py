@@ -11,7 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .paper import Bullets, Chart, Note, Paper, Table
+from .blocks import Bullets, Chart, Note, Paper, Table
 
 FONT = "Arial"
 CHART_WIDTH = Cm(16)

@@ -6,7 +6,7 @@ import logging
 
 from django.template.loader import render_to_string
 
-from .paper import Bullets, Chart, Note, Paper, Table
+from .blocks import Bullets, Chart, Note, Paper, Table
 
 
 def render(paper: Paper, *, for_print: bool = False) -> str:

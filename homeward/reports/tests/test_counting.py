@@ -8,7 +8,9 @@ from homeward.core.clock import Period, age_in_years, calendar_months, months_en
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
-from homeward.reports.counting import Share, count_periods, monthly_counts, period_counts
+from homeward.reports.figures import period_summaries
+from homeward.reports.figures import share as Share
+from homeward.reports.scope import council_scope
 
 LONDON = ZoneInfo("Europe/London")
 HOUR = dt.timedelta(hours=1)
@@ -53,13 +55,21 @@ def first_half_of_2020(db):
 
 def figures(counts):
     return (
-        counts.missing_episodes,
-        counts.children_missing,
-        counts.repeat_children,
-        counts.away_episodes,
-        counts.returns,
-        counts.rhi_completed_within_72h,
+        counts["missing_episodes"],
+        counts["children_missing"],
+        counts["repeat_children"],
+        counts["away_episodes"],
+        counts["returns"],
+        counts["rhi_completed_within_72h"],
     )
+
+
+def period_counts(*, council, start, end):
+    return period_summaries(council_scope(council), Period(start, end))[0]
+
+
+def monthly_counts(*, council, start, end):
+    return period_summaries(council_scope(council), *calendar_months(start, end))
 
 
 def test_it_counts_each_month_as_counted_by_hand(first_half_of_2020):
@@ -81,14 +91,14 @@ def test_it_counts_the_whole_period_once_per_child(first_half_of_2020):
         council=first_half_of_2020, start=dt.date(2020, 1, 1), end=dt.date(2020, 6, 30)
     )
     assert figures(total) == (5, 3, 1, 1, 5, Share(2, 5))
-    assert total.rhi_completed_within_72h.pct == 40
+    assert total["rhi_completed_within_72h"]["pct"] == 40
 
 
 def test_an_interview_completed_exactly_at_72_hours_counts(db):
     returned = EpisodeFactory(last_seen_at=at(2020, 5, 1, 18), returned_at=at(2020, 5, 2, 9))
     ReturnInterviewFactory(episode=returned, completed_at=returned.returned_at + 72 * HOUR)
     may = period_counts(council=council(), start=dt.date(2020, 5, 1), end=dt.date(2020, 5, 31))
-    assert may.rhi_completed_within_72h == Share(1, 1)
+    assert may["rhi_completed_within_72h"] == Share(1, 1)
 
 
 def test_an_interview_completed_a_minute_after_72_hours_does_not(db):
@@ -96,7 +106,7 @@ def test_an_interview_completed_a_minute_after_72_hours_does_not(db):
     late = returned.returned_at + 72 * HOUR + dt.timedelta(minutes=1)
     ReturnInterviewFactory(episode=returned, completed_at=late)
     may = period_counts(council=council(), start=dt.date(2020, 5, 1), end=dt.date(2020, 5, 31))
-    assert may.rhi_completed_within_72h == Share(0, 1)
+    assert may["rhi_completed_within_72h"] == Share(0, 1)
 
 
 def test_it_counts_the_last_day_of_a_period_across_the_clocks_going_back(db):
@@ -105,7 +115,7 @@ def test_it_counts_the_last_day_of_a_period_across_the_clocks_going_back(db):
     one_day = period_counts(
         council=council(), start=dt.date(2020, 10, 25), end=dt.date(2020, 10, 25)
     )
-    assert one_day.missing_episodes == 1
+    assert one_day["missing_episodes"] == 1
 
 
 def test_the_number_of_queries_does_not_grow_with_periods_or_episodes(
@@ -115,8 +125,8 @@ def test_the_number_of_queries_does_not_grow_with_periods_or_episodes(
         *calendar_months(dt.date(2020, 1, 1), dt.date(2020, 6, 30)),
         months_ending(dt.date(2020, 6, 1)),
     ]
-    with django_assert_num_queries(3):
-        count_periods(council=first_half_of_2020, periods=periods)
+    with django_assert_num_queries(2):
+        period_summaries(council_scope(first_half_of_2020), *periods)
 
 
 def test_six_months_end_with_the_month_holding_the_day():
@@ -149,5 +159,5 @@ def test_age_is_whole_years(on, age):
 
 
 def test_a_share_with_no_base_has_no_percentage():
-    assert Share(0, 0).pct is None
-    assert Share(1, 3).pct == 33
+    assert Share(0, 0)["pct"] is None
+    assert Share(1, 3)["pct"] == 33.3

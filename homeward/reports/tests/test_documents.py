@@ -1,6 +1,6 @@
 """The committee paper as DOCX, HTML and PDF, read back and checked against the report dict.
 
-The report is the made-up one in documents/sample.py; test_documents_engine.py does the same
+The report is the made-up one in tests/sample_report.py; test_documents_engine.py does the same
 for a report the engine counts from a made-up bundle.
 """
 
@@ -12,8 +12,8 @@ import docx
 import pytest
 
 from homeward.reports.documents import build, charts, html, render
-from homeward.reports.documents.paper import change_clause, period_phrase, share
-from homeward.reports.documents.sample import sample_report
+from homeward.reports.documents.wording import change_clause, period_phrase, share
+from homeward.reports.tests.sample_report import sample_report
 
 SECTIONS = ["Recommendation", "Executive summary", "Summary findings", "Recommendations"]
 SECTIONS += ["Data annex"]

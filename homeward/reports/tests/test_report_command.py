@@ -26,21 +26,23 @@ def test_it_writes_the_report_as_json(county, tmp_path):
 
 def test_it_takes_the_council_locality_and_publication_mode(county, tmp_path):
     out = tmp_path / "oxford.json"
-    call_command(
-        "report",
-        *PERIOD,
-        "--out",
-        str(out),
-        "--council",
-        "931",
-        "--locality",
-        "Oxford",
-        "--publication",
-    )
+    call_command("report", *PERIOD, "--out", str(out), "--council", "931", "--locality", "Oxford")
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["meta"]["locality"] == "Oxford"
+    assert report["meta"]["publication"] is False
+    out = tmp_path / "council.json"
+    call_command("report", *PERIOD, "--out", str(out), "--council", "931", "--publication")
+    report = json.loads(out.read_text(encoding="utf-8"))
     assert report["meta"]["publication"] is True
     assert report["missing"]["by_sex"]["male"] == {"children": "c", "episodes": "c"}
+
+
+def test_a_published_report_about_fewer_than_5_children_is_refused(county, tmp_path):
+    # Oxford's children missing in the half-year are fewer than 5: it would describe them.
+    out = tmp_path / "oxford.json"
+    with pytest.raises(CommandError, match="fewer than 5 children"):
+        call_command("report", *PERIOD, "--out", str(out), "--locality", "Oxford", "--publication")
+    assert not out.exists()
 
 
 def test_it_applies_the_authors_edits_to_the_findings(county, tmp_path):

@@ -1,4 +1,4 @@
-"""A made-up report dict in the shape docs/report-json.md describes, for tests and previews.
+"""A made-up report dict in the shape docs/report-json.md describes, for the document tests.
 
 Every figure is invented; it is shaped like the demo county's first half of 2020.
 """
