@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from e2e.test_coordinator_day import sign_in_with_the_keyboard
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD, UserFactory
+from homeward.accounts.two_factor import enrolment_code_issue
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
@@ -287,7 +288,10 @@ PAGES = {
         'link "Word (DOCX) of',
     ),
     "Exports": ("/exports/", 'button "Download (CSV)"'),
-    "set up two-factor sign-in": ("/accounts/two-factor/set-up/", 'summary "Set-up link'),
+    "set up two-factor sign-in: the set-up code": (
+        "/accounts/two-factor/set-up/",
+        'input "Set-up code" (#id_set_up_code)',
+    ),
     # The panel's pages, which the exploitation lead and the coordinator use.
     "Panel": ("/panel/", 'link "Mark done for Ruby Madeup: Made-up overdue: call.'),
     "a panel meeting": ("/panel/meetings/{meeting}/", 'link "Change the discussion of Ruby'),
@@ -365,6 +369,19 @@ def test_every_page_works_with_the_keyboard_alone(keyboard_page, world, path, mu
     expect(page.locator("h1")).to_be_visible()
     reached = check_keyboard(page)
     assert any(name.startswith(must_reach) for name in reached), reached
+    check_skip_link(page)
+
+
+def test_setting_up_two_factor_sign_in_works_with_the_keyboard_alone(keyboard_page, world):
+    page = keyboard_page
+    sign_in_with_the_keyboard(page, world["coordinator"].username)
+    page.goto("/accounts/two-factor/set-up/")
+    tab_to(page, "Set-up code")
+    page.keyboard.type(enrolment_code_issue(user=world["coordinator"]))
+    follow(page)
+    expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
+    reached = check_keyboard(page)
+    assert any(name.startswith('summary "Set-up link') for name in reached), reached
     check_skip_link(page)
 
 

@@ -21,6 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from homeward.accounts import roles
+from homeward.core.keys import pseudonym_key
 
 # Which children a role sees (the "children" entry).
 ALL_IN_COUNCIL = "council"
@@ -484,7 +485,7 @@ _SCOPES = {
 def pseudonym(child) -> str:
     """A stable id for a child that cannot be turned back into the child without the key."""
     message = f"{child.council_id}:{child.local_id}".encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    digest = hmac.new(pseudonym_key(), message, hashlib.sha256).hexdigest()
     return f"P-{digest[:16].upper()}"
 
 

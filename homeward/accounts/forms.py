@@ -18,3 +18,12 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
         ),
     )
+
+
+class EnrolmentCodeForm(forms.Form):
+    set_up_code = forms.CharField(
+        label="Set-up code",
+        max_length=40,
+        error_messages={"required": "Enter the set-up code your Homeward administrator gave you."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

@@ -1,7 +1,8 @@
-"""A member of staff's place in the council: which council, which team, which localities."""
+"""A member of staff's place in the council, and the codes that let them set up sign-in."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class StaffProfile(models.Model):
@@ -32,3 +33,23 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code an administrator gives someone to set up two-factor sign-in.
+
+    Without one, a password alone could add an authenticator app to an account that has
+    none yet (a new account, or one just reset). Stored hashed, like a password; it lasts
+    HOMEWARD_2FA_SET_UP_HOURS and is gone once a device is set up with it. A newer code
+    replaces the older one.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_code"
+    )
+    code_hash = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Two-factor set-up code for {self.user}, until {self.expires_at:%Y-%m-%d %H:%M}"

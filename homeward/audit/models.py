@@ -67,6 +67,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_FAILED = "two_factor_failed", "entered a wrong two-factor code"
     TWO_FACTOR_SET_UP = "two_factor_set_up", "set up two-factor authentication"
     TWO_FACTOR_RESET = "two_factor_reset", "had two-factor authentication reset"
+    TWO_FACTOR_INVITED = "two_factor_invited", "was given a two-factor set-up code"
     VIEW_AUDIT = "view_audit", "looked at the audit log"
     PRUNE = "prune", "pruned audit entries past retention"
 
@@ -106,11 +107,17 @@ class AuditEntry(AppendOnly):
 class AuditHead(models.Model):
     """The end of the chain: one row, locked by every writer so the chain cannot fork.
 
-    It also lets `audit verify` notice entries deleted from the end of the chain.
+    It also lets `audit verify` notice entries deleted from the end of the chain, and is
+    sealed with the audit key so that it cannot be rewound without it.
     """
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # Set when Homeward found the head row missing with entries in the log and made it again
+    # from the last entry there: entries after that one may have been cut. Kept for good.
+    recreated_at = models.PositiveBigIntegerField(null=True, blank=True)
+    # HMAC of the three above under the audit key (audit.chain.head_seal).
+    signature = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     def __str__(self):
         return f"audit chain head at entry {self.last_sequence}"
@@ -124,6 +131,8 @@ class AuditAnchor(AppendOnly):
     last_sequence = models.PositiveBigIntegerField(unique=True)
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField()
+    # HMAC of last_sequence and last_hash under the audit key (audit.chain.anchor_seal).
+    signature = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     def __str__(self):
         return f"audit entries up to {self.last_sequence} pruned"

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from homeward.accounts.network import client_ip
-from homeward.audit.chain import entry_hash, json_safe
+from homeward.audit.chain import entry_hash, head_seal, json_safe
 from homeward.audit.models import Action, AuditEntry, AuditHead
 
 LABEL_LENGTH = 200
@@ -66,7 +66,9 @@ def audit_record(
         entry.hash = entry_hash(entry)
         entry.save()
         AuditHead.objects.filter(pk=head.pk).update(
-            last_sequence=entry.sequence, last_hash=entry.hash
+            last_sequence=entry.sequence,
+            last_hash=entry.hash,
+            signature=head_seal(entry.sequence, entry.hash, head.recreated_at),
         )
     return entry
 
@@ -192,12 +194,19 @@ def _locked_head() -> AuditHead:
     head = AuditHead.objects.select_for_update().filter(pk=1).first()
     if head is not None:
         return head
+    # The head is made by the migrations; missing with entries in the log, it was deleted,
+    # perhaps with entries cut from the end. It is made again from the last entry, marked so
+    # that `homeward audit verify` says so for good.
     last = AuditEntry.objects.order_by("-sequence").first()
+    sequence, last_hash = (last.sequence, last.hash) if last else (0, AuditHead().last_hash)
+    recreated_at = sequence if last else None
     AuditHead.objects.get_or_create(
         pk=1,
         defaults={
-            "last_sequence": last.sequence if last else 0,
-            "last_hash": last.hash if last else AuditHead().last_hash,
+            "last_sequence": sequence,
+            "last_hash": last_hash,
+            "recreated_at": recreated_at,
+            "signature": head_seal(sequence, last_hash, recreated_at),
         },
     )
     return AuditHead.objects.select_for_update().get(pk=1)

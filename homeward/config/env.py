@@ -86,7 +86,26 @@ def database_from_url(url: str, *, prepared_statements: bool = True) -> dict:
             "TEST": {"NAME": f"test_{unquote(parsed.path.lstrip('/'))}"},
         }
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path)}
+        return sqlite_database(unquote(parsed.path))
     raise ConfigurationError(
         f"DATABASE_URL must start with postgresql:// or sqlite:///, not {parsed.scheme!r}."
     )
+
+
+def sqlite_database(path) -> dict:
+    """Django DATABASES entry for a SQLite file that two people can save to at once.
+
+    WAL lets pages read while someone saves; each transaction takes the write lock when it
+    begins (IMMEDIATE), waiting up to 20 seconds for another to finish, so a save never
+    fails as "database is locked" half-way through: SQLite cannot wait for a lock a
+    transaction that has already read asks for later, and fails it at once.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }

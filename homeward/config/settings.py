@@ -13,6 +13,7 @@ from homeward.config.env import (
     env_json,
     env_list,
     env_str,
+    sqlite_database,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,15 +27,33 @@ if DEBUG and PRODUCTION:
         "to anyone, so production refuses to start with them. Unset HOMEWARD_DEBUG."
     )
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ConfigurationError(
-            "SECRET_KEY is not set. Production refuses to start without a secret key."
-        )
-    SECRET_KEY = "homeward-development-only-not-secret"  # noqa: S105
+# Whether this installation holds the made-up demo county; every page says so when it does.
+HOMEWARD_DEMO = env_bool("HOMEWARD_DEMO", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+
+# The development key is public (it is in this file): with it anyone could forge the signed
+# values in Homeward's forms and turn pseudonyms back into children. It is allowed only for
+# the demo and for an installation that answers on this machine's loopback address alone.
+DEVELOPMENT_SECRET_KEY = "homeward-development-only-not-secret"  # noqa: S105
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY and PRODUCTION:
+    raise ConfigurationError(
+        "SECRET_KEY is not set. Production refuses to start without a secret key."
+    )
+if SECRET_KEY in (None, DEVELOPMENT_SECRET_KEY):
+    on_loopback_only = not PRODUCTION and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+    if not (HOMEWARD_DEMO or on_loopback_only):
+        raise ConfigurationError(
+            "This installation answers on "
+            f"{', '.join(ALLOWED_HOSTS) or 'no host'} (ALLOWED_HOSTS), not on this machine's "
+            "loopback address only, and is not a demo (HOMEWARD_DEMO), so it refuses to "
+            "start with the public development key: anyone could forge its signed forms and "
+            "reverse its pseudonyms. Set SECRET_KEY to a long random value, for example the "
+            "output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 # The council this installation belongs to (DfE three-digit code). Oxfordshire for the demo.
 HOMEWARD_COUNCIL = env_str("HOMEWARD_COUNCIL", "931")
@@ -67,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "homeward.core.middleware.RefuseOptionsAndTraceMiddleware",
+    "homeward.core.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +99,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages, so that it can say why a session ended.
+    "homeward.accounts.idle.EndLongSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -115,13 +138,7 @@ if DATABASE_URL:
 else:
     # The embedded default: a SQLite file under var/, created on first use.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "homeward.sqlite3",
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+    DATABASES = {"default": sqlite_database(VAR_DIR / "homeward.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -149,6 +166,14 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SESSION_COOKIE_AGE = env_int("HOMEWARD_SESSION_SECONDS", 30 * 60)
+# However busy, a session ends this long after signing in (homeward/accounts/idle.py).
+HOMEWARD_SESSION_MAX_HOURS = env_int("HOMEWARD_SESSION_MAX_HOURS", 12)
+# The key of analysts' pseudonyms (homeward/core/keys.py); empty: one derived from SECRET_KEY.
+HOMEWARD_PSEUDONYM_KEY = env_str("HOMEWARD_PSEUDONYM_KEY", "")
+# An edit page is refused this long after it was opened (homeward/core/signed.py).
+HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
+# Flash messages name children: keep them in the session, never in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
@@ -165,13 +190,12 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Whether this installation holds the made-up demo county; every page says so when it does.
-HOMEWARD_DEMO = env_bool("HOMEWARD_DEMO", False)
-
 # Sign-in hardening (docs/security.md).
 # Two-factor authentication (TOTP, with recovery codes) for everyone, except in the demo.
 HOMEWARD_REQUIRE_2FA = env_bool("HOMEWARD_REQUIRE_2FA", not HOMEWARD_DEMO)
 OTP_TOTP_ISSUER = env_str("HOMEWARD_OTP_ISSUER", "Homeward")
+# How long a set-up code from `homeward two-factor-invite` or `two-factor-reset` lasts.
+HOMEWARD_2FA_SET_UP_HOURS = env_int("HOMEWARD_2FA_SET_UP_HOURS", 72)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For header is believed; without
 # them the header is ignored and the client address is REMOTE_ADDR.
 HOMEWARD_TRUSTED_PROXIES = env_list("HOMEWARD_TRUSTED_PROXIES", [])
@@ -200,6 +224,9 @@ HOMEWARD_ACCESS_REPEAT_DAYS = env_int("HOMEWARD_ACCESS_REPEAT_DAYS", 365)
 
 # The audit log keeps entries at least this long; `homeward audit prune` removes older ones.
 HOMEWARD_AUDIT_RETENTION_DAYS = env_int("HOMEWARD_AUDIT_RETENTION_DAYS", 2555)
+# The key that seals the audit chain's anchor and head (homeward/core/keys.py); empty: one
+# derived from SECRET_KEY.
+HOMEWARD_AUDIT_KEY = env_str("HOMEWARD_AUDIT_KEY", "")
 
 # Content security policy: everything from this site only; no inline script or style.
 # Two exceptions for script: an inline <script nonce="{{ request.csp_nonce }}">, and the

@@ -1,9 +1,9 @@
 """Forms for recording an episode, its return, and corrections to it."""
 
 from django import forms
-from django.core import signing
 
 from homeward.children.models import Placement
+from homeward.core import signed
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.councils.models import Locality
 from homeward.web.forms import LondonDateTimeField
@@ -96,13 +96,11 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def sign_values(values: dict) -> str:
-    """The values a person saw, signed so that they come back unchanged."""
-    return signing.dumps(values, salt="episode-edit")
+def sign_values(values: dict, *, episode) -> str:
+    """The values a person saw of `episode`, signed so that they come back unchanged."""
+    return signed.sign_for(episode, values, purpose="episode-edit")
 
 
-def unsign_values(token: str) -> dict | None:
-    try:
-        return signing.loads(token, salt="episode-edit")
-    except signing.BadSignature:
-        return None
+def unsign_values(token: str, *, episode) -> dict:
+    """The values the person saw; raises `signed.Refused` for a page too old or not this one's."""
+    return signed.unsign_for(episode, token, purpose="episode-edit")

@@ -16,6 +16,7 @@ from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action,
 from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
+from homeward.core import signed
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
 from homeward.episodes import services
@@ -34,7 +35,6 @@ from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
 EDIT_FIELDS = [name for name in EpisodeEditForm.base_fields if name not in ("version", "based_on")]
-EDIT_EXPIRED = "The page you edited from has expired. Open the episode again and make your change."
 
 SORT_KEYS = {
     "risk": None,  # the selector's own order: high risk first, then the longest missing
@@ -158,11 +158,15 @@ def edit(request, pk: int):
     check_action(request.user, RECORD_EPISODE)
     episode = _episode(request, pk)
     initial = {name: getattr(episode, name) for name in EDIT_FIELDS}
-    initial |= {"version": episode.version, "based_on": sign_values(_values(episode))}
+    initial |= {"version": episode.version, "based_on": _signed(episode)}
     form = EpisodeEditForm(request.POST or None, child=episode.child, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        refused = _save_edit(request, episode, form)
+        try:
+            refused = _save_edit(request, episode, form)
+        except signed.Refused as too_old:
+            form = _form_again(episode, form, initial, str(too_old))
+            refused = None
         if refused is None and not form.errors:
             messages.success(request, f"Episode {episode.local_id} saved.")
             return redirect("children:detail", pk=episode.child_id)
@@ -171,7 +175,7 @@ def edit(request, pk: int):
                 # Changed meanwhile into an episode this person may not see (moved to another
                 # locality): their values are not theirs to see, as if it had gone.
                 raise Http404
-            conflict = _conflict(refused, unsign_values(form.cleaned_data["based_on"]), form)
+            conflict = _conflict(refused, _seen(form, episode), form)
             form = _merged_form(refused, form)
             episode = refused.record
     context = {"form": form, "episode": episode, "child": episode.child, "conflict": conflict}
@@ -179,11 +183,36 @@ def edit(request, pk: int):
     return render(request, "episodes/edit.html", context)
 
 
+def _signed(episode: Episode) -> str:
+    return sign_values(_values(episode), episode=episode)
+
+
+def _seen(form, episode: Episode) -> dict:
+    """What the person was shown when they opened the page (raises signed.Refused)."""
+    return unsign_values(form.cleaned_data["based_on"], episode=episode)
+
+
+def _form_again(episode: Episode, form, initial: dict, problem: str) -> EpisodeEditForm:
+    """The page again after its signed copy was refused, keeping what the person typed.
+
+    What they typed is kept only while nobody has saved the episode since they opened the
+    page (the version they posted is still the episode's): the episode is then as they saw
+    it, so their values can be signed afresh. Otherwise their values could undo someone
+    else's change, so the page starts again from the episode as it is now.
+    """
+    if form.cleaned_data["version"] == episode.version:
+        data = form.data.copy()
+        data["based_on"] = initial["based_on"]
+        again = EpisodeEditForm(data, child=episode.child)
+        again.is_valid()
+    else:
+        again = EpisodeEditForm(child=episode.child, initial=initial)
+    again.add_error(None, problem)
+    return again
+
+
 def _save_edit(request, episode: Episode, form) -> ChangedByAnotherUser | None:
-    seen = unsign_values(form.cleaned_data["based_on"])
-    if seen is None:
-        form.add_error(None, EDIT_EXPIRED)
-        return None
+    seen = _seen(form, episode)
     try:
         services.episode_update(
             episode=_as_seen(episode, seen),
@@ -218,10 +247,10 @@ def _changes(form, seen: dict) -> dict:
 
 def _merged_form(refused: ChangedByAnotherUser, form) -> EpisodeEditForm:
     """The current record with this person's own changes on top, ready to save again."""
-    seen = unsign_values(form.cleaned_data["based_on"])
     current = refused.record
+    seen = _seen(form, current)
     values = {name: getattr(current, name) for name in EDIT_FIELDS} | _changes(form, seen)
-    values |= {"version": current.version, "based_on": sign_values(_values(current))}
+    values |= {"version": current.version, "based_on": _signed(current)}
     merged = EpisodeEditForm(_as_data(form, values), child=current.child)
     merged.is_valid()
     merged.add_error(None, str(refused))

@@ -10,6 +10,7 @@ from homeward.core.clock import LONDON
 
 DATE_INCOMPLETE = "Enter the {what} as a day, month and year, for example 27 3 2024."
 DATE_NOT_REAL = "The {what} must be a real date, for example 27 3 2024."
+DATE_YEAR_OUT_OF_RANGE = "The year of the {what} must be between {first} and {last}."
 TIME_NOT_REAL = "Enter the time of the {what} in 24-hour form, for example 09:30 or 21:05."
 TIME_WITHOUT_DATE = "Enter the date of the {what} as well as the time."
 TIME_DOES_NOT_EXIST = (
@@ -18,6 +19,10 @@ TIME_DOES_NOT_EXIST = (
 )
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+NUMBER = re.compile(r"^\d{1,4}$")
+# No date Homeward records lies outside these years; the bounds also keep every sum a page
+# makes with a date (72 hours on, a year back) inside the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class DateInput(forms.MultiWidget):
@@ -59,8 +64,16 @@ def _date_from_parts(day, month, year, what: str) -> dt.date | None:
         return None
     if not all(parts):
         raise ValidationError(DATE_INCOMPLETE.format(what=what))
+    # Plain digits only: int() would take "-1", "1_000" or a number too big for a date.
+    if not all(NUMBER.match(part) for part in parts):
+        raise ValidationError(DATE_NOT_REAL.format(what=what))
+    day, month, year = (int(part) for part in parts)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            DATE_YEAR_OUT_OF_RANGE.format(what=what, first=FIRST_YEAR, last=LAST_YEAR)
+        )
     try:
-        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        return dt.date(year, month, day)
     except ValueError:
         raise ValidationError(DATE_NOT_REAL.format(what=what)) from None
 

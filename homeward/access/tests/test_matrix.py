@@ -285,6 +285,7 @@ COMMANDS = {
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
     "report": OPERATOR,
+    "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,
 }
 

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD, UserFactory
+from homeward.accounts.two_factor import enrolment_code_issue
 from homeward.audit.models import Action, AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,11 @@ def coordinator(with_device=False):
 
 def sign_in(client):
     return client.post(SIGN_IN, {"username": "made-up-coordinator", "password": PASSWORD})
+
+
+def enter_set_up_code(client, user):
+    """What the person does with the set-up code an administrator gave them."""
+    client.post(SET_UP, {"set_up_code": enrolment_code_issue(user=user)})
 
 
 def test_the_default_follows_the_demo_setting():
@@ -107,6 +113,7 @@ def test_the_code_page_refuses_to_send_anyone_to_another_site(client):
 def test_setting_up_shows_a_qr_code_and_then_recovery_codes_once(client):
     user = coordinator()
     sign_in(client)
+    enter_set_up_code(client, user)
     page = client.get(SET_UP).content.decode()
     assert "<svg" in page
     assert "otpauth://totp/Homeward" in page
@@ -125,6 +132,7 @@ def test_setting_up_shows_a_qr_code_and_then_recovery_codes_once(client):
 def test_a_wrong_code_does_not_confirm_a_new_device(client):
     user = coordinator()
     sign_in(client)
+    enter_set_up_code(client, user)
     client.get(SET_UP)
     response = client.post(SET_UP, {"code": "000000"})
     assert "The code is not right" in response.content.decode()
@@ -143,10 +151,12 @@ def test_someone_with_only_the_password_cannot_add_their_own_device(client):
 def test_a_recovery_code_works_once(client):
     user = coordinator()
     sign_in(client)
+    enter_set_up_code(client, user)
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=user)
     page = client.post(SET_UP, {"code": code_for(device)}).content.decode()
     recovery = re.findall(r"<li><code>([a-z0-9]+)</code></li>", page)[0]
+    assert not StaticToken.objects.filter(token=recovery).exists()  # kept only hashed
     client.post(SIGN_OUT)
 
     sign_in(client)

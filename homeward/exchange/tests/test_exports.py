@@ -2,6 +2,8 @@
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import io
 from zoneinfo import ZoneInfo
 
@@ -108,3 +110,19 @@ def test_the_page_says_what_an_analyst_gets_and_refuses_a_backwards_period(clien
     response = client.get(EXPORTS, backwards)
     assert response.status_code == 200
     assert "The end of the period must be on or after its start." in response.content.decode()
+
+
+def test_pseudonyms_use_a_key_of_their_own_not_the_secret_key_itself(settings):
+    """Whoever holds SECRET_KEY's signing uses (a forged form) learns nothing of pseudonyms,
+    and the pseudonym key can be set apart from SECRET_KEY."""
+    child = ChildFactory.build(council_id=1, local_id="C-MADEUP-1")
+    message = f"{child.council_id}:{child.local_id}".encode()
+    under_secret_key = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256)
+    assert pseudonym(child) != f"P-{under_secret_key.hexdigest()[:16].upper()}"
+    derived = pseudonym(child)
+    settings.HOMEWARD_PSEUDONYM_KEY = "a-made-up-pseudonym-key"
+    assert pseudonym(child) not in (derived, "")
+    settings.SECRET_KEY = "another-made-up-secret-key"
+    kept = pseudonym(child)
+    settings.SECRET_KEY = "yet-another-made-up-secret-key"
+    assert pseudonym(child) == kept

@@ -1,0 +1,68 @@
+"""No date typed into any form gives a server error: huge, negative, non-numeric or far-off
+parts are a sentence on the form, through GET and POST, on every page that has a date."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from homeward.access.tests.test_matrix import ALL_ROUTES, REPORT_QUERY, url_for
+from homeward.accounts import roles
+from homeward.accounts.tests.people import staff
+from homeward.children.tests.factories import ChildFactory
+from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.panel.tests.factories import PanelActionFactory
+from homeward.web.tests.test_date_parts import BAD_DATES, GOOD, SAID
+
+LONDON = ZoneInfo("Europe/London")
+NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    child = ChildFactory()
+    open_one = EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(hours=5), returned_at=None
+    )
+    back = EpisodeFactory(child=child, last_seen_at=NOW - dt.timedelta(hours=40))
+    action = PanelActionFactory(discussion__child=child, due_on=dt.date(2020, 7, 14))
+    return {
+        "child": child,
+        "episode": open_one,
+        "returned": back,
+        "meeting": action.discussion.meeting,
+        "discussion": action.discussion,
+        "action": action,
+    }
+
+
+def date_fields(html: str) -> list[str]:
+    return sorted(set(re.findall(r'name="(\w+)_day"', html)))
+
+
+PAGES = [name for name, _ in ALL_ROUTES if not name.startswith("accounts:")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_date_field_of_every_page_refuses_bad_parts_with_a_sentence(client, records, name):
+    client.force_login(staff(roles.ADMINISTRATOR))
+    url = url_for(name, records)
+    page = client.get(url)
+    assert page.status_code < 500
+    fields = date_fields(page.content.decode())
+    if not fields:
+        pytest.skip(f"{name} has no date field")
+    for prefix in fields:
+        for bad in BAD_DATES:
+            typed = {f"{prefix}_{part}": value for part, value in (GOOD | bad).items()}
+            typed[f"{prefix}_time"] = "12:00"
+            said = False
+            for send in (client.get, client.post):
+                response = send(url, REPORT_QUERY | typed)
+                assert response.status_code < 500, (name, prefix, bad, send)
+                said |= bool(SAID.search(response.content.decode()))
+            assert said, (name, prefix, bad)
