@@ -3,9 +3,9 @@
 from django import forms
 
 from homeward.children.models import Placement
-from homeward.core import signed
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.councils.models import Locality
+from homeward.web.edits import EditForm
 from homeward.web.forms import LondonDateTimeField
 
 SORTS = {
@@ -82,25 +82,13 @@ class EpisodeForm(forms.Form):
         self.fields["category"].error_messages["required"] = "Choose missing or away."
 
 
-class EpisodeEditForm(EpisodeForm):
+class EpisodeEditForm(EpisodeForm, EditForm):
     """A correction: also carries the version and values the person started from."""
 
     returned_at = LondonDateTimeField(what="return", label="Returned", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    based_on = forms.CharField(widget=forms.HiddenInput)
 
 
 class ReturnForm(forms.Form):
     returned_at = LondonDateTimeField(what="return", label="Returned")
     found_location = forms.CharField(label="Where found", required=False, max_length=200)
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-def sign_values(values: dict, *, episode) -> str:
-    """The values a person saw of `episode`, signed so that they come back unchanged."""
-    return signed.sign_for(episode, values, purpose="episode-edit")
-
-
-def unsign_values(token: str, *, episode) -> dict:
-    """The values the person saw; raises `signed.Refused` for a page too old or not this one's."""
-    return signed.unsign_for(episode, token, purpose="episode-edit")

@@ -3,6 +3,7 @@
 from django import forms
 
 from homeward.panel.models import PanelRisk
+from homeward.web.edits import EditForm
 from homeward.web.forms import DateField
 
 
@@ -63,26 +64,19 @@ class PanelActionForm(forms.Form):
         )
 
 
-class PanelActionDoneForm(forms.Form):
+class PanelActionDoneForm(EditForm):
     completed_on = DateField(what="date the action was done", label="Done on")
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class Versioned(forms.Form):
-    """An edit: carries the version the person started from."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class PanelMeetingEditForm(PanelMeetingForm, Versioned):
+class PanelMeetingEditForm(PanelMeetingForm, EditForm):
     pass
 
 
-class PanelDiscussionEditForm(PanelDiscussionForm, Versioned):
+class PanelDiscussionEditForm(PanelDiscussionForm, EditForm):
     pass
 
 
-class PanelActionEditForm(PanelActionForm, Versioned):
+class PanelActionEditForm(PanelActionForm, EditForm):
     """An action changed after the meeting; emptying the date done reopens it."""
 
     completed_on = DateField(what="date the action was done", label="Done on", required=False)
@@ -94,17 +88,3 @@ class ActionsFilter(forms.Form):
 
 class PanelChildSearchForm(forms.Form):
     q = forms.CharField(label="Name or local id", required=False, max_length=200)
-
-
-def form_data(form_class, values: dict) -> dict:
-    """Form data that, when bound, gives back `values` (for showing someone else's change)."""
-    data = {}
-    for name, field in form_class.base_fields.items():
-        value = values.get(name)
-        widget = field.widget
-        if isinstance(widget, forms.MultiWidget):
-            for suffix, part in zip(widget.widgets_names, widget.decompress(value), strict=True):
-                data[f"{name}{suffix}"] = "" if part is None else str(part)
-        else:
-            data[name] = "" if value is None else str(value)
-    return data

@@ -19,7 +19,6 @@ from homeward.access.rules import (
 )
 from homeward.audit.services import audit_refused, record_look, record_looks, record_search
 from homeward.children.selectors import children_search, visible_children
-from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.models import Council
 from homeward.exploitation.selectors import REPEAT_DAYS, REPEAT_EPISODES, repeat_missing_children
 from homeward.panel import services
@@ -33,7 +32,6 @@ from homeward.panel.forms import (
     PanelDiscussionForm,
     PanelMeetingEditForm,
     PanelMeetingForm,
-    form_data,
 )
 from homeward.panel.selectors import (
     panel_candidates,
@@ -41,6 +39,7 @@ from homeward.panel.selectors import (
     panel_meetings,
     panel_open_actions,
 )
+from homeward.web.edits import Edit, EditPage, edit_record
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -109,71 +108,62 @@ def meeting_record(request):
     return render(request, "panel/meeting_form.html", {"form": form})
 
 
+def _page(form_class, fields: set[str], purpose: str) -> EditPage:
+    """A panel change page: the record's fields in the form's order."""
+    ordered = tuple(name for name in form_class.base_fields if name in fields)
+    return EditPage(form_class=form_class, fields=ordered, purpose=purpose)
+
+
+MEETING_PAGE = _page(PanelMeetingEditForm, services.MEETING_FIELDS, "panel-meeting-edit")
+DISCUSSION_PAGE = _page(
+    PanelDiscussionEditForm, services.DISCUSSION_FIELDS, "panel-discussion-edit"
+)
+ACTION_PAGE = _page(PanelActionEditForm, services.ACTION_FIELDS, "panel-action-edit")
+ACTION_DONE_PAGE = _page(PanelActionDoneForm, {"completed_on"}, "panel-action-done")
+
+
+def _edit(request, page: EditPage, record, update, **options) -> Edit:
+    """The panel's change pages go through the one edit flow (web/edits.py)."""
+    return edit_record(
+        request,
+        page,
+        record=record,
+        update=update,
+        refused=partial(audit_refused, request=request, obj=record),
+        **options,
+    )
+
+
 @login_required
 def meeting_edit(request, pk: int):
     """Change a meeting's details; refused, with their values, if someone else saved first."""
     _check_record(request.user)
     held = _meeting(request, pk)
-    form, saved = _edit(
-        request,
-        held,
-        PanelMeetingEditForm,
-        services.MEETING_FIELDS,
-        partial(services.panel_meeting_update, meeting=held),
-    )
-    if saved:
+    done = _edit(request, MEETING_PAGE, held, _meeting_update)
+    if done.saved:
         messages.success(request, f"{held} saved.")
         return redirect("panel:meeting", pk=held.pk)
-    return render(request, "panel/meeting_form.html", {"form": form, "meeting": held})
+    context = {"form": done.form, "meeting": done.record, "conflict": done.conflict}
+    return render(request, "panel/meeting_form.html", context)
 
 
-def _edit(request, record, form_class, fields, update) -> tuple:
-    """The change form for a panel record, and whether the change was saved.
-
-    The form starts from the record and its version; `update` (the record's update service,
-    its record given) saves only what changed. If someone else saved first the form comes
-    back with their values and says so (the service audits a saved change).
-    """
-    initial = {name: getattr(record, name) for name in fields} | {"version": record.version}
-    form = form_class(request.POST or None, initial=initial)
-    if request.method != "POST" or not form.is_valid():
-        return form, False
-    values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        update(
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-            **_changed(record, values),
-        )
-    except ChangedByAnotherUser as refused:
-        audit_refused(request=request, obj=record, told=str(refused), tried=_tried(record, values))
-        return _theirs(form_class, refused, fields), False
-    except ValidationError as error:
-        audit_refused(
-            request=request, obj=record, told=error.message_dict, tried=_tried(record, values)
-        )
-        add_service_errors(form, error)
-        return form, False
-    return form, True
+def _meeting_update(*, record, **save):
+    return services.panel_meeting_update(meeting=record, **save)
 
 
-def _changed(record, values: dict) -> dict:
-    return {name: value for name, value in values.items() if getattr(record, name) != value}
+def _discussion_update(*, record, **save):
+    return services.panel_discussion_update(discussion=record, **save)
 
 
-def _tried(record, values: dict) -> dict:
-    """The change that was refused, for its audit entry (records as their ids)."""
-    return {name: getattr(value, "pk", value) for name, value in _changed(record, values).items()}
+def _action_update(*, record, **save):
+    return services.panel_action_update(action=record, **save)
 
 
-def _theirs(form_class, refused: ChangedByAnotherUser, fields: set[str]):
-    """The record as the other person saved it, to check before changing it again."""
-    current = refused.record
-    values = {name: getattr(current, name) for name in fields} | {"version": current.version}
-    form = form_class(form_data(form_class, values))
-    form.is_valid()
-    form.add_error(None, str(refused))
-    return form
+def _action_complete(*, record, expected_version: int, by, **changes):
+    completed_on = changes.get("completed_on", record.completed_on)
+    return services.panel_action_complete(
+        action=record, completed_on=completed_on, expected_version=expected_version, by=by
+    )
 
 
 @login_required
@@ -237,21 +227,16 @@ def discussion_edit(request, pk: int):
     """Change a child's discussion (a new risk rating, decisions, review date)."""
     _check_record(request.user)
     discussion = _discussion(request, pk)
-    form, saved = _edit(
-        request,
-        discussion,
-        PanelDiscussionEditForm,
-        services.DISCUSSION_FIELDS,
-        partial(services.panel_discussion_update, discussion=discussion),
-    )
-    if saved:
+    done = _edit(request, DISCUSSION_PAGE, discussion, _discussion_update)
+    if done.saved:
         messages.success(request, f"The discussion of {discussion.child} saved.")
         return redirect("panel:meeting", pk=discussion.meeting_id)
     context = {
-        "form": form,
+        "form": done.form,
         "meeting": discussion.meeting,
         "child": discussion.child,
         "discussion": discussion,
+        "conflict": done.conflict,
     }
     record_look(request=request, child=discussion.child)
     return render(request, "panel/discussion_form.html", context)
@@ -297,21 +282,16 @@ def action_edit(request, pk: int):
     """Change an action (what, owner, due date, date done); emptying the date done reopens it."""
     _check_record(request.user)
     action = _action(request, pk)
-    form, saved = _edit(
-        request,
-        action,
-        PanelActionEditForm,
-        services.ACTION_FIELDS,
-        partial(services.panel_action_update, action=action),
-    )
-    if saved:
+    done = _edit(request, ACTION_PAGE, action, _action_update)
+    if done.saved:
         messages.success(request, f"Action for {action.discussion.child} saved.")
         return _back_from_action(request, action)
     context = {
-        "form": form,
+        "form": done.form,
         "action": action,
         "discussion": action.discussion,
         "child": action.discussion.child,
+        "conflict": done.conflict,
     }
     record_look(request=request, child=action.discussion.child)
     return render(request, "panel/action_form.html", context)
@@ -323,22 +303,11 @@ def action_complete(request, pk: int):
     _check_record(request.user)
     action = _action(request, pk)
     initial = {"completed_on": action.completed_on or timezone.localdate()}
-    form = PanelActionDoneForm(request.POST or None, initial=initial | {"version": action.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_action_complete(
-                action=action,
-                completed_on=form.cleaned_data["completed_on"],
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-            )
-        except ChangedByAnotherUser as refused:
-            form = _theirs(PanelActionDoneForm, refused, {"completed_on"})
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Action for {action.discussion.child} marked done.")
-            return _back_from_action(request, action)
-    context = {"form": form, "action": action, "child": action.discussion.child}
+    done = _edit(request, ACTION_DONE_PAGE, action, _action_complete, initial=initial)
+    if done.saved:
+        messages.success(request, f"Action for {action.discussion.child} marked done.")
+        return _back_from_action(request, action)
+    context = {"form": done.form, "action": action, "child": action.discussion.child}
+    context["conflict"] = done.conflict
     record_look(request=request, child=action.discussion.child)
     return render(request, "panel/action_done.html", context)

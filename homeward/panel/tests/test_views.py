@@ -21,6 +21,8 @@ from homeward.panel.tests.factories import (
     PanelDiscussionFactory,
     PanelMeetingFactory,
 )
+from homeward.panel.views import ACTION_DONE_PAGE, ACTION_PAGE, DISCUSSION_PAGE, MEETING_PAGE
+from homeward.web.edits import carried
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
@@ -212,11 +214,17 @@ def test_the_practitioner_may_not_record_a_meeting(client):
 def test_changing_a_meeting_someone_else_changed_is_refused(lead, discussed):
     meeting = discussed[0]
     url = reverse("panel:meeting-edit", args=[meeting.pk])
-    data = date("held_on", meeting.held_on) | {"chair": "Made-up Deputy", "version": 1}
+    data = date("held_on", meeting.held_on) | {
+        "chair": "Made-up Deputy",
+        "agencies": meeting.agencies,
+    }
+    data |= {"notes": meeting.notes} | carried(MEETING_PAGE, meeting)
     PanelMeeting.objects.filter(pk=meeting.pk).update(chair="Made-up Other", version=2)
     html = lead.post(url, data).content.decode()
     assert "while you were editing it, so your change was not saved" in html
-    assert 'value="Made-up Other"' in html and 'value="2"' in html
+    # What they saved is in the table of changes; the form keeps your change on version 2.
+    assert "Made-up Other" in html.split('id="conflict"')[1].split("</table>")[0]
+    assert 'value="Made-up Deputy"' in html and 'value="2"' in html
     meeting.refresh_from_db()
     assert meeting.chair == "Made-up Other"
     refused = AuditEntry.objects.get(action=Action.REFUSED)  # the attempt is in the log
@@ -275,7 +283,9 @@ def test_a_child_the_lead_may_not_see_cannot_be_added(lead, discussed):
 def test_changing_a_discussion_is_audited(lead, member, discussed):
     _, ruby_talk, alfie_talk = discussed
     url = reverse("panel:discussion-edit", args=[ruby_talk.pk])
-    data = {"reason": ruby_talk.reason, "risk": "medium", "summary": "", "version": 1}
+    data = {"reason": ruby_talk.reason, "risk": "medium", "summary": ruby_talk.summary}
+    data |= date("next_review_on", ruby_talk.next_review_on)
+    data |= carried(DISCUSSION_PAGE, ruby_talk)
     assert lead.post(url, data).status_code == 302
     assert changes()[0]["details"]["risk"] == {"before": "very_high", "after": "medium"}
     hidden = reverse("panel:discussion-edit", args=[alfie_talk.pk])
@@ -298,7 +308,7 @@ def test_recording_an_action(lead, discussed):
 def test_marking_an_action_done_from_the_panel(lead, discussed):
     action = PanelAction.objects.get(description="Made-up: visit the school")
     url = reverse("panel:action-done", args=[action.pk]) + "?back=panel"
-    response = lead.post(url, date("completed_on", dt.date(2020, 5, 16)) | {"version": 1})
+    response = lead.post(url, date("completed_on", dt.date(2020, 5, 16)) | done_data(action))
     assert response.url == PANEL
     action.refresh_from_db()
     assert action.completed_on == dt.date(2020, 5, 16)
@@ -308,15 +318,16 @@ def test_marking_an_action_done_from_the_panel(lead, discussed):
 def test_marking_an_action_done_in_the_future_is_refused(lead, discussed):
     action = PanelAction.objects.get(description="Made-up: visit the school")
     url = reverse("panel:action-done", args=[action.pk])
-    html = lead.post(url, date("completed_on", dt.date(2020, 5, 18)) | {"version": 1})
+    html = lead.post(url, date("completed_on", dt.date(2020, 5, 18)) | done_data(action))
     assert "is in the future" in html.content.decode()
 
 
 def test_marking_done_an_action_someone_else_changed_is_refused(lead, discussed):
     action = PanelAction.objects.get(description="Made-up: visit the school")
+    opened = done_data(action)
     panel_action_update(action=action, expected_version=1, owner="Made-up Other")
     url = reverse("panel:action-done", args=[action.pk])
-    html = lead.post(url, date("completed_on", dt.date(2020, 5, 16)) | {"version": 1})
+    html = lead.post(url, date("completed_on", dt.date(2020, 5, 16)) | opened)
     assert "your change was not saved" in html.content.decode()
     action.refresh_from_db()
     assert action.completed_on is None
@@ -325,7 +336,7 @@ def test_marking_done_an_action_someone_else_changed_is_refused(lead, discussed)
 def test_an_action_for_a_child_the_person_may_not_see_is_not_found(member):
     hidden = PanelAction.objects.get(description="Made-up: Alfie's action")
     url = reverse("panel:action-done", args=[hidden.pk])
-    response = member.post(url, date("completed_on", dt.date(2020, 5, 16)) | {"version": 1})
+    response = member.post(url, date("completed_on", dt.date(2020, 5, 16)) | done_data(hidden))
     assert response.status_code == 404
     hidden.refresh_from_db()
     assert hidden.completed_on is None
@@ -334,8 +345,14 @@ def test_an_action_for_a_child_the_person_may_not_see_is_not_found(member):
 # Changing an action.
 
 
+def done_data(action) -> dict:
+    """What the mark-done page carries for `action` as it is now."""
+    return carried(ACTION_DONE_PAGE, action)
+
+
 def action_data(action, **changes) -> dict:
-    data = {"description": action.description, "owner": action.owner, "version": action.version}
+    data = {"description": action.description, "owner": action.owner}
+    data |= carried(ACTION_PAGE, action)
     data |= date("due_on", action.due_on)
     if action.completed_on:
         data |= date("completed_on", action.completed_on)
@@ -421,7 +438,8 @@ def test_changing_an_action_someone_else_changed_is_refused(lead, discussed):
     panel_action_update(action=action, expected_version=1, owner="Made-up Theirs")
     html = lead.post(url, data).content.decode()
     assert "while you were editing it, so your change was not saved" in html
-    assert 'value="Made-up Theirs"' in html and 'value="2"' in html
+    assert "Made-up Theirs" in html.split('id="conflict"')[1].split("</table>")[0]
+    assert 'value="Made-up Mine"' in html and 'value="2"' in html
     action.refresh_from_db()
     assert action.owner == "Made-up Theirs"
     assert [change["details"]["owner"]["after"] for change in changes()] == ["Made-up Theirs"]
