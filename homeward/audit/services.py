@@ -142,7 +142,7 @@ def _page(request) -> dict:
 
 
 def audit_refused(
-    *, request, obj: models.Model, told: str | dict, tried: dict | None = None
+    *, request, obj: models.Model | None, told: str | dict, tried: dict | None = None
 ) -> AuditEntry:
     """Record a change someone tried and was refused: what they were told, what they tried.
 

@@ -14,7 +14,7 @@ from homeward.access.rules import (
     may_see_who_looked,
 )
 from homeward.audit.selectors import who_looked
-from homeward.audit.services import record_look, record_search
+from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildForm, ChildSearchForm
 from homeward.children.selectors import (
     child_headline,
@@ -26,6 +26,7 @@ from homeward.children.selectors import (
 )
 from homeward.children.services import child_create
 from homeward.councils.installation import installation_council
+from homeward.web.edits import plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -92,6 +93,12 @@ def create(request):
         try:
             child = child_create(council=council, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            audit_refused(
+                request=request,
+                obj=None,
+                told=error.message_dict,
+                tried=plain_values(form.cleaned_data),
+            )
             add_service_errors(form, error)
         else:
             messages.success(request, f"{child} added.")

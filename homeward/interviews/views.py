@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from homeward.access.rules import RECORD_INTERVIEW, check_action, check_case_pages
-from homeward.audit.services import record_look, record_search
+from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import visible_episodes
 from homeward.interviews.forms import InterviewForm, InterviewsFilter
 from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.interviews.selectors import interviews_due
 from homeward.interviews.services import interview_record
+from homeward.web.edits import plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -60,6 +61,12 @@ def record(request, episode_pk: int):
         try:
             interview_record(episode=episode, by=request.user, **form.cleaned_data)
         except ValidationError as error:
+            audit_refused(
+                request=request,
+                obj=episode,
+                told=error.message_dict,
+                tried=plain_values(form.cleaned_data),
+            )
             add_service_errors(form, error, aliases={"episode_id": None})
         else:
             messages.success(request, f"Interview recorded for {episode.child}.")

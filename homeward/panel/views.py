@@ -39,7 +39,7 @@ from homeward.panel.selectors import (
     panel_meetings,
     panel_open_actions,
 )
-from homeward.web.edits import Edit, EditPage, edit_record
+from homeward.web.edits import Edit, EditPage, edit_record, plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -101,11 +101,18 @@ def meeting_record(request):
                 council=council, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
+            _refused(request, None, error, form)
             add_service_errors(form, error)
         else:
             messages.success(request, f"{held} recorded.")
             return redirect("panel:meeting", pk=held.pk)
     return render(request, "panel/meeting_form.html", {"form": form})
+
+
+def _refused(request, record, error: ValidationError, form) -> None:
+    """Audit a new panel record that was refused: what the person was told and tried."""
+    told, tried = error.message_dict, plain_values(form.cleaned_data)
+    audit_refused(request=request, obj=record, told=told, tried=tried)
 
 
 def _page(form_class, fields: set[str], purpose: str) -> EditPage:
@@ -208,6 +215,7 @@ def discussion_record(request, meeting_pk: int, child_pk: int):
                 meeting=held, child=child, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
+            _refused(request, child, error, form)
             add_service_errors(form, error)
         else:
             messages.success(request, f"{child} added to the {held.held_on:%-d %B %Y} meeting.")
@@ -254,6 +262,7 @@ def action_record(request, discussion_pk: int):
                 discussion=discussion, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
+            _refused(request, discussion, error, form)
             add_service_errors(form, error)
         else:
             messages.success(request, f"Action for {discussion.child} recorded.")

@@ -90,7 +90,7 @@ def edit_record(
             **changes,
         )
     except ChangedByAnotherUser as clash:
-        refused(told=str(clash), tried=_plain_values(changes))
+        refused(told=str(clash), tried=plain_values(changes))
         if not may_see(clash.record):
             raise Http404 from None
         return Edit(
@@ -99,7 +99,7 @@ def edit_record(
             conflict=_conflict(page, form, clash, seen),
         )
     except ValidationError as error:
-        refused(told=error.message_dict, tried=_plain_values(changes))
+        refused(told=error.message_dict, tried=plain_values(changes))
         add_service_errors(form, error)
         return Edit(form, record)
     return Edit(form, saved, saved=True)
@@ -126,7 +126,8 @@ def plain(value) -> object:
     return value
 
 
-def _plain_values(values: dict) -> dict:
+def plain_values(values: dict) -> dict:
+    """Values as an audit entry keeps them: records by id, times in UTC, dates ISO."""
     return {name: plain(value) for name, value in values.items()}
 
 
