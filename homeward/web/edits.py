@@ -177,10 +177,10 @@ def _typed_again(page: EditPage, record, form, start: dict, problem: str, kwargs
     if form.cleaned_data["version"] == record.version:
         data = form.data.copy()
         data["based_on"] = start["based_on"]
-        again = page.form_class(data, **kwargs)
-        again.is_valid()
     else:
-        again = page.form_class(initial=start, **kwargs)
+        data = form_data(page.form_class, start, kwargs)
+    again = page.form_class(data, **kwargs)
+    again.is_valid()
     again.add_error(None, problem)
     return again
 

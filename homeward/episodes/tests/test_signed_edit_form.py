@@ -7,6 +7,7 @@ from django.urls import reverse
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.core.signed import FORM_NOT_FOR_THIS_RECORD, FORM_TOO_OLD
+from homeward.episodes import services
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.episodes.tests.test_views import HOUR, NOW, edit_page_form
 
@@ -86,3 +87,33 @@ def test_a_page_within_12_hours_saves(coordinator, time_machine):
     assert edit(coordinator, episode, data).status_code == 302
     episode.refresh_from_db()
     assert episode.risk == "high"
+
+
+def test_an_old_page_of_an_episode_changed_since_starts_again_from_the_episode_now(
+    coordinator, time_machine, settings
+):
+    settings.HOMEWARD_FORM_MAX_HOURS = 12
+    episode = EpisodeFactory(last_seen_at=NOW - 20 * HOUR, returned_at=None, risk="low")
+    data = edit_page_form(coordinator, episode) | {"found_location": "Made-up bus station"}
+    later(coordinator, time_machine, NOW + 13 * HOUR)
+    services.episode_update(episode=episode, expected_version=1, risk="medium")
+    response = edit(coordinator, episode, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert FORM_TOO_OLD.format(hours=12) in html
+    assert "Made-up bus station" not in html  # their old values could undo the other change
+    assert response.context["form"]["risk"].value() == "medium"
+    episode.refresh_from_db()
+    assert (episode.risk, episode.version, episode.found_location) == ("medium", 2, "")
+
+
+def test_a_borrowed_token_with_an_out_of_date_version_is_refused_with_a_sentence(coordinator):
+    mine = EpisodeFactory(last_seen_at=NOW - 20 * HOUR, returned_at=None, risk="low")
+    other = EpisodeFactory(last_seen_at=NOW - 30 * HOUR, returned_at=None, risk="low")
+    borrowed = edit_page_form(coordinator, other)
+    data = edit_page_form(coordinator, mine) | {"based_on": borrowed["based_on"], "version": 7}
+    response = edit(coordinator, mine, data | {"risk": "high"})
+    assert response.status_code == 200
+    assert FORM_NOT_FOR_THIS_RECORD in response.content.decode()
+    mine.refresh_from_db()
+    assert (mine.risk, mine.version) == ("low", 1)
