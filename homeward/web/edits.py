@@ -25,6 +25,10 @@ from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.web.forms import add_service_errors
 
 NOT_RECORDED = "Not recorded"
+TYPED_NOT_KEPT = (
+    "Someone has saved this record since you opened the page, so what you typed was not "
+    "kept: the form shows the record as it is now. Make your change again."
+)
 
 
 class EditForm(forms.Form):
@@ -174,7 +178,8 @@ def _typed_again(page: EditPage, record, form, start: dict, problem: str, kwargs
     it, so their values can be signed afresh. Otherwise their values could undo someone
     else's change, so the page starts again from the record as it is now.
     """
-    if form.cleaned_data["version"] == record.version:
+    kept = form.cleaned_data["version"] == record.version
+    if kept:
         data = form.data.copy()
         data["based_on"] = start["based_on"]
     else:
@@ -182,6 +187,8 @@ def _typed_again(page: EditPage, record, form, start: dict, problem: str, kwargs
     again = page.form_class(data, **kwargs)
     again.is_valid()
     again.add_error(None, problem)
+    if not kept:
+        again.add_error(None, TYPED_NOT_KEPT)
     return again
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core import signing
 from django.urls import reverse
+from django.utils.html import escape
 
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
@@ -10,6 +11,7 @@ from homeward.core.signed import FORM_NOT_FOR_THIS_RECORD, FORM_TOO_OLD
 from homeward.episodes import services
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.episodes.tests.test_views import HOUR, NOW, edit_page_form
+from homeward.web.edits import TYPED_NOT_KEPT
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,7 @@ def test_an_old_page_of_an_episode_changed_since_starts_again_from_the_episode_n
     assert response.status_code == 200
     assert FORM_TOO_OLD.format(hours=12) in html
     assert "Made-up bus station" not in html  # their old values could undo the other change
+    assert escape(TYPED_NOT_KEPT) in html  # and the page says so
     assert response.context["form"]["risk"].value() == "medium"
     episode.refresh_from_db()
     assert (episode.risk, episode.version, episode.found_location) == ("medium", 2, "")
