@@ -1,6 +1,7 @@
 """Problems found in what a person entered or a bundle carried, named by field."""
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,18 @@ from homeward.core.clock import LONDON
 UNKNOWN_CODE = "'{value}' is not a known {what}. Use one of: {choices}."
 REQUIRED = "Enter the {what}: it cannot be empty."
 IN_THE_FUTURE = "The {what} ({when}) is in the future. Enter a time that has already happened."
+TOO_LONG = "The {what} is {length} characters long, but at most {limit} fit. Shorten it."
+CONTROL_CHARACTER = (
+    "The {what} holds an invisible control character ({code}), often left by copying from "
+    "another system. Retype the text without it."
+)
+
+# The clocks of the machines that send records (a police system, a worker's laptop) are
+# a little out from Homeward's: a time this far ahead of now is taken as now, not refused.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+# Characters a multi-line text (findings) may hold beyond printable ones: the line breaks
+# and tab a person types; every other control character is refused everywhere.
+LINE_BREAKS = frozenset("\t\n\r")
 
 
 @dataclass(frozen=True)
@@ -47,3 +60,48 @@ def code_problem(field: str, value: str, choices: Iterable[str], what: str) -> P
 
 def london_date(value: dt.datetime) -> dt.date:
     return value.astimezone(LONDON).date()
+
+
+def future_problem(
+    field: str, what: str, value: dt.datetime | None, now: dt.datetime
+) -> Problem | None:
+    """A problem if `value` is more than a few minutes after `now` (see CLOCK_SLACK)."""
+    if value is None or value <= now + CLOCK_SLACK:
+        return None
+    return Problem(field, IN_THE_FUTURE.format(what=what, when=when(value)))
+
+
+def text_problem(
+    field: str, value: str, *, what: str, max_length: int | None, multiline: bool = False
+) -> Problem | None:
+    """A problem if a text is too long for its field, or holds a character no database
+    should store (NUL crashes PostgreSQL; other control characters are invisible)."""
+    allowed = LINE_BREAKS if multiline else frozenset()
+    for character in value:
+        if character not in allowed and unicodedata.category(character) in ("Cc", "Cs"):
+            code = f"U+{ord(character):04X}"
+            return Problem(field, CONTROL_CHARACTER.format(what=what, code=code))
+    if max_length is not None and len(value) > max_length:
+        return Problem(field, TOO_LONG.format(what=what, length=len(value), limit=max_length))
+    return None
+
+
+def record_text_problems(model, values: dict, labels: dict | None = None) -> list[Problem]:
+    """The text problems of a record's values, each judged by its model field: its
+    max_length, and whether it is multi-line (a TextField). `labels` names the fields as
+    the person knows them (default: the field's verbose name)."""
+    problems = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        field = model._meta.get_field(name)
+        problem = text_problem(
+            name,
+            value,
+            what=(labels or {}).get(name, str(field.verbose_name)),
+            max_length=field.max_length,
+            multiline=field.get_internal_type() == "TextField",
+        )
+        if problem:
+            problems.append(problem)
+    return problems

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,13 +13,15 @@ from homeward.children.models import Child, Placement
 from homeward.children.services import new_local_id
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.concurrency import save_changes
-from homeward.core.problems import Problem, code_problem, raise_if_any
+from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.councils.models import Locality
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import (
     PLACEMENT_OF_ANOTHER_CHILD,
     episode_time_problems,
     hidden_overlap_problem,
+    interview_while_missing_problem,
+    interviews_before_return_problems,
     overlap_problem,
 )
 
@@ -95,6 +98,41 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> l
     )
     if clash is not None:
         problems.append(_clash_problem(clash, by))
+    problems += record_text_problems(Episode, _texts(values))
+    problems += _interview_problems(child, values, exclude_pk)
+    return problems
+
+
+def _texts(values: dict) -> dict:
+    return {name: values.get(name) or "" for name in ("found_location", "reported_by", "local_id")}
+
+
+def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+    """Interviews come after their episode's return and never while the child is missing
+    again: a new or corrected episode may break neither."""
+    # Looked up by name: the interviews app sits above episodes and imports them.
+    interviews = apps.get_model("interviews", "ReturnInterview").objects
+    problems = []
+    if exclude_pk is not None:
+        own = interviews.filter(episode_id=exclude_pk).order_by("pk")
+        problems += interviews_before_return_problems(
+            returned_at=values.get("returned_at"),
+            interviews=[(i.local_id, i.offered_at, i.completed_at) for i in own],
+        )
+    held = interviews.filter(episode__child=child, completed_at__gt=values["last_seen_at"]).exclude(
+        episode_id=exclude_pk
+    )
+    if values.get("returned_at") is not None:
+        held = held.filter(completed_at__lt=values["returned_at"])
+    first = held.select_related("episode").order_by("completed_at").first()
+    if first is not None:
+        problems.append(
+            interview_while_missing_problem(
+                interview=first.local_id,
+                episode=first.episode.local_id,
+                completed_at=first.completed_at,
+            )
+        )
     return problems
 
 
@@ -122,7 +160,7 @@ def episode_record(
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
     child = Child.objects.select_for_update().get(pk=child.pk)
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
-    raise_if_any(_episode_problems(child, values, by=by))
+    raise_if_any(_episode_problems(child, values | {"local_id": local_id}, by=by))
     episode = Episode.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("E"),

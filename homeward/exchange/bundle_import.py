@@ -147,7 +147,7 @@ def import_bundle(
                     _stage_file(path / spec.name, spec, context, tables, problems, result)
             for table in tables.values():
                 table.finish()
-            bundle_checks.check_all(council.pk, problems)
+            bundle_checks.check_all(council.pk, problems, today=context.today)
             if problems:
                 raise BundleRejected(problems)
             bundle_merge.merge_all(council.pk, by, now, result.files)
