@@ -47,7 +47,8 @@ def when(value: dt.datetime | dt.date) -> str:
     """A time as a person in England would read it: '2 Mar 2020 18:00'."""
     if isinstance(value, dt.datetime):
         return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M")
-    return value.strftime("%-d %b %Y")
+    # The year in four digits, so that a typed "11" shows as the year 0011 it was read as.
+    return f"{value:%-d %b} {value.year:04d}"
 
 
 def code_problem(field: str, value: str, choices: Iterable[str], what: str) -> Problem | None:
