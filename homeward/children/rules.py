@@ -1,6 +1,7 @@
 """The rules a child and a placement must keep."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from homeward.core.clock import age_in_years
@@ -36,6 +37,10 @@ PLACEMENT_ENDS_BEFORE_START = (
 PLACEMENT_BEFORE_BIRTH = (
     "The placement starts ({start}) before the child's date of birth ({born}). Check both dates."
 )
+NOT_A_PLACE_CODE = (
+    "'{raw}' is not an SSDA903 placement code: a capital letter and a digit, like K2."
+)
+PLACE_CODE = re.compile(r"[A-Z][0-9]")
 PLACEMENT_STARTS_IN_FUTURE = (
     "The placement start ({start}) is in the future. Record a placement once it has begun."
 )
@@ -138,3 +143,10 @@ def placement_problems(
             )
         )
     return problems
+
+
+def place_code_problem(place_code: str) -> Problem | None:
+    """A problem if a placement's SSDA903 PLACE code is given but not of its form."""
+    if not place_code or PLACE_CODE.fullmatch(place_code):
+        return None
+    return Problem("place_code", NOT_A_PLACE_CODE.format(raw=place_code))

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from homeward.audit.services import record_change
 from homeward.children.models import Allocation, Child, Placement
-from homeward.children.rules import born_problems, child_problems, placement_problems
+from homeward.children.rules import (
+    born_problems,
+    child_problems,
+    place_code_problem,
+    placement_problems,
+)
 from homeward.core.codes import PlacementType, Sex
 from homeward.core.problems import (
     Problem,
@@ -101,6 +106,7 @@ def placement_record(
         "local_id": local_id or "",
     }
     problems += record_text_problems(Placement, texts)
+    problems.append(place_code_problem(place_code))
     raise_if_any(p for p in problems if p)
     placement = Placement.objects.create(
         council=child.council,

@@ -53,6 +53,10 @@ STILL_MISSING_ANOTHER = (
     "The child is still missing from another episode recorded for this child. Ask a missing "
     "children coordinator to record the return of that episode before recording a new one."
 )
+SEEN_WITH_OTHER_COUNCIL = (
+    "Child {child} is another council's record. Only this council's children can be recorded "
+    "as missing together: record the other child here first."
+)
 PLACEMENT_OF_ANOTHER_CHILD = (
     "Placement {placement} belongs to another child. Choose one of this child's placements."
 )

@@ -18,6 +18,7 @@ from homeward.councils.models import Locality
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import (
     PLACEMENT_OF_ANOTHER_CHILD,
+    SEEN_WITH_OTHER_COUNCIL,
     episode_time_problems,
     hidden_overlap_problem,
     interview_while_missing_problem,
@@ -160,7 +161,14 @@ def episode_record(
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
     child = Child.objects.select_for_update().get(pk=child.pk)
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
-    raise_if_any(_episode_problems(child, values | {"local_id": local_id}, by=by))
+    problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
+    # An export names companions by their local ids, which only this council's can be.
+    problems += [
+        Problem("seen_with", SEEN_WITH_OTHER_COUNCIL.format(child=other.local_id))
+        for other in seen_with
+        if other.council_id != child.council_id
+    ]
+    raise_if_any(problems)
     episode = Episode.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("E"),

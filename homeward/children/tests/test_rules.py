@@ -13,6 +13,7 @@ from homeward.accounts.tests.factories import UserFactory
 from homeward.children.models import Child
 from homeward.children.rules import (
     BORN_AFTER_RECORD,
+    NOT_A_PLACE_CODE,
     PLACEMENT_STARTS_IN_FUTURE,
     TOO_OLD,
     TOO_OLD_AT_RECORD,
@@ -108,6 +109,17 @@ def test_a_placement_starting_in_the_future_is_refused():
     assert errors == {
         "provider_name": [CONTROL_CHARACTER.format(what="provider name", code="U+0000")]
     }
+
+
+def test_a_placement_code_is_refused_as_an_import_refuses_it():
+    errors = refused(
+        placement_record,
+        child=ChildFactory(),
+        start_date=dt.date(2019, 1, 1),
+        placement_type="foster",
+        place_code="k2",
+    )
+    assert errors == {"place_code": [NOT_A_PLACE_CODE.format(raw="k2")]}
 
 
 def test_a_changed_date_of_birth_is_judged_against_the_childs_records():

@@ -11,10 +11,12 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
 from homeward.core.problems import CONTROL_CHARACTER, IN_THE_FUTURE, TOO_LONG
+from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import (
     INTERVIEW_BEFORE_RETURN,
     INTERVIEW_WHILE_MISSING,
+    SEEN_WITH_OTHER_COUNCIL,
     TOO_OLD_AT_EPISODE,
 )
 from homeward.episodes.services import episode_record, episode_update
@@ -96,6 +98,12 @@ def test_an_episode_when_the_child_was_over_25_is_refused():
 )
 def test_text_too_long_or_with_control_characters_is_refused(field, value, message):
     assert refused(record, **{field: value}) == {field: [message]}
+
+
+def test_a_child_of_another_council_cannot_be_seen_with_this_one():
+    other = ChildFactory(council=council("872"), local_id="C-ELSEWHERE")
+    errors = refused(record, seen_with=[other])
+    assert errors == {"seen_with": [SEEN_WITH_OTHER_COUNCIL.format(child="C-ELSEWHERE")]}
 
 
 def returned_with_interview():

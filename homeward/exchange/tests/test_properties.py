@@ -31,9 +31,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from homeward.children.models import Child
+from homeward.children.models import Child, Placement
 from homeward.children.rules import child_problems
-from homeward.children.services import child_born_problems, child_create
+from homeward.children.services import child_born_problems, child_create, placement_record
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.core.problems import record_text_problems
 from homeward.councils.models import Council
@@ -127,6 +127,11 @@ def snapshot(council_code: str) -> dict:
                 "completed_at",
                 "conducted_by",
                 "version",
+            )
+        ),
+        "placements": set(
+            Placement.objects.filter(**filters).values_list(
+                "local_id", "child__local_id", "start_date", "end_date", "place_code", "version"
             )
         ),
         "screenings": set(
@@ -348,6 +353,30 @@ class Casework(RuleBasedStateMachine):
         self.edit_episode(
             episode=episode, field="returned_at" if field else "last_seen_at", shift=shift
         )
+
+    @rule(
+        child=children,
+        days=st.integers(min_value=-60, max_value=2),
+        length=st.one_of(st.none(), st.integers(min_value=-1, max_value=30)),
+        place_code=st.sampled_from(["", "K2", "U1", "k2", "ZZZZ"]),
+    )
+    def record_placement(self, child, days, length, place_code):
+        before = snapshot(COUNCIL)
+        start = NOW.date() + dt.timedelta(days=days)
+        try:
+            placement_record(
+                child=Child.objects.get(pk=child),
+                start_date=start,
+                end_date=None if length is None else start + dt.timedelta(days=length),
+                placement_type="foster",
+                place_code=place_code,
+                local_id=self._local_id("P"),
+            )
+        except ValidationError:
+            assert snapshot(COUNCIL) == before
+            event("placement refused")
+        else:
+            event("placement saved")
 
     @rule(
         child=children,
