@@ -16,10 +16,12 @@ from homeward.children.rules import child_problems, placement_problems
 from homeward.core.problems import REQUIRED, Problem, text_problem
 from homeward.episodes.rules import episode_time_problems
 from homeward.exchange.bundle_spec import (
+    CHILDREN,
     CONCERNS,
     COUNCIL,
     IMPORTING_COUNCIL,
     LOCALITY,
+    TEXT,
     Column,
     FileSpec,
 )
@@ -213,8 +215,8 @@ def _text_limits(spec: FileSpec) -> tuple[tuple[str, int | None, bool], ...]:
     model = apps.get_model(spec.model)
     limits = []
     for column in spec.columns:
-        if column.kind.stage_type != "text" and column.kind.name != "council":
-            continue
+        if column.kind not in (TEXT, LOCALITY, COUNCIL, CONCERNS, CHILDREN):
+            continue  # a code, a date, a number: its reader accepts only what it expects
         # Concerns are judged once normalised (repeats dropped), so by characters alone.
         own = column.field is not None and "__" not in column.field and column.kind is not CONCERNS
         field = model._meta.get_field(column.field) if own else None
