@@ -51,9 +51,12 @@ class Episode(CouncilRecord):
                 name="episode_one_open_per_child",
             ),
             # No two episodes of a child overlap: [last seen, return), an open one running on
-            # for ever (PostgreSQL only; SQLite serialises its writers instead).
+            # for ever (PostgreSQL only; SQLite serialises its writers instead). Checked at
+            # each write, except that an import defers it to the end of its writing: episodes
+            # that change places in one bundle overlap only half-way through.
             PostgreSQLExclusionConstraint(
                 name="episode_periods_never_overlap",
+                deferrable=models.Deferrable.IMMEDIATE,
                 expressions=[
                     ("child", RangeOperators.EQUAL),
                     (

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from homeward.audit.models import Action
@@ -22,7 +22,7 @@ from homeward.exchange import bundle_checks, bundle_merge
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
 from homeward.exchange.bundle_spec import FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
-from homeward.exchange.staging import StagingTable
+from homeward.exchange.staging import StagingTable, is_postgresql
 
 MISSING_COLUMN = "The column '{column}' is missing from the header. Add it (it may be empty)."
 WRONG_CELL_COUNT = (
@@ -39,6 +39,7 @@ REFUSED_BY_DATABASE = (
 UNKNOWN_COUNCIL = "There is no council with code '{code}'. Use the DfE three-digit code, like 931."
 
 DEFAULT_MAX_PROBLEMS = 1000
+EPISODE_OVERLAPS = "episode_periods_never_overlap"  # the constraint, episodes/models.py
 
 
 @dataclass(frozen=True)
@@ -179,13 +180,24 @@ def _check_and_merge(
         raise BundleRejected(problems)
     try:
         with transaction.atomic():
+            _overlaps_checked("DEFERRED")
             bundle_merge.merge_all(council.pk, by, now, result.files)
+            _overlaps_checked("IMMEDIATE")
     except IntegrityError as error:
         bundle_checks.check_all(council.pk, problems)
         if not problems:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             problems.add(folder, 0, "", REFUSED_BY_DATABASE.format(reason=reason))
         raise BundleRejected(problems) from error
+
+
+def _overlaps_checked(when: str) -> None:
+    """On PostgreSQL, have the database check that no episodes overlap at the end of the
+    import's writing (DEFERRED) or now (IMMEDIATE): two episodes the bundle moves past each
+    other overlap half-way through, however the rows are ordered."""
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {EPISODE_OVERLAPS} {when}")
 
 
 def _audit(path: Path, result: ImportResult, by) -> None:

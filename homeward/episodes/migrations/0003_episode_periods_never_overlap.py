@@ -69,6 +69,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='episode',
-            constraint=homeward.core.constraints.PostgreSQLExclusionConstraint(expressions=[('child', '='), (homeward.core.constraints.TimeRange('last_seen_at', 'returned_at', django.contrib.postgres.fields.ranges.RangeBoundary()), '&&')], name='episode_periods_never_overlap'),
+            constraint=homeward.core.constraints.PostgreSQLExclusionConstraint(expressions=[('child', '='), (homeward.core.constraints.TimeRange('last_seen_at', 'returned_at', django.contrib.postgres.fields.ranges.RangeBoundary()), '&&')], name='episode_periods_never_overlap', deferrable=models.Deferrable.IMMEDIATE),
         ),
     ]
