@@ -6,16 +6,22 @@ it commits), starts the second, waits until PostgreSQL reports the second is wai
 lock, and only then lets the first commit: the interleaving is the same on every run.
 """
 
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from homeward.accounts.roles import ROLES
 from homeward.audit.services import _locked_head
+from homeward.config.env import sqlite_database
+from homeward.councils.models import Council
+from homeward.councils.reference import council_rows
 
 # Only so that a broken lock fails the test instead of hanging the suite: no test asserts
 # how long anything took.
@@ -29,6 +35,32 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
+@contextmanager
+def threads_open_a_sqlite_file(path):
+    """Have new threads open a copy of the test database in a file, as Homeward opens its
+    own SQLite database (WAL, IMMEDIATE transactions, waiting when busy): the in-memory test
+    database shares one cache between threads, which refuses at once instead of waiting."""
+    copy = sqlite3.connect(path)
+    connection.ensure_connection()
+    connection.connection.backup(copy)
+    copy.close()
+    kept = connections.settings[DEFAULT_DB_ALIAS]
+    connections.settings[DEFAULT_DB_ALIAS] = {**kept, **sqlite_database(path)}
+    try:
+        yield
+    finally:
+        connections.settings[DEFAULT_DB_ALIAS] = kept
+
+
+def rows_the_migrations_made() -> None:
+    """The councils and roles, made again if an earlier transactional test emptied every
+    table (as such a test leaves the database)."""
+    for row in council_rows():
+        Council.objects.update_or_create(code=row["code"], defaults=row)
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
 class Writer(threading.Thread):
     """Runs `work` in a thread of its own, on a connection of its own; keeps what it gave."""
 
@@ -38,13 +70,15 @@ class Writer(threading.Thread):
         self.result = None
         self.error: BaseException | None = None
         self.pid: int | None = None
+        self.waited_for: str | None = None
         self._connected = threading.Event()
 
     def run(self) -> None:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                self.pid = cursor.fetchone()[0]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    self.pid = cursor.fetchone()[0]
             self._connected.set()
             self.result = self.work()
         except BaseException as error:  # noqa: BLE001  # handed to the test by finished()
@@ -66,7 +100,9 @@ def start(work) -> Writer:
 
 
 def wait_until_waiting_for_a_lock(writer: Writer) -> None:
-    """Return once PostgreSQL reports that `writer` waits for a lock another holds."""
+    """Return once PostgreSQL reports that `writer` waits for a lock another holds, noting
+    which kind in `writer.waited_for` ("advisory": the council's episode-writers lock;
+    "transactionid" or "tuple": a row another transaction is writing or has locked)."""
     writer._connected.wait(HANG_GUARD_SECONDS)
     deadline = time.monotonic() + HANG_GUARD_SECONDS
     while True:
@@ -74,10 +110,12 @@ def wait_until_waiting_for_a_lock(writer: Writer) -> None:
             # The activity view is read once per transaction unless cleared.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
-                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [writer.pid]
+                "SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE pid = %s",
+                [writer.pid],
             )
             row = cursor.fetchone()
         if row and row[0] == "Lock":
+            writer.waited_for = row[1]
             return
         if not writer.is_alive():
             raise AssertionError(f"the writer finished without waiting: {writer.error!r}")

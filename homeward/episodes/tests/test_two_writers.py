@@ -2,9 +2,13 @@
 second of two writers at once is refused in words, with nothing half-written."""
 
 import datetime as dt
+import sqlite3
+import threading
+import time
+from contextlib import closing
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from homeward.accounts import roles
@@ -16,11 +20,14 @@ from homeward.episodes.rules import OVERLAPS, STILL_MISSING
 from homeward.episodes.services import episode_record, episode_update
 from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.episodes.tests.racing import (
+    HANG_GUARD_SECONDS,
     holding_at_the_last_write,
     postgresql_only,
     raw_insert,
+    rows_the_migrations_made,
     sentence,
     start,
+    threads_open_a_sqlite_file,
     wait_until_waiting_for_a_lock,
 )
 
@@ -94,18 +101,21 @@ def record(child, last_seen_at=EVENING, returned_at=None, by=None):
     )
 
 
-RACE = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+RACE = pytest.mark.django_db(transaction=True)
 
 
 @postgresql_only
 @RACE
 def test_of_two_people_recording_at_once_the_second_is_refused():
+    rows_the_migrations_made()
     child = ChildFactory()
     first, second = holding_at_the_last_write(
         lambda: record(child, EVENING),
         lambda: record(child, EVENING + 5 * HOUR, EVENING + 6 * HOUR),
     )
     assert first.error is None
+    # The second waited for the first's lock on the child's row, then checked.
+    assert second.waited_for == "transactionid"
     kept = first.result
     assert sentence(second.error) == STILL_MISSING.format(
         other=kept.local_id, other_seen="2 Mar 2020 18:00"
@@ -117,6 +127,7 @@ def test_of_two_people_recording_at_once_the_second_is_refused():
 @postgresql_only
 @RACE
 def test_a_correction_racing_a_new_episode_is_refused_when_second():
+    rows_the_migrations_made()
     child = ChildFactory()
     earlier = EpisodeFactory(child=child, last_seen_at=EVENING, returned_at=EVENING + HOUR)
     first, second = holding_at_the_last_write(
@@ -126,6 +137,7 @@ def test_a_correction_racing_a_new_episode_is_refused_when_second():
         ),
     )
     assert first.error is None
+    assert second.waited_for == "transactionid"
     assert sentence(second.error) == OVERLAPS.format(
         other=first.result.local_id,
         other_seen="3 Mar 2020 04:00",
@@ -140,6 +152,7 @@ def test_a_correction_racing_a_new_episode_is_refused_when_second():
 def test_a_writer_that_skips_the_locks_is_still_refused_in_words():
     """The services' check cannot see a row not yet committed; the database's constraint
     waits for it, and its refusal reaches the person as the services' own sentence."""
+    rows_the_migrations_made()
     child = ChildFactory()
     with transaction.atomic():
         raw_insert(child, "E-raw", EVENING, EVENING + 10 * HOUR)
@@ -156,6 +169,7 @@ def test_a_writer_that_skips_the_locks_is_still_refused_in_words():
 @postgresql_only
 @RACE
 def test_the_page_shows_the_refusal_as_a_form_error_not_a_server_error(client):
+    rows_the_migrations_made()
     child = ChildFactory()
     client.force_login(UserFactory(roles=[roles.MISSING_COORDINATOR]))
     form = {
@@ -179,3 +193,43 @@ def test_the_page_shows_the_refusal_as_a_form_error_not_a_server_error(client):
     assert "govuk-error-summary" in html
     assert "The child is still missing from episode E-raw" in html
     assert list(Episode.objects.values_list("local_id", flat=True)) == ["E-raw"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own way of keeping the rule")
+@RACE
+def test_on_sqlite_the_second_writer_waits_for_the_first_to_commit_and_is_refused(tmp_path):
+    """Each transaction takes SQLite's write lock as it begins, so the second writer cannot
+    check until the first has committed, then sees its episode."""
+    rows_the_migrations_made()
+    child = ChildFactory()
+    path = tmp_path / "homeward.sqlite3"
+    first_wrote, second_begins, first_may_commit = (threading.Event() for _ in range(3))
+
+    def first_work():
+        with transaction.atomic():
+            episode = record(child, EVENING)
+            first_wrote.set()
+            first_may_commit.wait(HANG_GUARD_SECONDS)
+        return episode
+
+    def second_work():
+        second_begins.set()
+        return record(child, EVENING + 5 * HOUR, EVENING + 6 * HOUR)
+
+    with threads_open_a_sqlite_file(path):
+        first = start(first_work)
+        first_wrote.wait(HANG_GUARD_SECONDS)
+        second = start(second_work)
+        second_begins.wait(HANG_GUARD_SECONDS)
+        # The outcome is the same whenever the second begins; this only gives it the time
+        # to be waiting for the write lock when the first commits.
+        time.sleep(0.1)
+        first_may_commit.set()
+        first.finished(), second.finished()
+    assert first.error is None
+    assert sentence(second.error) == STILL_MISSING.format(
+        other=first.result.local_id, other_seen="2 Mar 2020 18:00"
+    )
+    with closing(sqlite3.connect(path)) as database:
+        stored = database.execute("SELECT local_id FROM episodes_episode").fetchall()
+    assert stored == [(first.result.local_id,)]
