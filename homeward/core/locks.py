@@ -24,6 +24,9 @@ from django.db import connection
 # sharing the database ("Home" in ASCII; the second key is the council's id).
 EPISODE_WRITERS = 0x486F6D65
 
+EXCLUSIVE = "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)"
+SHARED = "SELECT pg_advisory_xact_lock_shared(%s::integer, %s::integer)"
+
 NOT_IN_A_TRANSACTION = (
     "lock_council_episodes() must be called inside a transaction: the lock is released "
     "when the transaction ends, so outside one it would be released at once."
@@ -36,8 +39,5 @@ def lock_council_episodes(council_id: int, *, exclusive: bool = False) -> None:
         raise RuntimeError(NOT_IN_A_TRANSACTION)
     if connection.vendor != "postgresql":
         return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {function}(%s::integer, %s::integer)", [EPISODE_WRITERS, int(council_id)]
-        )
+        cursor.execute(EXCLUSIVE if exclusive else SHARED, [EPISODE_WRITERS, int(council_id)])

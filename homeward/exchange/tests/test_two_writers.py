@@ -57,6 +57,18 @@ def first_import(tmp_path):
     )
 
 
+def overlapping_import(tmp_path):
+    """A new child C9 with an episode, and an episode of C1 overlapping the first's E1."""
+    return write_bundle(
+        tmp_path / "second",
+        children=[child("C9")],
+        episodes=[
+            episode("E2", "C1", last_seen_at="2020-03-03T08:00", returned_at="2020-03-03T10:00"),
+            episode("E9", "C9"),
+        ],
+    )
+
+
 def problems(error: BaseException) -> list[str]:
     assert isinstance(error, BundleRejected), repr(error)
     return [str(problem) for problem in error.problems.in_order()]
@@ -67,16 +79,8 @@ def imports_audited() -> int:
 
 
 def test_of_two_imports_at_once_the_second_is_refused_and_writes_nothing(recorded_child, tmp_path):
-    second_bundle = write_bundle(
-        tmp_path / "second",
-        children=[child("C9")],
-        episodes=[
-            episode("E2", "C1", last_seen_at="2020-03-03T08:00", returned_at="2020-03-03T10:00"),
-            episode("E9", "C9"),
-        ],
-    )
     first, second = holding_at_the_last_write(
-        importing(first_import(tmp_path)), importing(second_bundle)
+        importing(first_import(tmp_path)), importing(overlapping_import(tmp_path))
     )
     assert first.error is None
     # The second import checked only once the first had committed (not saved by the
@@ -132,14 +136,7 @@ def test_an_import_while_a_person_records_is_refused(recorded_child, tmp_path):
 def test_an_import_is_refused_in_words_when_the_database_refuses_a_row(recorded_child, tmp_path):
     """A writer that skips the lock commits an overlapping episode while the import writes:
     the database refuses the import's row, and the import lists it like its own checks."""
-    folder = write_bundle(
-        tmp_path / "second",
-        children=[child("C9")],
-        episodes=[
-            episode("E2", "C1", last_seen_at="2020-03-03T08:00", returned_at="2020-03-03T10:00"),
-            episode("E9", "C9"),
-        ],
-    )
+    folder = overlapping_import(tmp_path)
     with transaction.atomic():
         raw_insert(
             recorded_child,
