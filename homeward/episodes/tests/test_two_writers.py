@@ -2,10 +2,12 @@
 second of two writers at once is refused in words, with nothing half-written."""
 
 import datetime as dt
+import importlib
 import sqlite3
 import threading
 import time
 from contextlib import closing
+from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -233,3 +235,24 @@ def test_on_sqlite_the_second_writer_waits_for_the_first_to_commit_and_is_refuse
     with closing(sqlite3.connect(path)) as database:
         stored = database.execute("SELECT local_id FROM episodes_episode").fetchall()
     assert stored == [(first.result.local_id,)]
+
+
+@pytest.mark.django_db
+def test_the_upgrade_stops_and_lists_episodes_that_already_break_a_rule():
+    """A database written before the constraints may hold overlaps: the migration names them
+    rather than failing on a bare constraint error."""
+    migration = importlib.import_module(
+        "homeward.episodes.migrations.0003_episode_periods_never_overlap"
+    )
+    child = ChildFactory()
+    with pytest.raises(RuntimeError) as caught, transaction.atomic():
+        if connection.vendor == "postgresql":
+            # As if written before the constraint: it is checked only at commit, never reached.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS episode_periods_never_overlap DEFERRED")
+        raw_insert(child, "E1", EVENING, EVENING + 10 * HOUR)
+        raw_insert(child, "E2", EVENING + 5 * HOUR, EVENING + 20 * HOUR)
+        migration.refuse_broken_episodes(None, SimpleNamespace(connection=connection))
+    assert str(caught.value).endswith(
+        "then run the upgrade again:\n  931, E1: overlaps episode E2 of the same child"
+    )
