@@ -71,6 +71,7 @@ class Writer(threading.Thread):
         self.error: BaseException | None = None
         self.pid: int | None = None
         self.waited_for: str | None = None
+        self.waiting_in: str | None = None  # the statement that waited
         self._connected = threading.Event()
 
     def run(self) -> None:
@@ -102,7 +103,8 @@ def start(work) -> Writer:
 def wait_until_waiting_for_a_lock(writer: Writer) -> None:
     """Return once PostgreSQL reports that `writer` waits for a lock another holds, noting
     which kind in `writer.waited_for` ("advisory": the council's episode-writers lock;
-    "transactionid" or "tuple": a row another transaction is writing or has locked)."""
+    "transactionid" or "tuple": a row another transaction is writing or has locked) and the
+    statement that waited in `writer.waiting_in`."""
     writer._connected.wait(HANG_GUARD_SECONDS)
     deadline = time.monotonic() + HANG_GUARD_SECONDS
     while True:
@@ -110,12 +112,12 @@ def wait_until_waiting_for_a_lock(writer: Writer) -> None:
             # The activity view is read once per transaction unless cleared.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
-                "SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE pid = %s",
+                "SELECT wait_event_type, wait_event, query FROM pg_stat_activity WHERE pid = %s",
                 [writer.pid],
             )
             row = cursor.fetchone()
         if row and row[0] == "Lock":
-            writer.waited_for = row[1]
+            writer.waited_for, writer.waiting_in = row[1], row[2]
             return
         if not writer.is_alive():
             raise AssertionError(f"the writer finished without waiting: {writer.error!r}")
