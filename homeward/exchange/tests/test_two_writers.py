@@ -23,6 +23,8 @@ from homeward.episodes.tests.racing import (
 )
 from homeward.exchange.bundle_import import BundleRejected, import_bundle
 from homeward.exchange.tests.bundles import LOCALITIES, child, episode, write_bundle
+from homeward.interviews.rules import INTERVIEW_BEFORE_NEW_RETURN
+from homeward.interviews.services import interview_record
 
 pytestmark = [postgresql_only, pytest.mark.django_db(transaction=True)]
 
@@ -150,3 +152,30 @@ def test_an_import_is_refused_in_words_when_the_database_refuses_a_row(recorded_
     assert list(Episode.objects.values_list("local_id", flat=True)) == ["E1"]
     assert not Child.objects.filter(local_id="C9").exists()
     assert imports_audited() == 1
+
+
+def test_an_import_moving_a_return_while_an_interview_is_recorded_is_refused(
+    recorded_child, tmp_path
+):
+    """The import's check that interviews follow the return sees the interview recorded
+    while it waited, instead of moving the return past it."""
+    import_bundle(first_import(tmp_path), council_code="931")  # E1 back at 09:00
+    later_return = write_bundle(
+        tmp_path / "later-return", episodes=[episode("E1", "C1", returned_at="2020-03-03T11:00")]
+    )
+    first, second = holding_at_the_last_write(
+        lambda: interview_record(
+            episode=Episode.objects.get(local_id="E1"),
+            outcome="declined",
+            offered_at=dt.datetime(2020, 3, 3, 10, 0, tzinfo=dt.UTC),
+        ),
+        importing(later_return),
+    )
+    assert first.error is None
+    assert second.waited_for == "advisory"
+    message = INTERVIEW_BEFORE_NEW_RETURN.format(
+        interview=first.result.local_id, when="at 3 Mar 2020 10:00", returned="3 Mar 2020 11:00"
+    )
+    assert problems(second.error) == [f"episodes.csv, row 2, returned_at: {message}"]
+    e1 = Episode.objects.get(local_id="E1")
+    assert (e1.returned_at.hour, e1.version) == (9, 1)
