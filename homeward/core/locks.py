@@ -4,8 +4,9 @@ A rule across records ("a child's episodes never overlap") is checked by reading
 recorded, then writing. Two writers that check at once both see neither's new record, and
 both write. So every writer of episodes takes this lock, for its council, before it checks:
 
-- a service that records or corrects one episode takes it shared (people recording episodes
-  at once do not wait for each other; they wait only on the child's own row lock);
+- a service that records or corrects one episode, or records an interview (checked against
+  its episode's return), takes it shared (people recording at once do not wait for each
+  other; they wait only on the child's or the episode's own row lock);
 - a bundle import takes it exclusive, after reading its files and before checking them, so
   it waits for episodes being saved to commit, and its checks see them; a service waits for
   the import to commit, and its checks see what the import wrote.
