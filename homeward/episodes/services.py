@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -14,13 +15,16 @@ from homeward.children.services import new_local_id
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.concurrency import save_changes
 from homeward.core.locks import lock_council_episodes
-from homeward.core.problems import Problem, code_problem, raise_if_any
+from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.councils.models import Locality
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import (
     PLACEMENT_OF_ANOTHER_CHILD,
+    SEEN_WITH_OTHER_COUNCIL,
     episode_time_problems,
     hidden_overlap_problem,
+    interview_while_missing_problem,
+    interviews_before_return_problems,
     overlap_problem,
 )
 
@@ -97,6 +101,41 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> l
     )
     if clash is not None:
         problems.append(_clash_problem(clash, by))
+    problems += record_text_problems(Episode, _texts(values))
+    problems += _interview_problems(child, values, exclude_pk)
+    return problems
+
+
+def _texts(values: dict) -> dict:
+    return {name: values.get(name) or "" for name in ("found_location", "reported_by", "local_id")}
+
+
+def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+    """Interviews come after their episode's return and never while the child is missing
+    again: a new or corrected episode may break neither."""
+    # Looked up by name: the interviews app sits above episodes and imports them.
+    interviews = apps.get_model("interviews", "ReturnInterview").objects
+    problems = []
+    if exclude_pk is not None:
+        own = interviews.filter(episode_id=exclude_pk).order_by("pk")
+        problems += interviews_before_return_problems(
+            returned_at=values.get("returned_at"),
+            interviews=[(i.local_id, i.offered_at, i.completed_at) for i in own],
+        )
+    held = interviews.filter(episode__child=child, completed_at__gt=values["last_seen_at"]).exclude(
+        episode_id=exclude_pk
+    )
+    if values.get("returned_at") is not None:
+        held = held.filter(completed_at__lt=values["returned_at"])
+    first = held.select_related("episode").order_by("completed_at").first()
+    if first is not None:
+        problems.append(
+            interview_while_missing_problem(
+                interview=first.local_id,
+                episode=first.episode.local_id,
+                completed_at=first.completed_at,
+            )
+        )
     return problems
 
 
@@ -153,7 +192,14 @@ def episode_record(
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
     child = _locked_child(child.pk, child.council_id)
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
-    raise_if_any(_episode_problems(child, values, by=by))
+    problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
+    # An export names companions by their local ids, which only this council's can be.
+    problems += [
+        Problem("seen_with", SEEN_WITH_OTHER_COUNCIL.format(child=other.local_id))
+        for other in seen_with
+        if other.council_id != child.council_id
+    ]
+    raise_if_any(problems)
     episode = _written_unless_clash(
         lambda: Episode.objects.create(
             council=child.council,

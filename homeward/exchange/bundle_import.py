@@ -154,7 +154,7 @@ def import_bundle(
                     _stage_file(path / spec.name, spec, context, tables, problems, result)
             for table in tables.values():
                 table.finish()
-            _check_and_merge(str(path), council, by, now, result, problems)
+            _check_and_merge(str(path), council, by, now, result, problems, context.today)
             _audit(path, result, by)
         finally:
             for table in tables.values():
@@ -163,7 +163,13 @@ def import_bundle(
 
 
 def _check_and_merge(
-    folder: str, council: Council, by, now: dt.datetime, result: ImportResult, problems: ProblemList
+    folder: str,
+    council: Council,
+    by,
+    now: dt.datetime,
+    result: ImportResult,
+    problems: ProblemList,
+    today: dt.date,
 ) -> None:
     """Check the staged rows against each other and what is recorded, then write them.
 
@@ -175,7 +181,7 @@ def _check_and_merge(
     problems they find.
     """
     lock_council_episodes(council.pk, exclusive=True)
-    bundle_checks.check_all(council.pk, problems)
+    bundle_checks.check_all(council.pk, problems, today=today)
     if problems:
         raise BundleRejected(problems)
     try:
@@ -184,7 +190,7 @@ def _check_and_merge(
             bundle_merge.merge_all(council.pk, by, now, result.files)
             _overlaps_checked("IMMEDIATE")
     except IntegrityError as error:
-        bundle_checks.check_all(council.pk, problems)
+        bundle_checks.check_all(council.pk, problems, today=today)
         if not problems:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             problems.add(folder, 0, "", REFUSED_BY_DATABASE.format(reason=reason))
