@@ -8,6 +8,7 @@ from django.utils import timezone
 from homeward.audit.services import record_change
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
+from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -64,6 +65,9 @@ def interview_record(
     by=None,
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
+    # Checked against the episode's return, which an import or a correction may be changing
+    # at this moment: lock as every writer of episodes does (core/locks.py), then the row.
+    lock_council_episodes(episode.council_id)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     values = {k: v for k, v in locals().items() if k != "episode"}
     raise_if_any(interview_checks(episode=episode, values=values))
