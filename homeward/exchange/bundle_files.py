@@ -7,6 +7,7 @@ ones the services use. What needs other rows (overlaps, references) is checked l
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -45,6 +46,10 @@ class Context:
     localities: set[str]
     now: dt.datetime
     today: dt.date
+    # When localities.csv could not be read, a locality Homeward does not have is not
+    # refused row by row (it may be in the part not read) but counted, by column.
+    localities_unchecked: bool = False
+    unchecked_localities: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -88,6 +93,9 @@ class Row:
         if not name:
             return None
         if name not in self.context.localities:
+            if self.context.localities_unchecked:
+                self.context.unchecked_localities[column] += 1
+                return name
             known = ", ".join(sorted(self.context.localities)) or "(none yet)"
             message = UNKNOWN_LOCALITY.format(
                 value=name, council=self.context.council_name, known=known
