@@ -116,7 +116,7 @@ READ_AS_WINDOWS_1252 = (
     "Check that names with accents, like Zoë, look right in Homeward."
 )
 READ_WITH = "read with {delimiter} between cells instead of ','."
-HEADER_READ_AS = "read the header's {renamed} as the documented column name(s)."
+HEADER_READ_AS = "read these header names as the documented ones: {renamed}."
 
 EMPTY_FILE = (
     "The file is empty: it has no header row. Add the header row (docs/bundle.md), or take "
@@ -241,11 +241,22 @@ class _Lines:
             try:
                 line = raw.decode(self.codec)
             except UnicodeDecodeError as error:
-                found = raw[error.start : error.start + 4].hex(" ").upper()
-                raise _Undecodable(self.encoding.failure.format(found=f"bytes {found}")) from None
+                raise _Undecodable(
+                    self.encoding.failure.format(found=_bad_bytes(raw, error))
+                ) from None
             if self.number == self.record_starts:
                 self.record_first_line = line
             yield line
+
+
+def _bad_bytes(raw: bytes, error: UnicodeDecodeError) -> str:
+    """The bytes that are not text, and the start of the cell they are in: "byte E1 after
+    'Siobh'"."""
+    bad = raw[error.start : error.end]
+    before = raw[: error.start].decode("utf-8", errors="replace")
+    before = re.split(r'[,;\t"]', before)[-1][-20:]
+    found = f"byte{'s' if len(bad) > 1 else ''} {bad.hex(' ').upper()}"
+    return f"{found} after '{before}'" if before.strip() else found
 
 
 def _quote_trouble(line: str, delimiter: str) -> int | None:
