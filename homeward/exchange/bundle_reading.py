@@ -11,6 +11,7 @@ buffered blocks a text file reads ahead in), so a problem's row is the row it is
 import codecs
 import csv
 import functools
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -209,8 +210,10 @@ class _Undecodable(Exception):
 
 
 class _Lines:
-    """A file's lines, split at CR, LF or CRLF (ends kept, as csv expects) and decoded one
-    at a time; remembers the first line of the record in progress, to place a quote."""
+    """A file's lines, split at CR, LF or CRLF (ends kept, as csv expects), decoded a block
+    of whole lines at a time, or line by line in a block that is not all text, so that the
+    error is at its own line. Remembers the first line of the record in progress (to place
+    a quote) and whether a line held a NUL."""
 
     def __init__(self, f, encoding: Encoding):
         self.f = f
@@ -219,34 +222,45 @@ class _Lines:
         self.number = 0
         self.record_starts = 1
         self.record_first_line = ""
+        self.saw_nul = False
 
-    def _raw(self) -> Iterator[bytes]:
+    def _blocks(self) -> Iterator[bytes]:
+        """The file in blocks that each end at the end of a line."""
         pending: list[bytes] = []
         for chunk in _chunks(self.f):
-            if b"\n" not in chunk and b"\r" not in chunk:
+            # A CR at the very end may be the first half of a CRLF: not a line end yet.
+            end = max(chunk.rfind(b"\n"), chunk.rfind(b"\r", 0, len(chunk) - 1))
+            if end < 0:
                 pending.append(chunk)  # a very long line: joined once, when it ends
                 continue
-            lines = b"".join([*pending, chunk]).splitlines(keepends=True)
-            # The last piece may go on in the next chunk (a CR may be half of a CRLF).
-            pending = [] if lines[-1].endswith(b"\n") else [lines.pop()]
-            yield from lines
-        if pending:
-            yield b"".join(pending)
+            yield b"".join([*pending, chunk[: end + 1]])
+            pending = [chunk[end + 1 :]]
+        tail = b"".join(pending)
+        if tail:
+            yield tail
+
+    def _decoded(self, block: bytes) -> Iterator[str]:
+        try:
+            yield from io.StringIO(block.decode(self.codec), newline="")
+        except UnicodeDecodeError:
+            for raw in block.splitlines(keepends=True):
+                try:
+                    yield raw.decode(self.codec)
+                except UnicodeDecodeError as error:
+                    found = _bad_bytes(raw, error)
+                    raise _Undecodable(self.encoding.failure.format(found=found)) from None
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self._raw():
-            self.number += 1
-            if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            try:
-                line = raw.decode(self.codec)
-            except UnicodeDecodeError as error:
-                raise _Undecodable(
-                    self.encoding.failure.format(found=_bad_bytes(raw, error))
-                ) from None
-            if self.number == self.record_starts:
-                self.record_first_line = line
-            yield line
+        for number, block in enumerate(self._blocks()):
+            if number == 0 and block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8) :]
+            for line in self._decoded(block):
+                self.number += 1
+                if self.number == self.record_starts:
+                    self.record_first_line = line
+                if "\x00" in line:
+                    self.saw_nul = True
+                yield line
 
 
 def _bad_bytes(raw: bytes, error: UnicodeDecodeError) -> str:
@@ -336,12 +350,12 @@ class CsvFile:
                 yield row, None, [(column, message)]
                 continue
             row += 1
-            troubles = [
-                (number, NUL_IN_CELL) for number, cell in enumerate(cells) if "\x00" in cell
-            ]
-            if troubles:
-                cells = [cell.replace("\x00", "") for cell in cells]
-            yield row, cells, troubles
+            if not lines.saw_nul:
+                yield row, cells, []
+                continue
+            lines.saw_nul = False
+            troubles = [(index, NUL_IN_CELL) for index, cell in enumerate(cells) if "\x00" in cell]
+            yield row, [cell.replace("\x00", "") for cell in cells], troubles
 
 
 def _not_csv(error: Exception) -> str:
