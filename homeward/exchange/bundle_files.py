@@ -195,7 +195,10 @@ def read_row(spec: FileSpec, row: Row) -> tuple:
     first, rules, rest, staged = _reading_order(spec)
     values = {column.name: row.read(column) for column in first}
     if rules is not None:
-        row.add(rules(values, row.context))
+        # A cell that could not be read is read as empty: the rules' word on it ("enter
+        # when the interview was completed") would only repeat its problem.
+        unreadable = {problem.field for problem in row.problems}
+        row.add(p for p in rules(values, row.context) if p and p.field not in unreadable)
     for column in rest:
         values[column.name] = row.read(column)
     derived = [d.compute(values) for d in spec.derived]

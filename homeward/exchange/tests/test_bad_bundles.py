@@ -13,6 +13,7 @@ from homeward.exchange.tests.bundles import (
     child,
     csv_text,
     episode,
+    interview,
     write_bundle,
     write_file,
 )
@@ -152,6 +153,11 @@ def us_and_two_digit_dates(folder):
     write_file(folder, "episodes.csv", csv_text("episodes.csv", rows))
 
 
+def a_date_without_its_time(folder):
+    rows = [interview("I5", "E1", completed_at="05/03/2020")]
+    write_file(folder, "interviews.csv", csv_text("interviews.csv", rows))
+
+
 def localities_not_readable(folder):
     write_file(folder, "localities.csv", "locality\nOxford\nMade-up Vale\n")
     rows = [child("C5", home_locality="Made-up Vale"), child("C6", home_locality="Oxford")]
@@ -268,6 +274,11 @@ CASES = {
         "episodes.csv, row 2, last_seen_at: '14/03/2020' has a date but no time. Add the time, "
         "for example 14/03/2020 21:30.",
     ],
+    a_date_without_its_time: [
+        # Only the cell's own problem: not also "enter when the interview was completed".
+        "interviews.csv, row 2, completed_at: '05/03/2020' has a date but no time. Add the "
+        "time, for example 05/03/2020 21:30."
+    ],
     localities_not_readable: [
         "localities.csv, row 1, population_0_17: The column 'population_0_17' is missing from "
         "the header. Add it (it may be empty).",
@@ -331,3 +342,65 @@ def test_a_value_the_database_refuses_is_reported_with_its_cause(recorded, tmp_p
     # The connection is still usable, and the staging tables are gone: a good import works.
     write_bundle(tmp_path / "good", children=[child("C5", first_name="Madeup")])
     assert import_bundle(tmp_path / "good", council_code="931").files["children.csv"].created == 1
+
+
+EXTREMES = [
+    "0001-01-01",
+    "9999-12-31",
+    "01/01/0001",
+    "31/12/9999",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59:59",
+    "31/12/9999 23:59",
+]
+# Every date and time column, with a row around it that is otherwise good.
+TIMED = [
+    ("children", "date_of_birth", lambda n, value: child(f"X{n}", date_of_birth=value)),
+    ("episodes", "last_seen_at", lambda n, value: episode(f"X{n}", "C1") | LAST_SEEN(value)),
+    ("episodes", "reported_at", lambda n, value: episode(f"X{n}", f"X{n}", reported_at=value)),
+    ("episodes", "returned_at", lambda n, value: episode(f"X{n}", f"X{n}", returned_at=value)),
+    (
+        "episodes",
+        "placing_la_notified_at",
+        lambda n, value: episode(f"X{n}", f"X{n}", placing_la_notified_at=value),
+    ),
+    ("interviews", "offered_at", lambda n, value: interview(f"X{n}", "E1", offered_at=value)),
+    ("interviews", "completed_at", lambda n, value: interview(f"X{n}", "E1", completed_at=value)),
+    ("placements", "start_date", lambda n, value: placement(f"X{n}", start_date=value)),
+    ("placements", "end_date", lambda n, value: placement(f"X{n}", end_date=value)),
+    ("screenings", "completed_on", lambda n, value: screening(f"X{n}", completed_on=value)),
+    ("screenings", "next_review_on", lambda n, value: screening(f"X{n}", next_review_on=value)),
+]
+
+
+def LAST_SEEN(value: str) -> dict:  # noqa: N802 (reads as a constant in the table above)
+    return {"last_seen_at": value, "reported_at": "", "returned_at": ""}
+
+
+def placement(ref: str, **values) -> dict:
+    start = {"start_date": "2019-01-01", "placement_type": "foster"}
+    return {"placement_id": ref, "child_id": "C1"} | start | values
+
+
+def screening(ref: str, **values) -> dict:
+    done = {"completed_on": "2020-03-10", "outcome": "low"}
+    return {"screening_id": ref, "child_id": "C1"} | done | values
+
+
+@pytest.mark.parametrize("file, column, row", TIMED, ids=[f"{f}.{c}" for f, c, _ in TIMED])
+def test_the_first_and_last_years_are_a_problem_or_a_record_never_a_crash(
+    file, column, row, recorded, tmp_path
+):
+    rows = [row(n, value) for n, value in enumerate(EXTREMES)]
+    files = {file: rows}
+    if file == "episodes" and column != "last_seen_at":
+        files["children"] = [child(f"X{n}") for n in range(len(EXTREMES))]
+    folder = write_bundle(tmp_path / "far", **files)
+    try:
+        import_bundle(folder, council_code="931")
+    except BundleRejected as refused:
+        problems = [str(problem) for problem in refused.problems.in_order()]
+        assert all(problem.startswith(f"{file}.csv, row ") for problem in problems)
+        assert state() == recorded
