@@ -328,6 +328,8 @@ class _Reading:
         if ref:
             blanks = [None] * (len(spec.stage_columns()) - 3)
             self.tables[spec.name].add((number, ref, *blanks, 0))
+            if spec.name == "localities.csv":
+                self.context.localities.add(ref)
 
     def _unchecked_localities(self, spec: FileSpec) -> None:
         for column, count in sorted(self.context.unchecked_localities.items()):
