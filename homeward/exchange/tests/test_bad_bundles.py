@@ -7,6 +7,7 @@ from django.db import connection
 
 from homeward.episodes.models import Companion
 from homeward.exchange.bundle_import import BundleRejected, import_bundle
+from homeward.exchange.bundle_reading import MISNAMED_FILE, folder_files
 from homeward.exchange.bundle_spec import FILES
 from homeward.exchange.tests.bundles import (
     LOCALITIES,
@@ -404,3 +405,23 @@ def test_the_first_and_last_years_are_a_problem_or_a_record_never_a_crash(
         problems = [str(problem) for problem in refused.problems.in_order()]
         assert all(problem.startswith(f"{file}.csv, row ") for problem in problems)
         assert state() == recorded
+
+
+@pytest.mark.parametrize(
+    "name, looks_like",
+    [
+        ("Children.csv", "children.csv"),
+        ("EPISODES.CSV", "episodes.csv"),
+        ("episodes (1).csv", "episodes.csv"),
+        ("episodes - Copy (2).csv", "episodes.csv"),
+        ("Copy of interviews.csv", "interviews.csv"),
+        ("screenings copy 2.csv", "screenings.csv"),
+        ("children.csv.csv", "children.csv"),
+        (" Placements .csv", "placements.csv"),
+    ],
+)
+def test_a_misnamed_file_says_which_file_it_looks_like(name, looks_like, tmp_path):
+    (tmp_path / name).write_text("made-up\n")
+    folder = folder_files(tmp_path)
+    assert folder.problems == [(name, MISNAMED_FILE.format(expected=looks_like))]
+    assert folder.misnamed == {looks_like} and not folder.present
