@@ -63,12 +63,9 @@ class BundleProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" if self.row else self.file
-        if not where:
-            return self.message
-        return (
-            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
+        row = f"row {self.row}" if self.row else ""
+        where = ", ".join(part for part in (self.file, row, self.column) if part)
+        return f"{where}: {self.message}" if where else self.message
 
 
 class ProblemList:
@@ -164,32 +161,38 @@ def import_bundle(
     result = ImportResult(council=council, ignored_files=folder.ignored)
     tables = stage_tables()
     reading = _Reading(tables, problems, result, unreadable=set(folder.misnamed))
-    try:
-        # A savepoint when called inside a transaction: whatever fails, rolling back to it
-        # takes the staging tables away too, and leaves the connection usable to say why.
-        with transaction.atomic():
-            for table in tables.values():
-                table.create()
-            reading.context = _context(council, now)
-            reading.context.localities_unchecked = "localities.csv" in reading.unreadable
-            for spec in FILES:
-                if spec.name in folder.present:
-                    reading.stage(path / spec.name, spec)
-            for name, table in tables.items():
-                reading.file = name
-                table.finish()
-            reading.file = ""
-            bundle_checks.check_all(council.pk, problems, unreadable=reading.unreadable)
-            if problems:
-                raise BundleRejected(problems)
-            bundle_merge.merge_all(council.pk, by, now, result.files)
-            _audit(path, result, by)
-            for table in tables.values():
-                table.drop()
-    except DatabaseError as error:
-        _database_problem(error, reading, problems)
-        raise BundleRejected(problems) from error
+    # A savepoint when called inside a transaction: whatever fails, rolling back to it takes
+    # the staging tables away too, and leaves the connection usable.
+    with transaction.atomic():
+        try:
+            _stage_check_merge(path, folder, council, by, now, reading)
+        except DatabaseError as error:
+            # Nothing more is asked of the aborted transaction: the cause is reported as it is.
+            _database_problem(error, reading, problems)
+            raise BundleRejected(problems) from error
+        _audit(path, result, by)
+        for table in tables.values():
+            table.drop()
     return result
+
+
+def _stage_check_merge(path: Path, folder: Folder, council: Council, by, now, reading) -> None:
+    problems, tables, result = reading.problems, reading.tables, reading.result
+    for table in tables.values():
+        table.create()
+    reading.context = _context(council, now)
+    reading.context.localities_unchecked = "localities.csv" in reading.unreadable
+    for spec in FILES:
+        if spec.name in folder.present:
+            reading.stage(path / spec.name, spec)
+    for name, table in tables.items():
+        reading.file = name
+        table.finish()
+    reading.file = ""
+    bundle_checks.check_all(council.pk, problems, unreadable=reading.unreadable)
+    if problems:
+        raise BundleRejected(problems)
+    bundle_merge.merge_all(council.pk, by, now, result.files)
 
 
 def _audit(path: Path, result: ImportResult, by) -> None:

@@ -4,8 +4,9 @@ Excel and case-management systems write "CSV" in more than one way: UTF-8 with o
 byte-order mark, or Windows-1252 ("ANSI"); CRLF, LF or CR line ends; `,` or, in some
 countries, `;` between cells; headers in any case with stray spaces. Each is read, and what
 was read differently is said in the import's summary; anything else is refused in one
-sentence at the row where the trouble is. Lines are decoded one at a time (not in the
-buffered blocks a text file reads ahead in), so a problem's row is the row it is on.
+sentence at the row where the trouble is. The file's encoding is decided from the whole
+file first, and lines are decoded here rather than by a text file reading ahead in
+buffered blocks, so a problem's row is the row it is on.
 """
 
 import codecs
@@ -109,6 +110,7 @@ def folder_files(path: Path) -> Folder:
 # Reading one file ------------------------------------------------------------------------
 
 UTF8 = "UTF-8"
+UTF16_NAME = "UTF-16"
 WINDOWS_1252 = "Windows-1252"
 DELIMITERS = {",": "','", ";": "';'", "\t": "tabs"}
 
@@ -183,7 +185,7 @@ def detect_encoding(path: Path) -> Encoding:
     UTF-8 text at all (a UTF-8 file with one damaged byte must not be read as 1252)."""
     with path.open("rb") as f:
         if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return Encoding("UTF-16")
+            return Encoding(UTF16_NAME)
         f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:
@@ -306,7 +308,7 @@ class CsvFile:
     def header(self, f) -> list[str]:
         """The header row's names as written (empty when the file is empty); sets the cell
         separator from it. Raises FileNotRead when the file is not text that can be read."""
-        if self.encoding.name == "UTF-16":
+        if self.encoding.name == UTF16_NAME:
             raise FileNotRead(1, None, UTF16)
         if self.encoding.name == WINDOWS_1252:
             self.notes.append(READ_AS_WINDOWS_1252)
