@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.exchange import bundle_reading
 from homeward.exchange.bundle_import import import_bundle
 from homeward.exchange.bundle_reading import READ_AS_WINDOWS_1252
 from homeward.exchange.tests.bundles import LOCALITIES, child, csv_text, episode, write_file
@@ -105,3 +106,32 @@ def test_the_command_says_how_a_file_was_read(tmp_path, capsys):
     call_command("import-bundle", str(tmp_path), "--council", "931")
     out = capsys.readouterr().out
     assert "localities.csv: read with ';' between cells instead of ','." in out
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 64])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_lines_are_read_whole_across_the_blocks_a_file_is_read_in(
+    chunk, newline, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(bundle_reading, "CHUNK_BYTES", chunk)
+    rows = [
+        ["child_id", "first_name", "notes"],
+        ["C1", "Zoë", 'a "quoted" word'],
+        ["C2", "Siobhán", f"two{newline}lines"],
+        ["C3", "", ""],
+    ]
+    text = "".join(",".join(_quoted(cell) for cell in row) + newline for row in rows)
+    path = tmp_path / "children.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    reading = bundle_reading.CsvFile(bundle_reading.detect_encoding(path))
+    with path.open("rb") as f:
+        header = reading.header(f)
+        records = [(row, cells) for row, cells, _ in reading.records()]
+    assert header == rows[0]
+    assert records == [(2, rows[1]), (3, rows[2]), (4, rows[3])]
+
+
+def _quoted(cell: str) -> str:
+    return (
+        '"' + cell.replace('"', '""') + '"' if '"' in cell or "\n" in cell or "\r" in cell else cell
+    )
