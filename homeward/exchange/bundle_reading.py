@@ -389,8 +389,9 @@ def _delimiter(header_line: str) -> str:
 
 def documented_name(written: str) -> str:
     """A header name as the documentation writes it: lower case, spaces trimmed, and
-    the spaces within a name as underscores ("Date of birth" is date_of_birth)."""
-    return re.sub(r"\s+", "_", written.strip().lower())
+    spaces and hyphens within it as underscores ("Date of birth" is date_of_birth,
+    "Population 0-17" is population_0_17)."""
+    return re.sub(r"[\s-]+", "_", written.strip().lower())
 
 
 @dataclass

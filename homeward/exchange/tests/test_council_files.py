@@ -34,7 +34,7 @@ def test_windows_1252_from_excel_is_read_and_the_summary_says_so(tmp_path):
 def test_a_byte_order_mark_crlf_and_headers_in_any_case_are_read(tmp_path):
     text = csv_text("children.csv", [child("C1", first_name="Zoë")])
     header, rest = text.split("\n", 1)
-    header = header.replace("child_id", " Child_ID ").replace("first_name", "First Name")
+    header = header.replace("child_id", " Child_ID ").replace("first_name", "First-Name")
     text = f"\ufeff{header}\n{rest}".replace("\n", "\r\n")
     write_file(tmp_path, "localities.csv", csv_text("localities.csv", LOCALITIES))
     write_file(tmp_path, "children.csv", text)
@@ -43,7 +43,7 @@ def test_a_byte_order_mark_crlf_and_headers_in_any_case_are_read(tmp_path):
     assert result.read_notes == {
         "children.csv": [
             "read these header names as the documented ones: ' Child_ID ' as child_id, "
-            "'First Name' as first_name."
+            "'First-Name' as first_name."
         ]
     }
     assert result.ignored_columns == {}
