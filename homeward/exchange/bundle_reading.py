@@ -147,10 +147,6 @@ TEXT_AFTER_QUOTE = (
     "and put quotes around the whole cell."
 )
 NOT_CSV = "This row cannot be read as CSV ({error}), so the file was read no further."
-NUL_IN_CELL = (
-    "This cell holds a NUL character, which is not text (it comes from a damaged file or one "
-    "saved as UTF-16). Remove it."
-)
 CANNOT_OPEN = "The file could not be opened ({error}). Check it can be read and import again."
 DUPLICATE_COLUMN = "The column '{column}' is in the header more than once. Keep only one."
 
@@ -215,7 +211,7 @@ class _Lines:
     """A file's lines, split at CR, LF or CRLF (ends kept, as csv expects), decoded a block
     of whole lines at a time, or line by line in a block that is not all text, so that the
     error is at its own line. Remembers the first line of the record in progress (to place
-    a quote) and whether a line held a NUL."""
+    a quote)."""
 
     def __init__(self, f, encoding: Encoding):
         self.f = f
@@ -224,7 +220,6 @@ class _Lines:
         self.number = 0
         self.record_starts = 1
         self.record_first_line = ""
-        self.saw_nul = False
 
     def _blocks(self) -> Iterator[bytes]:
         """The file in blocks that each end at the end of a line."""
@@ -260,8 +255,6 @@ class _Lines:
                 self.number += 1
                 if self.number == self.record_starts:
                     self.record_first_line = line
-                if "\x00" in line:
-                    self.saw_nul = True
                 yield line
 
 
@@ -352,12 +345,8 @@ class CsvFile:
                 yield row, None, [(column, message)]
                 continue
             row += 1
-            if not lines.saw_nul:
-                yield row, cells, []
-                continue
-            lines.saw_nul = False
-            troubles = [(index, NUL_IN_CELL) for index, cell in enumerate(cells) if "\x00" in cell]
-            yield row, [cell.replace("\x00", "") for cell in cells], troubles
+            # A NUL is refused by the shared rules on text (core), at its own cell.
+            yield row, cells, []
 
 
 def _not_csv(error: Exception) -> str:

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
+from homeward.children.rules import place_code_problem
 from homeward.core.problems import LONDON, UNKNOWN_CODE
 
 UTC = dt.UTC
@@ -38,9 +39,6 @@ DOES_NOT_EXIST = (
 NOT_A_COUNT = "'{raw}' is not a whole number of 0 or more. Write digits only, for example 52000."
 TOO_LARGE_A_COUNT = "'{raw}' is more than Homeward can record ({most:,}). Check the number."
 MOST_COUNT = 2_147_483_647  # the largest whole number every database Homeward uses stores
-NOT_A_PLACE_CODE = (
-    "'{raw}' is not an SSDA903 placement code: a capital letter and a digit, like K2."
-)
 
 
 def read_text(raw: str) -> str:
@@ -137,12 +135,11 @@ def read_count(raw: str) -> int:
     return value
 
 
-_PLACE_CODE = re.compile(r"[A-Z][0-9]")
-
-
 def read_place_code(raw: str) -> str:
-    if not _PLACE_CODE.fullmatch(raw):
-        raise CellError(NOT_A_PLACE_CODE.format(raw=raw))
+    """A PLACE code, by the rule placements keep whichever way they are recorded."""
+    problem = place_code_problem(raw)
+    if problem:
+        raise CellError(problem.message)
     return raw
 
 

@@ -248,8 +248,8 @@ CASES = {
         "to 9999 once its offset is applied. Check the year.",
     ],
     nul_in_a_cell: [
-        "children.csv, row 2, first_name: This cell holds a NUL character, which is not text (it "
-        "comes from a damaged file or one saved as UTF-16). Remove it."
+        "children.csv, row 2, first_name: The first_name holds an invisible control character "
+        "(U+0000), often left by copying from another system. Retype the text without it."
     ],
     empty_file: [
         "children.csv, row 1: The file is empty: it has no header row. Add the header row "
@@ -332,13 +332,14 @@ def test_a_value_the_database_refuses_is_reported_with_its_cause(recorded, tmp_p
         import_bundle(folder, council_code="931")
     problems = [str(problem) for problem in refused.value.problems.in_order()]
     if connection.vendor == "postgresql":
-        cause = (
-            "children.csv: The database refused these records: new row for relation "
-            '"children_child" violates check constraint "made_up_refusal"'
-        )
+        cause = 'new row for relation "children_child" violates check constraint "made_up_refusal"'
     else:
-        cause = "The database refused the bundle: made-up refusal of the name Refused"
-    assert problems == [f"{cause}. Correct it and import the whole bundle again."]
+        cause = "made-up refusal of the name Refused"
+    assert problems == [
+        f"{folder}: The database refused to store this bundle, though its checks found nothing "
+        f"wrong: {cause}. Nothing was imported. Import the bundle again; if this happens again, "
+        "send this message to whoever supports Homeward."
+    ]
     assert state() == recorded
     # The connection is still usable, and the staging tables are gone: a good import works.
     write_bundle(tmp_path / "good", children=[child("C5", first_name="Madeup")])
