@@ -6,7 +6,7 @@ record in the bundle takes the place of the recorded one with the same id.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from django.db import connection
 from django.utils import timezone
@@ -40,6 +40,11 @@ DUPLICATE_ID = (
 UNKNOWN_REF = (
     "There is no {what} with id '{ref}' in this bundle or already recorded for this council. "
     "Add it to {file} or correct the id."
+)
+
+NOT_CHECKED = (
+    "{count} row(s) name a {what} that is not already recorded; they could not be checked, "
+    "because {file} could not be read (see its problem)."
 )
 
 FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
@@ -116,11 +121,17 @@ def interviews_all(council_id: int) -> str:
     """
 
 
-def check_all(council_id: int, problems, today: dt.date | None = None) -> None:
-    """Add to `problems` everything wrong between the staged rows and the recorded ones."""
+def check_all(
+    council_id: int, problems, today: dt.date | None = None, unreadable: Collection[str] = ()
+) -> None:
+    """Add to `problems` everything wrong between the staged rows and the recorded ones.
+
+    A reference to a file in `unreadable` (one that could not be read whole) may name a
+    record in the part not read: those are counted in one problem, not listed by the thousand.
+    """
     check_duplicate_ids(problems)
-    check_references(council_id, problems)
-    check_placements_of_child(council_id, problems)
+    check_references(council_id, problems, unreadable)
+    check_placements_of_child(council_id, problems, unreadable)
     check_new_births(council_id, problems, today or timezone.localdate())
     check_born_before(council_id, problems)
     check_overlaps(council_id, problems)
@@ -161,7 +172,7 @@ def _references() -> list[tuple[str, str, str, str, str]]:
     return found
 
 
-def check_references(council_id: int, problems) -> None:
+def check_references(council_id: int, problems, unreadable: Collection[str] = ()) -> None:
     council = int(council_id)
     exists = {
         "children.csv": f"""
@@ -179,12 +190,21 @@ def check_references(council_id: int, problems) -> None:
         what = "child" if target == "children.csv" else "episode"
         found = exists[target].format(ref=ref_column)
         sql = f"SELECT s.row_no, s.{ref_column} FROM {table} s WHERE NOT ({found}) ORDER BY 1"
+        if target in unreadable:
+            _not_checked(problems, file, column, what, target, sum(1 for _ in _rows(sql)))
+            continue
         for row_no, ref in _rows(sql):
             message = UNKNOWN_REF.format(what=what, ref=ref, file=target)
             problems.add(file, row_no, column, message)
 
 
-def check_placements_of_child(council_id: int, problems) -> None:
+def _not_checked(problems, file: str, column: str, what: str, target: str, count: int) -> None:
+    if count:
+        message = NOT_CHECKED.format(count=count, what=what, file=target)
+        problems.add(file, 0, column, message)
+
+
+def check_placements_of_child(council_id: int, problems, unreadable: Collection[str] = ()) -> None:
     sql = f"""
         WITH placements_all AS ({placements_all(council_id)})
         SELECT e.row_no, e.placement_ref, p.ref FROM hw_stage_episode e
@@ -192,12 +212,19 @@ def check_placements_of_child(council_id: int, problems) -> None:
         WHERE e.placement_ref IS NOT NULL AND (p.ref IS NULL OR p.child_ref <> e.child_ref)
         ORDER BY 1
     """
+    not_checked = 0
     for row_no, placement_ref, found in _rows(sql):
+        if found is None and "placements.csv" in unreadable:
+            not_checked += 1
+            continue
         if found is None:
             message = UNKNOWN_REF.format(what="placement", ref=placement_ref, file="placements.csv")
         else:
             message = PLACEMENT_OF_ANOTHER_CHILD.format(placement=placement_ref)
         problems.add("episodes.csv", row_no, "placement_id", message)
+    _not_checked(
+        problems, "episodes.csv", "placement_id", "placement", "placements.csv", not_checked
+    )
 
 
 def _days_after(column: str, days: int) -> str:

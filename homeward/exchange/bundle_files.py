@@ -7,6 +7,7 @@ ones the services use. What needs other rows (overlaps, references) is checked l
 
 import datetime as dt
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -49,6 +50,10 @@ class Context:
     localities: set[str]
     now: dt.datetime
     today: dt.date
+    # When localities.csv could not be read, a locality Homeward does not have is not
+    # refused row by row (it may be in the part not read) but counted, by column.
+    localities_unchecked: bool = False
+    unchecked_localities: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -92,6 +97,9 @@ class Row:
         if not name:
             return None
         if name not in self.context.localities:
+            if self.context.localities_unchecked:
+                self.context.unchecked_localities[column] += 1
+                return name
             known = ", ".join(sorted(self.context.localities)) or "(none yet)"
             message = UNKNOWN_LOCALITY.format(
                 value=name, council=self.context.council_name, known=known
@@ -247,7 +255,10 @@ def read_row(spec: FileSpec, row: Row) -> tuple:
     first, rules, rest, staged = _reading_order(spec)
     values = {column.name: row.read(column) for column in first}
     if rules is not None:
-        row.add(rules(values, row.context))
+        # A cell that could not be read is read as empty: the rules' word on it ("enter
+        # when the interview was completed") would only repeat its problem.
+        unreadable = {problem.field for problem in row.problems}
+        row.add(p for p in rules(values, row.context) if p and p.field not in unreadable)
     for column in rest:
         values[column.name] = row.read(column)
     refused = _text_rules(spec, row)

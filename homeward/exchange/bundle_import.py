@@ -5,12 +5,12 @@ against each other and against what is recorded (bundle_checks), and only if not
 wrong merge them into the real tables (bundle_merge), all in one transaction.
 """
 
-import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import IntegrityError, connection, transaction
+from django.apps import apps
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from homeward.audit.models import Action
@@ -20,6 +20,18 @@ from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
 from homeward.exchange import bundle_checks, bundle_merge
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
+from homeward.exchange.bundle_reading import (
+    CANNOT_OPEN,
+    DUPLICATE_COLUMN,
+    EMPTY_FILE,
+    HEADER_READ_AS,
+    CsvFile,
+    FileNotRead,
+    Folder,
+    check_header,
+    detect_encoding,
+    folder_files,
+)
 from homeward.exchange.bundle_spec import FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
 from homeward.exchange.staging import StagingTable, is_postgresql
@@ -28,7 +40,10 @@ MISSING_COLUMN = "The column '{column}' is missing from the header. Add it (it m
 WRONG_CELL_COUNT = (
     "This row has {found} cells but the header has {expected}. Check for stray commas."
 )
-NOT_UTF8 = "The file is not UTF-8 text from this row on. Save it as UTF-8 CSV and try again."
+LOCALITIES_NOT_CHECKED = (
+    "{count} row(s) name a locality Homeward does not have; they could not be checked, "
+    "because localities.csv could not be read (see its problem)."
+)
 NOT_A_FOLDER = "There is no bundle folder at {path}."
 NO_FILES = "The folder {path} has none of the bundle's files ({names})."
 REFUSED_BY_DATABASE = (
@@ -37,6 +52,9 @@ REFUSED_BY_DATABASE = (
     "send this message to whoever supports Homeward."
 )
 UNKNOWN_COUNCIL = "There is no council with code '{code}'. Use the DfE three-digit code, like 931."
+DATABASE_REFUSED = (
+    "The database refused {what}: {cause}. Correct it and import the whole bundle again."
+)
 
 DEFAULT_MAX_PROBLEMS = 1000
 EPISODE_OVERLAPS = "episode_periods_never_overlap"  # the constraint, episodes/models.py
@@ -52,10 +70,9 @@ class BundleProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" if self.row else self.file
-        return (
-            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
+        row = f"row {self.row}" if self.row else ""
+        where = ", ".join(part for part in (self.file, row, self.column) if part)
+        return f"{where}: {self.message}" if where else self.message
 
 
 class ProblemList:
@@ -108,6 +125,10 @@ class ImportResult:
     council: Council
     files: dict[str, FileCounts] = field(default_factory=dict)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    # Files in the folder that are not bundle files and were not read (a README, .DS_Store).
+    ignored_files: list[str] = field(default_factory=list)
+    # How a file was read when not as documented (its encoding, cell separator, header).
+    read_notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def stage_tables() -> dict[str, StagingTable]:
@@ -138,28 +159,45 @@ def import_bundle(
     path = Path(path)
     problems = ProblemList(max_problems)
     council = _council(council_code, problems)
-    present = _present_files(path, problems)
     if problems:
         raise BundleRejected(problems)
+    folder = _folder(path, problems)
+    if not folder.present:
+        raise BundleRejected(problems)
     now = now or timezone.now()
-    result = ImportResult(council=council)
+    result = ImportResult(council=council, ignored_files=folder.ignored)
     tables = stage_tables()
+    reading = _Reading(tables, problems, result, unreadable=set(folder.misnamed))
+    # A savepoint when called inside a transaction: whatever fails, rolling back to it takes
+    # the staging tables away too, and leaves the connection usable.
     with transaction.atomic():
         try:
-            for table in tables.values():
-                table.create()
-            context = _context(council, now, path / "localities.csv")
-            for spec in FILES:
-                if spec.name in present:
-                    _stage_file(path / spec.name, spec, context, tables, problems, result)
-            for table in tables.values():
-                table.finish()
-            _check_and_merge(str(path), council, by, now, result, problems, context.today)
-            _audit(path, result, by)
-        finally:
-            for table in tables.values():
-                table.drop()
+            _stage_check_merge(path, folder, council, by, now, reading)
+        except DatabaseError as error:
+            # Nothing more is asked of the aborted transaction: the cause is reported as it is.
+            _database_problem(error, reading, problems)
+            raise BundleRejected(problems) from error
+        _audit(path, result, by)
+        for table in tables.values():
+            table.drop()
     return result
+
+
+def _stage_check_merge(path: Path, folder: Folder, council: Council, by, now, reading) -> None:
+    problems, tables, result = reading.problems, reading.tables, reading.result
+    for table in tables.values():
+        table.create()
+    reading.context = _context(council, now)
+    reading.context.localities_unchecked = "localities.csv" in reading.unreadable
+    for spec in FILES:
+        if spec.name in folder.present:
+            reading.stage(path / spec.name, spec)
+    for name, table in tables.items():
+        reading.file = name
+        table.finish()
+    reading.file = ""
+    today = reading.context.today
+    _check_and_merge(str(path), council, by, now, result, problems, today, reading.unreadable)
 
 
 def _check_and_merge(
@@ -170,6 +208,7 @@ def _check_and_merge(
     result: ImportResult,
     problems: ProblemList,
     today: dt.date,
+    unreadable: set[str],
 ) -> None:
     """Check the staged rows against each other and what is recorded, then write them.
 
@@ -181,7 +220,7 @@ def _check_and_merge(
     problems they find.
     """
     lock_council_episodes(council.pk, exclusive=True)
-    bundle_checks.check_all(council.pk, problems, today=today)
+    bundle_checks.check_all(council.pk, problems, today=today, unreadable=unreadable)
     if problems:
         raise BundleRejected(problems)
     try:
@@ -190,7 +229,7 @@ def _check_and_merge(
             bundle_merge.merge_all(council.pk, by, now, result.files)
             _overlaps_checked("IMMEDIATE")
     except IntegrityError as error:
-        bundle_checks.check_all(council.pk, problems, today=today)
+        bundle_checks.check_all(council.pk, problems, today=today, unreadable=unreadable)
         if not problems:
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             problems.add(folder, 0, "", REFUSED_BY_DATABASE.format(reason=reason))
@@ -225,77 +264,160 @@ def _council(code: str, problems: ProblemList) -> Council | None:
     return council
 
 
-def _present_files(path: Path, problems: ProblemList) -> set[str]:
+def _folder(path: Path, problems: ProblemList) -> Folder:
     if not path.is_dir():
-        problems.add(str(path), 0, "", NOT_A_FOLDER.format(path=path))
-        return set()
-    present = {spec.name for spec in FILES if (path / spec.name).is_file()}
-    if not present:
+        problems.add("", 0, "", NOT_A_FOLDER.format(path=path))
+        return Folder()
+    folder = folder_files(path)
+    for name, message in folder.problems:
+        problems.add(name, 0, "", message)
+    if not folder.present and not folder.problems:
         names = ", ".join(spec.name for spec in FILES)
-        problems.add(str(path), 0, "", NO_FILES.format(path=path, names=names))
-    return present
+        problems.add("", 0, "", NO_FILES.format(path=path, names=names))
+    return folder
 
 
-def _context(council: Council, now: dt.datetime, localities_csv: Path) -> Context:
-    known = set(Locality.objects.filter(council=council).values_list("name", flat=True))
-    if localities_csv.is_file():
-        with localities_csv.open(encoding="utf-8-sig", newline="", errors="replace") as f:
-            rows = csv.DictReader(f)
-            known |= {unguard_formula(row.get("locality", "")).strip() for row in rows} - {""}
+def _context(council: Council, now: dt.datetime) -> Context:
+    """What every row is read against; localities.csv adds its names as it is read."""
     return Context(
         council_id=council.pk,
         council_name=council.name,
         council_ids=dict(Council.objects.values_list("code", "id")),
-        localities=known,
+        localities=set(Locality.objects.filter(council=council).values_list("name", flat=True)),
         now=now,
         today=timezone.localdate(now),
     )
 
 
-def _stage_file(
-    path: Path,
-    spec: FileSpec,
-    context: Context,
-    tables: dict[str, StagingTable],
-    problems: ProblemList,
-    result: ImportResult,
-) -> None:
-    table = tables[spec.name]
-    counts = result.files.setdefault(spec.name, FileCounts())
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        row_number = 1
+@dataclass
+class _Reading:
+    """Reading a bundle's files into their staging tables, one after the other."""
+
+    tables: dict[str, StagingTable]
+    problems: ProblemList
+    result: ImportResult
+    # Files that could not be read whole: what refers to them is not checked row by row.
+    unreadable: set[str]
+    context: Context | None = None
+    file: str = ""  # the file (or staging table) being worked on, to place a database error
+
+    def stage(self, path: Path, spec: FileSpec) -> None:
+        self.file = spec.name
         try:
-            header = [name.strip() for name in next(reader, [])]
-            missing = [column for column in spec.required if column not in header]
-            for column in missing:
-                problems.add(spec.name, 1, column, MISSING_COLUMN.format(column=column))
-            if missing:
+            encoding = detect_encoding(path)
+            with path.open("rb") as f:
+                self._read(f, CsvFile(encoding), spec)
+        except OSError as error:
+            self._not_read(spec, 0, "", CANNOT_OPEN.format(error=error.strerror or error))
+
+    def _not_read(self, spec: FileSpec, row: int, column: str, message: str) -> None:
+        self.problems.add(spec.name, row, column, message)
+        self.unreadable.add(spec.name)
+        if spec.name == "localities.csv":
+            self.context.localities_unchecked = True
+
+    def _read(self, f, csv_file: CsvFile, spec: FileSpec) -> None:
+        counts = self.result.files.setdefault(spec.name, FileCounts())
+        header: list[str] = []
+        try:
+            header = self._header(csv_file, csv_file.header(f), spec)
+            if not header:
                 return
-            extra = [name for name in header if name not in spec.header and name]
-            if extra:
-                result.ignored_columns[spec.name] = extra
-            for row_number, cells in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in cells):
-                    continue
-                if len(cells) != len(header):
-                    message = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
-                    problems.add(spec.name, row_number, "", message)
-                    continue
-                cells = [unguard_formula(cell) for cell in cells]
-                row = Row(row_number, dict(zip(header, cells, strict=True)), context)
-                staged = read_row(spec, row)
-                if spec.name == "episodes.csv":
-                    _stage_companions(row, staged[1], tables["seen_with"])
-                problems.add_row(spec.name, row_number, row.problems)
-                if staged[1]:
-                    table.add(staged)
-                    counts.rows += 1
-        except UnicodeDecodeError:
-            problems.add(spec.name, row_number + 1, "", NOT_UTF8)
+            for row_number, cells, troubles in csv_file.records():
+                for index, message in troubles:
+                    self.problems.add(spec.name, row_number, _name(header, index), message)
+                if cells is not None:
+                    self._row(spec, header, row_number, cells, counts)
+        except FileNotRead as error:
+            self._not_read(spec, error.row, _name(header, error.column), error.message)
+        finally:
+            if csv_file.notes:
+                self.result.read_notes.setdefault(spec.name, []).extend(csv_file.notes)
+            self._unchecked_localities(spec)
+
+    def _header(self, csv_file: CsvFile, written: list[str], spec: FileSpec) -> list[str]:
+        """The header's names as documented, or [] when the file's rows cannot be read."""
+        if not written:
+            self._not_read(spec, 1, "", EMPTY_FILE)
+            return []
+        header = check_header(written, spec)
+        if header.renamed:
+            csv_file.notes.append(HEADER_READ_AS.format(renamed=", ".join(header.renamed)))
+        if header.extra:
+            self.result.ignored_columns[spec.name] = header.extra
+        # One problem for each column at fault, not one for each of the file's rows.
+        for column in header.missing:
+            self._not_read(spec, 1, column, MISSING_COLUMN.format(column=column))
+        for column in header.duplicated:
+            self._not_read(spec, 1, column, DUPLICATE_COLUMN.format(column=column))
+        return [] if header.missing or header.duplicated else header.names
+
+    def _row(self, spec: FileSpec, header: list[str], number: int, cells: list[str], counts):
+        if not any(cell.strip() for cell in cells):
+            return
+        if len(cells) != len(header):
+            message = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
+            self.problems.add(spec.name, number, "", message)
+            self._stage_id_only(spec, header, number, cells)
+            return
+        cells = [unguard_formula(cell) for cell in cells]
+        row = Row(number, dict(zip(header, cells, strict=True)), self.context)
+        staged = read_row(spec, row)
+        if spec.name == "episodes.csv":
+            _stage_companions(row, staged[1], self.tables["seen_with"])
+        if spec.name == "localities.csv" and staged[1]:
+            self.context.localities.add(staged[1])
+        self.problems.add_row(spec.name, number, row.problems)
+        if staged[1]:
+            self.tables[spec.name].add(staged)
+            counts.rows += 1
+
+    def _stage_id_only(self, spec: FileSpec, header: list[str], number: int, cells: list[str]):
+        """Stage the id of a row that could not be read (as not ok), so that the rows
+        referring to it are not each refused as naming a record that does not exist."""
+        id_name = spec.id_column.name
+        index = header.index(id_name) if id_name in header else len(cells)
+        ref = cells[index].strip() if index < len(cells) else ""
+        if ref:
+            blanks = [None] * (len(spec.stage_columns()) - 3)
+            self.tables[spec.name].add((number, ref, *blanks, 0))
+            if spec.name == "localities.csv":
+                self.context.localities.add(ref)
+
+    def _unchecked_localities(self, spec: FileSpec) -> None:
+        for column, count in sorted(self.context.unchecked_localities.items()):
+            message = LOCALITIES_NOT_CHECKED.format(count=count)
+            self.problems.add(spec.name, 0, column, message)
+        self.context.unchecked_localities.clear()
+
+
+def _name(header: list[str], index: int | None) -> str:
+    """The name of a header's cell by its index ("" when unknown)."""
+    return header[index] if index is not None and index < len(header) else ""
 
 
 def _stage_companions(row: Row, episode_ref: str | None, companions: StagingTable) -> None:
     for child_ref in seen_with(row):
         if episode_ref:
             companions.add((row.number, episode_ref, child_ref))
+
+
+def _database_problem(error: DatabaseError, reading: _Reading, problems: ProblemList) -> None:
+    """A database error as a problem with its cause, placed in the file it came from."""
+    cause = error.__cause__ or error
+    diag = getattr(cause, "diag", None)
+    file = {"seen_with": "episodes.csv"}.get(reading.file, reading.file)
+    table = getattr(diag, "table_name", None)
+    if not file and table:
+        file = next((spec.name for spec in FILES if _db_table(spec) == table), "")
+    column = getattr(diag, "column_name", None) or ""
+    if file and column:
+        spec = next(spec for spec in FILES if spec.name == file)
+        column = next((c.name for c in spec.columns if c.model_column == column), column)
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+    what = "these records" if file else "the bundle"
+    problems.add(file, 0, column, DATABASE_REFUSED.format(what=what, cause=text.rstrip(".")))
+
+
+def _db_table(spec: FileSpec) -> str:
+    return apps.get_model(spec.model)._meta.db_table

@@ -1,6 +1,7 @@
 """Reading one CSV cell of a bundle into a value, or a sentence saying what is wrong with it."""
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 
 from homeward.children.rules import place_code_problem
@@ -13,24 +14,65 @@ class CellError(ValueError):
     """A cell that cannot be read; the message tells the person what to write instead."""
 
 
-NOT_A_DATE = "'{raw}' is not a date. Write it as YYYY-MM-DD, for example 2020-03-14."
+NOT_A_DATE = (
+    "'{raw}' is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY, for example 2020-03-14 "
+    "or 14/03/2020."
+)
+NOT_A_DAY_FIRST_DATE = (
+    "'{raw}' is not a date read day first, as dates are written in the UK (DD/MM/YYYY). "
+    "Check the day and the month, or write it as YYYY-MM-DD."
+)
+TWO_DIGIT_YEAR = (
+    "'{raw}' has a two-digit year, which could be in either century. Write the year in full, "
+    "for example 14/03/2020."
+)
 NOT_A_DATETIME = (
     "'{raw}' is not a date and time. Write it in ISO 8601, for example 2020-03-14T21:30 "
-    "(Europe/London time) or 2020-03-14T21:30:00+00:00."
+    "(Europe/London time) or 2020-03-14T21:30:00+00:00, or as DD/MM/YYYY HH:MM."
 )
-NO_TIME = "'{raw}' has a date but no time. Add the time, for example {raw}T21:30."
+NO_TIME = "'{raw}' has a date but no time. Add the time, for example {raw}{sep}21:30."
+OUT_OF_RANGE = "'{raw}' is outside the years 1 to 9999 once its offset is applied. Check the year."
 DOES_NOT_EXIST = (
     "{raw} did not happen in Europe/London: the clocks went forward that night. "
     "Check the time, or give it with its offset (for example +00:00)."
 )
 NOT_A_COUNT = "'{raw}' is not a whole number of 0 or more. Write digits only, for example 52000."
+TOO_LARGE_A_COUNT = "'{raw}' is more than Homeward can record ({most:,}). Check the number."
+MOST_COUNT = 2_147_483_647  # the largest whole number every database Homeward uses stores
 
 
 def read_text(raw: str) -> str:
     return raw.strip()
 
 
+# The UK writes dates day first (the DfE's SSDA903 returns and most case-management systems
+# too): 03/04/2020 is 3 April. Month first is never tried, so a US date is refused, not
+# misread. A time may follow, as HH:MM or HH:MM:SS, Europe/London local time.
+_DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{1,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _day_first(raw: str) -> dt.datetime | None:
+    """A DD/MM/YYYY date (with its time, if any) as a naive datetime; None if not that form."""
+    found = _DAY_FIRST.fullmatch(raw)
+    if found is None:
+        return None
+    day, month, year, *time = found.groups()
+    if len(year) == 2:
+        raise CellError(TWO_DIGIT_YEAR.format(raw=raw))
+    try:
+        if len(year) != 4:
+            raise ValueError(year)
+        return dt.datetime(int(year), int(month), int(day), *(int(t or 0) for t in time))
+    except ValueError:
+        raise CellError(NOT_A_DAY_FIRST_DATE.format(raw=raw)) from None
+
+
 def read_date(raw: str) -> dt.date:
+    if "/" in raw:
+        value = _day_first(raw)
+        if value is not None and value.time() == dt.time():
+            return value.date()
+        raise CellError(NOT_A_DATE.format(raw=raw))
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
@@ -39,14 +81,28 @@ def read_date(raw: str) -> dt.date:
 
 def read_datetime(raw: str) -> dt.datetime:
     """An aware UTC datetime; a time without an offset is Europe/London local time."""
-    if len(raw) <= 10:
+    if "/" in raw:
+        value = _day_first(raw)
+        if value is None:
+            raise CellError(NOT_A_DATETIME.format(raw=raw))
+        if ":" not in raw:
+            raise CellError(NO_TIME.format(raw=raw, sep=" "))
+    elif len(raw) <= 10:
         raise CellError(
-            NO_TIME.format(raw=raw) if _is_date(raw) else NOT_A_DATETIME.format(raw=raw)
+            NO_TIME.format(raw=raw, sep="T") if _is_date(raw) else NOT_A_DATETIME.format(raw=raw)
         )
+    else:
+        try:
+            value = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise CellError(NOT_A_DATETIME.format(raw=raw)) from None
     try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise CellError(NOT_A_DATETIME.format(raw=raw)) from None
+        return _in_utc(value, raw)
+    except OverflowError:
+        raise CellError(OUT_OF_RANGE.format(raw=raw)) from None
+
+
+def _in_utc(value: dt.datetime, raw: str) -> dt.datetime:
     if value.tzinfo is None:
         # fold=0: a time that happens twice when the clocks go back is read as the first (BST).
         local = value.replace(tzinfo=LONDON)
@@ -71,9 +127,12 @@ def _is_date(raw: str) -> bool:
 
 
 def read_count(raw: str) -> int:
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise CellError(NOT_A_COUNT.format(raw=raw))
-    return int(raw)
+    value = int(raw)
+    if value > MOST_COUNT:
+        raise CellError(TOO_LARGE_A_COUNT.format(raw=raw, most=MOST_COUNT))
+    return value
 
 
 def read_place_code(raw: str) -> str:

@@ -70,7 +70,10 @@ class StagingTable:
 
     def _copy(self, rows: list[tuple]) -> None:
         names = ", ".join(self.columns)
+        # COPY goes through psycopg's own cursor: its errors are made Django's, like any
+        # other query's, so that the import can report them.
         with (
+            connection.wrap_database_errors,
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {self.name} ({names}) FROM STDIN") as copy,
         ):

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 from homeward.exchange.bundle_spec import FILES
@@ -70,3 +71,21 @@ LOCALITIES = [
     {"locality": "Oxford", "population_0_17": "30000"},
     {"locality": "South and Vale", "population_0_17": "60000"},
 ]
+
+
+def csv_text(name: str, rows: list[dict], leave_out=(), delimiter: str = ",") -> str:
+    """The rows as the text of bundle file `name`, with its documented columns."""
+    out = io.StringIO()
+    columns = [column for column in COLUMNS[name] if column not in leave_out]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n", delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def write_file(folder: Path, name: str, content: str | bytes) -> Path:
+    """A file exactly as given: text is written as UTF-8, bytes as they are."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    (folder / name).write_bytes(data)
+    return folder

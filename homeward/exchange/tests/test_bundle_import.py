@@ -129,7 +129,7 @@ def test_it_lists_every_problem_at_once_and_writes_nothing(tmp_path):
     folder = write_bundle(
         tmp_path,
         localities=LOCALITIES,
-        children=[child("C1"), child("C2", sex="M", date_of_birth="01/02/2007")],
+        children=[child("C1"), child("C2", sex="M", date_of_birth="02/13/2007")],
         episodes=[
             episode("E1", "C1", returned_at="2020-03-02T17:00"),
             episode("E2", "C9", risk="severe"),
@@ -139,8 +139,9 @@ def test_it_lists_every_problem_at_once_and_writes_nothing(tmp_path):
     )
     problems = rejected(folder)
     assert problems == [
-        "children.csv, row 3, date_of_birth: '01/02/2007' is not a date. "
-        "Write it as YYYY-MM-DD, for example 2020-03-14.",
+        "children.csv, row 3, date_of_birth: '02/13/2007' is not a date read day first, as "
+        "dates are written in the UK (DD/MM/YYYY). Check the day and the month, or write it as "
+        "YYYY-MM-DD.",
         "children.csv, row 3, sex: 'M' is not a known sex. "
         "Use one of: male, female, other, unknown.",
         "episodes.csv, row 2, returned_at: The return (2 Mar 2020 17:00) is before the child was "

@@ -52,6 +52,12 @@ class Command(BaseCommand):
                 f"Nothing was imported: {rejected.problems.total} problem(s) in {folder}. "
                 "Correct them and import the whole bundle again."
             ) from None
+        if result.ignored_files:
+            names = ", ".join(result.ignored_files)
+            self.stdout.write(f"Not read (not bundle files): {names}")
+        for file, notes in result.read_notes.items():
+            for note in notes:
+                self.stdout.write(f"{file}: {note}")
         for file, columns in result.ignored_columns.items():
             self.stdout.write(
                 f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}"
