@@ -16,7 +16,6 @@ from homeward.episodes.rules import episode_time_problems
 from homeward.exchange.bundle_spec import (
     CONCERNS,
     COUNCIL,
-    IMPORTING_COUNCIL,
     LOCALITY,
     Column,
     FileSpec,
@@ -108,7 +107,7 @@ class Row:
         else:
             value = self.get(name, kind.read, required=column.required)
         if column.has_empty and not value:
-            return self.context.council_id if column.empty is IMPORTING_COUNCIL else column.empty
+            return column.empty
         return value
 
     def add(self, problems) -> None:
@@ -186,7 +185,8 @@ def read_row(spec: FileSpec, row: Row) -> tuple:
     """The row as a tuple for the file's staging table (`FileSpec.stage_columns`)."""
     first, rules, rest, staged = _reading_order(spec)
     values = {column.name: row.read(column) for column in first}
-    if rules is not None:
+    # A rule needing a column the header left out waits for the stored value (bundle_absent).
+    if rules is not None and all(column.name in row.cells for column in first):
         row.add(rules(values, row.context))
     for column in rest:
         values[column.name] = row.read(column)

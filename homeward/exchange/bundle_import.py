@@ -17,9 +17,9 @@ from homeward.audit.models import Action
 from homeward.audit.services import audit_record
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
-from homeward.exchange import bundle_checks, bundle_merge
+from homeward.exchange import bundle_absent, bundle_checks, bundle_local, bundle_merge
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
-from homeward.exchange.bundle_spec import FILES, FileSpec
+from homeward.exchange.bundle_spec import BY_NAME, FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
 from homeward.exchange.staging import StagingTable
 
@@ -78,27 +78,65 @@ class ProblemList:
 
 
 class BundleRejected(Exception):
-    """The bundle was refused; nothing was written. `problems` says why."""
+    """The bundle was refused; nothing was written. `problems` says why; `local_changes`
+    counts the rows refused for changing records corrected in Homeward (bundle_local)."""
 
-    def __init__(self, problems: ProblemList):
+    def __init__(self, problems: ProblemList, local_changes: int = 0):
         self.problems = problems
+        self.local_changes = local_changes
         super().__init__(f"The bundle was not imported: {problems.total} problem(s) found.")
 
 
 @dataclass
 class FileCounts:
+    """What an import did with one file: its rows, the records it created and updated, the
+    fields it emptied (`cleared`) or set to their default (`defaulted`) and on how many
+    records, the columns its header has, and the rows that met a local change."""
+
     rows: int = 0
     created: int = 0
     updated: int = 0
+    columns: tuple[str, ...] = ()
+    cleared: dict[str, int] = field(default_factory=dict)
+    defaulted: dict[str, int] = field(default_factory=dict)
+    kept: list[bundle_local.LocalChange] = field(default_factory=list)
+    overwritten: list[bundle_local.LocalChange] = field(default_factory=list)
+
+    @property
+    def kept_rows(self) -> int:
+        return len({change.row for change in self.kept})
+
+    @property
+    def overwritten_rows(self) -> int:
+        return len({change.row for change in self.overwritten})
 
     @property
     def unchanged(self) -> int:
-        return self.rows - self.created - self.updated
+        return self.rows - self.created - self.updated - self.kept_rows
+
+    def absent(self, spec: FileSpec) -> list[str]:
+        """The file's optional columns its header left out: stored values left as they are."""
+        return [name for name in spec.header if name not in self.columns]
+
+    def as_details(self, spec: FileSpec) -> dict:
+        """For the audit entry."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "absent_columns": self.absent(spec),
+            "cleared": self.cleared,
+            "defaulted": self.defaulted,
+            "kept": [change.as_details() for change in self.kept],
+            "overwritten": [change.as_details() for change in self.overwritten],
+        }
 
 
 @dataclass
 class ImportResult:
     council: Council
+    local_changes: str = bundle_local.REFUSE
     files: dict[str, FileCounts] = field(default_factory=dict)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
 
@@ -123,10 +161,14 @@ def import_bundle(
     by=None,
     now: dt.datetime | None = None,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    local_changes: str = bundle_local.REFUSE,
 ) -> ImportResult:
     """Import the bundle in `path` for a council; or raise BundleRejected, writing nothing.
 
-    The import is audited inside its own transaction: no import without its audit entry.
+    `local_changes` says what to do with rows that would change records corrected in
+    Homeward since an import last wrote them: refuse the bundle (the default), keep
+    Homeward's values, or overwrite them (bundle_local). The import is audited inside its
+    own transaction: no import without its audit entry.
     """
     path = Path(path)
     problems = ProblemList(max_problems)
@@ -135,7 +177,7 @@ def import_bundle(
     if problems:
         raise BundleRejected(problems)
     now = now or timezone.now()
-    result = ImportResult(council=council)
+    result = ImportResult(council=council, local_changes=local_changes)
     tables = stage_tables()
     with transaction.atomic():
         try:
@@ -147,12 +189,18 @@ def import_bundle(
                     _stage_file(path / spec.name, spec, context, tables, problems, result)
             for table in tables.values():
                 table.finish()
+            bundle_absent.stand_in_stored(council.pk, result.files)
+            bundle_absent.check_rows_again(result.files, context, problems)
+            found = bundle_local.find_local_changes(
+                council.pk, result.files, local_changes, problems
+            )
             bundle_checks.check_all(council.pk, problems)
             if problems:
-                raise BundleRejected(problems)
+                raise BundleRejected(problems, local_changes=found)
             bundle_merge.merge_all(council.pk, by, now, result.files)
             _audit(path, result, by)
         finally:
+            bundle_merge.drop_comparison()
             for table in tables.values():
                 table.drop()
     return result
@@ -165,7 +213,10 @@ def _audit(path: Path, result: ImportResult, by) -> None:
         details={
             "folder": str(path),
             "council": str(result.council.code),
-            "files": {file: vars(counts) for file, counts in result.files.items()},
+            "local_changes": result.local_changes,
+            "files": {
+                file: counts.as_details(BY_NAME[file]) for file, counts in result.files.items()
+            },
         },
     )
 
@@ -224,6 +275,7 @@ def _stage_file(
                 problems.add(spec.name, 1, column, MISSING_COLUMN.format(column=column))
             if missing:
                 return
+            counts.columns = tuple(name for name in spec.header if name in header)
             extra = [name for name in header if name not in spec.header and name]
             if extra:
                 result.ignored_columns[spec.name] = extra
