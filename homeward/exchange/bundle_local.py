@@ -176,6 +176,11 @@ def _changes(plan) -> list[LocalChange]:
     return changes
 
 
+def _named(user) -> str:
+    full = user.get_full_name()
+    return f"{full} ({user.username})" if full else user.username
+
+
 def _chunks(values: list, size: int = 900):
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -186,7 +191,6 @@ class _Shown:
     time) the records their keys name: people, councils, localities, children."""
 
     def __init__(self, plan, columns: list[Column], rows: list[tuple]):
-        self.plan = plan
         self.model = apps.get_model(plan.spec.model)
         self.names: dict[str, dict] = {}
         for n, column in enumerate(columns):
@@ -195,13 +199,11 @@ class _Shown:
                 self.names[column.name] = self._lookup(column, ids)
         self.councils = dict(apps.get_model("councils.Council").objects.values_list("id", "code"))
         people = {row[4] for row in rows if row[4] is not None}
-        self.people = {
-            user.pk: user.get_full_name()
-            and f"{user.get_full_name()} ({user.username})"
-            or user.username
-            for user in get_user_model().objects.filter(pk__in=people)
-        }
-        self.episodes = [row[2] for row in rows] if plan.compares_seen_with else []
+        users = get_user_model().objects.filter(pk__in=people)
+        self.people = {user.pk: _named(user) for user in users}
+        self.stored_companions, self.staged_companions = defaultdict(set), defaultdict(set)
+        if plan.compares_seen_with:
+            self._load_companions([row[2] for row in rows])
 
     def _lookup(self, column: Column, ids: list) -> dict:
         relation, attribute = column.field.split("__", 1)
@@ -229,26 +231,23 @@ class _Shown:
         return _written(column, value)
 
     def companions(self, episode_id: int, ref: str) -> tuple[str, str]:
-        if not hasattr(self, "_companions"):
-            self._companions = self._load_companions()
-        stored, staged = self._companions
-        return ";".join(sorted(stored[episode_id])), ";".join(sorted(staged[ref]))
+        """Who the child was missing with, as Homeward has it and as the bundle gives it."""
+        stored, staged = self.stored_companions[episode_id], self.staged_companions[ref]
+        return ";".join(sorted(stored)), ";".join(sorted(staged))
 
-    def _load_companions(self) -> tuple[dict, dict]:
-        stored, staged = defaultdict(set), defaultdict(set)
+    def _load_companions(self, episodes: list[int]) -> None:
         companion = apps.get_model("episodes.Companion")
-        for chunk in _chunks(self.episodes):
+        for chunk in _chunks(episodes):
             pairs = companion.objects.filter(episode_id__in=chunk)
             for episode_id, child in pairs.values_list("episode_id", "child__local_id"):
-                stored[episode_id].add(child)
+                self.stored_companions[episode_id].add(child)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT episode_ref, child_ref FROM hw_stage_companion "
                 f"WHERE episode_ref IN (SELECT ref FROM {bundle_merge.COMPARED})"
             )
             for ref, child in cursor.fetchall():
-                staged[ref].add(child)
-        return stored, staged
+                self.staged_companions[ref].add(child)
 
 
 def _written(column: Column, value) -> str:

@@ -64,11 +64,10 @@ class Plan:
     def new_value(self, column: Column) -> str:
         return column.merge_sql.format(council=self.council)
 
-    def same_record(self, alias: str = "t") -> str:
-        """SQL joining the staged row `s` to its stored record `alias`."""
+    def same_record(self) -> str:
+        """SQL joining the staged row `s` to its stored record `t`."""
         key = self.key
-        same_key = f"{alias}.{key.model_column} = s.{key.stage_name}"
-        return f"{alias}.council_id = {self.council} AND {same_key}"
+        return f"t.council_id = {self.council} AND t.{key.model_column} = s.{key.stage_name}"
 
 
 def plan_for(spec: FileSpec, council_id: int, present) -> Plan:
@@ -119,7 +118,10 @@ def _flag(condition: str) -> str:
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
 
 
-def _companions_compared(plan: Plan) -> None:
+LOCAL = "(t.imported_at IS NULL OR t.changed_at > t.imported_at)"
+
+
+def _companions_compared(plan: Plan, local_only: bool) -> None:
     """Note each stored episode whose "seen with" children the bundle would change."""
     council = plan.council
     staged = f"""SELECT c.id FROM hw_stage_companion sc
@@ -130,13 +132,14 @@ def _companions_compared(plan: Plan) -> None:
         f"""CREATE TEMPORARY TABLE {COMPANIONS_CHANGED} AS
             SELECT t.id AS episode_id FROM hw_stage_episode s
             JOIN episodes_episode t ON {plan.same_record()}
-            WHERE EXISTS (SELECT 1 FROM episodes_companion k
+            WHERE {LOCAL if local_only else "1 = 1"}
+            AND (EXISTS (SELECT 1 FROM episodes_companion k
                           WHERE k.episode_id = t.id AND k.child_id NOT IN ({staged}))
                OR EXISTS (SELECT 1 FROM hw_stage_companion sc
                           WHERE sc.episode_ref = s.ref AND NOT EXISTS (
                               SELECT 1 FROM episodes_companion k
                               JOIN children_child c ON c.id = k.child_id
-                              WHERE k.episode_id = t.id AND c.local_id = sc.child_ref))"""
+                              WHERE k.episode_id = t.id AND c.local_id = sc.child_ref)))"""
     )
 
 
@@ -147,7 +150,7 @@ def compare(plan: Plan, *, local_only: bool) -> None:
     (`local`); `b<i>` is the cell as the bundle gave it. With `local_only`, only the records
     both changed locally and by the bundle."""
     if plan.compares_seen_with:
-        _companions_compared(plan)
+        _companions_compared(plan, local_only)
     selects = [
         "s.row_no AS row_no",
         f"s.{plan.key.stage_name} AS ref",
@@ -175,13 +178,12 @@ def compare(plan: Plan, *, local_only: bool) -> None:
         )
         selects += [f"{_flag(changed)} AS d_seen", f"{_flag(no_companions)} AS e_seen"]
     any_change = " OR ".join(changes) or "1 = 0"
-    local = "(t.imported_at IS NULL OR t.changed_at > t.imported_at)"
     selects += [
         f"{_flag(any_change)} AS changed",
-        f"{_flag(local)} AS local",
+        f"{_flag(LOCAL)} AS local",
         f"{_flag('t.imported_at IS NOT NULL')} AS imported",
     ]
-    which = f"{local} AND ({any_change})" if local_only else f"{local} OR {any_change}"
+    which = f"{LOCAL} AND ({any_change})" if local_only else f"{LOCAL} OR {any_change}"
     _execute(f"DROP TABLE IF EXISTS {COMPARED}")
     _execute(
         f"""CREATE TEMPORARY TABLE {COMPARED} AS

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.models import Child, Placement
+from homeward.children.rules import PLACEMENT_ENDS_BEFORE_START
 from homeward.children.tests.factories import ChildFactory
 from homeward.core.problems import when
 from homeward.councils.models import Council
@@ -452,3 +453,56 @@ def test_the_command_names_both_choices_when_it_refuses(tmp_path, capsys):
     call_command("import-bundle", folder, "--council", "931", "--overwrite-local-changes")
     assert "1 overwriting changes made in Homeward" in capsys.readouterr().out
     assert Episode.objects.get(local_id="E3").risk == "high"
+
+
+def test_who_a_child_was_missing_with_is_listed_as_a_local_change_too(tmp_path):
+    import_bundle(first_bundle(tmp_path / "first"), council_code="931")
+    e1 = Episode.objects.get(local_id="E1")
+    episode_update(episode=e1, expected_version=e1.version, risk="high")
+    bundle = write_bundle(
+        tmp_path / "again",
+        episodes=[
+            episode("E1", "C1", seen_with="", placing_la_notified_at="2020-03-02T21:00")
+            | FULL_EPISODE
+        ],
+    )
+    result = import_bundle(bundle, council_code="931", local_changes=KEEP)
+    kept = [(k.column, k.stored, k.bundled, k.who) for k in result.files["episodes.csv"].kept]
+    assert kept == [
+        ("risk", "high", "medium", "someone not recorded"),
+        ("seen_with", "C2", "", "someone not recorded"),
+    ]
+    assert [c.local_id for c in Episode.objects.get(local_id="E1").seen_with.all()] == ["C2"]
+
+
+def test_a_row_is_checked_against_the_stored_value_of_a_column_left_out(tmp_path):
+    import_bundle(first_bundle(tmp_path / "first"), council_code="931")
+    # The stored placement ends on 2020-12-31: a start after it cannot be right.
+    late_start = write_file(
+        tmp_path / "late",
+        "placements.csv",
+        without("placements.csv", "end_date"),
+        [PLACEMENT | {"start_date": "2021-02-01"}],
+    )
+    ends_before = PLACEMENT_ENDS_BEFORE_START.format(
+        end=when(dt.date(2020, 12, 31)), start=when(dt.date(2021, 2, 1))
+    )
+    assert rejected(late_start) == [f"placements.csv, row 2, end_date: {ends_before}"]
+    # The stored interview was completed: its time need not be given again.
+    no_time = write_file(
+        tmp_path / "no-time",
+        "interviews.csv",
+        without("interviews.csv", "completed_at"),
+        [INTERVIEW | {"conducted_by": "Another made-up worker"}],
+    )
+    result = import_bundle(no_time, council_code="931")
+    assert result.files["interviews.csv"].updated == 1
+    interview = ReturnInterview.objects.get()
+    assert interview.completed_at == dt.datetime(2020, 3, 5, 10, 0, tzinfo=UTC)
+    assert interview.conducted_by == "Another made-up worker"
+
+
+def rejected(folder) -> list[str]:
+    with pytest.raises(BundleRejected) as caught:
+        import_bundle(folder, council_code="931")
+    return [str(problem) for problem in caught.value.problems.in_order()]
