@@ -191,6 +191,8 @@ def compare(plan: Plan, *, local_only: bool) -> None:
             FROM {plan.source} JOIN {plan.table} t ON {plan.same_record()}
             WHERE s.ok = 1 AND ({which})"""
     )
+    if is_postgresql():
+        _execute(f"ANALYZE {COMPARED}")
 
 
 def drop_comparison() -> None:

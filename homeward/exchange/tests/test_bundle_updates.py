@@ -36,7 +36,7 @@ PLACEMENT = {
     "provider_urn": "SC000001",
     "provider_name": "Made-up House",
     "locality": "Oxford",
-    "placing_la": "872",
+    "placing_la": "873",
     "host_la": "872",
 }
 INTERVIEW = {
