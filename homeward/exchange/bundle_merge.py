@@ -21,6 +21,8 @@ from homeward.exchange.staging import adapt, differs, is_postgresql
 COMPARED = "hw_compare"
 COMPANIONS_CHANGED = "hw_companions_changed"
 SEEN_WITH = "seen_with"
+# A stored record `t` changed in Homeward since an import last wrote it, or never imported.
+LOCAL = "(t.imported_at IS NULL OR t.changed_at > t.imported_at)"
 
 
 def _execute(sql: str, params: dict | None = None) -> int:
@@ -116,9 +118,6 @@ def _empty_cell(column: Column) -> str:
 
 def _flag(condition: str) -> str:
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
-
-
-LOCAL = "(t.imported_at IS NULL OR t.changed_at > t.imported_at)"
 
 
 def _companions_compared(plan: Plan, local_only: bool) -> None:

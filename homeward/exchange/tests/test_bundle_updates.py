@@ -19,7 +19,14 @@ from homeward.episodes.services import episode_update
 from homeward.exchange.bundle_import import BundleRejected, import_bundle
 from homeward.exchange.bundle_local import KEEP, OVERWRITE
 from homeward.exchange.bundle_summary import summary_lines
-from homeward.exchange.tests.bundles import COLUMNS, LOCALITIES, child, episode, write_bundle
+from homeward.exchange.tests.bundles import (
+    COLUMNS,
+    LOCALITIES,
+    child,
+    episode,
+    screening,
+    write_bundle,
+)
 from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
 
@@ -48,14 +55,7 @@ INTERVIEW = {
     "conducted_by": "Made-up worker",
     "findings": "Made-up findings",
 }
-SCREENING = {
-    "screening_id": "S1",
-    "child_id": "C1",
-    "completed_on": "2020-03-10",
-    "outcome": "high",
-    "concerns": "missing;cse",
-    "next_review_on": "2020-06-10",
-}
+SCREENING = screening("S1", "C1")
 FULL_EPISODE = {"found_location": "Made-up park", "reported_by": "Made-up carer"}
 
 
@@ -138,6 +138,10 @@ def stored_state():
     }
 
 
+def last_import_details() -> dict:
+    return AuditEntry.objects.filter(action=Action.IMPORT).latest("sequence").details
+
+
 # A column left out is not a column emptied.
 
 
@@ -198,8 +202,7 @@ def test_a_column_left_out_leaves_every_stored_value_as_it_was(tmp_path):
         "screenings.csv: 1 rows, 0 new, 0 updated, 1 unchanged",
         "screenings.csv: not in the file, so left as Homeward has them: concerns, next_review_on",
     ]
-    entry = AuditEntry.objects.filter(action=Action.IMPORT).latest("sequence")
-    assert entry.details["files"]["episodes.csv"]["absent_columns"][:2] == [
+    assert last_import_details()["files"]["episodes.csv"]["absent_columns"][:2] == [
         "reported_at",
         "returned_at",
     ]
@@ -267,7 +270,7 @@ def test_an_empty_cell_clears_the_value_and_the_summary_says_so(tmp_path, capsys
     assert not Episode.objects.get(local_id="E1").seen_with.exists()
     c1 = Child.objects.get(local_id="C1")
     assert (c1.responsible_la.code, c1.police_id) == ("931", "")
-    details = AuditEntry.objects.filter(action=Action.IMPORT).latest("sequence").details
+    details = last_import_details()
     assert details["files"]["episodes.csv"]["cleared"] == {
         "returned_at": 1,
         "risk": 1,
@@ -374,7 +377,7 @@ def test_keep_local_changes_imports_the_rest_and_lists_the_rows_not_applied(tmp_
         f"Made Up (made-up-coordinator) on {when_changed(corrected)}, so Homeward's value is "
         "kept: Homeward has 'medium', the bundle has 'high'.",
     ]
-    details = AuditEntry.objects.filter(action=Action.IMPORT).latest("sequence").details
+    details = last_import_details()
     assert details["local_changes"] == KEEP
     kept = details["files"]["episodes.csv"]["kept"]
     assert [(k["row"], k["column"], k["stored"], k["bundled"]) for k in kept] == [
@@ -396,7 +399,7 @@ def test_overwrite_local_changes_lets_the_bundle_win_and_lists_what_it_replaced(
         f"Made Up (made-up-coordinator) on {when_changed(corrected)}; the bundle's value "
         "replaced it: it was '2020-10-21T07:00:00+01:00', it is now '2020-10-21T09:00:00+01:00'.",
     ]
-    details = AuditEntry.objects.filter(action=Action.IMPORT).latest("sequence").details
+    details = last_import_details()
     assert details["local_changes"] == OVERWRITE
     assert details["files"]["episodes.csv"]["overwritten"][0]["stored"] == (
         "2020-10-21T07:00:00+01:00"
