@@ -509,3 +509,36 @@ def rejected(folder) -> list[str]:
     with pytest.raises(BundleRejected) as caught:
         import_bundle(folder, council_code="931")
     return [str(problem) for problem in caught.value.problems.in_order()]
+
+
+def test_a_kept_record_is_checked_as_homeward_has_it(tmp_path):
+    import_bundle(first_bundle(tmp_path / "first"), council_code="931")
+    e3 = Episode.objects.get(local_id="E3")
+    # Corrected in Homeward: the child came back later than the source says.
+    episode_update(
+        episode=e3,
+        expected_version=e3.version,
+        returned_at=dt.datetime(2020, 10, 21, 10, 0, tzinfo=UTC),
+    )
+    bundle = write_bundle(
+        tmp_path / "again",
+        episodes=[episode("E3", "C2", last_seen_at="2020-10-20T18:00") | FULL_EPISODE],
+        interviews=[
+            INTERVIEW
+            | {
+                "interview_id": "I3",
+                "episode_id": "E3",
+                "offered_at": "2020-10-21T10:30",
+                "completed_at": "",
+            }
+            | {"outcome": "declined"}
+        ],
+    )
+    with pytest.raises(BundleRejected) as caught:
+        import_bundle(bundle, council_code="931", local_changes=KEEP)
+    problems = [str(p) for p in caught.value.problems.in_order()]
+    assert len(problems) == 1
+    assert problems[0].startswith("interviews.csv, row 2, offered_at: ")
+    assert Episode.objects.get(local_id="E3").returned_at == dt.datetime(
+        2020, 10, 21, 10, 0, tzinfo=UTC
+    )
