@@ -96,7 +96,8 @@ def _quoted(value: str) -> str:
 
 
 def find_local_changes(council_id: int, files: dict, mode: str, problems) -> int:
-    """Find every local change the staged bundle would make; returns how many rows have one.
+    """Find every local change the staged bundle would make; returns how many rows it
+    refuses for one (none unless refusing).
 
     `files` maps each file read to its FileCounts, which gets the `kept` or `overwritten`
     changes; when refusing, each change is added to `problems` instead.
@@ -108,8 +109,8 @@ def find_local_changes(council_id: int, files: dict, mode: str, problems) -> int
         plan = bundle_merge.plan_for(spec, council_id, files[spec.name].columns)
         bundle_merge.compare(plan, local_only=True)
         changes = _changes(plan)
-        rows += len({change.row for change in changes})
         if mode == REFUSE:
+            rows += len({change.row for change in changes})
             for change in changes:
                 problems.add(change.file, change.row, change.column, change.problem)
         elif mode == KEEP:

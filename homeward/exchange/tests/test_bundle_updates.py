@@ -542,3 +542,11 @@ def test_a_kept_record_is_checked_as_homeward_has_it(tmp_path):
     assert Episode.objects.get(local_id="E3").returned_at == dt.datetime(
         2020, 10, 21, 10, 0, tzinfo=UTC
     )
+
+
+def test_keeping_local_changes_does_not_offer_the_choice_again(tmp_path, capsys):
+    corrected_in_homeward(tmp_path)
+    bundle = source_again(tmp_path, reported_at="2020-10-20T17:00")
+    with pytest.raises(CommandError):
+        call_command("import-bundle", str(bundle), "--council", "931", "--keep-local-changes")
+    assert "--overwrite-local-changes" not in capsys.readouterr().err
