@@ -247,16 +247,27 @@ def _update(plan: Plan, by_id: int | None, now: dt.datetime) -> None:
         "imported_at = %(now)s",
     ]
     mine = f"{plan.table}.id = k.record_id"
-    _execute(
-        f"UPDATE {plan.table} SET {', '.join(sets)} FROM {COMPARED} k "
-        f"WHERE {mine} AND k.changed = 1",
-        {"now": adapt(now)},
-    )
+    for which in _write_order(plan):
+        _execute(
+            f"UPDATE {plan.table} SET {', '.join(sets)} FROM {COMPARED} k "
+            f"WHERE {mine} AND k.changed = 1 AND {which}",
+            {"now": adapt(now)},
+        )
     _execute(
         f"UPDATE {plan.table} SET imported_at = %(now)s FROM {COMPARED} k "
         f"WHERE {mine} AND k.changed = 0 AND k.local = 1",
         {"now": adapt(now)},
     )
+
+
+def _write_order(plan: Plan) -> tuple[str, ...]:
+    """Episodes that end are written before those still open, each as SQL over COMPARED `k`:
+    the database's one-open-episode index is checked row by row, and must never see a child's
+    episode opened while the one it follows, closed by the same bundle, is still open."""
+    returned = [n for n, c in enumerate(plan.written) if c.model_column == "returned_at"]
+    if plan.table != "episodes_episode" or not returned:
+        return ("1 = 1",)
+    return (f"k.n{returned[0]} IS NOT NULL", f"k.n{returned[0]} IS NULL")
 
 
 def _insert(plan: Plan, by_id: int | None, now: dt.datetime) -> int:
@@ -267,10 +278,13 @@ def _insert(plan: Plan, by_id: int | None, now: dt.datetime) -> int:
     columns = ["council_id", *values, "created_at", "created_by_id", "changed_at"]
     columns += ["changed_by_id", "version", "imported_at"]
     selects = [str(plan.council), *values.values(), "%(now)s", by, "%(now)s", by, "1", "%(now)s"]
+    # As in _write_order: a new episode that ends before one still open.
+    order = f"ORDER BY ({values['returned_at']}) IS NULL" if "returned_at" in values else ""
     return _execute(
         f"""INSERT INTO {plan.table} ({", ".join(columns)})
             SELECT {", ".join(selects)} FROM {plan.source}
-            WHERE NOT EXISTS (SELECT 1 FROM {plan.table} t WHERE {plan.same_record()})""",
+            WHERE NOT EXISTS (SELECT 1 FROM {plan.table} t WHERE {plan.same_record()})
+            {order}""",
         {"now": adapt(now)},
     )
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('episodes', '0002_alter_episode_changed_by_alter_episode_council_and_more'),
+        ('episodes', '0003_episode_periods_never_overlap'),
     ]
 
     operations = [
