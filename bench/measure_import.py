@@ -116,7 +116,14 @@ def instrument() -> Phases:
     """Wrap the importer's steps with timers (in this process only)."""
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from homeward.exchange import bundle_checks, bundle_import, bundle_merge, staging
+    from homeward.exchange import (
+        bundle_absent,
+        bundle_checks,
+        bundle_import,
+        bundle_local,
+        bundle_merge,
+        staging,
+    )
 
     phases = Phases()
     phases.wrap(
@@ -129,8 +136,12 @@ def instrument() -> Phases:
     phases.wrap(staging.StagingTable, "finish", "index + ANALYZE staging tables")
     for name, label in CHECK_LABELS.items():
         phases.wrap(bundle_checks, name, label)
-    phases.wrap(bundle_merge, "_existing", "merge: count existing records")
-    phases.wrap(bundle_merge, "upsert", lambda args, kwargs: f"merge: upsert {kwargs.get('table')}")
+    phases.wrap(bundle_absent, "stand_in_stored", "absent columns: copy stored values")
+    phases.wrap(bundle_absent, "check_rows_again", "absent columns: row rules again")
+    phases.wrap(bundle_local, "find_local_changes", "find changes made in Homeward")
+    phases.wrap(bundle_merge, "compare", lambda args, kwargs: f"compare {args[0].table}")
+    phases.wrap(bundle_merge, "_update", lambda args, kwargs: f"merge: update {args[0].table}")
+    phases.wrap(bundle_merge, "_insert", lambda args, kwargs: f"merge: insert {args[0].table}")
     phases.wrap(bundle_merge, "_merge_companions", "merge: seen with (companions)")
     phases.wrap(staging.StagingTable, "create", "create + drop staging tables")
     phases.wrap(staging.StagingTable, "drop", "create + drop staging tables")

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 
 from homeward.core.codes import PlacementType, Sex
-from homeward.core.models import CouncilRecord, Tracked
+from homeward.core.models import CouncilRecord, Imported, Tracked
 
 
-class Child(CouncilRecord):
+class Child(CouncilRecord, Imported):
     """A child known to the council, whether living at home, in care, or placed here by another."""
 
     first_name = models.CharField(max_length=100)
@@ -44,7 +44,7 @@ class Child(CouncilRecord):
         return self.responsible_la_id != self.council_id
 
 
-class Placement(CouncilRecord):
+class Placement(CouncilRecord, Imported):
     """Where a looked-after (or placed-in) child lives, from start to end."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")

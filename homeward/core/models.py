@@ -49,3 +49,17 @@ class CouncilRecord(Tracked):
 
     class Meta:
         abstract = True
+
+
+class Imported(models.Model):
+    """A record a data bundle can write: when an import last wrote it or found it unchanged.
+
+    A record changed in Homeward after that (`changed_at` later), or never written by an
+    import (`imported_at` empty), holds a local correction that a later bundle must not
+    silently revert (docs/bundle.md, "Updating records").
+    """
+
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from homeward.core.models import Tracked
+from homeward.core.models import Imported, Tracked
 
 
 class Council(models.Model):
@@ -21,7 +21,7 @@ class Council(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Locality(Tracked):
+class Locality(Tracked, Imported):
     """An area a council reports by (a Local Police Area or district), with its 0-17 population."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="localities")

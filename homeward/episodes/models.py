@@ -5,10 +5,10 @@ from django.db import models
 
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.constraints import PostgreSQLExclusionConstraint, TimeRange
-from homeward.core.models import CouncilRecord
+from homeward.core.models import CouncilRecord, Imported
 
 
-class Episode(CouncilRecord):
+class Episode(CouncilRecord, Imported):
     """One period missing (or away from placement): from last seen to return, or still open."""
 
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")

@@ -20,7 +20,6 @@ from homeward.exchange.bundle_spec import (
     CHILDREN,
     CONCERNS,
     COUNCIL,
-    IMPORTING_COUNCIL,
     LOCALITY,
     TEXT,
     Column,
@@ -120,7 +119,7 @@ class Row:
         else:
             value = self.get(name, kind.read, required=column.required)
         if column.has_empty and not value:
-            return self.context.council_id if column.empty is IMPORTING_COUNCIL else column.empty
+            return column.empty
         return value
 
     def add(self, problems) -> None:
@@ -254,7 +253,8 @@ def read_row(spec: FileSpec, row: Row) -> tuple:
     """The row as a tuple for the file's staging table (`FileSpec.stage_columns`)."""
     first, rules, rest, staged = _reading_order(spec)
     values = {column.name: row.read(column) for column in first}
-    if rules is not None:
+    # A rule needing a column the header left out waits for the stored value (bundle_absent).
+    if rules is not None and all(column.name in row.cells for column in first):
         # A cell that could not be read is read as empty: the rules' word on it ("enter
         # when the interview was completed") would only repeat its problem.
         unreadable = {problem.field for problem in row.problems}

@@ -18,7 +18,7 @@ from homeward.audit.services import audit_record
 from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
-from homeward.exchange import bundle_checks, bundle_merge
+from homeward.exchange import bundle_absent, bundle_checks, bundle_local, bundle_merge
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
 from homeward.exchange.bundle_reading import (
     CANNOT_OPEN,
@@ -32,7 +32,7 @@ from homeward.exchange.bundle_reading import (
     detect_encoding,
     folder_files,
 )
-from homeward.exchange.bundle_spec import FILES, FileSpec
+from homeward.exchange.bundle_spec import BY_NAME, FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
 from homeward.exchange.staging import StagingTable, is_postgresql
 
@@ -102,27 +102,65 @@ class ProblemList:
 
 
 class BundleRejected(Exception):
-    """The bundle was refused; nothing was written. `problems` says why."""
+    """The bundle was refused; nothing was written. `problems` says why; `local_changes`
+    counts the rows refused for changing records corrected in Homeward (bundle_local)."""
 
-    def __init__(self, problems: ProblemList):
+    def __init__(self, problems: ProblemList, local_changes: int = 0):
         self.problems = problems
+        self.local_changes = local_changes
         super().__init__(f"The bundle was not imported: {problems.total} problem(s) found.")
 
 
 @dataclass
 class FileCounts:
+    """What an import did with one file: its rows, the records it created and updated, the
+    fields it emptied (`cleared`) or set to their default (`defaulted`) and on how many
+    records, the columns its header has, and the rows that met a local change."""
+
     rows: int = 0
     created: int = 0
     updated: int = 0
+    columns: tuple[str, ...] = ()
+    cleared: dict[str, int] = field(default_factory=dict)
+    defaulted: dict[str, int] = field(default_factory=dict)
+    kept: list[bundle_local.LocalChange] = field(default_factory=list)
+    overwritten: list[bundle_local.LocalChange] = field(default_factory=list)
+
+    @property
+    def kept_rows(self) -> int:
+        return len({change.row for change in self.kept})
+
+    @property
+    def overwritten_rows(self) -> int:
+        return len({change.row for change in self.overwritten})
 
     @property
     def unchanged(self) -> int:
-        return self.rows - self.created - self.updated
+        return self.rows - self.created - self.updated - self.kept_rows
+
+    def absent(self, spec: FileSpec) -> list[str]:
+        """The file's optional columns its header left out: stored values left as they are."""
+        return [name for name in spec.header if name not in self.columns]
+
+    def as_details(self, spec: FileSpec) -> dict:
+        """For the audit entry."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "absent_columns": self.absent(spec),
+            "cleared": self.cleared,
+            "defaulted": self.defaulted,
+            "kept": [change.as_details() for change in self.kept],
+            "overwritten": [change.as_details() for change in self.overwritten],
+        }
 
 
 @dataclass
 class ImportResult:
     council: Council
+    local_changes: str = bundle_local.REFUSE
     files: dict[str, FileCounts] = field(default_factory=dict)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     # Files in the folder that are not bundle files and were not read (a README, .DS_Store).
@@ -151,10 +189,14 @@ def import_bundle(
     by=None,
     now: dt.datetime | None = None,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
+    local_changes: str = bundle_local.REFUSE,
 ) -> ImportResult:
     """Import the bundle in `path` for a council; or raise BundleRejected, writing nothing.
 
-    The import is audited inside its own transaction: no import without its audit entry.
+    `local_changes` says what to do with rows that would change records corrected in
+    Homeward since an import last wrote them: refuse the bundle (the default), keep
+    Homeward's values, or overwrite them (bundle_local). The import is audited inside its
+    own transaction: no import without its audit entry.
     """
     path = Path(path)
     problems = ProblemList(max_problems)
@@ -165,7 +207,9 @@ def import_bundle(
     if not folder.present:
         raise BundleRejected(problems)
     now = now or timezone.now()
-    result = ImportResult(council=council, ignored_files=folder.ignored)
+    result = ImportResult(
+        council=council, local_changes=local_changes, ignored_files=folder.ignored
+    )
     tables = stage_tables()
     reading = _Reading(tables, problems, result, unreadable=set(folder.misnamed))
     # A savepoint when called inside a transaction: whatever fails, rolling back to it takes
@@ -178,6 +222,7 @@ def import_bundle(
             _database_problem(error, reading, problems)
             raise BundleRejected(problems) from error
         _audit(path, result, by)
+        bundle_merge.drop_comparison()
         for table in tables.values():
             table.drop()
     return result
@@ -196,8 +241,9 @@ def _stage_check_merge(path: Path, folder: Folder, council: Council, by, now, re
         reading.file = name
         table.finish()
     reading.file = ""
-    today = reading.context.today
-    _check_and_merge(str(path), council, by, now, result, problems, today, reading.unreadable)
+    _check_and_merge(
+        str(path), council, by, now, result, problems, reading.context, reading.unreadable
+    )
 
 
 def _check_and_merge(
@@ -207,7 +253,7 @@ def _check_and_merge(
     now: dt.datetime,
     result: ImportResult,
     problems: ProblemList,
-    today: dt.date,
+    context: Context,
     unreadable: set[str],
 ) -> None:
     """Check the staged rows against each other and what is recorded, then write them.
@@ -217,12 +263,19 @@ def _check_and_merge(
     for the import (core/locks.py), so its checks see what they wrote and theirs see what it
     wrote. Should the database still refuse a record (a writer that skipped the lock), the
     checks run again, now seeing that writer's records, and the bundle is refused with the
-    problems they find.
+    problems they find. The checks see, for a column a file left out, the stored values
+    (bundle_absent), and without the rows kept as changed in Homeward (bundle_local).
     """
     lock_council_episodes(council.pk, exclusive=True)
+    bundle_absent.stand_in_stored(council.pk, result.files)
+    bundle_absent.check_rows_again(result.files, context, problems)
+    found = bundle_local.find_local_changes(
+        council.pk, result.files, result.local_changes, problems
+    )
+    today = context.today
     bundle_checks.check_all(council.pk, problems, today=today, unreadable=unreadable)
     if problems:
-        raise BundleRejected(problems)
+        raise BundleRejected(problems, local_changes=found)
     try:
         with transaction.atomic():
             _overlaps_checked("DEFERRED")
@@ -252,7 +305,10 @@ def _audit(path: Path, result: ImportResult, by) -> None:
         details={
             "folder": str(path),
             "council": str(result.council.code),
-            "files": {file: vars(counts) for file, counts in result.files.items()},
+            "local_changes": result.local_changes,
+            "files": {
+                file: counts.as_details(BY_NAME[file]) for file, counts in result.files.items()
+            },
         },
     )
 
@@ -341,6 +397,8 @@ class _Reading:
             self._not_read(spec, 1, "", EMPTY_FILE)
             return []
         header = check_header(written, spec)
+        counts = self.result.files.setdefault(spec.name, FileCounts())
+        counts.columns = tuple(name for name in spec.header if name in header.names)
         if header.renamed:
             csv_file.notes.append(HEADER_READ_AS.format(renamed=", ".join(header.renamed)))
         if header.extra:

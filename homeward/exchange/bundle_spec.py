@@ -76,8 +76,6 @@ LEGAL_STATUS = code(LegalStatus.values, "legal status")
 INTERVIEW_OUTCOME = code(InterviewOutcome.values, "interview outcome")
 SCREENING_OUTCOME = code(ScreeningOutcome.values, "screening outcome")
 
-# What an empty (or unreadable) cell of a council column stands for: the importing council.
-IMPORTING_COUNCIL = object()
 _NOT_GIVEN = object()
 
 
@@ -90,7 +88,8 @@ class Column:
     that field from the staging row (default `s.<stage>`); `stage` is the column's name
     in the staging table (default: its own name; None when it is not staged there).
     `empty` is what an empty or unreadable cell is staged as, when not the kind's own.
-    `refers_to` names the file whose id the column holds.
+    `refers_to` names the file whose id the column holds. `default` says, for a column
+    whose empty cell stands for a value rather than "not known", what that value is.
     """
 
     name: str
@@ -101,6 +100,7 @@ class Column:
     merge: str = ""
     empty: object = _NOT_GIVEN
     refers_to: str = ""
+    default: str = ""
 
     @property
     def stage_name(self) -> str | None:
@@ -133,12 +133,14 @@ class Derived:
 @dataclass(frozen=True)
 class FileSpec:
     """A bundle file: the model its rows are records of (app label.Model), the staging
-    table they are checked in, and its columns in the documented order (the first is its id)."""
+    table they are checked in, its columns in the documented order (the first is its id),
+    and what a coordinator calls one record and several (for the import's summary)."""
 
     name: str
     model: str
     table: str
     columns: tuple[Column, ...]
+    nouns: tuple[str, str] = ("record", "records")
     derived: tuple[Derived, ...] = ()
     index_on: tuple[str, ...] = ("ref",)
 
@@ -175,6 +177,10 @@ class FileSpec:
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
 
+    def noun(self, count: int) -> str:
+        """`count` records, as a coordinator would say it ("1 episode", "3 children")."""
+        return f"{count} {self.nouns[0] if count == 1 else self.nouns[1]}"
+
 
 def _london_day(values: dict) -> dt.date | None:
     seen = values["last_seen_at"]
@@ -194,6 +200,7 @@ LOCALITIES = FileSpec(
             "population_0_17", COUNT, required=True, field="population_0_17", stage="population"
         ),
     ),
+    nouns=("locality", "localities"),
     index_on=("name",),
 )
 CHILDREN_FILE = FileSpec(
@@ -212,11 +219,13 @@ CHILDREN_FILE = FileSpec(
             COUNCIL,
             field="responsible_la__code",
             stage="responsible_la_id",
-            empty=IMPORTING_COUNCIL,
+            merge="COALESCE(s.responsible_la_id, {council})",
+            default="the importing council",
         ),
         Column("police_id", field="police_id"),
         Column("home_locality", LOCALITY, field="home_locality__name", merge=IN_LOCALITY),
     ),
+    nouns=("child", "children"),
 )
 PLACEMENTS = FileSpec(
     "placements.csv",
@@ -245,6 +254,7 @@ PLACEMENTS = FileSpec(
             field="placing_la__code",
             stage="placing_la_id",
             merge="COALESCE(s.placing_la_id, c.responsible_la_id)",
+            default="the child's responsible council",
         ),
         Column(
             "host_la",
@@ -252,8 +262,10 @@ PLACEMENTS = FileSpec(
             field="host_la__code",
             stage="host_la_id",
             merge="COALESCE(s.host_la_id, {council})",
+            default="the importing council",
         ),
     ),
+    nouns=("placement", "placements"),
     index_on=("ref", "child_ref"),
 )
 EPISODES = FileSpec(
@@ -292,6 +304,7 @@ EPISODES = FileSpec(
         # Staged in a table of its own (hw_stage_companion); exported from the companions.
         Column("seen_with", CHILDREN, stage=None, refers_to="children.csv"),
     ),
+    nouns=("episode", "episodes"),
     derived=(Derived("last_seen_on", "date", _london_day),),
     index_on=("ref", "child_ref"),
 )
@@ -315,6 +328,7 @@ INTERVIEWS = FileSpec(
         Column("conducted_by", field="conducted_by"),
         Column("findings", field="findings"),
     ),
+    nouns=("interview", "interviews"),
     index_on=("ref", "episode_ref"),
 )
 SCREENINGS = FileSpec(
@@ -336,6 +350,7 @@ SCREENINGS = FileSpec(
         Column("concerns", CONCERNS, field="concerns"),
         Column("next_review_on", DATE, field="next_review_on"),
     ),
+    nouns=("screening", "screenings"),
     index_on=("ref", "child_ref"),
 )
 

@@ -67,6 +67,17 @@ def interview(ref="I1", episode_ref="E1", **values) -> dict:
     } | values
 
 
+def screening(ref="S1", child_ref="C1", **values) -> dict:
+    return {
+        "screening_id": ref,
+        "child_id": child_ref,
+        "completed_on": "2020-03-10",
+        "outcome": "high",
+        "concerns": "missing;cse",
+        "next_review_on": "2020-06-10",
+    } | values
+
+
 LOCALITIES = [
     {"locality": "Oxford", "population_0_17": "30000"},
     {"locality": "South and Vale", "population_0_17": "60000"},

@@ -8,7 +8,14 @@ from homeward.children.models import Child, Placement
 from homeward.councils.models import Locality
 from homeward.episodes.models import Episode
 from homeward.exchange.bundle_import import BundleRejected, import_bundle
-from homeward.exchange.tests.bundles import LOCALITIES, child, episode, interview, write_bundle
+from homeward.exchange.tests.bundles import (
+    LOCALITIES,
+    child,
+    episode,
+    interview,
+    screening,
+    write_bundle,
+)
 from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
 
@@ -40,16 +47,7 @@ def a_good_bundle(folder):
             episode("E3", "C2", category="away", last_seen_at="2020-10-25T01:30"),
         ],
         interviews=[interview("I1", "E1")],
-        screenings=[
-            {
-                "screening_id": "S1",
-                "child_id": "C1",
-                "completed_on": "2020-03-10",
-                "outcome": "high",
-                "concerns": "missing;cse",
-                "next_review_on": "2020-06-10",
-            }
-        ],
+        screenings=[screening("S1", "C1")],
     )
 
 

@@ -2,7 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.access.rules import CREATE_CHILD, may
+from homeward.exchange import bundle_local
 from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleRejected, import_bundle
+from homeward.exchange.bundle_summary import summary_lines
 
 NOT_AN_IMPORTER = (
     "{by} may not import records: their role cannot record children. "
@@ -23,8 +25,25 @@ class Command(BaseCommand):
             default=DEFAULT_MAX_PROBLEMS,
             help="How many problems to list when the bundle is refused (0: all).",
         )
+        local = parser.add_mutually_exclusive_group()
+        local.add_argument(
+            "--keep-local-changes",
+            action="store_const",
+            dest="local_changes",
+            const=bundle_local.KEEP,
+            help="Leave records changed in Homeward since their last import as they are, "
+            "import everything else, and list each row not applied.",
+        )
+        local.add_argument(
+            "--overwrite-local-changes",
+            action="store_const",
+            dest="local_changes",
+            const=bundle_local.OVERWRITE,
+            help="Let the bundle replace changes made in Homeward since the last import, "
+            "listing each one overwritten.",
+        )
 
-    def handle(self, folder, council, by, max_problems, **options):
+    def handle(self, folder, council, by, max_problems, local_changes, **options):
         from django.conf import settings
 
         user = None
@@ -40,6 +59,7 @@ class Command(BaseCommand):
                 council_code=council or settings.HOMEWARD_COUNCIL,
                 by=user,
                 max_problems=max_problems,
+                local_changes=local_changes or bundle_local.REFUSE,
             )
         except BundleRejected as rejected:
             for problem in rejected.problems.in_order():
@@ -48,6 +68,8 @@ class Command(BaseCommand):
             more = rejected.problems.total - listed
             if more:
                 self.stderr.write(f"… and {more} more problem(s) not listed (see --max-problems).")
+            if rejected.local_changes:
+                self.stderr.write(bundle_local.CHOOSE.format(rows=rejected.local_changes))
             raise CommandError(
                 f"Nothing was imported: {rejected.problems.total} problem(s) in {folder}. "
                 "Correct them and import the whole bundle again."
@@ -62,9 +84,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}"
             )
-        for file, counts in result.files.items():
-            self.stdout.write(
-                f"{file}: {counts.rows} rows, {counts.created} new, {counts.updated} updated, "
-                f"{counts.unchanged} unchanged"
-            )
+        for line in summary_lines(result):
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Imported {folder} for {result.council}."))
