@@ -3,10 +3,10 @@
 from django.db import models
 
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
-from homeward.core.models import CouncilRecord
+from homeward.core.models import CouncilRecord, EnteredInError
 
 
-class Episode(CouncilRecord):
+class Episode(EnteredInError, CouncilRecord):
     """One period missing (or away from placement): from last seen to return, or still open."""
 
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")

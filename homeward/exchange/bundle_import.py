@@ -17,7 +17,7 @@ from homeward.audit.models import Action
 from homeward.audit.services import audit_record
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
-from homeward.exchange import bundle_checks, bundle_merge
+from homeward.exchange import bundle_checks, bundle_in_error, bundle_merge
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
 from homeward.exchange.bundle_spec import FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
@@ -101,6 +101,8 @@ class ImportResult:
     council: Council
     files: dict[str, FileCounts] = field(default_factory=dict)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    # Rows skipped or redirected because of mistakes put right in Homeward (bundle_in_error).
+    set_aside: list[str] = field(default_factory=list)
 
 
 def stage_tables() -> dict[str, StagingTable]:
@@ -147,6 +149,7 @@ def import_bundle(
                     _stage_file(path / spec.name, spec, context, tables, problems, result)
             for table in tables.values():
                 table.finish()
+            bundle_in_error.set_aside(council.pk, result.files, result.set_aside)
             bundle_checks.check_all(council.pk, problems)
             if problems:
                 raise BundleRejected(problems)
@@ -166,6 +169,7 @@ def _audit(path: Path, result: ImportResult, by) -> None:
             "folder": str(path),
             "council": str(result.council.code),
             "files": {file: vars(counts) for file, counts in result.files.items()},
+            "set_aside": result.set_aside,
         },
     )
 

@@ -3,10 +3,10 @@
 from django.db import models
 
 from homeward.core.codes import InterviewOutcome
-from homeward.core.models import CouncilRecord
+from homeward.core.models import CouncilRecord, EnteredInError
 
 
-class ReturnInterview(CouncilRecord):
+class ReturnInterview(EnteredInError, CouncilRecord):
     """A return home interview offered (and perhaps held) after an episode ended."""
 
     episode = models.ForeignKey(

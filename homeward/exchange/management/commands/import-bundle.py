@@ -56,6 +56,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}"
             )
+        for line in result.set_aside:
+            self.stdout.write(line)
         for file, counts in result.files.items():
             self.stdout.write(
                 f"{file}: {counts.rows} rows, {counts.created} new, {counts.updated} updated, "
