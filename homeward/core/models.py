@@ -82,7 +82,10 @@ class EnteredInError(models.Model):
         db_index=False,
         editable=False,
     )
-    entered_in_error_reason = models.TextField(blank=True, editable=False)
+    # A database default too: the bundle import inserts rows with SQL of its own.
+    entered_in_error_reason = models.TextField(
+        blank=True, default="", db_default="", editable=False
+    )
 
     objects = RecordsInUse()
     all_records = AllRecords()
