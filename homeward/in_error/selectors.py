@@ -224,3 +224,9 @@ def records_to_mark(*, user, child: Child) -> list[tuple[str, models.Model]]:
             records = records.filter(child=child).order_by("pk")
         found += [(kind, record) for record in records]
     return found
+
+
+def cancelled_panel_meetings(*, user) -> list[PanelMeeting]:
+    """The panel meetings of this person's council that were cancelled, the latest first."""
+    meetings = _all_visible(user, "meetings").filter(entered_in_error_at__isnull=False)
+    return list(meetings.select_related("entered_in_error_by").order_by("-held_on", "-pk"))

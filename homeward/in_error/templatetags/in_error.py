@@ -5,6 +5,7 @@ from django import template
 
 from homeward.access.rules import CORRECT_ERRORS, may
 from homeward.in_error.selectors import (
+    cancelled_panel_meetings,
     describe,
     in_error_for_child,
     merged_into_child,
@@ -28,3 +29,9 @@ def in_error_on_child_page(context, child):
             for kind, record in (records_to_mark(user=user, child=child) if corrects else [])
         ],
     }
+
+
+@register.inclusion_tag("in_error/cancelled_meetings.html", takes_context=True)
+def cancelled_meetings(context):
+    """The panel's cancelled meetings, each with a link to hold it again (undo)."""
+    return {"meetings": cancelled_panel_meetings(user=context["request"].user)}

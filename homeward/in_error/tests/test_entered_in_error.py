@@ -266,8 +266,14 @@ def test_a_cancelled_meeting_leaves_the_panels_pages_with_its_discussions(signed
     discussion = PanelDiscussionFactory()
     meeting = discussion.meeting
     assert meeting.chair in signed_in.get(reverse("panel:index")).content.decode()
+    page = signed_in.get(reverse("panel:meeting", args=[meeting.pk])).content.decode()
+    assert reverse("in_error:mark", args=["meetings", meeting.pk]) in page
+    assert reverse("in_error:mark", args=["discussions", discussion.pk]) in page
     in_error_mark(record=meeting, reason="Made-up: the meeting did not take place.", by=coordinator)
     assert signed_in.get(reverse("panel:meeting", args=[meeting.pk])).status_code == 404
+    index = signed_in.get(reverse("panel:index")).content.decode()
+    assert 'id="cancelled-meetings"' in index and "Made-up: the meeting did not take place." in index
+    assert reverse("in_error:undo", args=["meetings", meeting.pk]) in index
     assert not PanelDiscussion.objects.filter(pk=discussion.pk).exists()
     assert not PanelMeeting.objects.filter(pk=meeting.pk).exists()
     in_error_undo(record=meeting, by=coordinator)
