@@ -53,24 +53,21 @@ def _all_visible(user, kind: str) -> models.QuerySet:
     return model.all_records.filter(child__in=children)
 
 
-def record_for_marking(*, user, kind: str, pk: int) -> models.Model:
-    """A record in use this person may see, to mark entered in error (404 otherwise)."""
-    if kind not in KINDS:
-        raise Http404
-    record = _in_use_visible(user, kind).filter(pk=pk).first()
+def _one(records, user, kind: str, pk: int) -> models.Model:
+    record = records(user, kind).filter(pk=pk).first() if kind in KINDS else None
     if record is None:
         raise Http404
     return record
+
+
+def record_for_marking(*, user, kind: str, pk: int) -> models.Model:
+    """A record in use this person may see, to mark entered in error (404 otherwise)."""
+    return _one(_in_use_visible, user, kind, pk)
 
 
 def record_for_undo(*, user, kind: str, pk: int) -> models.Model:
     """A record, in error or not, this person may see, to undo its mark (404 otherwise)."""
-    if kind not in KINDS:
-        raise Http404
-    record = _all_visible(user, kind).filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    return record
+    return _one(_all_visible, user, kind, pk)
 
 
 def going_with(record: models.Model) -> list[models.Model]:

@@ -45,22 +45,30 @@ def _go_back(record):
     return redirect(name, pk=pk) if pk is not None else redirect(name)
 
 
+def _done(request, form, record, change, tried: dict | None = None) -> bool:
+    """Make the change; if the service refuses it, audit the refusal and put it on the form."""
+    try:
+        change()
+    except ValidationError as error:
+        audit_refused(request=request, obj=record, told=error.message_dict, tried=tried)
+        add_service_errors(form, error)
+        return False
+    return True
+
+
 @login_required
 def mark(request, kind: str, pk: int):
     """Mark a record entered in error (a panel meeting: cancel it), with a reason."""
     check_action(request.user, CORRECT_ERRORS)
     record = record_for_marking(user=request.user, kind=kind, pk=pk)
     form = MarkInErrorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            in_error_mark(record=record, reason=form.cleaned_data["reason"], by=request.user)
-        except ValidationError as error:
-            audit_refused(request=request, obj=record, told=error.message_dict)
-            add_service_errors(form, error)
-        else:
-            said = MEETING_CANCELLED if isinstance(record, PanelMeeting) else MARKED
-            messages.success(request, said.format(record=describe(record)))
-            return _go_back(record)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if form.is_valid() and _done(
+        request, form, record, lambda: in_error_mark(record=record, reason=reason, by=request.user)
+    ):
+        said = MEETING_CANCELLED if isinstance(record, PanelMeeting) else MARKED
+        messages.success(request, said.format(record=describe(record)))
+        return _go_back(record)
     context = {
         "record": record,
         "kind": kind,
@@ -80,15 +88,11 @@ def undo(request, kind: str, pk: int):
     check_action(request.user, CORRECT_ERRORS)
     record = record_for_undo(user=request.user, kind=kind, pk=pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            in_error_undo(record=record, by=request.user)
-        except ValidationError as error:
-            audit_refused(request=request, obj=record, told=error.message_dict)
-            add_service_errors(form, error)
-        else:
-            messages.success(request, UNDONE.format(record=describe(record)))
-            return _go_back(record)
+    if form.is_valid() and _done(
+        request, form, record, lambda: in_error_undo(record=record, by=request.user)
+    ):
+        messages.success(request, UNDONE.format(record=describe(record)))
+        return _go_back(record)
     context = {
         "record": record,
         "description": describe(record),
@@ -115,16 +119,19 @@ def merge(request, pk: int):
         if duplicate is None:
             pick.add_error("other", NO_SUCH_CHILD.format(local_id=pick.cleaned_data["other"]))
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if duplicate is not None and request.method == "POST" and form.is_valid():
-        try:
-            child_merge(survivor=survivor, duplicate=duplicate, by=request.user)
-        except ValidationError as error:
-            tried = {"duplicate": duplicate.local_id}
-            audit_refused(request=request, obj=survivor, told=error.message_dict, tried=tried)
-            add_service_errors(form, error)
-        else:
-            messages.success(request, MERGED.format(duplicate=duplicate.local_id))
-            return redirect("children:detail", pk=survivor.pk)
+    if (
+        duplicate is not None
+        and form.is_valid()
+        and _done(
+            request,
+            form,
+            survivor,
+            lambda: child_merge(survivor=survivor, duplicate=duplicate, by=request.user),
+            tried={"duplicate": duplicate.local_id},
+        )
+    ):
+        messages.success(request, MERGED.format(duplicate=duplicate.local_id))
+        return redirect("children:detail", pk=survivor.pk)
     context = {
         "survivor": survivor,
         "pick": pick,
@@ -141,13 +148,9 @@ def unmerge(request, pk: int):
     check_action(request.user, CORRECT_ERRORS)
     duplicate = duplicate_for_unmerge(user=request.user, pk=pk)
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            child_unmerge(duplicate=duplicate, by=request.user)
-        except ValidationError as error:
-            audit_refused(request=request, obj=duplicate, told=error.message_dict)
-            add_service_errors(form, error)
-        else:
-            messages.success(request, UNMERGED.format(duplicate=duplicate.local_id))
-            return redirect("children:detail", pk=duplicate.pk)
+    if form.is_valid() and _done(
+        request, form, duplicate, lambda: child_unmerge(duplicate=duplicate, by=request.user)
+    ):
+        messages.success(request, UNMERGED.format(duplicate=duplicate.local_id))
+        return redirect("children:detail", pk=duplicate.pk)
     return render(request, "in_error/unmerge.html", {"duplicate": duplicate, "form": form})

@@ -3,7 +3,6 @@ comes back when the mark is undone."""
 
 import datetime as dt
 import json
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,15 +24,12 @@ from homeward.in_error.rules import (
     UNDO_WOULD_CLASH,
 )
 from homeward.in_error.services import in_error_mark, in_error_undo
+from homeward.in_error.tests.conftest import DAY, HOUR, NOW
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.models import PanelDiscussion, PanelMeeting
 from homeward.panel.tests.factories import PanelDiscussionFactory
 
-LONDON = ZoneInfo("Europe/London")
-NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
-HOUR = dt.timedelta(hours=1)
-DAY = dt.timedelta(days=1)
 WRONG_CHILD = "Made-up reason: recorded for the wrong child."
 REPORT = {
     "period_from_day": 1,
@@ -45,22 +41,6 @@ REPORT = {
 }
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen(time_machine):
-    time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def coordinator():
-    return UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
-
-
-@pytest.fixture
-def signed_in(client, coordinator):
-    client.force_login(coordinator)
-    return client
 
 
 @pytest.fixture
@@ -272,7 +252,9 @@ def test_a_cancelled_meeting_leaves_the_panels_pages_with_its_discussions(signed
     in_error_mark(record=meeting, reason="Made-up: the meeting did not take place.", by=coordinator)
     assert signed_in.get(reverse("panel:meeting", args=[meeting.pk])).status_code == 404
     index = signed_in.get(reverse("panel:index")).content.decode()
-    assert 'id="cancelled-meetings"' in index and "Made-up: the meeting did not take place." in index
+    assert (
+        'id="cancelled-meetings"' in index and "Made-up: the meeting did not take place." in index
+    )
     assert reverse("in_error:undo", args=["meetings", meeting.pk]) in index
     assert not PanelDiscussion.objects.filter(pk=discussion.pk).exists()
     assert not PanelMeeting.objects.filter(pk=meeting.pk).exists()

@@ -1,8 +1,5 @@
 """Two records of one child merged into one, refused when a rule would break, and undone."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -32,31 +29,11 @@ from homeward.in_error.services import (
     child_unmerge,
     in_error_mark,
 )
+from homeward.in_error.tests.conftest import DAY, HOUR, NOW
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelDiscussionFactory, PanelMeetingFactory
 
-LONDON = ZoneInfo("Europe/London")
-NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
-HOUR = dt.timedelta(hours=1)
-DAY = dt.timedelta(days=1)
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen(time_machine):
-    time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture
-def coordinator():
-    return UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
-
-
-@pytest.fixture
-def signed_in(client, coordinator):
-    client.force_login(coordinator)
-    return client
 
 
 @pytest.fixture
