@@ -8,10 +8,48 @@ from django.utils import timezone
 from homeward.audit.services import record_change
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
-from homeward.core.problems import code_problem, raise_if_any
+from homeward.core.locks import lock_council_episodes
+from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
-from homeward.interviews.rules import interview_problems
+from homeward.interviews.rules import interview_problems, missing_again_problem
+
+
+def interview_checks(*, episode: Episode, values: dict) -> list[Problem]:
+    """Everything wrong with an interview's values (as recorded or corrected) for `episode`:
+    the rules every service that writes an interview applies."""
+    problems = interview_problems(
+        episode_id=episode.local_id,
+        returned_at=episode.returned_at,
+        offered_at=values.get("offered_at"),
+        outcome=values["outcome"],
+        completed_at=values.get("completed_at"),
+        conducted_by=values.get("conducted_by") or "",
+        now=timezone.now(),
+    )
+    problems.append(
+        code_problem("outcome", values["outcome"], InterviewOutcome.values, "interview outcome")
+    )
+    texts = {name: values.get(name) or "" for name in ("conducted_by", "findings", "local_id")}
+    problems += record_text_problems(ReturnInterview, texts)
+    completed_at = values.get("completed_at")
+    if completed_at is not None:
+        again = (
+            Episode.objects.filter(child_id=episode.child_id, last_seen_at__lt=completed_at)
+            .exclude(pk=episode.pk)
+            .exclude(returned_at__lte=completed_at)
+            .order_by("last_seen_at")
+            .first()
+        )
+        if again is not None:
+            problems.append(
+                missing_again_problem(
+                    completed_at=completed_at,
+                    episode=again.local_id,
+                    last_seen_at=again.last_seen_at,
+                )
+            )
+    return [problem for problem in problems if problem]
 
 
 @transaction.atomic
@@ -27,17 +65,12 @@ def interview_record(
     by=None,
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
+    # Checked against the episode's return, which an import or a correction may be changing
+    # at this moment: lock as every writer of episodes does (core/locks.py), then the row.
+    lock_council_episodes(episode.council_id)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    problems = interview_problems(
-        episode_id=episode.local_id,
-        returned_at=episode.returned_at,
-        offered_at=offered_at,
-        outcome=outcome,
-        completed_at=completed_at,
-        now=timezone.now(),
-    )
-    problems.append(code_problem("outcome", outcome, InterviewOutcome.values, "interview outcome"))
-    raise_if_any(p for p in problems if p)
+    values = {k: v for k, v in locals().items() if k != "episode"}
+    raise_if_any(interview_checks(episode=episode, values=values))
     interview = ReturnInterview.objects.create(
         council=episode.council,
         local_id=local_id or new_local_id("I"),
