@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.audit.services import record_change
+from homeward.children.models import Child
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
 from homeward.core.locks import lock_council_episodes
@@ -65,9 +66,11 @@ def interview_record(
     by=None,
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
-    # Checked against the episode's return, which an import or a correction may be changing
-    # at this moment: lock as every writer of episodes does (core/locks.py), then the row.
+    # Checked against the episode's return and the child's other episodes, which an import
+    # or a person may be changing at this moment: lock as every writer of episodes does
+    # (core/locks.py), then the child's row, then the episode's.
     lock_council_episodes(episode.council_id)
+    Child.objects.select_for_update(no_key=True).filter(pk=episode.child_id).first()
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     values = {k: v for k, v in locals().items() if k != "episode"}
     raise_if_any(interview_checks(episode=episode, values=values))

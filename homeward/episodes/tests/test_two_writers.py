@@ -32,6 +32,9 @@ from homeward.episodes.tests.racing import (
     threads_open_a_sqlite_file,
     wait_until_waiting_for_a_lock,
 )
+from homeward.interviews.models import ReturnInterview
+from homeward.interviews.rules import missing_again_problem
+from homeward.interviews.services import interview_record
 
 EVENING = dt.datetime(2020, 3, 2, 18, 0, tzinfo=LONDON)
 HOUR = dt.timedelta(hours=1)
@@ -148,6 +151,36 @@ def test_a_correction_racing_a_new_episode_is_refused_when_second():
     )
     earlier.refresh_from_db()
     assert (earlier.returned_at, earlier.version) == (EVENING + HOUR, 1)
+
+
+@postgresql_only
+@RACE
+def test_an_interview_completed_while_a_new_episode_is_recorded_is_refused():
+    """An interview may not be completed while the child was missing again: recorded at the
+    moment a person records that later episode, it is checked once that episode is saved."""
+    rows_the_migrations_made()
+    child = ChildFactory()
+    earlier = EpisodeFactory(child=child, last_seen_at=EVENING, returned_at=EVENING + HOUR)
+    first, second = holding_at_the_last_write(
+        lambda: record(child, EVENING + 24 * HOUR),
+        lambda: interview_record(
+            episode=earlier,
+            outcome="completed",
+            offered_at=EVENING + 2 * HOUR,
+            completed_at=EVENING + 30 * HOUR,
+            conducted_by="Made-up worker",
+        ),
+    )
+    assert first.error is None
+    assert "FOR NO KEY UPDATE" in second.waiting_in
+    assert second.error.message_dict["completed_at"] == [
+        missing_again_problem(
+            completed_at=EVENING + 30 * HOUR,
+            episode=first.result.local_id,
+            last_seen_at=EVENING + 24 * HOUR,
+        ).message
+    ]
+    assert not ReturnInterview.objects.exists()
 
 
 @postgresql_only
