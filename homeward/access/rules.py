@@ -43,6 +43,8 @@ RECORD_EPISODE = "record_episode"
 RECORD_INTERVIEW = "record_interview"
 RECORD_SCREENING = "record_screening"
 RECORD_PANEL = "record_panel"  # meetings, children discussed, actions
+# Mark records entered in error (and undo it), cancel panel meetings, merge duplicate children.
+CORRECT_ERRORS = "correct_errors"
 
 # Row-level exports (the "rows" entry) and reports (the "reports" entry).
 NAMED_ROWS = "named"
@@ -53,7 +55,14 @@ PUBLISHED_REPORT = "published"
 _EVERYTHING = {
     "children": ALL_IN_COUNCIL,
     "findings": ALL_FINDINGS,
-    "actions": {CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING, RECORD_PANEL},
+    "actions": {
+        CREATE_CHILD,
+        RECORD_EPISODE,
+        RECORD_INTERVIEW,
+        RECORD_SCREENING,
+        RECORD_PANEL,
+        CORRECT_ERRORS,
+    },
     "who_looked": True,
     "rows": NAMED_ROWS,
     "reports": ALL_REPORTS,

@@ -4,7 +4,14 @@ from django.conf import settings
 from django.db import models
 
 from homeward.core.codes import PlacementType, Sex
-from homeward.core.models import CouncilRecord, Imported, Tracked
+from homeward.core.models import CouncilRecord, EnteredInError, Imported, Tracked
+
+
+class ChildrenInUse(models.Manager):
+    """Children in use: not duplicates merged into another record (`all_records` has those)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(merged_into__isnull=True)
 
 
 class Child(CouncilRecord, Imported):
@@ -22,6 +29,19 @@ class Child(CouncilRecord, Imported):
     home_locality = models.ForeignKey(
         "councils.Locality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A duplicate record of a child merged into the surviving one (in_error.services):
+    # kept, pointing at the survivor, and left out of every list and count.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
+    )
+
+    objects = ChildrenInUse()
+    all_records = models.Manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -44,7 +64,7 @@ class Child(CouncilRecord, Imported):
         return self.responsible_la_id != self.council_id
 
 
-class Placement(CouncilRecord, Imported):
+class Placement(EnteredInError, CouncilRecord, Imported):
     """Where a looked-after (or placed-in) child lives, from start to end."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="placements")

@@ -45,12 +45,21 @@ def children_search(
             | Q(last_name__icontains=word)
             | Q(local_id__iexact=word)
             | Q(police_id__iexact=word)
+            | Q(Exists(_merged_in_with_id(word)))
         )
     if date_of_birth:
         children = children.filter(date_of_birth=date_of_birth)
     if locality_id:
         children = children.filter(home_locality_id=locality_id)
     return children.order_by("last_name", "first_name", "pk")
+
+
+def _merged_in_with_id(word: str) -> QuerySet[Child]:
+    """Duplicate records merged into the child with this local or police id: their ids still
+    find the child (in_error.services.child_merge)."""
+    return Child.all_records.filter(merged_into=OuterRef("pk")).filter(
+        Q(local_id__iexact=word) | Q(police_id__iexact=word)
+    )
 
 
 @dataclass(frozen=True)

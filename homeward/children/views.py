@@ -26,11 +26,16 @@ from homeward.children.selectors import (
 )
 from homeward.children.services import child_create
 from homeward.councils.installation import installation_council
+from homeward.in_error.selectors import survivor_of
 from homeward.web.edits import plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
 WHO_LOOKED_SHOWN = 50
+MERGED_INTO = (
+    "That record was merged into this one (local id {survivor}): everything recorded for the "
+    "child is here."
+)
 
 
 @login_required
@@ -62,6 +67,10 @@ def search(request):
 def detail(request, pk: int):
     """A child's headline facts and everything that happened to them, in one timeline."""
     check_case_pages(request.user)
+    survivor = survivor_of(user=request.user, pk=pk)
+    if survivor is not None:  # a duplicate merged into another record: the child lives there
+        messages.info(request, MERGED_INTO.format(survivor=survivor.local_id))
+        return redirect("children:detail", pk=survivor.pk)
     children = visible_children(user=request.user, council=installation_council())
     # 404, not 403, for a child this person may not see: whether they exist is itself private.
     child = get_object_or_404(

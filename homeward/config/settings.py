@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "homeward.interviews",
     "homeward.exploitation",
     "homeward.panel",
+    "homeward.in_error",
     "homeward.exchange",
     "homeward.reports",
     "homeward.benchmarks",

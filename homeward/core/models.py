@@ -63,3 +63,50 @@ class Imported(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RecordsInUse(models.Manager):
+    """The records in use: not those entered in error, which `all_records` still reads."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(entered_in_error_at__isnull=True)
+
+
+class AllRecords(models.Manager):
+    """Every record, those entered in error too: for the history, undo and merges."""
+
+
+class EnteredInError(models.Model):
+    """A record that can be marked entered in error: never deleted, left out of every list
+    and count, kept in the child's history with who marked it, when and why.
+
+    `objects` (the default manager, and so every related list such as `child.episodes`)
+    leaves records in error out; `all_records` reads them too, for the history and undo.
+    A record is in error exactly when `entered_in_error_at` is set, so the database's own
+    rules (one open episode a child, no overlaps) can leave such records out.
+    """
+
+    entered_in_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    # A database default too: the bundle import inserts rows with SQL of its own.
+    entered_in_error_reason = models.TextField(
+        blank=True, default="", db_default="", editable=False
+    )
+
+    objects = RecordsInUse()
+    all_records = AllRecords()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_in_error(self) -> bool:
+        return self.entered_in_error_at is not None

@@ -5,10 +5,10 @@ from django.db import models
 
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.constraints import PostgreSQLExclusionConstraint, TimeRange
-from homeward.core.models import CouncilRecord, Imported
+from homeward.core.models import CouncilRecord, EnteredInError, Imported
 
 
-class Episode(CouncilRecord, Imported):
+class Episode(EnteredInError, CouncilRecord, Imported):
     """One period missing (or away from placement): from last seen to return, or still open."""
 
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")
@@ -44,10 +44,11 @@ class Episode(CouncilRecord, Imported):
                 | models.Q(returned_at__gt=models.F("last_seen_at")),
                 name="episode_returns_after_last_seen",
             ),
-            # At most one open episode a child (on every database).
+            # At most one open episode a child (on every database). An episode entered in
+            # error (core.models.EnteredInError) is in neither rule: it blocks nothing.
             models.UniqueConstraint(
                 fields=["child"],
-                condition=models.Q(returned_at__isnull=True),
+                condition=models.Q(returned_at__isnull=True, entered_in_error_at__isnull=True),
                 name="episode_one_open_per_child",
             ),
             # No two episodes of a child overlap: [last seen, return), an open one running on
@@ -57,6 +58,7 @@ class Episode(CouncilRecord, Imported):
             PostgreSQLExclusionConstraint(
                 name="episode_periods_never_overlap",
                 deferrable=models.Deferrable.IMMEDIATE,
+                condition=models.Q(entered_in_error_at__isnull=True),
                 expressions=[
                     ("child", RangeOperators.EQUAL),
                     (

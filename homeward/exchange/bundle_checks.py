@@ -93,7 +93,7 @@ def episodes_all(council_id: int) -> str:
         UNION ALL
         SELECT NULL, e.local_id, c.local_id, e.last_seen_at, e.returned_at
         FROM episodes_episode e JOIN children_child c ON c.id = e.child_id
-        WHERE e.council_id = {int(council_id)}
+        WHERE e.council_id = {int(council_id)} AND e.entered_in_error_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM hw_stage_episode s WHERE s.ref = e.local_id)
     """
 
@@ -390,7 +390,7 @@ def check_returns_before_interviews(council_id: int, problems) -> None:
         FROM hw_stage_episode s
         JOIN episodes_episode e ON e.council_id = {int(council_id)} AND e.local_id = s.ref
         JOIN interviews_returninterview i ON i.episode_id = e.id
-        WHERE s.ok = 1
+        WHERE s.ok = 1 AND i.entered_in_error_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM hw_stage_interview si WHERE si.ref = i.local_id)
           AND (s.returned_at IS NULL OR i.offered_at < s.returned_at
                OR i.completed_at < s.returned_at)

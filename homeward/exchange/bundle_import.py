@@ -18,7 +18,13 @@ from homeward.audit.services import audit_record
 from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
-from homeward.exchange import bundle_absent, bundle_checks, bundle_local, bundle_merge
+from homeward.exchange import (
+    bundle_absent,
+    bundle_checks,
+    bundle_in_error,
+    bundle_local,
+    bundle_merge,
+)
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
 from homeward.exchange.bundle_reading import (
     CANNOT_OPEN,
@@ -167,6 +173,8 @@ class ImportResult:
     ignored_files: list[str] = field(default_factory=list)
     # How a file was read when not as documented (its encoding, cell separator, header).
     read_notes: dict[str, list[str]] = field(default_factory=dict)
+    # Rows skipped or redirected because of mistakes put right in Homeward (bundle_in_error).
+    set_aside: list[str] = field(default_factory=list)
 
 
 def stage_tables() -> dict[str, StagingTable]:
@@ -267,6 +275,9 @@ def _check_and_merge(
     (bundle_absent), and without the rows kept as changed in Homeward (bundle_local).
     """
     lock_council_episodes(council.pk, exclusive=True)
+    # Rows of records entered in error skipped, of merged children redirected: read under
+    # the lock, so that a mark or a merge made meanwhile is seen.
+    bundle_in_error.set_aside(council.pk, result.files, result.set_aside)
     bundle_absent.stand_in_stored(council.pk, result.files)
     bundle_absent.check_rows_again(result.files, context, problems)
     found = bundle_local.find_local_changes(
@@ -309,6 +320,7 @@ def _audit(path: Path, result: ImportResult, by) -> None:
             "files": {
                 file: counts.as_details(BY_NAME[file]) for file, counts in result.files.items()
             },
+            "set_aside": result.set_aside,
         },
     )
 

@@ -3,10 +3,10 @@
 from django.db import models
 
 from homeward.core.codes import InterviewOutcome
-from homeward.core.models import CouncilRecord, Imported
+from homeward.core.models import CouncilRecord, EnteredInError, Imported
 
 
-class ReturnInterview(CouncilRecord, Imported):
+class ReturnInterview(EnteredInError, CouncilRecord, Imported):
     """A return home interview offered (and perhaps held) after an episode ended."""
 
     episode = models.ForeignKey(

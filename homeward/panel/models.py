@@ -6,7 +6,7 @@ each with an owner and a due date, until someone marks it done.
 
 from django.db import models
 
-from homeward.core.models import CouncilRecord
+from homeward.core.models import CouncilRecord, EnteredInError
 
 
 class PanelRisk(models.TextChoices):
@@ -23,7 +23,7 @@ class PanelRisk(models.TextChoices):
     VERY_HIGH = "very_high", "Very high"
 
 
-class PanelMeeting(CouncilRecord):
+class PanelMeeting(EnteredInError, CouncilRecord):
     """One meeting of the panel: when it was held, who chaired it and which agencies came."""
 
     held_on = models.DateField()
@@ -50,7 +50,7 @@ class PanelMeeting(CouncilRecord):
         return f"panel meeting {self.local_id}"
 
 
-class PanelDiscussion(CouncilRecord):
+class PanelDiscussion(EnteredInError, CouncilRecord):
     """A child discussed at a meeting: why, the risk rating, what was decided, when again."""
 
     meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="discussions")

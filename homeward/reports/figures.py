@@ -415,9 +415,14 @@ def _due_by():
     return F("returned_at") + RHI_DUE_WITHIN
 
 
+def _interview_in_use() -> Q:
+    """A joined interview not entered in error (a join reads every row, whatever the manager)."""
+    return Q(interviews__entered_in_error_at__isnull=True)
+
+
 def completed_in_time() -> Q:
     """A return's interview completed at most 72 hours after the return (joined interviews)."""
-    return Q(
+    return _interview_in_use() & Q(
         interviews__outcome=InterviewOutcome.COMPLETED, interviews__completed_at__lte=_due_by()
     )
 
@@ -426,7 +431,7 @@ def _offered_in_time() -> Q:
     offered = Q(interviews__offered_at__lte=_due_by()) | Q(
         interviews__offered_at__isnull=True, interviews__completed_at__lte=_due_by()
     )
-    return Q(interviews__outcome__in=OFFERED) & offered
+    return _interview_in_use() & Q(interviews__outcome__in=OFFERED) & offered
 
 
 def _latest_declined() -> Q:
@@ -460,7 +465,7 @@ def rhi_figures(scope: Scope, *periods: Period) -> list[dict]:
             f"offered_{i}": _returns(returned & _offered_in_time()),
             f"in_time_{i}": _returns(returned & completed_in_time()),
             f"completed_{i}": _returns(
-                returned & Q(interviews__outcome=InterviewOutcome.COMPLETED)
+                returned & _interview_in_use() & Q(interviews__outcome=InterviewOutcome.COMPLETED)
             ),
             f"declined_{i}": _returns(returned & _latest_declined()),
         }

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
 from homeward.access.rules import (
+    CORRECT_ERRORS,
     CREATE_CHILD,
     NO_PAGES,
     PUBLISHED_ONLY,
@@ -58,9 +59,10 @@ PANEL = "panel pages"
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL},
+                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL, CORRECT_ERRORS},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                                RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL},
+                                RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
+                                CORRECT_ERRORS},
     roles.PRACTITIONER: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
                               REPORTS, PANEL, RECORD_PANEL},
@@ -125,6 +127,12 @@ ROUTES = {
     },
     "panel:action-edit": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
     "panel:action-done": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
+    # Records entered in error and merged children (in_error): "episodes" is the kind of
+    # record in the URL, as written; each kind is found through the same rule.
+    "in_error:mark": {"needs": CORRECT_ERRORS, "ids": {"kind": "episodes", "pk": "episode"}},
+    "in_error:undo": {"needs": CORRECT_ERRORS, "ids": {"kind": "episodes", "pk": "episode"}},
+    "in_error:merge": {"needs": CORRECT_ERRORS, "ids": {"pk": "child"}},
+    "in_error:unmerge": {"needs": CORRECT_ERRORS, "ids": {"pk": "child"}},
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).

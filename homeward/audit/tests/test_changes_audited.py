@@ -39,6 +39,8 @@ from homeward.exchange.bundle_import import import_bundle
 from homeward.exchange.tests.test_bundle_import import a_good_bundle
 from homeward.exploitation.models import Screening
 from homeward.exploitation.services import screening_record
+from homeward.in_error import services as in_error_services
+from homeward.in_error.models import ChildMerge
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.services import interview_record
 from homeward.panel import services as panel_services
@@ -279,6 +281,49 @@ def _panel_action_complete(tmp_path):
     )
 
 
+def _in_error_mark(tmp_path):
+    episode = EpisodeFactory()
+    return Write(
+        lambda by: in_error_services.in_error_mark(
+            record=episode, reason="Made-up: recorded for the wrong child.", by=by
+        ),
+        lambda: Episode.all_records.get(pk=episode.pk).entered_in_error_at is not None,
+        "entered_in_error_reason",
+    )
+
+
+def _in_error_undo(tmp_path):
+    episode = EpisodeFactory()
+    Episode.all_records.filter(pk=episode.pk).update(
+        entered_in_error_at=EVENING, entered_in_error_reason="Made-up: typed twice."
+    )
+    return Write(
+        lambda by: in_error_services.in_error_undo(record=episode, by=by),
+        lambda: Episode.all_records.get(pk=episode.pk).entered_in_error_at is None,
+        "entered_in_error_reason",
+    )
+
+
+def _child_merge(tmp_path):
+    survivor, duplicate = ChildFactory(), ChildFactory()
+    return Write(
+        lambda by: in_error_services.child_merge(survivor=survivor, duplicate=duplicate, by=by),
+        lambda: Child.all_records.get(pk=duplicate.pk).merged_into_id == survivor.pk,
+        "merged_into",
+    )
+
+
+def _child_unmerge(tmp_path):
+    survivor, duplicate = ChildFactory(), ChildFactory()
+    Child.all_records.filter(pk=duplicate.pk).update(merged_into=survivor)
+    ChildMerge.objects.create(survivor=survivor, duplicate=duplicate, moved={})
+    return Write(
+        lambda by: in_error_services.child_unmerge(duplicate=duplicate, by=by),
+        lambda: Child.all_records.get(pk=duplicate.pk).merged_into_id is None,
+        "merged_into",
+    )
+
+
 WRITES = {
     "child_create": _child_create,
     "placement_record": _placement_record,
@@ -295,6 +340,10 @@ WRITES = {
     "panel_action_record": _panel_action_record,
     "panel_action_update": _panel_action_update,
     "panel_action_complete": _panel_action_complete,
+    "in_error_mark": _in_error_mark,
+    "in_error_undo": _in_error_undo,
+    "child_merge": _child_merge,
+    "child_unmerge": _child_unmerge,
 }
 
 

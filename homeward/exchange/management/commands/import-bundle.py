@@ -84,6 +84,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}"
             )
+        for line in result.set_aside:
+            self.stdout.write(line)
         for line in summary_lines(result):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"Imported {folder} for {result.council}."))
