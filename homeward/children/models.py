@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from homeward.core.codes import PlacementType, Sex
+from homeward.core.codes import ETHNICITY_CODES, PlacementType, Sex
 from homeward.core.models import CouncilRecord, Tracked
 
 
@@ -37,6 +37,13 @@ class Child(CouncilRecord):
     def audit_label(self) -> str:
         """How the audit log names a child: never by name."""
         return f"child {self.local_id}"
+
+    @property
+    def ethnicity_words(self) -> str:
+        """The DfE ethnicity code in words: 'White British (WBRI)'."""
+        if not self.ethnicity:
+            return "Not recorded"
+        return f"{ETHNICITY_CODES.get(self.ethnicity, self.ethnicity)} ({self.ethnicity})"
 
     @property
     def is_placed_in(self) -> bool:

@@ -7,17 +7,33 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change
+from homeward.audit.services import record_change, values_before_change
 from homeward.children.models import Allocation, Child, Placement
-from homeward.children.rules import child_problems, placement_problems
+from homeward.children.rules import (
+    born_after_records_problems,
+    child_problems,
+    placement_problems,
+)
 from homeward.core.codes import PlacementType, Sex
-from homeward.core.problems import code_problem, raise_if_any
+from homeward.core.concurrency import save_changes
+from homeward.core.problems import Problem, code_problem, raise_if_any
 from homeward.councils.models import Council, Locality
+from homeward.episodes.models import Episode
+from homeward.exploitation.models import Screening
 
 
 def new_local_id(prefix: str) -> str:
     """An id for a record made in Homeward itself rather than imported."""
     return f"HW-{prefix}-{uuid.uuid4().hex[:12].upper()}"
+
+
+def _child_problems(*, date_of_birth: dt.date, ethnicity: str, sex: str) -> list[Problem]:
+    """The rules a child's own details keep, new or corrected."""
+    problems = child_problems(
+        date_of_birth=date_of_birth, ethnicity=ethnicity, today=timezone.localdate()
+    )
+    problems.append(code_problem("sex", sex, Sex.values, "sex"))
+    return [p for p in problems if p]
 
 
 @transaction.atomic
@@ -36,11 +52,7 @@ def child_create(
     by=None,
 ) -> Child:
     """Record a child the council did not know before."""
-    problems = child_problems(
-        date_of_birth=date_of_birth, ethnicity=ethnicity, today=timezone.localdate()
-    )
-    problems.append(code_problem("sex", sex, Sex.values, "sex"))
-    raise_if_any(p for p in problems if p)
+    raise_if_any(_child_problems(date_of_birth=date_of_birth, ethnicity=ethnicity, sex=sex))
     child = Child.objects.create(
         council=council,
         local_id=local_id or new_local_id("C"),
@@ -57,6 +69,19 @@ def child_create(
     )
     record_change(record=child, by=by)
     return child
+
+
+def _placement_problems(
+    *, child: Child, start_date: dt.date, end_date: dt.date | None, placement_type: str
+) -> list[Problem]:
+    """The rules a placement keeps, new or corrected."""
+    problems = placement_problems(
+        start_date=start_date, end_date=end_date, date_of_birth=child.date_of_birth
+    )
+    problems.append(
+        code_problem("placement_type", placement_type, PlacementType.values, "placement type")
+    )
+    return [p for p in problems if p]
 
 
 @transaction.atomic
@@ -76,13 +101,11 @@ def placement_record(
     by=None,
 ) -> Placement:
     """Record where a looked-after or placed-in child lives."""
-    problems = placement_problems(
-        start_date=start_date, end_date=end_date, date_of_birth=child.date_of_birth
+    raise_if_any(
+        _placement_problems(
+            child=child, start_date=start_date, end_date=end_date, placement_type=placement_type
+        )
     )
-    problems.append(
-        code_problem("placement_type", placement_type, PlacementType.values, "placement type")
-    )
-    raise_if_any(p for p in problems if p)
     placement = Placement.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("P"),
@@ -128,3 +151,102 @@ def child_allocate(
     )
     record_change(record=allocation, by=by)
     return allocation
+
+
+# Corrections: a child's details and a placement, changed from their pages (web/edits.py).
+
+CHILD_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "police_id",
+    "responsible_la",
+    "home_locality",
+}
+# Not the local id: it is the key by which the council's bundles find the child, so a new
+# one here would make the next import of the source system's bundle add the child again.
+PLACEMENT_FIELDS = {
+    "start_date",
+    "end_date",
+    "placement_type",
+    "place_code",
+    "provider_urn",
+    "provider_name",
+    "locality",
+    "placing_la",
+    "host_la",
+}
+NOT_EDITABLE = "{what} have no editable field(s): {fields}"
+
+
+def _only(changes: dict, editable: set[str], what: str) -> None:
+    unknown = set(changes) - editable
+    if unknown:
+        raise TypeError(NOT_EDITABLE.format(what=what, fields=", ".join(sorted(unknown))))
+
+
+def _first_records(child: Child) -> dict:
+    """The child's earliest episode, placement and screening, as (local id, when)."""
+    return {
+        "first_episode": Episode.objects.filter(child=child)
+        .order_by("last_seen_at")
+        .values_list("local_id", "last_seen_at")
+        .first(),
+        "first_placement": child.placements.order_by("start_date")
+        .values_list("local_id", "start_date")
+        .first(),
+        "first_screening": Screening.objects.filter(child=child)
+        .order_by("completed_on")
+        .values_list("local_id", "completed_on")
+        .first(),
+    }
+
+
+@transaction.atomic
+def child_update(*, child: Child, expected_version: int, by=None, **changes) -> Child:
+    """Correct a child's details, refusing if someone else changed them since they were read."""
+    _only(changes, CHILD_FIELDS, "Children")
+    for name in ("first_name", "last_name", "police_id"):
+        if name in changes:
+            changes[name] = changes[name].strip()
+    if "responsible_la" in changes and changes["responsible_la"] is None:
+        changes["responsible_la"] = child.council  # as when the child was recorded
+    # Locked first, as recording an episode locks the child: no episode can be recorded
+    # before the new date of birth while it is checked.
+    before = values_before_change(child)
+    values = {name: getattr(child, name) for name in CHILD_FIELDS} | changes
+    problems = _child_problems(
+        date_of_birth=values["date_of_birth"], ethnicity=values["ethnicity"], sex=values["sex"]
+    )
+    if "date_of_birth" in changes:
+        problems += born_after_records_problems(
+            date_of_birth=values["date_of_birth"], **_first_records(child)
+        )
+    raise_if_any(problems)
+    saved = save_changes(child, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved
+
+
+@transaction.atomic
+def placement_update(
+    *, placement: Placement, expected_version: int, by=None, **changes
+) -> Placement:
+    """Correct a placement, refusing if someone else changed it since it was read."""
+    _only(changes, PLACEMENT_FIELDS, "Placements")
+    child = Child.objects.select_for_update().get(pk=placement.child_id)
+    before = values_before_change(placement)
+    values = {name: getattr(placement, name) for name in PLACEMENT_FIELDS} | changes
+    raise_if_any(
+        _placement_problems(
+            child=child,
+            start_date=values["start_date"],
+            end_date=values["end_date"],
+            placement_type=values["placement_type"],
+        )
+    )
+    saved = save_changes(placement, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved

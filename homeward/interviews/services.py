@@ -5,13 +5,34 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change
+from homeward.audit.services import record_change, values_before_change
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
-from homeward.core.problems import code_problem, raise_if_any
+from homeward.core.concurrency import save_changes
+from homeward.core.problems import Problem, code_problem, raise_if_any
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.rules import interview_problems
+
+
+def _interview_problems(
+    episode: Episode,
+    *,
+    offered_at: dt.datetime | None,
+    outcome: str,
+    completed_at: dt.datetime | None,
+) -> list[Problem]:
+    """The rules an interview keeps, new or corrected, given its episode's return."""
+    problems = interview_problems(
+        episode_id=episode.local_id,
+        returned_at=episode.returned_at,
+        offered_at=offered_at,
+        outcome=outcome,
+        completed_at=completed_at,
+        now=timezone.now(),
+    )
+    problems.append(code_problem("outcome", outcome, InterviewOutcome.values, "interview outcome"))
+    return [p for p in problems if p]
 
 
 @transaction.atomic
@@ -28,16 +49,11 @@ def interview_record(
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    problems = interview_problems(
-        episode_id=episode.local_id,
-        returned_at=episode.returned_at,
-        offered_at=offered_at,
-        outcome=outcome,
-        completed_at=completed_at,
-        now=timezone.now(),
+    raise_if_any(
+        _interview_problems(
+            episode, offered_at=offered_at, outcome=outcome, completed_at=completed_at
+        )
     )
-    problems.append(code_problem("outcome", outcome, InterviewOutcome.values, "interview outcome"))
-    raise_if_any(p for p in problems if p)
     interview = ReturnInterview.objects.create(
         council=episode.council,
         local_id=local_id or new_local_id("I"),
@@ -52,3 +68,33 @@ def interview_record(
     )
     record_change(record=interview, by=by)
     return interview
+
+
+EDITABLE_FIELDS = {"offered_at", "outcome", "completed_at", "conducted_by", "findings"}
+
+
+@transaction.atomic
+def interview_update(
+    *, interview: ReturnInterview, expected_version: int, by=None, **changes
+) -> ReturnInterview:
+    """Correct an interview, or record the outcome of one offered, on the same record;
+    refused if someone else changed it since it was read."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"Interviews have no editable field(s): {', '.join(sorted(unknown))}")
+    # The episode locked, as when an interview is recorded, so that its return cannot move
+    # while the interview's times are checked against it.
+    episode = Episode.objects.select_for_update().get(pk=interview.episode_id)
+    before = values_before_change(interview)
+    values = {name: getattr(interview, name) for name in EDITABLE_FIELDS} | changes
+    raise_if_any(
+        _interview_problems(
+            episode,
+            offered_at=values["offered_at"],
+            outcome=values["outcome"],
+            completed_at=values["completed_at"],
+        )
+    )
+    saved = save_changes(interview, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved

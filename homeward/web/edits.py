@@ -109,6 +109,12 @@ def edit_record(
     return Edit(form, saved, saved=True)
 
 
+def page_labels(page: EditPage, **form_kwargs) -> dict[str, str]:
+    """The label of each of a change page's fields: how the record's history names them."""
+    fields = page.form_class(**form_kwargs).fields
+    return {name: str(fields[name].label) for name in page.fields if name in fields}
+
+
 def carried(page: EditPage, record) -> dict:
     """What a change page carries besides its fields: the version and the signed values."""
     shown = _values(record, page.fields)
