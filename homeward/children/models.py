@@ -7,6 +7,13 @@ from homeward.core.codes import ETHNICITY_CODES, PlacementType, Sex
 from homeward.core.models import CouncilRecord, Tracked
 
 
+def ethnicity_in_words(code: str) -> str:
+    """A DfE ethnicity code in words: 'White British (WBRI)'."""
+    if not code:
+        return "Not recorded"
+    return f"{ETHNICITY_CODES.get(code, code)} ({code})"
+
+
 class Child(CouncilRecord):
     """A child known to the council, whether living at home, in care, or placed here by another."""
 
@@ -40,10 +47,7 @@ class Child(CouncilRecord):
 
     @property
     def ethnicity_words(self) -> str:
-        """The DfE ethnicity code in words: 'White British (WBRI)'."""
-        if not self.ethnicity:
-            return "Not recorded"
-        return f"{ETHNICITY_CODES.get(self.ethnicity, self.ethnicity)} ({self.ethnicity})"
+        return ethnicity_in_words(self.ethnicity)
 
     @property
     def is_placed_in(self) -> bool:

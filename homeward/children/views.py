@@ -20,7 +20,7 @@ from homeward.audit.history import change_history
 from homeward.audit.selectors import who_looked
 from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildEditForm, ChildForm, ChildSearchForm, PlacementEditForm
-from homeward.children.models import Child, Placement
+from homeward.children.models import Child, Placement, ethnicity_in_words
 from homeward.children.selectors import (
     child_headline,
     child_records,
@@ -204,7 +204,11 @@ def child_history(request, pk: int):
         "child": child,
         "record": child,
         "what": "the child's details",
-        "history": change_history(child, labels=page_labels(CHILD_PAGE, council=child.council)),
+        "history": change_history(
+            child,
+            labels=page_labels(CHILD_PAGE, council=child.council),
+            words={"ethnicity": ethnicity_in_words},
+        ),
     }
     return render(request, "history.html", context)
 
