@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change, values_before_change
+from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.models import Allocation, Child, Placement
 from homeward.children.rules import (
     born_after_records_problems,
@@ -15,7 +15,7 @@ from homeward.children.rules import (
     placement_problems,
 )
 from homeward.core.codes import PlacementType, Sex
-from homeward.core.concurrency import save_changes
+from homeward.core.concurrency import refuse_unknown_fields
 from homeward.core.problems import Problem, code_problem, raise_if_any
 from homeward.councils.models import Council, Locality
 from homeward.episodes.models import Episode
@@ -178,13 +178,6 @@ PLACEMENT_FIELDS = {
     "placing_la",
     "host_la",
 }
-NOT_EDITABLE = "{what} have no editable field(s): {fields}"
-
-
-def _only(changes: dict, editable: set[str], what: str) -> None:
-    unknown = set(changes) - editable
-    if unknown:
-        raise TypeError(NOT_EDITABLE.format(what=what, fields=", ".join(sorted(unknown))))
 
 
 def _first_records(child: Child) -> dict:
@@ -207,7 +200,7 @@ def _first_records(child: Child) -> dict:
 @transaction.atomic
 def child_update(*, child: Child, expected_version: int, by=None, **changes) -> Child:
     """Correct a child's details, refusing if someone else changed them since they were read."""
-    _only(changes, CHILD_FIELDS, "Children")
+    refuse_unknown_fields(changes, CHILD_FIELDS, "Children")
     for name in ("first_name", "last_name", "police_id"):
         if name in changes:
             changes[name] = changes[name].strip()
@@ -225,9 +218,9 @@ def child_update(*, child: Child, expected_version: int, by=None, **changes) -> 
             date_of_birth=values["date_of_birth"], **_first_records(child)
         )
     raise_if_any(problems)
-    saved = save_changes(child, expected_version=expected_version, changes=changes, by=by)
-    record_change(record=saved, by=by, before=before)
-    return saved
+    return save_audited(
+        child, before=before, expected_version=expected_version, changes=changes, by=by
+    )
 
 
 @transaction.atomic
@@ -235,7 +228,7 @@ def placement_update(
     *, placement: Placement, expected_version: int, by=None, **changes
 ) -> Placement:
     """Correct a placement, refusing if someone else changed it since it was read."""
-    _only(changes, PLACEMENT_FIELDS, "Placements")
+    refuse_unknown_fields(changes, PLACEMENT_FIELDS, "Placements")
     child = Child.objects.select_for_update().get(pk=placement.child_id)
     before = values_before_change(placement)
     values = {name: getattr(placement, name) for name in PLACEMENT_FIELDS} | changes
@@ -247,6 +240,6 @@ def placement_update(
             placement_type=values["placement_type"],
         )
     )
-    saved = save_changes(placement, expected_version=expected_version, changes=changes, by=by)
-    record_change(record=saved, by=by, before=before)
-    return saved
+    return save_audited(
+        placement, before=before, expected_version=expected_version, changes=changes, by=by
+    )

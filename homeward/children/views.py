@@ -31,7 +31,7 @@ from homeward.children.selectors import (
 )
 from homeward.children.services import child_create, child_update, placement_update
 from homeward.councils.installation import installation_council
-from homeward.web.edits import EditPage, edit_record, page_labels, plain_values
+from homeward.web.edits import EditPage, change_page, edit_record, page_labels, plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -117,13 +117,8 @@ def create(request):
 # Correcting a child's details or a placement is for those who may record a child.
 
 
-def _page(form_class, purpose: str) -> EditPage:
-    fields = tuple(name for name in form_class.base_fields if name not in ("version", "based_on"))
-    return EditPage(form_class=form_class, fields=fields, purpose=purpose)
-
-
-CHILD_PAGE = _page(ChildEditForm, "child-edit")
-PLACEMENT_PAGE = _page(PlacementEditForm, "placement-edit")
+CHILD_PAGE = change_page(ChildEditForm, purpose="child-edit")
+PLACEMENT_PAGE = change_page(PlacementEditForm, purpose="placement-edit")
 
 
 def _child(request, pk: int) -> Child:
@@ -139,25 +134,39 @@ def _placement(request, pk: int) -> Placement:
     return get_object_or_404(placements.select_related(*related), pk=pk)
 
 
+def _correct(request, page: EditPage, record, update, *, child: Child, heading: str, template):
+    """A change page of the child's record: saved, back to the child; or shown (again)."""
+    done = edit_record(
+        request,
+        page,
+        record=record,
+        update=update,
+        refused=partial(audit_refused, request=request, obj=record),
+        form_kwargs={"council": child.council},
+    )
+    if done.saved:
+        messages.success(request, f"{heading}: saved.")
+        return redirect("children:detail", pk=child.pk)
+    record_look(request=request, child=child)
+    context = {"form": done.form, "record": done.record, "conflict": done.conflict}
+    return render(request, template, context | {"child": child, "heading": heading})
+
+
 @login_required
 def child_edit(request, pk: int):
     """Correct a child's details; refused, with what changed, if someone else saved first."""
     check_action(request.user, CREATE_CHILD)
     child = _child(request, pk)
-    done = edit_record(
+    heading = f"Change the details of {child}"
+    return _correct(
         request,
         CHILD_PAGE,
-        record=child,
-        update=_child_update,
-        refused=partial(audit_refused, request=request, obj=child),
-        form_kwargs={"council": child.council},
+        child,
+        _child_update,
+        child=child,
+        heading=heading,
+        template="children/edit.html",
     )
-    if done.saved:
-        messages.success(request, f"The details of {done.record} are saved.")
-        return redirect("children:detail", pk=child.pk)
-    record_look(request=request, child=child)
-    context = {"form": done.form, "child": done.record, "conflict": done.conflict}
-    return render(request, "children/edit.html", context)
 
 
 def _child_update(*, record: Child, **save) -> Child:
@@ -169,25 +178,15 @@ def placement_edit(request, pk: int):
     """Correct a placement; refused, with what changed, if someone else saved first."""
     check_action(request.user, CREATE_CHILD)
     placement = _placement(request, pk)
-    done = edit_record(
+    return _correct(
         request,
         PLACEMENT_PAGE,
-        record=placement,
-        update=_placement_update,
-        refused=partial(audit_refused, request=request, obj=placement),
-        form_kwargs={"council": placement.child.council},
+        placement,
+        _placement_update,
+        child=placement.child,
+        heading=f"Change placement {placement.local_id}",
+        template="children/placement_edit.html",
     )
-    if done.saved:
-        messages.success(request, f"Placement {placement.local_id} saved.")
-        return redirect("children:detail", pk=placement.child_id)
-    record_look(request=request, child=placement.child)
-    context = {
-        "form": done.form,
-        "placement": done.record,
-        "child": placement.child,
-        "conflict": done.conflict,
-    }
-    return render(request, "children/placement_edit.html", context)
 
 
 def _placement_update(*, record: Placement, **save) -> Placement:

@@ -5,10 +5,10 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change, values_before_change
+from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
-from homeward.core.concurrency import save_changes
+from homeward.core.concurrency import refuse_unknown_fields
 from homeward.core.problems import Problem, code_problem, raise_if_any
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -79,9 +79,7 @@ def interview_update(
 ) -> ReturnInterview:
     """Correct an interview, or record the outcome of one offered, on the same record;
     refused if someone else changed it since it was read."""
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"Interviews have no editable field(s): {', '.join(sorted(unknown))}")
+    refuse_unknown_fields(changes, EDITABLE_FIELDS, "Interviews")
     # The episode locked, as when an interview is recorded, so that its return cannot move
     # while the interview's times are checked against it.
     episode = Episode.objects.select_for_update().get(pk=interview.episode_id)
@@ -95,6 +93,6 @@ def interview_update(
             completed_at=values["completed_at"],
         )
     )
-    saved = save_changes(interview, expected_version=expected_version, changes=changes, by=by)
-    record_change(record=saved, by=by, before=before)
-    return saved
+    return save_audited(
+        interview, before=before, expected_version=expected_version, changes=changes, by=by
+    )

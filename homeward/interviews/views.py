@@ -26,7 +26,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.interviews.selectors import AWAITING_OUTCOME, interviews_due, open_interview
 from homeward.interviews.services import interview_record, interview_update
-from homeward.web.edits import EditPage, edit_record, page_labels, plain_values
+from homeward.web.edits import change_page, edit_record, page_labels, plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -93,17 +93,16 @@ def record(request, episode_pk: int):
     return render(request, "interviews/record.html", context)
 
 
-EDIT_FIELDS = tuple(
-    name for name in InterviewEditForm.base_fields if name not in ("version", "based_on")
-)
-EDIT_PAGE = EditPage(form_class=InterviewEditForm, fields=EDIT_FIELDS, purpose="interview-edit")
+EDIT_PAGE = change_page(InterviewEditForm, purpose="interview-edit")
 # For someone who may not read this interview's findings: the page neither shows nor signs
 # them (a signed value can be read), and a save cannot change them.
-EDIT_PAGE_WITHOUT_FINDINGS = EditPage(
-    form_class=InterviewEditForm,
-    fields=tuple(name for name in EDIT_FIELDS if name != "findings"),
-    purpose="interview-edit-without-findings",
+EDIT_PAGE_WITHOUT_FINDINGS = change_page(
+    InterviewEditForm, purpose="interview-edit-without-findings", without={"findings"}
 )
+
+
+RECORD_OUTCOME = "Record the outcome of interview {interview}"
+CHANGE_INTERVIEW = "Change interview {interview}"
 
 
 def _interview(request, pk: int) -> ReturnInterview:
@@ -134,14 +133,17 @@ def edit(request, pk: int):
         messages.success(request, f"Interview {interview.local_id} saved for {episode.child}.")
         return redirect("children:detail", pk=episode.child_id)
     record_look(request=request, child=episode.child)
+    # Offered and not yet settled: the page is where its outcome is recorded.
+    records_outcome = interview.outcome in AWAITING_OUTCOME
+    heading = RECORD_OUTCOME if records_outcome else CHANGE_INTERVIEW
     context = {
         "form": done.form,
-        "interview": done.record,
+        "record": done.record,
         "episode": episode,
         "child": episode.child,
         "conflict": done.conflict,
-        # Offered and not yet settled: the page is where its outcome is recorded.
-        "records_outcome": interview.outcome in AWAITING_OUTCOME,
+        "records_outcome": records_outcome,
+        "heading": heading.format(interview=interview.local_id),
     }
     return render(request, "interviews/edit.html", context)
 
