@@ -180,9 +180,11 @@ PLACEMENT_FIELDS = {
 }
 
 
-def _first_records(child: Child) -> dict:
-    """The child's earliest episode, placement and screening, as (local id, when)."""
-    return {
+def child_born_problems(*, child: Child, date_of_birth: dt.date) -> list[Problem]:
+    """What a changed date of birth would break among the child's records: its earliest
+    episode, placement or screening before the birth. Every service that changes a date of
+    birth asks this."""
+    first_records = {
         "first_episode": Episode.objects.filter(child=child)
         .order_by("last_seen_at")
         .values_list("local_id", "last_seen_at")
@@ -195,6 +197,7 @@ def _first_records(child: Child) -> dict:
         .values_list("local_id", "completed_on")
         .first(),
     }
+    return born_after_records_problems(date_of_birth=date_of_birth, **first_records)
 
 
 @transaction.atomic
@@ -214,9 +217,7 @@ def child_update(*, child: Child, expected_version: int, by=None, **changes) -> 
         date_of_birth=values["date_of_birth"], ethnicity=values["ethnicity"], sex=values["sex"]
     )
     if "date_of_birth" in changes:
-        problems += born_after_records_problems(
-            date_of_birth=values["date_of_birth"], **_first_records(child)
-        )
+        problems += child_born_problems(child=child, date_of_birth=values["date_of_birth"])
     raise_if_any(problems)
     return save_audited(
         child, before=before, expected_version=expected_version, changes=changes, by=by

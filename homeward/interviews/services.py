@@ -15,20 +15,16 @@ from homeward.interviews.models import ReturnInterview
 from homeward.interviews.rules import interview_problems
 
 
-def _interview_problems(
-    episode: Episode,
-    *,
-    offered_at: dt.datetime | None,
-    outcome: str,
-    completed_at: dt.datetime | None,
-) -> list[Problem]:
-    """The rules an interview keeps, new or corrected, given its episode's return."""
+def interview_checks(*, episode: Episode, values: dict) -> list[Problem]:
+    """Everything wrong with an interview's values (as recorded or corrected) for `episode`:
+    the rules every service that writes an interview applies."""
+    outcome = values["outcome"]
     problems = interview_problems(
         episode_id=episode.local_id,
         returned_at=episode.returned_at,
-        offered_at=offered_at,
+        offered_at=values.get("offered_at"),
         outcome=outcome,
-        completed_at=completed_at,
+        completed_at=values.get("completed_at"),
         now=timezone.now(),
     )
     problems.append(code_problem("outcome", outcome, InterviewOutcome.values, "interview outcome"))
@@ -49,11 +45,8 @@ def interview_record(
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    raise_if_any(
-        _interview_problems(
-            episode, offered_at=offered_at, outcome=outcome, completed_at=completed_at
-        )
-    )
+    values = {"offered_at": offered_at, "outcome": outcome, "completed_at": completed_at}
+    raise_if_any(interview_checks(episode=episode, values=values))
     interview = ReturnInterview.objects.create(
         council=episode.council,
         local_id=local_id or new_local_id("I"),
@@ -85,14 +78,7 @@ def interview_update(
     episode = Episode.objects.select_for_update().get(pk=interview.episode_id)
     before = values_before_change(interview)
     values = {name: getattr(interview, name) for name in EDITABLE_FIELDS} | changes
-    raise_if_any(
-        _interview_problems(
-            episode,
-            offered_at=values["offered_at"],
-            outcome=values["outcome"],
-            completed_at=values["completed_at"],
-        )
-    )
+    raise_if_any(interview_checks(episode=episode, values=values))
     return save_audited(
         interview, before=before, expected_version=expected_version, changes=changes, by=by
     )

@@ -358,7 +358,11 @@ WRITES = {
 
 
 # Functions in a services module that change nothing.
-NOT_WRITES = {"homeward.children.services.new_local_id"}
+NOT_WRITES = {
+    "homeward.children.services.new_local_id",
+    "homeward.children.services.child_born_problems",
+    "homeward.interviews.services.interview_checks",
+}
 
 
 def service_functions() -> set[str]:

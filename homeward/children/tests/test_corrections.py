@@ -13,14 +13,16 @@ from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.rules import (
-    BORN_AFTER_EPISODE,
-    BORN_AFTER_PLACEMENT,
-    BORN_AFTER_SCREENING,
     BORN_IN_FUTURE,
     PLACEMENT_BEFORE_BIRTH,
     PLACEMENT_ENDS_BEFORE_START,
 )
-from homeward.children.services import child_allocate, child_update, placement_update
+from homeward.children.services import (
+    child_allocate,
+    child_born_problems,
+    child_update,
+    placement_update,
+)
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.models import Council
@@ -89,13 +91,12 @@ def test_a_date_of_birth_after_the_childs_records_is_refused_naming_each():
     ScreeningFactory(child=child, local_id="S-MADE-UP", completed_on=dt.date(2018, 6, 1))
     with pytest.raises(ValidationError) as refused:
         child_update(child=child, expected_version=1, date_of_birth=dt.date(2020, 5, 1))
-    assert messages_of(refused.value)["date_of_birth"] == [
-        BORN_AFTER_EPISODE.format(born="1 May 2020", episode="E-MADE-UP", seen="17 Apr 2020 10:00"),
-        BORN_AFTER_PLACEMENT.format(born="1 May 2020", placement="P-MADE-UP", start="1 Jan 2019"),
-        BORN_AFTER_SCREENING.format(
-            born="1 May 2020", screening="S-MADE-UP", completed="1 Jun 2018"
-        ),
-    ]
+    # Each record named, so that the coordinator knows which to check.
+    named = " ".join(messages_of(refused.value)["date_of_birth"])
+    for record in ("E-MADE-UP", "P-MADE-UP", "S-MADE-UP"):
+        assert record in named
+    child.refresh_from_db()
+    assert child.date_of_birth == dt.date(2006, 5, 17)
     # A date of birth before every record is accepted.
     saved = child_update(child=child, expected_version=1, date_of_birth=dt.date(2007, 1, 1))
     assert saved.date_of_birth == dt.date(2007, 1, 1)
@@ -217,10 +218,8 @@ def test_a_refused_correction_is_shown_against_its_field_and_audited(client, wor
     data = form_as_given(client, url) | date("date_of_birth", dt.date(2020, 5, 1))
     response = client.post(url, data)
     assert response.status_code == 200
-    message = BORN_AFTER_EPISODE.format(
-        born="1 May 2020", episode="E-MADE-UP", seen="17 Apr 2020 10:00"
-    )
-    assert escape(message) in response.content.decode()
+    message = child_born_problems(child=child, date_of_birth=dt.date(2020, 5, 1))[0].message
+    assert "E-MADE-UP" in message and escape(message) in response.content.decode()
     entry = AuditEntry.objects.get(action=Action.REFUSED)
     assert (entry.user, entry.object_id) == (user, str(child.pk))
     assert entry.details["tried"] == {"date_of_birth": "2020-05-01"}
