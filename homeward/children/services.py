@@ -155,6 +155,8 @@ def child_allocate(
 
 # Corrections: a child's details and a placement, changed from their pages (web/edits.py).
 
+# Not the local id: it is the key by which the council's bundles find the child, so a new
+# one here would make the next import of the source system's bundle add the child again.
 CHILD_FIELDS = {
     "first_name",
     "last_name",
@@ -165,8 +167,6 @@ CHILD_FIELDS = {
     "responsible_la",
     "home_locality",
 }
-# Not the local id: it is the key by which the council's bundles find the child, so a new
-# one here would make the next import of the source system's bundle add the child again.
 PLACEMENT_FIELDS = {
     "start_date",
     "end_date",
