@@ -217,13 +217,16 @@ def write_bundle(
                 rows["placements.csv"] += 1
             if random_() < 0.1:
                 completed = randrange(DAYS - 100)
+                outcome = choice(SCREENING_OUTCOMES)
+                # Drawn whatever the outcome, so that a seed still writes the same records.
+                concerns = choice(CONCERNS)
                 write_screening(
                     (
                         f"S{number:07d}",
                         child_id,
                         day[completed],
-                        choice(SCREENING_OUTCOMES),
-                        choice(CONCERNS),
+                        outcome,
+                        "" if outcome == "no_concerns" else concerns,
                         day[completed + 90] if random_() < 0.8 else "",
                     )
                 )

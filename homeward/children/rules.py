@@ -1,24 +1,76 @@
 """The rules a child and a placement must keep."""
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 
+from homeward.core.clock import age_in_years
 from homeward.core.codes import ETHNICITY_CODES
-from homeward.core.problems import UNKNOWN_CODE, Problem, london_date, when
+from homeward.core.problems import UNKNOWN_CODE, Problem, when
+
+# Homeward follows children and young people: a care leaver is supported up to 25
+# (Children and Social Work Act 2017, s.3), so nobody older is recorded, at an episode or
+# when first entered. The earliest date of birth is therefore 25 years back from the day
+# it is judged on, rather than a fixed year that would go stale: it catches "11" typed
+# for 2011 (the year 0011) and 1950 typed for 2005 alike. A child's date of birth is
+# judged against today only when it is entered or changed, so a record that was right
+# when entered is never refused later for the child having grown up (its export still
+# imports years on); against each episode it is judged always.
+OLDEST_AGE = 25
 
 BORN_IN_FUTURE = "The date of birth ({born}) is in the future. Check the date."
+TOO_OLD = (
+    "The date of birth ({born}) makes the child {age} years old today, but Homeward records "
+    "children and young people up to 25. Check the year."
+)
+BORN_AFTER_RECORD = (
+    "The date of birth ({born}) is after {record} ({on}). Check the date, or whether that "
+    "record is this child's."
+)
+TOO_OLD_AT_RECORD = (
+    "The date of birth ({born}) makes the child {age} at {record} ({on}), but Homeward "
+    "records children and young people up to 25. Check the year."
+)
 PLACEMENT_ENDS_BEFORE_START = (
     "The placement ends ({end}) before it starts ({start}). Check both dates."
 )
 PLACEMENT_BEFORE_BIRTH = (
     "The placement starts ({start}) before the child's date of birth ({born}). Check both dates."
 )
+NOT_A_PLACE_CODE = (
+    "'{raw}' is not an SSDA903 placement code: a capital letter and a digit, like K2."
+)
+PLACE_CODE = re.compile(r"[A-Z][0-9]")
+PLACEMENT_STARTS_IN_FUTURE = (
+    "The placement start ({start}) is in the future. Record a placement once it has begun."
+)
 
 
-def child_problems(*, date_of_birth: dt.date, ethnicity: str, today: dt.date) -> list[Problem]:
-    """What is wrong with a child's own details."""
+def earliest_date_of_birth(on: dt.date) -> dt.date:
+    """The earliest date of birth of someone no older than OLDEST_AGE on `on`."""
+    try:
+        too_old = on.replace(year=on.year - OLDEST_AGE - 1)
+    except ValueError:  # 29 February, in a year that has none
+        too_old = dt.date(on.year - OLDEST_AGE - 1, 2, 28)
+    return too_old + dt.timedelta(days=1)
+
+
+def too_old_on(date_of_birth: dt.date, on: dt.date) -> bool:
+    """Whether someone born on `date_of_birth` is older than OLDEST_AGE on `on`."""
+    return date_of_birth < earliest_date_of_birth(on)
+
+
+def child_problems(
+    *, date_of_birth: dt.date, ethnicity: str, today: dt.date, entered: bool = True
+) -> list[Problem]:
+    """What is wrong with a child's own details. `entered`: the date of birth is being
+    entered or changed today, so it is judged against today's age too (an import judges
+    that only for the children it adds or whose date of birth it changes)."""
     problems = []
     if date_of_birth > today:
         problems.append(Problem("date_of_birth", BORN_IN_FUTURE.format(born=when(date_of_birth))))
+    elif entered:
+        problems += entered_age_problems(date_of_birth=date_of_birth, today=today)
     if ethnicity and ethnicity not in ETHNICITY_CODES:
         problems.append(
             Problem(
@@ -31,8 +83,44 @@ def child_problems(*, date_of_birth: dt.date, ethnicity: str, today: dt.date) ->
     return problems
 
 
+def entered_age_problems(*, date_of_birth: dt.date, today: dt.date) -> list[Problem]:
+    """A date of birth entered today that makes the child older than OLDEST_AGE."""
+    if not too_old_on(date_of_birth, today):
+        return []
+    age = age_in_years(date_of_birth, today)
+    return [Problem("date_of_birth", TOO_OLD.format(born=when(date_of_birth), age=age))]
+
+
+def born_problems(
+    *, date_of_birth: dt.date, records: Iterable[tuple[str, dt.date, bool]]
+) -> list[Problem]:
+    """What is wrong with a (changed) date of birth given the child's records: each a
+    (name, date, judged for age) such as ("episode E1 (last seen)", its day, True).
+
+    No record may come before the birth; an episode may not come after the 25 years."""
+    problems = []
+    for record, on, judged_for_age in records:
+        if on < date_of_birth:
+            message = BORN_AFTER_RECORD.format(born=when(date_of_birth), record=record, on=when(on))
+        elif judged_for_age and too_old_on(date_of_birth, on):
+            message = TOO_OLD_AT_RECORD.format(
+                born=when(date_of_birth),
+                age=age_in_years(date_of_birth, on),
+                record=record,
+                on=when(on),
+            )
+        else:
+            continue
+        problems.append(Problem("date_of_birth", message))
+    return problems
+
+
 def placement_problems(
-    *, start_date: dt.date, end_date: dt.date | None, date_of_birth: dt.date | None
+    *,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    date_of_birth: dt.date | None,
+    today: dt.date,
 ) -> list[Problem]:
     """What is wrong with a placement's dates."""
     problems = []
@@ -42,6 +130,10 @@ def placement_problems(
                 "end_date",
                 PLACEMENT_ENDS_BEFORE_START.format(end=when(end_date), start=when(start_date)),
             )
+        )
+    if start_date > today:
+        problems.append(
+            Problem("start_date", PLACEMENT_STARTS_IN_FUTURE.format(start=when(start_date)))
         )
     if date_of_birth is not None and start_date < date_of_birth:
         problems.append(
@@ -53,44 +145,8 @@ def placement_problems(
     return problems
 
 
-# A correction to a date of birth must not leave the child's records before their birth.
-BORN_AFTER_EPISODE = (
-    "The date of birth ({born}) is after episode {episode}, when the child was last seen "
-    "({seen}). Check the date of birth, or correct the episode first."
-)
-BORN_AFTER_PLACEMENT = (
-    "The date of birth ({born}) is after placement {placement} began ({start}). Check the "
-    "date of birth, or correct the placement first."
-)
-BORN_AFTER_SCREENING = (
-    "The date of birth ({born}) is after screening {screening} was completed ({completed}). "
-    "Check the date of birth, or correct the screening first."
-)
-
-
-def born_after_records_problems(
-    *,
-    date_of_birth: dt.date,
-    first_episode: tuple[str, dt.datetime] | None,
-    first_placement: tuple[str, dt.date] | None,
-    first_screening: tuple[str, dt.date] | None,
-) -> list[Problem]:
-    """What a new date of birth would put before the child's birth: each kind's earliest
-    record, given as (local id, when)."""
-    born = when(date_of_birth)
-    problems = []
-    if first_episode and london_date(first_episode[1]) < date_of_birth:
-        episode, seen = first_episode
-        message = BORN_AFTER_EPISODE.format(born=born, episode=episode, seen=when(seen))
-        problems.append(Problem("date_of_birth", message))
-    if first_placement and first_placement[1] < date_of_birth:
-        placement, start = first_placement
-        message = BORN_AFTER_PLACEMENT.format(born=born, placement=placement, start=when(start))
-        problems.append(Problem("date_of_birth", message))
-    if first_screening and first_screening[1] < date_of_birth:
-        screening, completed = first_screening
-        message = BORN_AFTER_SCREENING.format(
-            born=born, screening=screening, completed=when(completed)
-        )
-        problems.append(Problem("date_of_birth", message))
-    return problems
+def place_code_problem(place_code: str) -> Problem | None:
+    """A problem if a placement's SSDA903 PLACE code is given but not of its form."""
+    if not place_code or PLACE_CODE.fullmatch(place_code):
+        return None
+    return Problem("place_code", NOT_A_PLACE_CODE.format(raw=place_code))

@@ -10,16 +10,22 @@ from django.utils import timezone
 from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.models import Allocation, Child, Placement
 from homeward.children.rules import (
-    born_after_records_problems,
+    born_problems,
     child_problems,
+    place_code_problem,
     placement_problems,
 )
 from homeward.core.codes import PlacementType, Sex
 from homeward.core.concurrency import refuse_unknown_fields
-from homeward.core.problems import Problem, code_problem, raise_if_any
+from homeward.core.locks import lock_council_episodes
+from homeward.core.problems import (
+    Problem,
+    code_problem,
+    london_date,
+    raise_if_any,
+    record_text_problems,
+)
 from homeward.councils.models import Council, Locality
-from homeward.episodes.models import Episode
-from homeward.exploitation.models import Screening
 
 
 def new_local_id(prefix: str) -> str:
@@ -27,12 +33,18 @@ def new_local_id(prefix: str) -> str:
     return f"HW-{prefix}-{uuid.uuid4().hex[:12].upper()}"
 
 
-def _child_problems(*, date_of_birth: dt.date, ethnicity: str, sex: str) -> list[Problem]:
-    """The rules a child's own details keep, new or corrected."""
+def _child_problems(values: dict, *, local_id: str = "", entered: bool = True) -> list[Problem]:
+    """The rules a child's own details keep, new or corrected. `entered`: the date of birth
+    is being entered or changed, so it is judged against today's age too."""
     problems = child_problems(
-        date_of_birth=date_of_birth, ethnicity=ethnicity, today=timezone.localdate()
+        date_of_birth=values["date_of_birth"],
+        ethnicity=values["ethnicity"],
+        today=timezone.localdate(),
+        entered=entered,
     )
-    problems.append(code_problem("sex", sex, Sex.values, "sex"))
+    problems.append(code_problem("sex", values["sex"], Sex.values, "sex"))
+    texts = {name: values[name] for name in ("first_name", "last_name", "police_id")}
+    problems += record_text_problems(Child, texts | {"local_id": local_id})
     return [p for p in problems if p]
 
 
@@ -52,12 +64,15 @@ def child_create(
     by=None,
 ) -> Child:
     """Record a child the council did not know before."""
-    raise_if_any(_child_problems(date_of_birth=date_of_birth, ethnicity=ethnicity, sex=sex))
+    first_name, last_name = first_name.strip(), last_name.strip()
+    values = {"first_name": first_name, "last_name": last_name, "police_id": police_id}
+    values |= {"date_of_birth": date_of_birth, "ethnicity": ethnicity, "sex": sex}
+    raise_if_any(_child_problems(values, local_id=local_id or ""))
     child = Child.objects.create(
         council=council,
         local_id=local_id or new_local_id("C"),
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
         date_of_birth=date_of_birth,
         sex=sex,
         ethnicity=ethnicity,
@@ -71,16 +86,22 @@ def child_create(
     return child
 
 
-def _placement_problems(
-    *, child: Child, start_date: dt.date, end_date: dt.date | None, placement_type: str
-) -> list[Problem]:
+def _placement_problems(child: Child, values: dict, *, local_id: str = "") -> list[Problem]:
     """The rules a placement keeps, new or corrected."""
     problems = placement_problems(
-        start_date=start_date, end_date=end_date, date_of_birth=child.date_of_birth
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        date_of_birth=child.date_of_birth,
+        today=timezone.localdate(),
     )
     problems.append(
-        code_problem("placement_type", placement_type, PlacementType.values, "placement type")
+        code_problem(
+            "placement_type", values["placement_type"], PlacementType.values, "placement type"
+        )
     )
+    texts = {name: values[name] for name in ("place_code", "provider_urn", "provider_name")}
+    problems += record_text_problems(Placement, texts | {"local_id": local_id})
+    problems.append(place_code_problem(values["place_code"]))
     return [p for p in problems if p]
 
 
@@ -101,11 +122,10 @@ def placement_record(
     by=None,
 ) -> Placement:
     """Record where a looked-after or placed-in child lives."""
-    raise_if_any(
-        _placement_problems(
-            child=child, start_date=start_date, end_date=end_date, placement_type=placement_type
-        )
-    )
+    values = {"start_date": start_date, "end_date": end_date, "placement_type": placement_type}
+    values |= {"place_code": place_code, "provider_urn": provider_urn}
+    values |= {"provider_name": provider_name}
+    raise_if_any(_placement_problems(child, values, local_id=local_id or ""))
     placement = Placement.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("P"),
@@ -124,6 +144,21 @@ def placement_record(
     )
     record_change(record=placement, by=by)
     return placement
+
+
+def child_born_problems(*, child: Child, date_of_birth: dt.date) -> list[Problem]:
+    """What a changed date of birth would break among the child's records: an episode,
+    placement or screening before the birth, or an episode after the child turned 25.
+    Every service that changes a date of birth asks this (the import asks the same in SQL)."""
+    records = [
+        (f"episode {e.local_id} (last seen)", london_date(e.last_seen_at), True)
+        for e in child.episodes.all()
+    ]
+    records += [
+        (f"placement {p.local_id} (start)", p.start_date, False) for p in child.placements.all()
+    ]
+    records += [(f"screening {s.local_id}", s.completed_on, False) for s in child.screenings.all()]
+    return born_problems(date_of_birth=date_of_birth, records=records)
 
 
 NOBODY_TO_ALLOCATE = "Choose a worker or a team to allocate the child to."
@@ -180,26 +215,6 @@ PLACEMENT_FIELDS = {
 }
 
 
-def child_born_problems(*, child: Child, date_of_birth: dt.date) -> list[Problem]:
-    """What a changed date of birth would break among the child's records: its earliest
-    episode, placement or screening before the birth. Every service that changes a date of
-    birth asks this."""
-    first_records = {
-        "first_episode": Episode.objects.filter(child=child)
-        .order_by("last_seen_at")
-        .values_list("local_id", "last_seen_at")
-        .first(),
-        "first_placement": child.placements.order_by("start_date")
-        .values_list("local_id", "start_date")
-        .first(),
-        "first_screening": Screening.objects.filter(child=child)
-        .order_by("completed_on")
-        .values_list("local_id", "completed_on")
-        .first(),
-    }
-    return born_after_records_problems(date_of_birth=date_of_birth, **first_records)
-
-
 @transaction.atomic
 def child_update(*, child: Child, expected_version: int, by=None, **changes) -> Child:
     """Correct a child's details, refusing if someone else changed them since they were read."""
@@ -209,14 +224,17 @@ def child_update(*, child: Child, expected_version: int, by=None, **changes) -> 
             changes[name] = changes[name].strip()
     if "responsible_la" in changes and changes["responsible_la"] is None:
         changes["responsible_la"] = child.council  # as when the child was recorded
-    # Locked first, as recording an episode locks the child: no episode can be recorded
-    # before the new date of birth while it is checked.
+    # Locked first, as a writer of episodes locks (core/locks.py): no episode can be
+    # recorded or imported against the old date of birth while the new one is checked.
+    if "date_of_birth" in changes:
+        lock_council_episodes(child.council_id)
     before = values_before_change(child)
     values = {name: getattr(child, name) for name in CHILD_FIELDS} | changes
-    problems = _child_problems(
-        date_of_birth=values["date_of_birth"], ethnicity=values["ethnicity"], sex=values["sex"]
-    )
-    if "date_of_birth" in changes:
+    # A date of birth is judged against today's age only when it changes: a child who has
+    # grown up since being recorded can still have their name corrected.
+    born_changes = "date_of_birth" in changes
+    problems = _child_problems(values, entered=born_changes)
+    if born_changes:
         problems += child_born_problems(child=child, date_of_birth=values["date_of_birth"])
     raise_if_any(problems)
     return save_audited(
@@ -233,14 +251,7 @@ def placement_update(
     child = Child.objects.select_for_update().get(pk=placement.child_id)
     before = values_before_change(placement)
     values = {name: getattr(placement, name) for name in PLACEMENT_FIELDS} | changes
-    raise_if_any(
-        _placement_problems(
-            child=child,
-            start_date=values["start_date"],
-            end_date=values["end_date"],
-            placement_type=values["placement_type"],
-        )
-    )
+    raise_if_any(_placement_problems(child, values))
     return save_audited(
         placement, before=before, expected_version=expected_version, changes=changes, by=by
     )

@@ -1,6 +1,7 @@
 """Problems found in what a person entered or a bundle carried, named by field."""
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,20 @@ from homeward.core.clock import LONDON
 UNKNOWN_CODE = "'{value}' is not a known {what}. Use one of: {choices}."
 REQUIRED = "Enter the {what}: it cannot be empty."
 IN_THE_FUTURE = "The {what} ({when}) is in the future. Enter a time that has already happened."
+TOO_LONG = "The {what} is {length} characters long, but at most {limit} fit. Shorten it."
+CONTROL_CHARACTER = (
+    "The {what} holds an invisible control character ({code}), often left by copying from "
+    "another system. Retype the text without it."
+)
+
+# The clocks of the machines that send records (a police system, a worker's laptop) are
+# a little out from Homeward's: a time this far ahead of now is taken as now, not refused.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+# Control characters (Unicode category Cc) and lone surrogates, which no text should hold;
+# a multi-line text (findings) may hold the tab and line breaks a person types. A pattern,
+# not a loop, because an import checks every text cell of a million rows.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -34,7 +49,8 @@ def when(value: dt.datetime | dt.date) -> str:
     """A time as a person in England would read it: '2 Mar 2020 18:00'."""
     if isinstance(value, dt.datetime):
         return value.astimezone(LONDON).strftime("%-d %b %Y %H:%M")
-    return value.strftime("%-d %b %Y")
+    # The year in four digits, so that a typed "11" shows as the year 0011 it was read as.
+    return f"{value:%-d %b} {value.year:04d}"
 
 
 def code_problem(field: str, value: str, choices: Iterable[str], what: str) -> Problem | None:
@@ -47,3 +63,47 @@ def code_problem(field: str, value: str, choices: Iterable[str], what: str) -> P
 
 def london_date(value: dt.datetime) -> dt.date:
     return value.astimezone(LONDON).date()
+
+
+def future_problem(
+    field: str, what: str, value: dt.datetime | None, now: dt.datetime
+) -> Problem | None:
+    """A problem if `value` is more than a few minutes after `now` (see CLOCK_SLACK)."""
+    if value is None or value <= now + CLOCK_SLACK:
+        return None
+    return Problem(field, IN_THE_FUTURE.format(what=what, when=when(value)))
+
+
+def text_problem(
+    field: str, value: str, *, what: str, max_length: int | None, multiline: bool = False
+) -> Problem | None:
+    """A problem if a text is too long for its field, or holds a character no database
+    should store (NUL crashes PostgreSQL; other control characters are invisible)."""
+    found = (CONTROL_BUT_LINE_BREAKS if multiline else CONTROL).search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        return Problem(field, CONTROL_CHARACTER.format(what=what, code=code))
+    if max_length is not None and len(value) > max_length:
+        return Problem(field, TOO_LONG.format(what=what, length=len(value), limit=max_length))
+    return None
+
+
+def record_text_problems(model, values: dict, labels: dict | None = None) -> list[Problem]:
+    """The text problems of a record's values, each judged by its model field: its
+    max_length, and whether it is multi-line (a TextField). `labels` names the fields as
+    the person knows them (default: the field's verbose name)."""
+    problems = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        field = model._meta.get_field(name)
+        problem = text_problem(
+            name,
+            value,
+            what=(labels or {}).get(name, str(field.verbose_name)),
+            max_length=field.max_length,
+            multiline=field.get_internal_type() == "TextField",
+        )
+        if problem:
+            problems.append(problem)
+    return problems

@@ -1,8 +1,10 @@
 """Missing episodes: one period a child was missing or away, from last seen to return."""
 
+from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
+from homeward.core.constraints import PostgreSQLExclusionConstraint, TimeRange
 from homeward.core.models import CouncilRecord
 
 
@@ -32,8 +34,37 @@ class Episode(CouncilRecord):
 
     class Meta:
         ordering = ["-last_seen_at"]
+        # The rules that hold across a child's episodes, held by the database itself as well
+        # as checked by the services and the import (which say what is wrong in words): so
+        # that no writer, however it gets there, can store a child missing twice at once.
         constraints = [
-            models.UniqueConstraint(fields=["council", "local_id"], name="episode_unique_local_id")
+            models.UniqueConstraint(fields=["council", "local_id"], name="episode_unique_local_id"),
+            models.CheckConstraint(
+                condition=models.Q(returned_at__isnull=True)
+                | models.Q(returned_at__gt=models.F("last_seen_at")),
+                name="episode_returns_after_last_seen",
+            ),
+            # At most one open episode a child (on every database).
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(returned_at__isnull=True),
+                name="episode_one_open_per_child",
+            ),
+            # No two episodes of a child overlap: [last seen, return), an open one running on
+            # for ever (PostgreSQL only; SQLite serialises its writers instead). Checked at
+            # each write, except that an import defers it to the end of its writing: episodes
+            # that change places in one bundle overlap only half-way through.
+            PostgreSQLExclusionConstraint(
+                name="episode_periods_never_overlap",
+                deferrable=models.Deferrable.IMMEDIATE,
+                expressions=[
+                    ("child", RangeOperators.EQUAL),
+                    (
+                        TimeRange("last_seen_at", "returned_at", RangeBoundary()),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+            ),
         ]
         indexes = [
             models.Index(fields=["council", "last_seen_at"], name="episode_council_seen"),

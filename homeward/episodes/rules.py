@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from homeward.core.problems import IN_THE_FUTURE, Problem, london_date, when
+from homeward.children.rules import OLDEST_AGE, too_old_on
+from homeward.core.clock import age_in_years
+from homeward.core.problems import Problem, future_problem, london_date, when
 
 RETURN_BEFORE_LAST_SEEN = (
     "The return ({returned}) is before the child was last seen ({seen}). Check both times."
@@ -19,6 +21,19 @@ NOTIFIED_BEFORE_LAST_SEEN = (
 BEFORE_BIRTH = (
     "Last seen ({seen}) is before the child's date of birth ({born}). "
     "Check the date, or whether this is the right child."
+)
+TOO_OLD_AT_EPISODE = (
+    "Last seen ({seen}) is when the child was {age}, by their date of birth ({born}), but "
+    "Homeward records children and young people up to {oldest}. Check the date, or the "
+    "child's date of birth."
+)
+INTERVIEW_BEFORE_RETURN = (
+    "Interview {interview} is recorded {when}, before this return ({returned}). "
+    "Correct the interview first, or check the return."
+)
+INTERVIEW_WHILE_MISSING = (
+    "Interview {interview} (after episode {episode}) is recorded as completed at {completed}, "
+    "when this episode would have the child missing. Check the times, or correct the interview."
 )
 OVERLAPS = (
     "This episode overlaps episode {other} of the same child ({other_seen} to {other_returned}). "
@@ -38,6 +53,10 @@ STILL_MISSING_ANOTHER = (
     "The child is still missing from another episode recorded for this child. Ask a missing "
     "children coordinator to record the return of that episode before recording a new one."
 )
+SEEN_WITH_OTHER_COUNCIL = (
+    "Child {child} is another council's record. Only this council's children can be recorded "
+    "as missing together: record the other child here first."
+)
 PLACEMENT_OF_ANOTHER_CHILD = (
     "Placement {placement} belongs to another child. Choose one of this child's placements."
 )
@@ -54,19 +73,9 @@ def episode_time_problems(
 ) -> list[Problem]:
     """What is wrong with an episode's own times, judged alone."""
     problems = []
-    if last_seen_at > now:
-        problems.append(
-            Problem(
-                "last_seen_at", IN_THE_FUTURE.format(what="time last seen", when=when(last_seen_at))
-            )
-        )
-    if date_of_birth and london_date(last_seen_at) < date_of_birth:
-        problems.append(
-            Problem(
-                "last_seen_at",
-                BEFORE_BIRTH.format(seen=when(last_seen_at), born=when(date_of_birth)),
-            )
-        )
+    problems.append(future_problem("last_seen_at", "time last seen", last_seen_at, now))
+    if date_of_birth:
+        problems.append(episode_age_problem(last_seen_at, date_of_birth))
     if reported_at is not None and reported_at < last_seen_at:
         problems.append(
             Problem(
@@ -76,6 +85,7 @@ def episode_time_problems(
                 ),
             )
         )
+    problems.append(future_problem("reported_at", "report to police", reported_at, now))
     if returned_at is not None:
         problems.extend(_return_problems(last_seen_at, returned_at, now))
     if placing_la_notified_at is not None and placing_la_notified_at < last_seen_at:
@@ -87,7 +97,32 @@ def episode_time_problems(
                 ),
             )
         )
-    return problems
+    problems.append(
+        future_problem(
+            "placing_la_notified_at",
+            "notice to the placing council",
+            placing_la_notified_at,
+            now,
+        )
+    )
+    return [problem for problem in problems if problem]
+
+
+def episode_age_problem(last_seen_at: dt.datetime, date_of_birth: dt.date) -> Problem | None:
+    """Last seen before the child was born, or when older than Homeward's oldest age."""
+    seen_on = london_date(last_seen_at)
+    if seen_on < date_of_birth:
+        message = BEFORE_BIRTH.format(seen=when(last_seen_at), born=when(date_of_birth))
+    elif too_old_on(date_of_birth, seen_on):
+        message = TOO_OLD_AT_EPISODE.format(
+            seen=when(last_seen_at),
+            age=age_in_years(date_of_birth, seen_on),
+            born=when(date_of_birth),
+            oldest=OLDEST_AGE,
+        )
+    else:
+        return None
+    return Problem("last_seen_at", message)
 
 
 def _return_problems(
@@ -100,11 +135,8 @@ def _return_problems(
         return [Problem("returned_at", message)]
     if returned_at == last_seen_at:
         return [Problem("returned_at", RETURN_AT_LAST_SEEN.format(seen=when(last_seen_at)))]
-    if returned_at > now:
-        return [
-            Problem("returned_at", IN_THE_FUTURE.format(what="return time", when=when(returned_at)))
-        ]
-    return []
+    future = future_problem("returned_at", "return time", returned_at, now)
+    return [future] if future else []
 
 
 def overlap_problem(
@@ -134,3 +166,43 @@ def hidden_overlap_problem(*, other_returned_at: dt.datetime | None) -> Problem:
     if other_returned_at is None:
         return Problem("last_seen_at", STILL_MISSING_ANOTHER)
     return Problem("last_seen_at", OVERLAPS_ANOTHER)
+
+
+def interviews_before_return_problems(
+    *,
+    returned_at: dt.datetime | None,
+    interviews: list[tuple[str, dt.datetime | None, dt.datetime | None]],
+) -> list[Problem]:
+    """An episode's (changed) return against its interviews, each (id, offered, completed):
+    an interview comes after the return, so a return may not move past one, nor be cleared."""
+    problems = []
+    for interview, offered_at, completed_at in interviews:
+        times = [t for t in (offered_at, completed_at) if t is not None]
+        if returned_at is not None and all(t >= returned_at for t in times):
+            continue
+        earliest = min(times, default=None)
+        problems.append(
+            Problem(
+                "returned_at",
+                INTERVIEW_BEFORE_RETURN.format(
+                    interview=interview,
+                    when=f"at {when(earliest)}" if earliest else "for this episode",
+                    returned=when(returned_at)
+                    if returned_at
+                    else "none: the child would be shown as still missing",
+                ),
+            )
+        )
+    return problems
+
+
+def interview_while_missing_problem(
+    *, interview: str, episode: str, completed_at: dt.datetime
+) -> Problem:
+    """An episode that would have the child missing when another episode's interview was held."""
+    return Problem(
+        "last_seen_at",
+        INTERVIEW_WHILE_MISSING.format(
+            interview=interview, episode=episode, completed=when(completed_at)
+        ),
+    )

@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from django.db import transaction
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -12,13 +14,17 @@ from homeward.children.models import Child, Placement
 from homeward.children.services import new_local_id
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.concurrency import save_changes
-from homeward.core.problems import Problem, code_problem, raise_if_any
+from homeward.core.locks import lock_council_episodes
+from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.councils.models import Locality
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import (
     PLACEMENT_OF_ANOTHER_CHILD,
+    SEEN_WITH_OTHER_COUNCIL,
     episode_time_problems,
     hidden_overlap_problem,
+    interview_while_missing_problem,
+    interviews_before_return_problems,
     overlap_problem,
 )
 
@@ -95,7 +101,71 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> l
     )
     if clash is not None:
         problems.append(_clash_problem(clash, by))
+    problems += record_text_problems(Episode, _texts(values))
+    problems += _interview_problems(child, values, exclude_pk)
     return problems
+
+
+def _texts(values: dict) -> dict:
+    return {name: values.get(name) or "" for name in ("found_location", "reported_by", "local_id")}
+
+
+def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+    """Interviews come after their episode's return and never while the child is missing
+    again: a new or corrected episode may break neither."""
+    # Looked up by name: the interviews app sits above episodes and imports them.
+    interviews = apps.get_model("interviews", "ReturnInterview").objects
+    problems = []
+    if exclude_pk is not None:
+        own = interviews.filter(episode_id=exclude_pk).order_by("pk")
+        problems += interviews_before_return_problems(
+            returned_at=values.get("returned_at"),
+            interviews=[(i.local_id, i.offered_at, i.completed_at) for i in own],
+        )
+    held = interviews.filter(episode__child=child, completed_at__gt=values["last_seen_at"]).exclude(
+        episode_id=exclude_pk
+    )
+    if values.get("returned_at") is not None:
+        held = held.filter(completed_at__lt=values["returned_at"])
+    first = held.select_related("episode").order_by("completed_at").first()
+    if first is not None:
+        problems.append(
+            interview_while_missing_problem(
+                interview=first.local_id,
+                episode=first.episode.local_id,
+                completed_at=first.completed_at,
+            )
+        )
+    return problems
+
+
+def _locked_child(child_pk: int, council_id: int) -> Child:
+    """The child, locked so that two writers of its episodes check one after the other.
+
+    First the council's episode-writers lock, shared (an import writing the council's
+    episodes holds it alone, see core/locks.py), then the child's row: whoever comes second
+    waits until the first has committed, and its overlap check sees what the first wrote.
+    The row lock lets other records point at the child meanwhile (FOR NO KEY UPDATE), so two
+    children recorded as missing with each other at once do not wait for each other.
+    """
+    lock_council_episodes(council_id)
+    return Child.objects.select_for_update(no_key=True).get(pk=child_pk)
+
+
+def _written_unless_clash(write, child: Child, values: dict, exclude_pk=None, by=None):
+    """Do `write`; if the database refuses it as clashing with another episode of the child
+    (one saved by a writer that skipped the locks), refuse it in the services' own words."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError as error:
+        clash = _clashing_episode(
+            child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
+        )
+        if clash is None:
+            raise
+        problem = _clash_problem(clash, by)
+        raise ValidationError({problem.field: [problem.message]}) from error
 
 
 @transaction.atomic
@@ -120,16 +190,28 @@ def episode_record(
 ) -> Episode:
     """Record a new missing (or away) episode for a child."""
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
-    child = Child.objects.select_for_update().get(pk=child.pk)
+    child = _locked_child(child.pk, child.council_id)
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
-    raise_if_any(_episode_problems(child, values, by=by))
-    episode = Episode.objects.create(
-        council=child.council,
-        local_id=local_id or new_local_id("E"),
-        child=child,
-        created_by=by,
-        changed_by=by,
-        **values,
+    problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
+    # An export names companions by their local ids, which only this council's can be.
+    problems += [
+        Problem("seen_with", SEEN_WITH_OTHER_COUNCIL.format(child=other.local_id))
+        for other in seen_with
+        if other.council_id != child.council_id
+    ]
+    raise_if_any(problems)
+    episode = _written_unless_clash(
+        lambda: Episode.objects.create(
+            council=child.council,
+            local_id=local_id or new_local_id("E"),
+            child=child,
+            created_by=by,
+            changed_by=by,
+            **values,
+        ),
+        child,
+        values,
+        by=by,
     )
     episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
     record_change(record=episode, by=by)
@@ -142,11 +224,17 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Episodes have no editable field(s): {', '.join(sorted(unknown))}")
-    child = Child.objects.select_for_update().get(pk=episode.child_id)
+    child = _locked_child(episode.child_id, episode.council_id)
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
     raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by))
     before = values_before_change(episode)
-    saved = save_changes(episode, expected_version=expected_version, changes=changes, by=by)
+    saved = _written_unless_clash(
+        lambda: save_changes(episode, expected_version=expected_version, changes=changes, by=by),
+        child,
+        values,
+        exclude_pk=episode.pk,
+        by=by,
+    )
     record_change(record=saved, by=by, before=before)
     return saved
 

@@ -9,13 +9,29 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db import connection
+from django.utils import timezone
 
-from homeward.children.rules import PLACEMENT_BEFORE_BIRTH
-from homeward.core.problems import when
-from homeward.episodes.rules import BEFORE_BIRTH, PLACEMENT_OF_ANOTHER_CHILD, overlap_problem
+from homeward.children.rules import (
+    PLACEMENT_BEFORE_BIRTH,
+    born_problems,
+    earliest_date_of_birth,
+    entered_age_problems,
+)
+from homeward.core.problems import london_date, when
+from homeward.episodes.rules import (
+    PLACEMENT_OF_ANOTHER_CHILD,
+    episode_age_problem,
+    interview_while_missing_problem,
+    overlap_problem,
+)
 from homeward.exchange.bundle_spec import FILES
-from homeward.exchange.staging import adapt
-from homeward.interviews.rules import INTERVIEW_BEFORE_NEW_RETURN, return_problems
+from homeward.exchange.staging import adapt, is_postgresql
+from homeward.exploitation.rules import SCREENING_BEFORE_BIRTH
+from homeward.interviews.rules import (
+    INTERVIEW_BEFORE_NEW_RETURN,
+    missing_again_problem,
+    return_problems,
+)
 
 DUPLICATE_ID = (
     "The id '{ref}' is used more than once in this file (first on row {first}). "
@@ -53,11 +69,12 @@ def _date(value) -> dt.date | None:
 
 
 def children_all(council_id: int) -> str:
-    """Every child of the council as the bundle would leave them: ref and date of birth."""
+    """Every child of the council as the bundle would leave them: row (if staged), ref and
+    date of birth."""
     return f"""
-        SELECT ref, date_of_birth FROM hw_stage_child WHERE ok = 1
+        SELECT row_no, ref, date_of_birth FROM hw_stage_child WHERE ok = 1
         UNION ALL
-        SELECT c.local_id, c.date_of_birth FROM children_child c
+        SELECT NULL, c.local_id, c.date_of_birth FROM children_child c
         WHERE c.council_id = {int(council_id)}
           AND NOT EXISTS (SELECT 1 FROM hw_stage_child s WHERE s.ref = c.local_id)
     """
@@ -87,15 +104,29 @@ def placements_all(council_id: int) -> str:
     """
 
 
-def check_all(council_id: int, problems) -> None:
+def interviews_all(council_id: int) -> str:
+    """Every interview of the council as the bundle would leave them, with its episode."""
+    return f"""
+        SELECT row_no, ref, episode_ref, completed_at FROM hw_stage_interview WHERE ok = 1
+        UNION ALL
+        SELECT NULL, i.local_id, e.local_id, i.completed_at
+        FROM interviews_returninterview i JOIN episodes_episode e ON e.id = i.episode_id
+        WHERE i.council_id = {int(council_id)}
+          AND NOT EXISTS (SELECT 1 FROM hw_stage_interview s WHERE s.ref = i.local_id)
+    """
+
+
+def check_all(council_id: int, problems, today: dt.date | None = None) -> None:
     """Add to `problems` everything wrong between the staged rows and the recorded ones."""
     check_duplicate_ids(problems)
     check_references(council_id, problems)
     check_placements_of_child(council_id, problems)
+    check_new_births(council_id, problems, today or timezone.localdate())
     check_born_before(council_id, problems)
     check_overlaps(council_id, problems)
     check_interview_returns(council_id, problems)
     check_returns_before_interviews(council_id, problems)
+    check_interviews_while_missing(council_id, problems)
 
 
 def check_duplicate_ids(problems) -> None:
@@ -169,27 +200,98 @@ def check_placements_of_child(council_id: int, problems) -> None:
         problems.add("episodes.csv", row_no, "placement_id", message)
 
 
+def _days_after(column: str, days: int) -> str:
+    """SQL for the date `days` after a date column."""
+    if is_postgresql():
+        return f"({column} + {int(days)})"
+    return f"date({column}, '+{int(days)} days')"
+
+
+def check_new_births(council_id: int, problems, today: dt.date) -> None:
+    """A child added, or whose date of birth changes, may not be older than 25 today (a
+    child recorded before keeps the date of birth that was right when entered)."""
+    sql = f"""
+        SELECT s.row_no, s.date_of_birth FROM hw_stage_child s
+        LEFT JOIN children_child c ON c.council_id = {int(council_id)} AND c.local_id = s.ref
+        WHERE s.ok = 1 AND s.date_of_birth < %(earliest)s
+          AND (c.id IS NULL OR c.date_of_birth <> s.date_of_birth)
+        ORDER BY 1
+    """
+    for row_no, born in _rows(sql, {"earliest": adapt(earliest_date_of_birth(today))}):
+        for problem in entered_age_problems(date_of_birth=_date(born), today=today):
+            problems.add("children.csv", row_no, problem.field, problem.message)
+
+
 def check_born_before(council_id: int, problems) -> None:
-    """Episodes last seen, and placements started, before the child was born."""
-    children = children_all(council_id)
-    episodes = f"""
-        WITH children_all AS ({children})
-        SELECT e.row_no, e.last_seen_at, c.date_of_birth FROM hw_stage_episode e
-        JOIN children_all c ON c.ref = e.child_ref
-        WHERE e.ok = 1 AND e.last_seen_on < c.date_of_birth ORDER BY 1
+    """Episodes last seen, and placements and screenings dated, before the child was born;
+    episodes when the child was over 25. Reported on the staged row: the episode's (or
+    placement's, screening's) if it is in the bundle, else the child's date of birth."""
+    _check_episode_ages(council_id, problems)
+    dated = (
+        ("placements.csv", "hw_stage_placement", "children_placement", "start_date"),
+        ("screenings.csv", "hw_stage_screening", "exploitation_screening", "completed_on"),
+    )
+    for file, stage, table, column in dated:
+        _check_dated_births(council_id, problems, file, stage, table, column)
+
+
+# Fewer days than 26 years ever have, less a day for Europe/London against UTC: every
+# episode of someone over 25 is last seen at least this long after their birth.
+_OVER_25_DAYS = 26 * 365 - 1
+
+
+def _check_episode_ages(council_id: int, problems) -> None:
+    # SQL finds the candidates with room to spare; Python judges each by the rule itself.
+    sql = f"""
+        WITH children_all AS ({children_all(council_id)}),
+        episodes_all AS ({episodes_all(council_id)})
+        SELECT e.row_no, c.row_no, e.ref, e.last_seen_at, c.date_of_birth
+        FROM episodes_all e JOIN children_all c ON c.ref = e.child_ref
+        WHERE (e.row_no IS NOT NULL OR c.row_no IS NOT NULL)
+          AND (e.last_seen_at < {_days_after("c.date_of_birth", 1)}
+               OR e.last_seen_at >= {_days_after("c.date_of_birth", _OVER_25_DAYS)})
+        ORDER BY 1, 2
     """
-    for row_no, seen, born in _rows(episodes):
-        message = BEFORE_BIRTH.format(seen=when(_datetime(seen)), born=when(_date(born)))
-        problems.add("episodes.csv", row_no, "last_seen_at", message)
-    placements = f"""
-        WITH children_all AS ({children})
-        SELECT p.row_no, p.start_date, c.date_of_birth FROM hw_stage_placement p
-        JOIN children_all c ON c.ref = p.child_ref
-        WHERE p.ok = 1 AND p.start_date < c.date_of_birth ORDER BY 1
+    for episode_row, child_row, ref, seen, born in _rows(sql):
+        seen, born = _datetime(seen), _date(born)
+        problem = episode_age_problem(seen, born)
+        if problem is None:
+            continue
+        if episode_row is not None:
+            problems.add("episodes.csv", episode_row, problem.field, problem.message)
+            continue
+        record = (f"episode {ref} (last seen)", london_date(seen), True)
+        for found in born_problems(date_of_birth=born, records=[record]):
+            problems.add("children.csv", child_row, found.field, found.message)
+
+
+def _check_dated_births(council_id, problems, file, stage, table, column) -> None:
+    sql = f"""
+        WITH children_all AS ({children_all(council_id)}),
+        dated_all AS (
+            SELECT row_no, ref, child_ref, {column} AS on_day FROM {stage} WHERE ok = 1
+            UNION ALL
+            SELECT NULL, r.local_id, c.local_id, r.{column}
+            FROM {table} r JOIN children_child c ON c.id = r.child_id
+            WHERE r.council_id = {int(council_id)}
+              AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.ref = r.local_id)
+        )
+        SELECT d.row_no, c.row_no, d.ref, d.on_day, c.date_of_birth
+        FROM dated_all d JOIN children_all c ON c.ref = d.child_ref
+        WHERE d.on_day < c.date_of_birth AND (d.row_no IS NOT NULL OR c.row_no IS NOT NULL)
+        ORDER BY 1, 2
     """
-    for row_no, start, born in _rows(placements):
-        message = PLACEMENT_BEFORE_BIRTH.format(start=when(_date(start)), born=when(_date(born)))
-        problems.add("placements.csv", row_no, "start_date", message)
+    what = "placement {ref} (start)" if file == "placements.csv" else "screening {ref}"
+    message = PLACEMENT_BEFORE_BIRTH if file == "placements.csv" else SCREENING_BEFORE_BIRTH
+    for row_no, child_row, ref, on, born in _rows(sql):
+        on, born = _date(on), _date(born)
+        if row_no is not None:
+            text = message.format(start=when(on), completed=when(on), born=when(born))
+            problems.add(file, row_no, column, text)
+            continue
+        record = (what.format(ref=ref), on, False)
+        for found in born_problems(date_of_birth=born, records=[record]):
+            problems.add("children.csv", child_row, found.field, found.message)
 
 
 def check_overlaps(council_id: int, problems) -> None:
@@ -276,3 +378,38 @@ def check_returns_before_interviews(council_id: int, problems) -> None:
             returned=when(returned) if returned else "none: the child is shown as still missing",
         )
         problems.add("episodes.csv", row_no, "returned_at", message)
+
+
+def check_interviews_while_missing(council_id: int, problems) -> None:
+    """No interview is completed while its child was missing again (inside another of the
+    child's episodes): reported on the interview's row if it is in the bundle, else on the
+    episode's."""
+    sql = f"""
+        WITH episodes_all AS ({episodes_all(council_id)}),
+        interviews_all AS ({interviews_all(council_id)})
+        SELECT i.row_no, o.row_no, i.ref, own.ref, i.completed_at, o.ref, o.last_seen_at
+        FROM interviews_all i
+        JOIN episodes_all own ON own.ref = i.episode_ref
+        JOIN episodes_all o ON o.child_ref = own.child_ref AND o.ref <> own.ref
+         AND o.last_seen_at < i.completed_at
+         AND COALESCE(o.returned_at, %(far)s) > i.completed_at
+        WHERE i.completed_at IS NOT NULL AND (i.row_no IS NOT NULL OR o.row_no IS NOT NULL)
+        ORDER BY 1, 2, o.last_seen_at
+    """
+    reported = set()
+    for interview_row, episode_row, interview, own, completed, other, seen in _rows(
+        sql, {"far": adapt(FAR_FUTURE)}
+    ):
+        if interview_row is not None:
+            where = ("interviews.csv", interview_row)
+            problem = missing_again_problem(
+                completed_at=_datetime(completed), episode=other, last_seen_at=_datetime(seen)
+            )
+        else:
+            where = ("episodes.csv", episode_row)
+            problem = interview_while_missing_problem(
+                interview=interview, episode=own, completed_at=_datetime(completed)
+            )
+        if where not in reported:  # the first clash of each row is enough to correct it
+            reported.add(where)
+            problems.add(*where, problem.field, problem.message)

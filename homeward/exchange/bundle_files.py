@@ -10,20 +10,24 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from homeward.children.rules import child_problems, placement_problems
-from homeward.core.problems import REQUIRED, Problem
+from homeward.core.problems import REQUIRED, Problem, text_problem
 from homeward.episodes.rules import episode_time_problems
 from homeward.exchange.bundle_spec import (
+    CHILDREN,
     CONCERNS,
     COUNCIL,
     IMPORTING_COUNCIL,
     LOCALITY,
+    TEXT,
     Column,
     FileSpec,
 )
 from homeward.exchange.cells import CellError, read_text
 from homeward.exploitation.rules import normalise_concerns, screening_problems
-from homeward.interviews.rules import completion_problems
+from homeward.interviews.rules import interview_alone_problems
 
 UNKNOWN_COUNCIL = (
     "'{value}' is not a council code Homeward knows. Use the DfE three-digit code, "
@@ -119,14 +123,19 @@ def _child_rules(values: dict, context: Context) -> Iterable[Problem]:
     born = values["date_of_birth"]
     if not born:
         return ()
-    return child_problems(date_of_birth=born, ethnicity=values["ethnicity"], today=context.today)
+    # Judged against today's age only if new or changed: bundle_checks.check_new_births.
+    return child_problems(
+        date_of_birth=born, ethnicity=values["ethnicity"], today=context.today, entered=False
+    )
 
 
 def _placement_rules(values: dict, context: Context) -> Iterable[Problem]:
     start = values["start_date"]
     if not start:
         return ()
-    return placement_problems(start_date=start, end_date=values["end_date"], date_of_birth=None)
+    return placement_problems(
+        start_date=start, end_date=values["end_date"], date_of_birth=None, today=context.today
+    )
 
 
 def _episode_rules(values: dict, context: Context) -> Iterable[Problem]:
@@ -147,7 +156,13 @@ def _interview_rules(values: dict, context: Context) -> Iterable[Problem]:
     outcome = values["outcome"]
     if not outcome:
         return ()
-    return completion_problems(outcome, values["completed_at"], context.now)
+    return interview_alone_problems(
+        outcome=outcome,
+        offered_at=values["offered_at"],
+        completed_at=values["completed_at"],
+        conducted_by=values["conducted_by"],
+        now=context.now,
+    )
 
 
 def _screening_rules(values: dict, context: Context) -> Iterable[Problem]:
@@ -155,7 +170,11 @@ def _screening_rules(values: dict, context: Context) -> Iterable[Problem]:
     if not completed:
         return ()
     return screening_problems(
-        completed_on=completed, next_review_on=values["next_review_on"], today=context.today
+        completed_on=completed,
+        next_review_on=values["next_review_on"],
+        today=context.today,
+        outcome=values["outcome"] or "",
+        concerns=values["concerns"],
     )
 
 
@@ -168,8 +187,14 @@ ROW_RULES: dict[str, tuple[tuple[str, ...], Callable[[dict, Context], Iterable[P
         ("last_seen_at", "reported_at", "returned_at", "placing_la_notified_at"),
         _episode_rules,
     ),
-    "interviews.csv": (("outcome", "completed_at"), _interview_rules),
-    "screenings.csv": (("concerns", "completed_on", "next_review_on"), _screening_rules),
+    "interviews.csv": (
+        ("outcome", "completed_at", "offered_at", "conducted_by"),
+        _interview_rules,
+    ),
+    "screenings.csv": (
+        ("concerns", "completed_on", "next_review_on", "outcome"),
+        _screening_rules,
+    ),
 }
 
 
@@ -182,6 +207,41 @@ def _reading_order(spec: FileSpec) -> tuple:
     return first_columns, rules, rest, spec.staged
 
 
+@functools.cache
+def _text_limits(spec: FileSpec) -> tuple[tuple[str, int | None, bool], ...]:
+    """Each text column's limits as the services judge them: (column, its model field's
+    max_length, whether multi-line). A column naming another record (an id, a locality, a
+    council) is judged for its characters alone: its length is the other record's."""
+    model = apps.get_model(spec.model)
+    limits = []
+    for column in spec.columns:
+        if column.kind not in (TEXT, LOCALITY, COUNCIL, CONCERNS, CHILDREN):
+            continue  # a code, a date, a number: its reader accepts only what it expects
+        # Concerns are judged once normalised (repeats dropped), so by characters alone.
+        own = column.field is not None and "__" not in column.field and column.kind is not CONCERNS
+        field = model._meta.get_field(column.field) if own else None
+        multiline = field is not None and field.get_internal_type() == "TextField"
+        limits.append((column.name, field.max_length if field else None, multiline))
+    return tuple(limits)
+
+
+def _text_rules(spec: FileSpec, row: Row) -> dict[str, str]:
+    """The text cells the services would refuse (too long, or holding control characters),
+    each with its problem; such a cell is staged as NULL, so no database is handed a NUL."""
+    refused = {}
+    for name, max_length, multiline in _text_limits(spec):
+        problem = text_problem(
+            name,
+            row.cells.get(name, "").strip(),
+            what=name,
+            max_length=max_length,
+            multiline=multiline,
+        )
+        if problem:
+            refused[name] = problem
+    return refused
+
+
 def read_row(spec: FileSpec, row: Row) -> tuple:
     """The row as a tuple for the file's staging table (`FileSpec.stage_columns`)."""
     first, rules, rest, staged = _reading_order(spec)
@@ -190,6 +250,11 @@ def read_row(spec: FileSpec, row: Row) -> tuple:
         row.add(rules(values, row.context))
     for column in rest:
         values[column.name] = row.read(column)
+    refused = _text_rules(spec, row)
+    for name in refused:
+        values[name] = None
+        row.cells[name] = ""
+    row.add(refused.values())
     derived = [d.compute(values) for d in spec.derived]
     return (row.number, *(values[column.name] for column in staged), *derived, row.ok)
 

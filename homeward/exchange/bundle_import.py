@@ -10,18 +10,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
+from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
 from homeward.exchange import bundle_checks, bundle_merge
 from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
 from homeward.exchange.bundle_spec import FILES, FileSpec
 from homeward.exchange.cells import unguard_formula
-from homeward.exchange.staging import StagingTable
+from homeward.exchange.staging import StagingTable, is_postgresql
 
 MISSING_COLUMN = "The column '{column}' is missing from the header. Add it (it may be empty)."
 WRONG_CELL_COUNT = (
@@ -30,9 +31,15 @@ WRONG_CELL_COUNT = (
 NOT_UTF8 = "The file is not UTF-8 text from this row on. Save it as UTF-8 CSV and try again."
 NOT_A_FOLDER = "There is no bundle folder at {path}."
 NO_FILES = "The folder {path} has none of the bundle's files ({names})."
+REFUSED_BY_DATABASE = (
+    "The database refused to store this bundle, though its checks found nothing wrong: "
+    "{reason}. Nothing was imported. Import the bundle again; if this happens again, "
+    "send this message to whoever supports Homeward."
+)
 UNKNOWN_COUNCIL = "There is no council with code '{code}'. Use the DfE three-digit code, like 931."
 
 DEFAULT_MAX_PROBLEMS = 1000
+EPISODE_OVERLAPS = "episode_periods_never_overlap"  # the constraint, episodes/models.py
 
 
 @dataclass(frozen=True)
@@ -147,15 +154,56 @@ def import_bundle(
                     _stage_file(path / spec.name, spec, context, tables, problems, result)
             for table in tables.values():
                 table.finish()
-            bundle_checks.check_all(council.pk, problems)
-            if problems:
-                raise BundleRejected(problems)
-            bundle_merge.merge_all(council.pk, by, now, result.files)
+            _check_and_merge(str(path), council, by, now, result, problems, context.today)
             _audit(path, result, by)
         finally:
             for table in tables.values():
                 table.drop()
     return result
+
+
+def _check_and_merge(
+    folder: str,
+    council: Council,
+    by,
+    now: dt.datetime,
+    result: ImportResult,
+    problems: ProblemList,
+    today: dt.date,
+) -> None:
+    """Check the staged rows against each other and what is recorded, then write them.
+
+    Another import, or a person recording an episode, may be writing the council's records
+    at the same moment: the import waits for them to commit before it checks, and they wait
+    for the import (core/locks.py), so its checks see what they wrote and theirs see what it
+    wrote. Should the database still refuse a record (a writer that skipped the lock), the
+    checks run again, now seeing that writer's records, and the bundle is refused with the
+    problems they find.
+    """
+    lock_council_episodes(council.pk, exclusive=True)
+    bundle_checks.check_all(council.pk, problems, today=today)
+    if problems:
+        raise BundleRejected(problems)
+    try:
+        with transaction.atomic():
+            _overlaps_checked("DEFERRED")
+            bundle_merge.merge_all(council.pk, by, now, result.files)
+            _overlaps_checked("IMMEDIATE")
+    except IntegrityError as error:
+        bundle_checks.check_all(council.pk, problems, today=today)
+        if not problems:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            problems.add(folder, 0, "", REFUSED_BY_DATABASE.format(reason=reason))
+        raise BundleRejected(problems) from error
+
+
+def _overlaps_checked(when: str) -> None:
+    """On PostgreSQL, have the database check that no episodes overlap at the end of the
+    import's writing (DEFERRED) or now (IMMEDIATE): two episodes the bundle moves past each
+    other overlap half-way through, however the rows are ordered."""
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {EPISODE_OVERLAPS} {when}")
 
 
 def _audit(path: Path, result: ImportResult, by) -> None:

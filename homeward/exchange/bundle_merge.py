@@ -35,8 +35,10 @@ def upsert(
     council_id: int,
     by_id: int | None,
     now: dt.datetime,
+    order_by: str = "",
 ) -> int:
-    """Insert or update `table` from `source`; returns how many rows were written."""
+    """Insert or update `table` from `source`, in `order_by` order if given; returns how many
+    rows were written."""
     by = "NULL" if by_id is None else str(int(by_id))
     columns = ["council_id", *values, "created_at", "created_by_id", "changed_at", "changed_by_id"]
     selects = [str(int(council_id)), *values.values(), "%(now)s", by, "%(now)s", by]
@@ -50,7 +52,7 @@ def upsert(
     # "WHERE 1 = 1" lets SQLite tell the upsert's ON CONFLICT from a join's ON.
     sql = f"""
         INSERT INTO {table} ({", ".join(columns)})
-        SELECT {", ".join(selects)} FROM {source} WHERE 1 = 1
+        SELECT {", ".join(selects)} FROM {source} WHERE 1 = 1 {order_by and f"ORDER BY {order_by}"}
         ON CONFLICT ({", ".join(key)}) DO UPDATE SET {", ".join(updates)}
         WHERE {any_difference}
     """
@@ -78,6 +80,7 @@ def merge_all(council_id: int, by, now: dt.datetime, counts: dict) -> None:
             council_id=council,
             by_id=by_id,
             now=now,
+            order_by=_write_order(table, values),
         )
         if file in counts:
             created = counts[file].rows - existing
@@ -86,6 +89,15 @@ def merge_all(council_id: int, by, now: dt.datetime, counts: dict) -> None:
         if table == "episodes_episode":
             _merge_companions(council)
     _refresh_statistics([plan[1] for plan in _plan(council)])
+
+
+def _write_order(table: str, values: dict[str, str]) -> str:
+    """Episodes that end are written before those still open: the database's one-open-episode
+    index is checked row by row, and must never see a child's new open episode while the one
+    it follows, closed by the same bundle, is still open in the table."""
+    if table != "episodes_episode" or "returned_at" not in values:
+        return ""
+    return f"({values['returned_at']}) IS NULL"
 
 
 def _refresh_statistics(tables: list[str]) -> None:

@@ -1,9 +1,9 @@
 """Reading one CSV cell of a bundle into a value, or a sentence saying what is wrong with it."""
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 
+from homeward.children.rules import place_code_problem
 from homeward.core.problems import LONDON, UNKNOWN_CODE
 
 UTC = dt.UTC
@@ -24,9 +24,6 @@ DOES_NOT_EXIST = (
     "Check the time, or give it with its offset (for example +00:00)."
 )
 NOT_A_COUNT = "'{raw}' is not a whole number of 0 or more. Write digits only, for example 52000."
-NOT_A_PLACE_CODE = (
-    "'{raw}' is not an SSDA903 placement code: a capital letter and a digit, like K2."
-)
 
 
 def read_text(raw: str) -> str:
@@ -79,12 +76,11 @@ def read_count(raw: str) -> int:
     return int(raw)
 
 
-_PLACE_CODE = re.compile(r"[A-Z][0-9]")
-
-
 def read_place_code(raw: str) -> str:
-    if not _PLACE_CODE.fullmatch(raw):
-        raise CellError(NOT_A_PLACE_CODE.format(raw=raw))
+    """A PLACE code, by the rule placements keep whichever way they are recorded."""
+    problem = place_code_problem(raw)
+    if problem:
+        raise CellError(problem.message)
     return raw
 
 

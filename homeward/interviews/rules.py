@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from homeward.core.problems import IN_THE_FUTURE, Problem, when
+from homeward.core.problems import Problem, future_problem, when
 
 # Statutory guidance: a return home interview is offered within 72 hours of every return.
 RHI_DUE_WITHIN = dt.timedelta(hours=72)
@@ -28,6 +28,21 @@ TIME_WITHOUT_COMPLETION = (
     "A completion time is given but the outcome is '{outcome}'. "
     "Either set the outcome to 'completed' or remove the completion time."
 )
+NOT_OFFERED_WITH_OFFER = (
+    "An offer time is given but the outcome is 'not_offered'. Either choose the outcome of "
+    "the offer or remove the offer time."
+)
+COMPLETED_BEFORE_OFFER = (
+    "The interview is recorded as completed ({completed}) before it was offered ({offered}). "
+    "Check both times."
+)
+COMPLETED_NEEDS_WORKER = (
+    "Enter who held the interview (the worker, conducted_by): the outcome is 'completed'."
+)
+COMPLETED_WHILE_MISSING = (
+    "The interview is recorded as completed ({completed}) while the child was missing again "
+    "(episode {episode}, last seen {seen}). Check the completion date."
+)
 
 
 def interview_problems(
@@ -37,10 +52,18 @@ def interview_problems(
     offered_at: dt.datetime | None,
     outcome: str,
     completed_at: dt.datetime | None,
+    conducted_by: str,
     now: dt.datetime,
 ) -> list[Problem]:
     """What is wrong with an interview, given the return of its episode."""
-    return completion_problems(outcome, completed_at, now) + return_problems(
+    alone = interview_alone_problems(
+        outcome=outcome,
+        offered_at=offered_at,
+        completed_at=completed_at,
+        conducted_by=conducted_by,
+        now=now,
+    )
+    return alone + return_problems(
         episode_id=episode_id,
         returned_at=returned_at,
         offered_at=offered_at,
@@ -78,6 +101,45 @@ def return_problems(
     return problems
 
 
+def interview_alone_problems(
+    *,
+    outcome: str,
+    offered_at: dt.datetime | None,
+    completed_at: dt.datetime | None,
+    conducted_by: str,
+    now: dt.datetime,
+) -> list[Problem]:
+    """What is wrong with an interview judged alone: its outcome, offer and completion."""
+    problems = completion_problems(outcome, completed_at, now)
+    if offered_at is not None and outcome == "not_offered":
+        problems.append(Problem("offered_at", NOT_OFFERED_WITH_OFFER))
+    problems.append(future_problem("offered_at", "offer", offered_at, now))
+    if offered_at is not None and completed_at is not None and completed_at < offered_at:
+        problems.append(
+            Problem(
+                "completed_at",
+                COMPLETED_BEFORE_OFFER.format(
+                    completed=when(completed_at), offered=when(offered_at)
+                ),
+            )
+        )
+    if outcome == "completed" and not conducted_by.strip():
+        problems.append(Problem("conducted_by", COMPLETED_NEEDS_WORKER))
+    return [problem for problem in problems if problem]
+
+
+def missing_again_problem(
+    *, completed_at: dt.datetime, episode: str, last_seen_at: dt.datetime
+) -> Problem:
+    """An interview completed inside a later episode of the same child."""
+    return Problem(
+        "completed_at",
+        COMPLETED_WHILE_MISSING.format(
+            completed=when(completed_at), episode=episode, seen=when(last_seen_at)
+        ),
+    )
+
+
 def completion_problems(
     outcome: str, completed_at: dt.datetime | None, now: dt.datetime
 ) -> list[Problem]:
@@ -86,10 +148,5 @@ def completion_problems(
         return [Problem("completed_at", COMPLETED_NEEDS_TIME)]
     if outcome != "completed" and completed_at is not None:
         return [Problem("completed_at", TIME_WITHOUT_COMPLETION.format(outcome=outcome))]
-    if completed_at is not None and completed_at > now:
-        return [
-            Problem(
-                "completed_at", IN_THE_FUTURE.format(what="completion", when=when(completed_at))
-            )
-        ]
-    return []
+    future = future_problem("completed_at", "completion", completed_at, now)
+    return [future] if future else []

@@ -9,26 +9,48 @@ from homeward.audit.services import record_change, save_audited, values_before_c
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
 from homeward.core.concurrency import refuse_unknown_fields
-from homeward.core.problems import Problem, code_problem, raise_if_any
+from homeward.core.locks import lock_council_episodes
+from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
-from homeward.interviews.rules import interview_problems
+from homeward.interviews.rules import interview_problems, missing_again_problem
 
 
 def interview_checks(*, episode: Episode, values: dict) -> list[Problem]:
     """Everything wrong with an interview's values (as recorded or corrected) for `episode`:
     the rules every service that writes an interview applies."""
-    outcome = values["outcome"]
     problems = interview_problems(
         episode_id=episode.local_id,
         returned_at=episode.returned_at,
         offered_at=values.get("offered_at"),
-        outcome=outcome,
+        outcome=values["outcome"],
         completed_at=values.get("completed_at"),
+        conducted_by=values.get("conducted_by") or "",
         now=timezone.now(),
     )
-    problems.append(code_problem("outcome", outcome, InterviewOutcome.values, "interview outcome"))
-    return [p for p in problems if p]
+    problems.append(
+        code_problem("outcome", values["outcome"], InterviewOutcome.values, "interview outcome")
+    )
+    texts = {name: values.get(name) or "" for name in ("conducted_by", "findings", "local_id")}
+    problems += record_text_problems(ReturnInterview, texts)
+    completed_at = values.get("completed_at")
+    if completed_at is not None:
+        again = (
+            Episode.objects.filter(child_id=episode.child_id, last_seen_at__lt=completed_at)
+            .exclude(pk=episode.pk)
+            .exclude(returned_at__lte=completed_at)
+            .order_by("last_seen_at")
+            .first()
+        )
+        if again is not None:
+            problems.append(
+                missing_again_problem(
+                    completed_at=completed_at,
+                    episode=again.local_id,
+                    last_seen_at=again.last_seen_at,
+                )
+            )
+    return [problem for problem in problems if problem]
 
 
 @transaction.atomic
@@ -44,8 +66,11 @@ def interview_record(
     by=None,
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
+    # Checked against the episode's return, which an import or a correction may be changing
+    # at this moment: lock as every writer of episodes does (core/locks.py), then the row.
+    lock_council_episodes(episode.council_id)
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    values = {"offered_at": offered_at, "outcome": outcome, "completed_at": completed_at}
+    values = {k: v for k, v in locals().items() if k != "episode"}
     raise_if_any(interview_checks(episode=episode, values=values))
     interview = ReturnInterview.objects.create(
         council=episode.council,
@@ -73,8 +98,9 @@ def interview_update(
     """Correct an interview, or record the outcome of one offered, on the same record;
     refused if someone else changed it since it was read."""
     refuse_unknown_fields(changes, EDITABLE_FIELDS, "Interviews")
-    # The episode locked, as when an interview is recorded, so that its return cannot move
+    # Locked as when an interview is recorded, so that its episode's return cannot move
     # while the interview's times are checked against it.
+    lock_council_episodes(interview.council_id)
     episode = Episode.objects.select_for_update().get(pk=interview.episode_id)
     before = values_before_change(interview)
     values = {name: getattr(interview, name) for name in EDITABLE_FIELDS} | changes

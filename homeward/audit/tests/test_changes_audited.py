@@ -357,7 +357,8 @@ WRITES = {
 }
 
 
-# Functions in a services module that change nothing.
+# Helpers in services modules that write nothing: an id, and the checks every service
+# that changes a child's date of birth or an interview shares.
 NOT_WRITES = {
     "homeward.children.services.new_local_id",
     "homeward.children.services.child_born_problems",

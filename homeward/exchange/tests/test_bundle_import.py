@@ -290,3 +290,37 @@ def test_the_command_reports_what_it_did(tmp_path, capsys):
     call_command("import-bundle", str(a_good_bundle(tmp_path)), "--council", "931")
     out = capsys.readouterr().out
     assert "episodes.csv: 3 rows, 3 new, 0 updated, 0 unchanged" in out
+
+
+def test_a_bundle_that_closes_one_episode_and_opens_the_next_imports_in_any_order(tmp_path):
+    """The database's own rules hold for the bundle's result, not row by row: an episode that
+    opens before the row that closes the one still open, or two episodes that change places,
+    import as the checks allow."""
+    import_bundle(
+        write_bundle(
+            tmp_path / "first",
+            localities=LOCALITIES,
+            children=[child("C1")],
+            episodes=[
+                episode("E1", "C1", last_seen_at="2020-03-02T18:00", returned_at=""),
+                episode("E2", "C1", last_seen_at="2019-03-02T18:00"),
+                episode("E3", "C1", last_seen_at="2019-04-02T18:00"),
+            ],
+        ),
+        council_code="931",
+    )
+    import_bundle(
+        write_bundle(
+            tmp_path / "later",
+            episodes=[
+                episode("E4", "C1", last_seen_at="2020-03-10T18:00", returned_at=""),
+                episode("E3", "C1", last_seen_at="2019-03-02T18:00"),
+                episode("E2", "C1", last_seen_at="2019-04-02T18:00"),
+                episode("E1", "C1", last_seen_at="2020-03-02T18:00"),
+            ],
+        ),
+        council_code="931",
+    )
+    open_now = Episode.objects.filter(child__local_id="C1", returned_at__isnull=True)
+    assert list(open_now.values_list("local_id", flat=True)) == ["E4"]
+    assert Episode.objects.filter(child__local_id="C1").count() == 4
