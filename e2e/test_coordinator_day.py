@@ -11,9 +11,13 @@ from playwright.sync_api import expect
 from e2e.conftest import check_page
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD, UserFactory
-from homeward.children.tests.factories import ChildFactory
+from homeward.children.services import child_update
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.services import screening_update
+from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -132,7 +136,16 @@ def test_the_other_pages_pass_the_accessibility_check(page, coordinator):
     episode = EpisodeFactory(child=child, last_seen_at=timezone.now() - dt.timedelta(days=3))
     for days in (20, 30):
         seen = timezone.now() - dt.timedelta(days=days)
-        EpisodeFactory(child=child, last_seen_at=seen, returned_at=seen + dt.timedelta(hours=4))
+        back = EpisodeFactory(
+            child=child, last_seen_at=seen, returned_at=seen + dt.timedelta(hours=4)
+        )
+    placement = PlacementFactory(child=child, provider_name="Made-up House")
+    interview = ReturnInterviewFactory(episode=back, outcome="no_contact", completed_at=None)
+    # Another child's screening: Ruby is the repeat-missing child with none, below.
+    screening = ScreeningFactory(child=ChildFactory(first_name="Maisie", last_name="Sample"))
+    # A change each, so that every history page has its table.
+    child_update(child=child, expected_version=1, police_id="TV-MADE-UP", by=coordinator)
+    screening_update(screening=screening, expected_version=1, outcome="high", by=coordinator)
     sign_in_with_the_keyboard(page, coordinator.username)
     pages = {
         "repeat-missing": "/repeat-missing/",
@@ -140,6 +153,15 @@ def test_the_other_pages_pass_the_accessibility_check(page, coordinator):
         "add-a-child": "/children/new/",
         "change-episode": f"/episodes/{episode.pk}/edit/",
         "children": "/children/",
+        "change-child": f"/children/{child.pk}/edit/",
+        "child-history": f"/children/{child.pk}/history/",
+        "change-placement": f"/placements/{placement.pk}/edit/",
+        "placement-history": f"/placements/{placement.pk}/history/",
+        "episode-history": f"/episodes/{episode.pk}/history/",
+        "record-interview-outcome": f"/interviews/{interview.pk}/edit/",
+        "interview-history": f"/interviews/{interview.pk}/history/",
+        "change-screening": f"/screenings/{screening.pk}/edit/",
+        "screening-history": f"/screenings/{screening.pk}/history/",
     }
     for name, path in pages.items():
         page.goto(path)

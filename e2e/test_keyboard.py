@@ -21,10 +21,12 @@ from e2e.test_coordinator_day import sign_in_with_the_keyboard
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD, UserFactory
 from homeward.accounts.two_factor import enrolment_code_issue
-from homeward.children.tests.factories import ChildFactory
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import (
     PanelActionFactory,
     PanelDiscussionFactory,
@@ -252,7 +254,13 @@ def world():
     action = PanelActionFactory(discussion=discussion, description="Made-up open.", due_on=due)
     PanelActionFactory(discussion=discussion, completed_on=dt.date(2020, 5, 19))
     upcoming = PanelMeetingFactory(held_on=due)
+    placement = PlacementFactory(child=ruby, provider_name="Made-up House")
+    interview = ReturnInterviewFactory(episode=returned, outcome="no_contact", completed_at=None)
+    screening = ScreeningFactory(child=ruby)
     return {
+        "placement": placement.pk,
+        "interview": interview.pk,
+        "screening": screening.pk,
         "coordinator": coordinator,
         "keira": keira.pk,
         "ruby": ruby.pk,
@@ -283,6 +291,18 @@ PAGES = {
     "record an interview": ("/episodes/{returned}/interviews/new/", 'radios "Outcome"'),
     "record a screening": ("/children/{ruby}/screenings/new/", 'button "Save the screening"'),
     "edit an episode": ("/episodes/{returned}/edit/", 'input "Day" (#id_returned_at_day)'),
+    "an episode's history": ("/episodes/{returned}/history/", 'link "Back to the child"'),
+    "change a child's details": ("/children/{ruby}/edit/", 'button "Save changes"'),
+    "a child's history": ("/children/{ruby}/history/", 'link "Back to the child"'),
+    "change a placement": ("/placements/{placement}/edit/", 'select "Host council"'),
+    "a placement's history": ("/placements/{placement}/history/", 'link "Back to the child"'),
+    "record an offered interview's outcome": (
+        "/interviews/{interview}/edit/",
+        'button "Save the interview"',
+    ),
+    "an interview's history": ("/interviews/{interview}/history/", 'link "Back to the child"'),
+    "change a screening": ("/screenings/{screening}/edit/", 'button "Save changes"'),
+    "a screening's history": ("/screenings/{screening}/history/", 'link "Back to the child"'),
     "Reports, with the report shown": (
         "/reports/?half_year=2020-01-01/2020-06-30",
         'link "Word (DOCX) of',

@@ -17,6 +17,7 @@ from django.utils import timezone
 from homeward.accounts.network import client_ip
 from homeward.audit.chain import entry_hash, head_seal, json_safe
 from homeward.audit.models import Action, AuditEntry, AuditHead
+from homeward.core.concurrency import save_changes
 
 LABEL_LENGTH = 200
 NOT_IN_A_TRANSACTION = (
@@ -95,6 +96,16 @@ def record_change(*, record: models.Model, by, before: dict | None = None) -> Au
     record.refresh_from_db()
     details = change_details(before or {}, field_values(record))
     return audit_record(user=by, action=Action.CHANGE, obj=record, details=details)
+
+
+def save_audited(
+    record: models.Model, *, before: dict, expected_version: int, changes: dict, by
+) -> models.Model:
+    """Save a correction only if nobody changed the record since it was read (refused with
+    `ChangedByAnotherUser` otherwise), and audit it with its values `before`."""
+    saved = save_changes(record, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved
 
 
 def values_before_change(record: models.Model) -> dict:

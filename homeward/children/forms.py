@@ -1,9 +1,10 @@
-"""Forms for finding a child and recording a new one."""
+"""Forms for finding a child, recording a new one, and correcting a child or a placement."""
 
 from django import forms
 
-from homeward.core.codes import ETHNICITY_CODES, Sex
+from homeward.core.codes import ETHNICITY_CODES, PlacementType, Sex
 from homeward.councils.models import Council, Locality
+from homeward.web.edits import EditForm
 from homeward.web.forms import DateField
 
 
@@ -53,3 +54,49 @@ class ChildForm(forms.Form):
         self.fields["first_name"].error_messages["required"] = "Enter the child's first name."
         self.fields["last_name"].error_messages["required"] = "Enter the child's last name."
         self.fields["sex"].error_messages["required"] = "Choose the child's sex, or Not known."
+
+
+class ChildEditForm(ChildForm, EditForm):
+    """A correction of a child's details: also carries the version and values shown."""
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, council=council, **kwargs)
+        # Every child has a responsible council: here it is shown, not "this council".
+        responsible = self.fields["responsible_la"]
+        responsible.required, responsible.empty_label = True, None
+        responsible.error_messages["required"] = "Choose the council responsible for the child."
+
+
+class PlacementEditForm(EditForm):
+    """A correction of a placement."""
+
+    start_date = DateField(what="start of the placement", label="Started")
+    end_date = DateField(
+        what="end of the placement",
+        label="Ended",
+        required=False,
+        help_text="Leave empty while the child lives there.",
+    )
+    placement_type = forms.ChoiceField(label="Type of placement", choices=PlacementType.choices)
+    place_code = forms.CharField(label="SSDA903 PLACE code", required=False, max_length=4)
+    provider_urn = forms.CharField(label="Provider's Ofsted URN", required=False, max_length=20)
+    provider_name = forms.CharField(label="Provider", required=False, max_length=200)
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="Not recorded",
+    )
+    placing_la = forms.ModelChoiceField(
+        label="Placing council", queryset=Council.objects.all(), empty_label=None
+    )
+    host_la = forms.ModelChoiceField(
+        label="Host council",
+        queryset=Council.objects.all(),
+        empty_label=None,
+        help_text="The council in whose area the child lives.",
+    )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].queryset = Locality.objects.filter(council=council)

@@ -3,8 +3,15 @@
 from django.conf import settings
 from django.db import models
 
-from homeward.core.codes import PlacementType, Sex
+from homeward.core.codes import ETHNICITY_CODES, PlacementType, Sex
 from homeward.core.models import CouncilRecord, EnteredInError, Imported, Tracked
+
+
+def ethnicity_in_words(code: str) -> str:
+    """A DfE ethnicity code in words: 'White British (WBRI)'."""
+    if not code:
+        return "Not recorded"
+    return f"{ETHNICITY_CODES.get(code, code)} ({code})"
 
 
 class ChildrenInUse(models.Manager):
@@ -57,6 +64,10 @@ class Child(CouncilRecord, Imported):
     def audit_label(self) -> str:
         """How the audit log names a child: never by name."""
         return f"child {self.local_id}"
+
+    @property
+    def ethnicity_words(self) -> str:
+        return ethnicity_in_words(self.ethnicity)
 
     @property
     def is_placed_in(self) -> bool:

@@ -179,6 +179,9 @@ class Event:
     episode: Episode | None = None
     meeting_id: int | None = None  # a panel discussion's meeting
     is_date_only: bool = False
+    # The record the event is about, for the links to correct it and read its history
+    # (children/timeline_corrections.html); None where the event offers none.
+    record: object | None = None
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -218,6 +221,7 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                     if companion.child_id in companions_seen
                 ],
                 episode=episode,
+                record=episode,
             )
         )
         if episode.returned_at:
@@ -246,6 +250,7 @@ def _interview_events(records: ChildRecords) -> list[Event]:
         "conducted_by",
         "findings",
         "created_by_id",  # whose findings they are (access.rules.can_see_findings)
+        "local_id",
     )
     for interview in interviews:
         interview.episode = episodes[interview.episode_id]
@@ -262,6 +267,7 @@ def _interview_events(records: ChildRecords) -> list[Event]:
                 ("By", interview.conducted_by or "Not recorded"),
                 ("Findings", _findings(interview, user)),
             ],
+            record=interview,
         )
         for interview in interviews
     ]
@@ -288,9 +294,10 @@ def _screening_events(records: ChildRecords) -> list[Event]:
                 ("Next review", _day(screening.next_review_on)),
             ],
             is_date_only=True,
+            record=screening,
         )
         for screening in _screenings(records.child).only(
-            "child_id", "completed_on", "outcome", "concerns", "next_review_on"
+            "child_id", "completed_on", "outcome", "concerns", "next_review_on", "local_id"
         )
     ]
 
@@ -307,6 +314,7 @@ def _placement_events(records: ChildRecords) -> list[Event]:
                 title=f"Placement began: {placement.get_placement_type_display()}",
                 details=details,
                 is_date_only=True,
+                record=placement,
             )
         )
         if placement.end_date:

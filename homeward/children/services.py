@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change
+from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.models import Allocation, Child, Placement
 from homeward.children.rules import (
     born_problems,
@@ -16,6 +16,8 @@ from homeward.children.rules import (
     placement_problems,
 )
 from homeward.core.codes import PlacementType, Sex
+from homeward.core.concurrency import refuse_unknown_fields
+from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import (
     Problem,
     code_problem,
@@ -29,6 +31,21 @@ from homeward.councils.models import Council, Locality
 def new_local_id(prefix: str) -> str:
     """An id for a record made in Homeward itself rather than imported."""
     return f"HW-{prefix}-{uuid.uuid4().hex[:12].upper()}"
+
+
+def _child_problems(values: dict, *, local_id: str = "", entered: bool = True) -> list[Problem]:
+    """The rules a child's own details keep, new or corrected. `entered`: the date of birth
+    is being entered or changed, so it is judged against today's age too."""
+    problems = child_problems(
+        date_of_birth=values["date_of_birth"],
+        ethnicity=values["ethnicity"],
+        today=timezone.localdate(),
+        entered=entered,
+    )
+    problems.append(code_problem("sex", values["sex"], Sex.values, "sex"))
+    texts = {name: values[name] for name in ("first_name", "last_name", "police_id")}
+    problems += record_text_problems(Child, texts | {"local_id": local_id})
+    return [p for p in problems if p]
 
 
 @transaction.atomic
@@ -48,13 +65,9 @@ def child_create(
 ) -> Child:
     """Record a child the council did not know before."""
     first_name, last_name = first_name.strip(), last_name.strip()
-    problems = child_problems(
-        date_of_birth=date_of_birth, ethnicity=ethnicity, today=timezone.localdate()
-    )
-    problems.append(code_problem("sex", sex, Sex.values, "sex"))
-    texts = {"first_name": first_name, "last_name": last_name, "police_id": police_id}
-    problems += record_text_problems(Child, texts | {"local_id": local_id or ""})
-    raise_if_any(p for p in problems if p)
+    values = {"first_name": first_name, "last_name": last_name, "police_id": police_id}
+    values |= {"date_of_birth": date_of_birth, "ethnicity": ethnicity, "sex": sex}
+    raise_if_any(_child_problems(values, local_id=local_id or ""))
     child = Child.objects.create(
         council=council,
         local_id=local_id or new_local_id("C"),
@@ -71,6 +84,25 @@ def child_create(
     )
     record_change(record=child, by=by)
     return child
+
+
+def _placement_problems(child: Child, values: dict, *, local_id: str = "") -> list[Problem]:
+    """The rules a placement keeps, new or corrected."""
+    problems = placement_problems(
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        date_of_birth=child.date_of_birth,
+        today=timezone.localdate(),
+    )
+    problems.append(
+        code_problem(
+            "placement_type", values["placement_type"], PlacementType.values, "placement type"
+        )
+    )
+    texts = {name: values[name] for name in ("place_code", "provider_urn", "provider_name")}
+    problems += record_text_problems(Placement, texts | {"local_id": local_id})
+    problems.append(place_code_problem(values["place_code"]))
+    return [p for p in problems if p]
 
 
 @transaction.atomic
@@ -90,24 +122,10 @@ def placement_record(
     by=None,
 ) -> Placement:
     """Record where a looked-after or placed-in child lives."""
-    problems = placement_problems(
-        start_date=start_date,
-        end_date=end_date,
-        date_of_birth=child.date_of_birth,
-        today=timezone.localdate(),
-    )
-    problems.append(
-        code_problem("placement_type", placement_type, PlacementType.values, "placement type")
-    )
-    texts = {
-        "place_code": place_code,
-        "provider_urn": provider_urn,
-        "provider_name": provider_name,
-        "local_id": local_id or "",
-    }
-    problems += record_text_problems(Placement, texts)
-    problems.append(place_code_problem(place_code))
-    raise_if_any(p for p in problems if p)
+    values = {"start_date": start_date, "end_date": end_date, "placement_type": placement_type}
+    values |= {"place_code": place_code, "provider_urn": provider_urn}
+    values |= {"provider_name": provider_name}
+    raise_if_any(_placement_problems(child, values, local_id=local_id or ""))
     placement = Placement.objects.create(
         council=child.council,
         local_id=local_id or new_local_id("P"),
@@ -168,3 +186,72 @@ def child_allocate(
     )
     record_change(record=allocation, by=by)
     return allocation
+
+
+# Corrections: a child's details and a placement, changed from their pages (web/edits.py).
+
+# Not the local id: it is the key by which the council's bundles find the child, so a new
+# one here would make the next import of the source system's bundle add the child again.
+CHILD_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "police_id",
+    "responsible_la",
+    "home_locality",
+}
+PLACEMENT_FIELDS = {
+    "start_date",
+    "end_date",
+    "placement_type",
+    "place_code",
+    "provider_urn",
+    "provider_name",
+    "locality",
+    "placing_la",
+    "host_la",
+}
+
+
+@transaction.atomic
+def child_update(*, child: Child, expected_version: int, by=None, **changes) -> Child:
+    """Correct a child's details, refusing if someone else changed them since they were read."""
+    refuse_unknown_fields(changes, CHILD_FIELDS, "Children")
+    for name in ("first_name", "last_name", "police_id"):
+        if name in changes:
+            changes[name] = changes[name].strip()
+    if "responsible_la" in changes and changes["responsible_la"] is None:
+        changes["responsible_la"] = child.council  # as when the child was recorded
+    # Locked first, as a writer of episodes locks (core/locks.py): no episode can be
+    # recorded or imported against the old date of birth while the new one is checked.
+    if "date_of_birth" in changes:
+        lock_council_episodes(child.council_id)
+    before = values_before_change(child)
+    values = {name: getattr(child, name) for name in CHILD_FIELDS} | changes
+    # A date of birth is judged against today's age only when it changes: a child who has
+    # grown up since being recorded can still have their name corrected.
+    born_changes = "date_of_birth" in changes
+    problems = _child_problems(values, entered=born_changes)
+    if born_changes:
+        problems += child_born_problems(child=child, date_of_birth=values["date_of_birth"])
+    raise_if_any(problems)
+    return save_audited(
+        child, before=before, expected_version=expected_version, changes=changes, by=by
+    )
+
+
+@transaction.atomic
+def placement_update(
+    *, placement: Placement, expected_version: int, by=None, **changes
+) -> Placement:
+    """Correct a placement, refusing if someone else changed it since it was read."""
+    refuse_unknown_fields(changes, PLACEMENT_FIELDS, "Placements")
+    child = Child.objects.select_for_update().get(pk=placement.child_id)
+    before = values_before_change(placement)
+    values = {name: getattr(placement, name) for name in PLACEMENT_FIELDS} | changes
+    raise_if_any(_placement_problems(child, values))
+    return save_audited(
+        placement, before=before, expected_version=expected_version, changes=changes, by=by
+    )

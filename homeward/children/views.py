@@ -1,4 +1,7 @@
-"""Pages for children: finding a child, their story, and recording a new child."""
+"""Pages for children: finding a child, their story, recording a new child, and correcting a
+child or a placement, with each one's change history."""
+
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,9 +16,11 @@ from homeward.access.rules import (
     check_case_pages,
     may_see_who_looked,
 )
+from homeward.audit.history import change_history
 from homeward.audit.selectors import who_looked
 from homeward.audit.services import audit_refused, record_look, record_search
-from homeward.children.forms import ChildForm, ChildSearchForm
+from homeward.children.forms import ChildEditForm, ChildForm, ChildSearchForm, PlacementEditForm
+from homeward.children.models import Child, Placement, ethnicity_in_words
 from homeward.children.selectors import (
     child_headline,
     child_records,
@@ -24,10 +29,10 @@ from homeward.children.selectors import (
     visible_children,
     with_record_flags,
 )
-from homeward.children.services import child_create
+from homeward.children.services import child_create, child_update, placement_update
 from homeward.councils.installation import installation_council
 from homeward.in_error.selectors import survivor_of
-from homeward.web.edits import plain_values
+from homeward.web.edits import EditPage, change_page, edit_record, page_labels, plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -115,3 +120,118 @@ def create(request):
                 return redirect("episodes:record", child_pk=child.pk)
             return redirect("children:detail", pk=child.pk)
     return render(request, "children/create.html", {"form": form})
+
+
+# Corrections, through the one edit flow (web/edits.py), and each record's change history.
+# Correcting a child's details or a placement is for those who may record a child.
+
+
+CHILD_PAGE = change_page(ChildEditForm, purpose="child-edit")
+PLACEMENT_PAGE = change_page(PlacementEditForm, purpose="placement-edit")
+
+
+def _child(request, pk: int) -> Child:
+    children = visible_children(user=request.user, council=installation_council())
+    related = ("responsible_la", "home_locality", "created_by", "changed_by")
+    return get_object_or_404(children.select_related(*related), pk=pk)
+
+
+def _placement(request, pk: int) -> Placement:
+    children = visible_children(user=request.user, council=installation_council())
+    placements = Placement.objects.filter(child__in=children.values("pk"))
+    related = ("child", "created_by", "changed_by")
+    return get_object_or_404(placements.select_related(*related), pk=pk)
+
+
+def _correct(request, page: EditPage, record, update, *, child: Child, heading: str, template):
+    """A change page of the child's record: saved, back to the child; or shown (again)."""
+    done = edit_record(
+        request,
+        page,
+        record=record,
+        update=update,
+        refused=partial(audit_refused, request=request, obj=record),
+        form_kwargs={"council": child.council},
+    )
+    if done.saved:
+        messages.success(request, f"{heading}: saved.")
+        return redirect("children:detail", pk=child.pk)
+    record_look(request=request, child=child)
+    context = {"form": done.form, "record": done.record, "conflict": done.conflict}
+    return render(request, template, context | {"child": child, "heading": heading})
+
+
+@login_required
+def child_edit(request, pk: int):
+    """Correct a child's details; refused, with what changed, if someone else saved first."""
+    check_action(request.user, CREATE_CHILD)
+    child = _child(request, pk)
+    heading = f"Change the details of {child}"
+    return _correct(
+        request,
+        CHILD_PAGE,
+        child,
+        _child_update,
+        child=child,
+        heading=heading,
+        template="children/edit.html",
+    )
+
+
+def _child_update(*, record: Child, **save) -> Child:
+    return child_update(child=record, **save)
+
+
+@login_required
+def placement_edit(request, pk: int):
+    """Correct a placement; refused, with what changed, if someone else saved first."""
+    check_action(request.user, CREATE_CHILD)
+    placement = _placement(request, pk)
+    return _correct(
+        request,
+        PLACEMENT_PAGE,
+        placement,
+        _placement_update,
+        child=placement.child,
+        heading=f"Change placement {placement.local_id}",
+        template="children/placement_edit.html",
+    )
+
+
+def _placement_update(*, record: Placement, **save) -> Placement:
+    return placement_update(placement=record, **save)
+
+
+@login_required
+def child_history(request, pk: int):
+    """Every change to a child's details: who, when, from what to what."""
+    check_case_pages(request.user)
+    child = _child(request, pk)
+    record_look(request=request, child=child)
+    context = {
+        "child": child,
+        "record": child,
+        "what": "the child's details",
+        "history": change_history(
+            child,
+            labels=page_labels(CHILD_PAGE, council=child.council),
+            words={"ethnicity": ethnicity_in_words},
+        ),
+    }
+    return render(request, "history.html", context)
+
+
+@login_required
+def placement_history(request, pk: int):
+    """Every change to a placement: who, when, from what to what."""
+    check_case_pages(request.user)
+    placement = _placement(request, pk)
+    record_look(request=request, child=placement.child)
+    shown = page_labels(PLACEMENT_PAGE, council=placement.child.council)
+    context = {
+        "child": placement.child,
+        "record": placement,
+        "what": f"placement {placement.local_id}",
+        "history": change_history(placement, labels=shown),
+    }
+    return render(request, "history.html", context)

@@ -51,3 +51,10 @@ def save_changes(
         raise ChangedByAnotherUser(current, differences)
     record.refresh_from_db()
     return record
+
+
+def refuse_unknown_fields(changes: dict, editable: set[str], what: str) -> None:
+    """Refuse (a programming error, not a person's) a change to a field not meant to change."""
+    unknown = set(changes) - editable
+    if unknown:
+        raise TypeError(f"{what} have no editable field(s): {', '.join(sorted(unknown))}")

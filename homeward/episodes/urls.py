@@ -10,4 +10,5 @@ urlpatterns = [
     path("children/<int:child_pk>/episodes/new/", views.record, name="record"),
     path("episodes/<int:pk>/edit/", views.edit, name="edit"),
     path("episodes/<int:pk>/returned/", views.mark_returned, name="mark-returned"),
+    path("episodes/<int:pk>/history/", views.history, name="history"),
 ]

@@ -1,4 +1,5 @@
-"""Pages for missing episodes: who is missing now, recording an episode, its return, corrections."""
+"""Pages for missing episodes: who is missing now, recording an episode, its return,
+corrections, and an episode's change history."""
 
 from functools import partial
 
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action, check_case_pages
+from homeward.audit.history import change_history
 from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
@@ -24,7 +26,7 @@ from homeward.episodes.forms import (
 )
 from homeward.episodes.models import Episode
 from homeward.episodes.selectors import RISK_ORDER, episodes_missing_now, visible_episodes
-from homeward.web.edits import EditPage, edit_record, plain
+from homeward.web.edits import EditPage, edit_record, page_labels, plain
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
 
@@ -189,3 +191,18 @@ def mark_returned(request, pk: int):
     context = {"form": form, "episode": episode, "child": episode.child}
     record_look(request=request, child=episode.child)
     return render(request, "episodes/mark_returned.html", context)
+
+
+@login_required
+def history(request, pk: int):
+    """Every change to an episode: who, when, from what to what."""
+    check_case_pages(request.user)
+    episode = _episode(request, pk)
+    record_look(request=request, child=episode.child)
+    context = {
+        "child": episode.child,
+        "record": episode,
+        "what": f"episode {episode.local_id}",
+        "history": change_history(episode, labels=page_labels(EDIT_PAGE, child=episode.child)),
+    }
+    return render(request, "history.html", context)

@@ -1,9 +1,10 @@
-"""Forms for the interviews list and for recording an interview."""
+"""Forms for the interviews list, recording an interview, and correcting one."""
 
 from django import forms
 
 from homeward.core.codes import InterviewOutcome
 from homeward.councils.models import Locality
+from homeward.web.edits import EditForm
 from homeward.web.forms import LondonDateTimeField
 
 
@@ -48,3 +49,13 @@ class InterviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].error_messages["required"] = "Choose the outcome of the offer."
+
+
+class InterviewEditForm(InterviewForm, EditForm):
+    """A correction of an interview, or the outcome of one offered: without the findings
+    for someone who may not read them (access.rules.can_see_findings)."""
+
+    def __init__(self, *args, with_findings: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_findings:
+            del self.fields["findings"]

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Min, OuterRef, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Subquery
 
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.selectors import visible_episodes, whole_hours
@@ -12,6 +12,8 @@ from homeward.interviews.rules import RHI_DUE_WITHIN
 
 # An interview completed or declined settles the return; no contact yet does not.
 SETTLED = [InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED]
+# Offered, and waiting for its outcome: recorded on the same interview when it comes.
+AWAITING_OUTCOME = [InterviewOutcome.NO_CONTACT]
 
 
 @dataclass(frozen=True)
@@ -116,4 +118,14 @@ def _interview_due(row: tuple, now: dt.datetime) -> InterviewDue:
         child_id=child_id,
         locality=locality_name or "",
         last_worker=last_worker or "",
+    )
+
+
+def open_interview(*, episode) -> ReturnInterview | None:
+    """The latest interview offered after an episode and not yet settled (no contact made
+    yet), whose outcome belongs on it rather than on a new entry."""
+    return (
+        ReturnInterview.objects.filter(episode=episode, outcome__in=AWAITING_OUTCOME)
+        .order_by(F("offered_at").desc(nulls_last=True), "-pk")
+        .first()
     )

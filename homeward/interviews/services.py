@@ -5,10 +5,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change
+from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.models import Child
 from homeward.children.services import new_local_id
 from homeward.core.codes import InterviewOutcome
+from homeward.core.concurrency import refuse_unknown_fields
 from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import Problem, code_problem, raise_if_any, record_text_problems
 from homeward.episodes.models import Episode
@@ -88,3 +89,25 @@ def interview_record(
     )
     record_change(record=interview, by=by)
     return interview
+
+
+EDITABLE_FIELDS = {"offered_at", "outcome", "completed_at", "conducted_by", "findings"}
+
+
+@transaction.atomic
+def interview_update(
+    *, interview: ReturnInterview, expected_version: int, by=None, **changes
+) -> ReturnInterview:
+    """Correct an interview, or record the outcome of one offered, on the same record;
+    refused if someone else changed it since it was read."""
+    refuse_unknown_fields(changes, EDITABLE_FIELDS, "Interviews")
+    # Locked as when an interview is recorded, so that its episode's return cannot move
+    # while the interview's times are checked against it.
+    lock_council_episodes(interview.council_id)
+    episode = Episode.objects.select_for_update().get(pk=interview.episode_id)
+    before = values_before_change(interview)
+    values = {name: getattr(interview, name) for name in EDITABLE_FIELDS} | changes
+    raise_if_any(interview_checks(episode=episode, values=values))
+    return save_audited(
+        interview, before=before, expected_version=expected_version, changes=changes, by=by
+    )

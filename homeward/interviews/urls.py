@@ -7,4 +7,6 @@ app_name = "interviews"
 urlpatterns = [
     path("interviews/", views.due, name="due"),
     path("episodes/<int:episode_pk>/interviews/new/", views.record, name="record"),
+    path("interviews/<int:pk>/edit/", views.edit, name="edit"),
+    path("interviews/<int:pk>/history/", views.history, name="history"),
 ]

@@ -57,6 +57,14 @@ class EditPage:
     purpose: str  # names the signed values, so one page's cannot be posted to another
 
 
+def change_page(form_class: type[forms.Form], *, purpose: str, without=()) -> EditPage:
+    """The change page of `form_class`: every field of the form but its own bookkeeping (and
+    `without`), in the form's order."""
+    skipped = {"version", "based_on", *without}
+    fields = tuple(name for name in form_class.base_fields if name not in skipped)
+    return EditPage(form_class=form_class, fields=fields, purpose=purpose)
+
+
 def edit_record(
     request,
     page: EditPage,
@@ -107,6 +115,12 @@ def edit_record(
         add_service_errors(form, error)
         return Edit(form, record)
     return Edit(form, saved, saved=True)
+
+
+def page_labels(page: EditPage, **form_kwargs) -> dict[str, str]:
+    """The label of each of a change page's fields: how the record's history names them."""
+    fields = page.form_class(**form_kwargs).fields
+    return {name: str(fields[name].label) for name in page.fields if name in fields}
 
 
 def carried(page: EditPage, record) -> dict:

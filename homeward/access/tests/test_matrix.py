@@ -29,13 +29,14 @@ from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.services import child_allocate
-from homeward.children.tests.factories import ChildFactory
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.problems import when
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import OVERLAPS_ANOTHER, STILL_MISSING_ANOTHER
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -106,6 +107,15 @@ ROUTES = {
     "children:search": {"needs": CASE},
     "children:create": {"needs": CREATE_CHILD},
     "children:detail": {"needs": CASE, "ids": {"pk": "child"}},
+    "children:edit": {"needs": CREATE_CHILD, "ids": {"pk": "child"}},
+    "children:history": {"needs": CASE, "ids": {"pk": "child"}},
+    "children:placement-edit": {"needs": CREATE_CHILD, "ids": {"pk": "placement"}},
+    "children:placement-history": {"needs": CASE, "ids": {"pk": "placement"}},
+    "episodes:history": {"needs": CASE, "ids": {"pk": "episode"}},
+    "interviews:edit": {"needs": RECORD_INTERVIEW, "ids": {"pk": "interview"}},
+    "interviews:history": {"needs": CASE, "ids": {"pk": "interview"}},
+    "exploitation:screening-edit": {"needs": RECORD_SCREENING, "ids": {"pk": "screening"}},
+    "exploitation:screening-history": {"needs": CASE, "ids": {"pk": "screening"}},
     "exploitation:repeat-missing": {"needs": CASE},
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
@@ -194,10 +204,18 @@ def world(time_machine):
             child=talked_about, meeting__held_on=dt.date(2020, 7, 7)
         )
         action = PanelActionFactory(discussion=discussion, due_on=dt.date(2020, 7, 14))
+        # A screening makes its child the exploitation lead's, so the "unseen" screening is of
+        # the child discussed at the panel, whom the lead sees already (SEES_DISCUSSED).
+        # The interview awaits its outcome, so the return still waits for an interview.
         records[key] = {
             "child": child,
             "episode": episode,
             "returned": back,
+            "placement": PlacementFactory(child=child, locality=area),
+            "interview": ReturnInterviewFactory(
+                episode=back, outcome="no_contact", completed_at=None
+            ),
+            "screening": ScreeningFactory(child=talked_about),
             "meeting": discussion.meeting,
             "discussion": discussion,
             "action": action,
@@ -242,7 +260,7 @@ def seen_by(kind: str) -> set[str]:
     """Who may see the "unseen" record of this kind."""
     if kind in COUNCIL_WIDE:
         return set(PEOPLE)
-    if kind in ("discussion", "action"):
+    if kind in ("discussion", "action", "screening"):
         return SEES_DISCUSSED
     return SEES_EVERY_CHILD
 

@@ -29,8 +29,14 @@ from homeward.audit.services import (
     record_change,
 )
 from homeward.children.models import Allocation, Child, Placement
-from homeward.children.services import child_allocate, child_create, placement_record
-from homeward.children.tests.factories import ChildFactory
+from homeward.children.services import (
+    child_allocate,
+    child_create,
+    child_update,
+    placement_record,
+    placement_update,
+)
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_mark_returned, episode_record, episode_update
@@ -38,11 +44,13 @@ from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.exchange.bundle_import import import_bundle
 from homeward.exchange.tests.test_bundle_import import a_good_bundle
 from homeward.exploitation.models import Screening
-from homeward.exploitation.services import screening_record
+from homeward.exploitation.services import screening_record, screening_update
+from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.in_error import services as in_error_services
 from homeward.in_error.models import ChildMerge
 from homeward.interviews.models import ReturnInterview
-from homeward.interviews.services import interview_record
+from homeward.interviews.services import interview_record, interview_update
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel import services as panel_services
 from homeward.panel.models import PanelAction, PanelDiscussion, PanelMeeting
 from homeward.panel.tests.factories import (
@@ -103,6 +111,31 @@ def _placement_record(tmp_path):
         ),
         created(Placement, local_id=MADE_HERE),
         "start_date",
+    )
+
+
+def _child_update(tmp_path):
+    child = ChildFactory(police_id="")
+    return Write(
+        lambda by: child_update(
+            child=child, expected_version=child.version, police_id="TV-MADE-UP-1", by=by
+        ),
+        moved_on(child),
+        "police_id",
+    )
+
+
+def _placement_update(tmp_path):
+    placement = PlacementFactory(provider_name="")
+    return Write(
+        lambda by: placement_update(
+            placement=placement,
+            expected_version=placement.version,
+            provider_name="Made-up House",
+            by=by,
+        ),
+        moved_on(placement),
+        "provider_name",
     )
 
 
@@ -168,6 +201,28 @@ def _interview_record(tmp_path):
             by=by,
         ),
         created(ReturnInterview, local_id=MADE_HERE),
+        "outcome",
+    )
+
+
+def _interview_update(tmp_path):
+    interview = ReturnInterviewFactory(outcome="no_contact", completed_at=None)
+    return Write(
+        lambda by: interview_update(
+            interview=interview, expected_version=interview.version, outcome="declined", by=by
+        ),
+        moved_on(interview),
+        "outcome",
+    )
+
+
+def _screening_update(tmp_path):
+    screening = ScreeningFactory(outcome="medium")
+    return Write(
+        lambda by: screening_update(
+            screening=screening, expected_version=screening.version, outcome="high", by=by
+        ),
+        moved_on(screening),
         "outcome",
     )
 
@@ -326,13 +381,17 @@ def _child_unmerge(tmp_path):
 
 WRITES = {
     "child_create": _child_create,
+    "child_update": _child_update,
     "placement_record": _placement_record,
+    "placement_update": _placement_update,
     "child_allocate": _child_allocate,
     "episode_record": _episode_record,
     "episode_update": _episode_update,
     "episode_mark_returned": _episode_mark_returned,
     "interview_record": _interview_record,
+    "interview_update": _interview_update,
     "screening_record": _screening_record,
+    "screening_update": _screening_update,
     "panel_meeting_record": _panel_meeting_record,
     "panel_meeting_update": _panel_meeting_update,
     "panel_discussion_record": _panel_discussion_record,
@@ -347,7 +406,6 @@ WRITES = {
 }
 
 
-# Functions in a services module that change nothing.
 # Helpers in services modules that write nothing: an id, and the checks every service
 # that changes a child's date of birth or an interview shares.
 NOT_WRITES = {

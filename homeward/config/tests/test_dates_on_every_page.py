@@ -10,8 +10,10 @@ import pytest
 from homeward.access.tests.test_matrix import ALL_ROUTES, REPORT_QUERY, url_for
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
-from homeward.children.tests.factories import ChildFactory
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.exploitation.tests.factories import ScreeningFactory
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
 from homeward.web.tests.test_date_parts import BAD_DATES, GOOD, SAID
 
@@ -30,7 +32,11 @@ def records(time_machine):
     )
     back = EpisodeFactory(child=child, last_seen_at=NOW - dt.timedelta(hours=40))
     action = PanelActionFactory(discussion__child=child, due_on=dt.date(2020, 7, 14))
+    interview = ReturnInterviewFactory(episode=back, outcome="no_contact", completed_at=None)
     return {
+        "placement": PlacementFactory(child=child),
+        "interview": interview,
+        "screening": ScreeningFactory(child=child),
         "child": child,
         "episode": open_one,
         "returned": back,
