@@ -19,6 +19,7 @@ from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.models import Screening
+from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
@@ -166,6 +167,12 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
     action = PanelActionFactory(discussion__child=child)
     panel = {"meeting": action.discussion.meeting, "discussion": action.discussion}
     records = {"child": child, "episode": episode, "returned": episode, "action": action}
+    records |= {
+        "placement": PlacementFactory(child=child),
+        "interview": ReturnInterviewFactory(episode=episode),
+        "screening": ScreeningFactory(child=child),
+    }
+    before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})
     assert response.status_code == 403
