@@ -17,6 +17,10 @@ from homeward.core.problems import UNKNOWN_CODE, Problem, when
 # when entered is never refused later for the child having grown up (its export still
 # imports years on); against each episode it is judged always.
 OLDEST_AGE = 25
+# A council keeps a looked-after child's case records until their 75th birthday, so a bundle
+# of its records (an import of history) may name people up to that age: anyone older than
+# that is a mistyped year (0011, 1905), never a record the council still holds.
+OLDEST_RECORD_AGE = 75
 
 BORN_IN_FUTURE = "The date of birth ({born}) is in the future. Check the date."
 TOO_OLD = (
@@ -30,6 +34,10 @@ BORN_AFTER_RECORD = (
 TOO_OLD_AT_RECORD = (
     "The date of birth ({born}) makes the child {age} at {record} ({on}), but Homeward "
     "records children and young people up to 25. Check the year."
+)
+TOO_OLD_FOR_RECORDS = (
+    "The date of birth ({born}) makes this person {age} years old today, older than anyone "
+    "whose records a council keeps (to their 75th birthday). Check the year."
 )
 PLACEMENT_ENDS_BEFORE_START = (
     "The placement ends ({end}) before it starts ({start}). Check both dates."
@@ -46,12 +54,12 @@ PLACEMENT_STARTS_IN_FUTURE = (
 )
 
 
-def earliest_date_of_birth(on: dt.date) -> dt.date:
-    """The earliest date of birth of someone no older than OLDEST_AGE on `on`."""
+def earliest_date_of_birth(on: dt.date, oldest: int = OLDEST_AGE) -> dt.date:
+    """The earliest date of birth of someone no older than `oldest` on `on`."""
     try:
-        too_old = on.replace(year=on.year - OLDEST_AGE - 1)
+        too_old = on.replace(year=on.year - oldest - 1)
     except ValueError:  # 29 February, in a year that has none
-        too_old = dt.date(on.year - OLDEST_AGE - 1, 2, 28)
+        too_old = dt.date(on.year - oldest - 1, 2, 28)
     return too_old + dt.timedelta(days=1)
 
 
@@ -89,6 +97,14 @@ def entered_age_problems(*, date_of_birth: dt.date, today: dt.date) -> list[Prob
         return []
     age = age_in_years(date_of_birth, today)
     return [Problem("date_of_birth", TOO_OLD.format(born=when(date_of_birth), age=age))]
+
+
+def recorded_age_problems(*, date_of_birth: dt.date, today: dt.date) -> list[Problem]:
+    """A date of birth in a council's records (an import) too long ago for any record kept."""
+    if date_of_birth >= earliest_date_of_birth(today, OLDEST_RECORD_AGE):
+        return []
+    age = age_in_years(date_of_birth, today)
+    return [Problem("date_of_birth", TOO_OLD_FOR_RECORDS.format(born=when(date_of_birth), age=age))]
 
 
 def born_problems(

@@ -12,10 +12,11 @@ from django.db import connection
 from django.utils import timezone
 
 from homeward.children.rules import (
+    OLDEST_RECORD_AGE,
     PLACEMENT_BEFORE_BIRTH,
     born_problems,
     earliest_date_of_birth,
-    entered_age_problems,
+    recorded_age_problems,
 )
 from homeward.core.problems import london_date, when
 from homeward.episodes.rules import (
@@ -235,8 +236,9 @@ def _days_after(column: str, days: int) -> str:
 
 
 def check_new_births(council_id: int, problems, today: dt.date) -> None:
-    """A child added, or whose date of birth changes, may not be older than 25 today (a
-    child recorded before keeps the date of birth that was right when entered)."""
+    """A child added, or whose date of birth changes, may not be older today than anyone
+    whose records a council keeps. A bundle brings history: a care leaver of 26 went missing
+    at 17, so 25 is judged at each episode (check_born_before), not today."""
     sql = f"""
         SELECT s.row_no, s.date_of_birth FROM hw_stage_child s
         LEFT JOIN children_child c ON c.council_id = {int(council_id)} AND c.local_id = s.ref
@@ -244,8 +246,9 @@ def check_new_births(council_id: int, problems, today: dt.date) -> None:
           AND (c.id IS NULL OR c.date_of_birth <> s.date_of_birth)
         ORDER BY 1
     """
-    for row_no, born in _rows(sql, {"earliest": adapt(earliest_date_of_birth(today))}):
-        for problem in entered_age_problems(date_of_birth=_date(born), today=today):
+    earliest = earliest_date_of_birth(today, OLDEST_RECORD_AGE)
+    for row_no, born in _rows(sql, {"earliest": adapt(earliest)}):
+        for problem in recorded_age_problems(date_of_birth=_date(born), today=today):
             problems.add("children.csv", row_no, problem.field, problem.message)
 
 

@@ -67,6 +67,10 @@ def interview_after(county: County, episode: Episode) -> dict[str, str] | None:
     else:
         return None  # nothing recorded: shows as due, then overdue
     if completed:
+        completed = _before_missing_again(episode, completed)
+        if completed is None:
+            outcome = "no_contact"  # missing again before the interview could be held
+    if completed:
         offered = returned + (completed - returned) * rng.uniform(0.05, 0.5)
     else:
         offered = returned + minutes_of(rng.uniform(60, 26 * 60))
@@ -119,6 +123,26 @@ def screenings_of(county: County, child: Child) -> list[dict[str, str]]:
         )
         review_after = review
     return rows
+
+
+def _before_missing_again(episode: Episode, completed: datetime) -> datetime | None:
+    """The completion moved before the child went missing again, as no interview is held
+    while a child is missing; None when there was under an hour between the two."""
+    later = sorted(
+        (e for e in episode.child.episodes if e.last_seen > episode.last_seen),
+        key=lambda e: e.last_seen,
+    )
+    if not any(_missing_at(e, completed) for e in later):
+        return completed
+    again = later[0]
+    gap = again.last_seen - episode.returned
+    if gap < HOURS:
+        return None
+    return (episode.returned + gap / 2).replace(second=0, microsecond=0)
+
+
+def _missing_at(episode: Episode, moment: datetime) -> bool:
+    return episode.last_seen <= moment and (episode.returned is None or moment < episode.returned)
 
 
 def _working_hours(rng: random.Random, returned: datetime, hours: tuple[float, float, float]):

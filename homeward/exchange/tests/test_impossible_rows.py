@@ -10,7 +10,7 @@ from homeward.children.models import Child
 from homeward.children.rules import (
     BORN_AFTER_RECORD,
     PLACEMENT_STARTS_IN_FUTURE,
-    TOO_OLD,
+    TOO_OLD_FOR_RECORDS,
 )
 from homeward.core.clock import age_in_years
 from homeward.core.problems import CONTROL_CHARACTER, IN_THE_FUTURE, TOO_LONG
@@ -72,7 +72,7 @@ CASES = {
         {"children": [child("C1", date_of_birth="0011-03-04")]},
         [
             "children.csv, row 2, date_of_birth: "
-            + TOO_OLD.format(born="4 Mar 0011", age=_age_today(dt.date(11, 3, 4))),
+            + TOO_OLD_FOR_RECORDS.format(born="4 Mar 0011", age=_age_today(dt.date(11, 3, 4))),
             "episodes.csv, row 2, last_seen_at: "
             + TOO_OLD_AT_EPISODE.format(
                 seen="2 Mar 2020 18:00", age=2008, born="4 Mar 0011", oldest=25
@@ -83,7 +83,7 @@ CASES = {
         {"children": [child("C1", date_of_birth="1950-05-01")], "episodes": [], "interviews": []},
         [
             "children.csv, row 2, date_of_birth: "
-            + TOO_OLD.format(born="1 May 1950", age=_age_today(dt.date(1950, 5, 1)))
+            + TOO_OLD_FOR_RECORDS.format(born="1 May 1950", age=_age_today(dt.date(1950, 5, 1)))
         ],
     ),
     "reported in 2099": (
