@@ -5,10 +5,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change, values_before_change
+from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.models import Child
 from homeward.children.services import new_local_id
-from homeward.core.concurrency import save_changes
+from homeward.core.concurrency import refuse_unknown_fields
 from homeward.core.problems import Problem, code_problem, raise_if_any
 from homeward.councils.models import Council
 from homeward.panel.models import PanelAction, PanelDiscussion, PanelMeeting, PanelRisk
@@ -24,20 +24,6 @@ from homeward.panel.rules import (
 MEETING_FIELDS = {"held_on", "chair", "agencies", "notes"}
 DISCUSSION_FIELDS = {"reason", "risk", "summary", "next_review_on"}
 ACTION_FIELDS = {"description", "owner", "due_on", "completed_on"}
-
-
-def _save_audited(record, *, expected_version: int, changes: dict, by):
-    """Save a correction only if nobody changed the record since it was read, and audit it."""
-    before = values_before_change(record)
-    saved = save_changes(record, expected_version=expected_version, changes=changes, by=by)
-    record_change(record=saved, by=by, before=before)
-    return saved
-
-
-def _refuse_unknown(changes: dict, allowed: set[str], what: str) -> None:
-    unknown = set(changes) - allowed
-    if unknown:
-        raise TypeError(f"{what} have no editable field(s): {', '.join(sorted(unknown))}")
 
 
 @transaction.atomic
@@ -72,14 +58,20 @@ def panel_meeting_update(
     *, meeting: PanelMeeting, expected_version: int, by=None, **changes
 ) -> PanelMeeting:
     """Correct a meeting, refusing if someone else changed it since it was read."""
-    _refuse_unknown(changes, MEETING_FIELDS, "Panel meetings")
+    refuse_unknown_fields(changes, MEETING_FIELDS, "Panel meetings")
     values = {field: getattr(meeting, field) for field in MEETING_FIELDS} | changes
     problems = meeting_problems(chair=values["chair"])
     moved = values["held_on"]
     if moved != meeting.held_on:
         problems += _meeting_move_problems(meeting, moved)
     raise_if_any(problems)
-    return _save_audited(meeting, expected_version=expected_version, changes=changes, by=by)
+    return save_audited(
+        meeting,
+        before=values_before_change(meeting),
+        expected_version=expected_version,
+        changes=changes,
+        by=by,
+    )
 
 
 def _meeting_move_problems(meeting: PanelMeeting, held_on: dt.date) -> list[Problem]:
@@ -151,7 +143,7 @@ def panel_discussion_update(
     *, discussion: PanelDiscussion, expected_version: int, by=None, **changes
 ) -> PanelDiscussion:
     """Correct a discussion, refusing if someone else changed it since it was read."""
-    _refuse_unknown(changes, DISCUSSION_FIELDS, "Panel discussions")
+    refuse_unknown_fields(changes, DISCUSSION_FIELDS, "Panel discussions")
     values = {field: getattr(discussion, field) for field in DISCUSSION_FIELDS} | changes
     problems = discussion_problems(
         held_on=discussion.meeting.held_on,
@@ -160,7 +152,13 @@ def panel_discussion_update(
     )
     problems.append(code_problem("risk", values["risk"], PanelRisk.values, "risk rating"))
     raise_if_any(p for p in problems if p)
-    return _save_audited(discussion, expected_version=expected_version, changes=changes, by=by)
+    return save_audited(
+        discussion,
+        before=values_before_change(discussion),
+        expected_version=expected_version,
+        changes=changes,
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -205,14 +203,20 @@ def panel_action_update(
     *, action: PanelAction, expected_version: int, by=None, **changes
 ) -> PanelAction:
     """Correct an action, refusing if someone else changed it since it was read."""
-    _refuse_unknown(changes, ACTION_FIELDS, "Panel actions")
+    refuse_unknown_fields(changes, ACTION_FIELDS, "Panel actions")
     values = {field: getattr(action, field) for field in ACTION_FIELDS} | changes
     raise_if_any(
         action_problems(
             held_on=action.discussion.meeting.held_on, today=timezone.localdate(), **values
         )
     )
-    return _save_audited(action, expected_version=expected_version, changes=changes, by=by)
+    return save_audited(
+        action,
+        before=values_before_change(action),
+        expected_version=expected_version,
+        changes=changes,
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -228,4 +232,10 @@ def panel_action_complete(
         )
     )
     changes = {"completed_on": completed_on}
-    return _save_audited(action, expected_version=expected_version, changes=changes, by=by)
+    return save_audited(
+        action,
+        before=values_before_change(action),
+        expected_version=expected_version,
+        changes=changes,
+        by=by,
+    )
