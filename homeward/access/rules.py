@@ -45,6 +45,8 @@ RECORD_SCREENING = "record_screening"
 RECORD_PANEL = "record_panel"  # meetings, children discussed, actions
 # Mark records entered in error (and undo it), cancel panel meetings, merge duplicate children.
 CORRECT_ERRORS = "correct_errors"
+# Close the interview owed after a return without an outcome, with a reason (and undo it).
+CLOSE_INTERVIEW = "close_interview"
 
 # Row-level exports (the "rows" entry) and reports (the "reports" entry).
 NAMED_ROWS = "named"
@@ -62,6 +64,7 @@ _EVERYTHING = {
         RECORD_SCREENING,
         RECORD_PANEL,
         CORRECT_ERRORS,
+        CLOSE_INTERVIEW,
     },
     "who_looked": True,
     "rows": NAMED_ROWS,

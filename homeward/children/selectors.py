@@ -17,7 +17,7 @@ from homeward.core.clock import age_in_years
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Companion, Episode
 from homeward.exploitation.models import Screening
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import InterviewClosure, ReturnInterview
 from homeward.panel.models import PanelDiscussion
 from homeward.panel.selectors import ChildPanelAction, panel_discussions_for_child
 
@@ -273,6 +273,47 @@ def _interview_events(records: ChildRecords) -> list[Event]:
     ]
 
 
+def _closure_events(records: ChildRecords) -> list[Event]:
+    """Returns closed by a coordinator without an interview, and closures undone."""
+    episodes = {episode.pk: episode for episode in records.episodes}
+    if not episodes:
+        return []
+    closures = InterviewClosure.objects.filter(episode_id__in=episodes).select_related(
+        "created_by", "undone_by"
+    )
+    events = []
+    for closure in closures:
+        closure.episode = episodes[closure.episode_id]
+        after = ("After episode", closure.episode.local_id)
+        events.append(
+            Event(
+                at=closure.created_at,
+                kind="closure",
+                title="Return home interview closed without an outcome",
+                details=[
+                    after,
+                    ("Why", closure.reason),
+                    ("Closed by", _person(closure.created_by)),
+                ],
+                record=None if closure.undone_at else closure,  # the link to undo it
+            )
+        )
+        if closure.undone_at:
+            events.append(
+                Event(
+                    at=closure.undone_at,
+                    kind="closure-undone",
+                    title="Closure undone: the return home interview is owed again",
+                    details=[after, ("Undone by", _person(closure.undone_by))],
+                )
+            )
+    return events
+
+
+def _person(user) -> str:
+    return user.get_username() if user is not None else "Not recorded"
+
+
 def _findings(interview: ReturnInterview, user) -> str:
     if not can_see_findings(user, interview):
         return FINDINGS_HIDDEN
@@ -376,6 +417,7 @@ def _when(value: dt.datetime | None) -> str:
 TIMELINE_SOURCES: list[Callable[[ChildRecords], list[Event]]] = [
     _episode_events,
     _interview_events,
+    _closure_events,
     _screening_events,
     _placement_events,
     _panel_events,

@@ -32,6 +32,7 @@ from homeward.children.selectors import (
 from homeward.children.services import child_create, child_update, placement_update
 from homeward.councils.installation import installation_council
 from homeward.in_error.selectors import survivor_of
+from homeward.interviews.selectors import interviews_due
 from homeward.web.edits import EditPage, change_page, edit_record, page_labels, plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
@@ -76,7 +77,8 @@ def detail(request, pk: int):
     if survivor is not None:  # a duplicate merged into another record: the child lives there
         messages.info(request, MERGED_INTO.format(survivor=survivor.local_id))
         return redirect("children:detail", pk=survivor.pk)
-    children = visible_children(user=request.user, council=installation_council())
+    council = installation_council()
+    children = visible_children(user=request.user, council=council)
     # 404, not 403, for a child this person may not see: whether they exist is itself private.
     child = get_object_or_404(
         with_record_flags(children).select_related(
@@ -91,6 +93,10 @@ def detail(request, pk: int):
         "child": child,
         "headline": child_headline(records=records, today=timezone.localdate()),
         "timeline": child_timeline(records=records),
+        # What is owed: every return of the child still waiting for an interview.
+        "interviews_owed": interviews_due(
+            council=council, now=timezone.now(), user=request.user, child_id=child.pk
+        ),
         "who_looked": looked,
         "opens_panel": access_for(request.user).panel,
     }

@@ -261,3 +261,12 @@ LOGGING = {
 # placing councils notified within 24 hours, as percentages.
 HOMEWARD_RHI_TARGET_PCT = env_int("HOMEWARD_RHI_TARGET_PCT", 80)
 HOMEWARD_NOTIFICATION_TARGET_PCT = env_int("HOMEWARD_NOTIFICATION_TARGET_PCT", 90)
+
+# Offers of a return home interview with no contact made after which a return is no longer
+# owed one: the attempts the council's protocol requires before the offer is closed.
+HOMEWARD_RHI_ATTEMPTS_REQUIRED = env_int("HOMEWARD_RHI_ATTEMPTS_REQUIRED", 3)
+if HOMEWARD_RHI_ATTEMPTS_REQUIRED < 1:
+    raise ConfigurationError(
+        "HOMEWARD_RHI_ATTEMPTS_REQUIRED must be 1 or more: the offers of an interview with no "
+        f"contact made before a return is no longer owed one, not {HOMEWARD_RHI_ATTEMPTS_REQUIRED}."
+    )

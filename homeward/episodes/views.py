@@ -14,6 +14,8 @@ from homeward.audit.history import change_history
 from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
+from homeward.core.clock import due_words
+from homeward.core.codes import Category
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
 from homeward.episodes import services
@@ -26,6 +28,7 @@ from homeward.episodes.forms import (
 )
 from homeward.episodes.models import Episode
 from homeward.episodes.selectors import RISK_ORDER, episodes_missing_now, visible_episodes
+from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.web.edits import EditPage, edit_record, page_labels, plain
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
@@ -104,7 +107,8 @@ def record(request, child_pk: int):
             )
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Episode {episode.local_id} recorded for {child}.")
+            recorded = f"Episode {episode.local_id} recorded for {child}."
+            messages.success(request, f"{recorded} {_interview_due(episode)}".strip())
             return redirect("children:detail", pk=child.pk)
     record_look(request=request, child=child)
     return render(request, "episodes/record.html", {"form": form, "child": child})
@@ -182,15 +186,38 @@ def mark_returned(request, pk: int):
             )
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{episode.child} is recorded as back. "
-                "A return home interview is now due within 72 hours.",
-            )
+            messages.success(request, _returned_message(episode))
             return redirect("children:detail", pk=episode.child_id)
     context = {"form": form, "episode": episode, "child": episode.child}
     record_look(request=request, child=episode.child)
     return render(request, "episodes/mark_returned.html", context)
+
+
+RETURNED = "{child} is recorded as back, returned {returned}."
+INTERVIEW_DUE = "A return home interview is due by {due_at}: {due}."
+INTERVIEW_OVERDUE = "A return home interview was due by {due_at}: it is already {due}."
+
+
+def _returned_message(episode: Episode) -> str:
+    """The confirmation of a return: when its interview is or was due, and whether it is
+    already overdue (a return recorded weeks late is)."""
+    episode.refresh_from_db(fields=["returned_at", "category"])
+    returned = RETURNED.format(child=episode.child, returned=_at(episode.returned_at))
+    return f"{returned} {_interview_due(episode)}".strip()
+
+
+def _interview_due(episode: Episode) -> str:
+    """When the interview owed after a return is or was due ("" if none is owed)."""
+    if episode.returned_at is None or episode.category != Category.MISSING:
+        return ""
+    due_at = episode.returned_at + RHI_DUE_WITHIN
+    now = timezone.now()
+    wording = INTERVIEW_DUE if due_at >= now else INTERVIEW_OVERDUE
+    return wording.format(due_at=_at(due_at), due=due_words(due_at, now))
+
+
+def _at(moment) -> str:
+    return timezone.localtime(moment).strftime("%-d %b %Y at %H:%M")
 
 
 @login_required
