@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
 
 from homeward.access.rules import (
+    CLOSE_INTERVIEW,
     CORRECT_ERRORS,
     CREATE_CHILD,
     NO_PAGES,
@@ -60,10 +61,11 @@ PANEL = "panel pages"
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL, CORRECT_ERRORS},
+                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL, CORRECT_ERRORS,
+                          CLOSE_INTERVIEW},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW},
     roles.PRACTITIONER: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
                               REPORTS, PANEL, RECORD_PANEL},
@@ -104,6 +106,7 @@ ROUTES = {
     "episodes:mark-returned": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "interviews:due": {"needs": CASE},
     "interviews:record": {"needs": RECORD_INTERVIEW, "ids": {"episode_pk": "returned"}},
+    "interviews:close": {"needs": CLOSE_INTERVIEW, "ids": {"episode_pk": "returned"}},
     "children:search": {"needs": CASE},
     "children:create": {"needs": CREATE_CHILD},
     "children:detail": {"needs": CASE, "ids": {"pk": "child"}},
@@ -355,7 +358,6 @@ def hidden_episodes(records: dict, role: str) -> set:
 
 
 CASEWORK = [role for role in MAY_USE if CASE in MAY_USE[role]]
-WAITING_DAYS = 30  # interviews due lists the returns of the last 30 days
 
 
 def plural(n: int, word: str, many: str = "s") -> str:
@@ -384,7 +386,8 @@ def test_every_count_counts_only_the_episodes_the_person_may_see(client, world, 
     client.force_login(person(role, here))
     episodes = episodes_seen_by(records, role)
     missing_now = [e for e in episodes if e.returned_at is None]
-    waiting = [e for e in episodes if e.returned_at and NOW - e.returned_at <= WAITING_DAYS * DAY]
+    # Every return waits (however long ago): none has an interview completed or declined.
+    waiting = [e for e in episodes if e.returned_at]
     seen_child = records["seen"]["child"]
     of_seen = [e for e in episodes if e.child_id == seen_child.pk]
 
