@@ -40,6 +40,8 @@ LOCALITY_NOT_CHOSEN = (
     "Choose the locality the child went missing in, or choose that it is not known or "
     "outside the council's localities."
 )
+
+
 class LocalityChoiceField(forms.ModelChoiceField):
     """One of the council's localities, or none chosen on purpose: nothing is assumed."""
 

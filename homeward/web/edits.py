@@ -10,9 +10,9 @@ for another record, is refused with a sentence, keeping what was typed while nob
 """
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 
 from django import forms
