@@ -77,6 +77,7 @@ def test_the_coordinators_day(page, coordinator):
     check_page(page, "record-episode-errors")
     fill_when(page, "last_seen_at", now - dt.timedelta(hours=5))
     page.check("#id_missing_from_0")
+    page.check("input[name=legal_status][value=child_in_need]")
     page.select_option("#id_risk", "high")
     page.select_option("#id_locality", label="Made-up Vale")
     page.get_by_role("button", name="Record the episode").click()

@@ -14,6 +14,7 @@ from homeward.access.rules import (
 )
 from homeward.children.models import Child, Placement
 from homeward.core.clock import age_in_years
+from homeward.core.codes import concerns_in_words
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Companion, Episode
 from homeward.exploitation.models import Screening
@@ -96,6 +97,8 @@ EPISODE_SHOWN = (
     "legal_status",
     "reported_by",
     "found_location",
+    "reported_at",
+    "placing_la_notified_at",
 )
 
 
@@ -213,6 +216,8 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                     ("Locality", episode.locality.name if episode.locality else "Not recorded"),
                     ("Legal status", episode.get_legal_status_display()),
                     ("Reported by", episode.reported_by or "Not recorded"),
+                    ("Reported to police", _when(episode.reported_at)),
+                    *_placing_council_told(records.child, episode),
                 ],
                 # Only the companions this person may see are named.
                 companions=[
@@ -235,6 +240,14 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                 )
             )
     return events
+
+
+def _placing_council_told(child: Child, episode: Episode) -> list[tuple[str, str]]:
+    """When the placing council was told: asked of every placed-in child's episode, and
+    shown for any other where it was recorded."""
+    if child.is_placed_in or episode.placing_la_notified_at:
+        return [("Placing council told", _when(episode.placing_la_notified_at))]
+    return []
 
 
 def _interview_events(records: ChildRecords) -> list[Event]:
@@ -331,7 +344,7 @@ def _screening_events(records: ChildRecords) -> list[Event]:
             kind="screening",
             title=f"Exploitation screening: {screening.get_outcome_display().lower()}",
             details=[
-                ("Concerns", screening.concerns.replace(";", ", ") or "None"),
+                ("Concerns", concerns_in_words(screening.concerns)),
                 ("Next review", _day(screening.next_review_on)),
             ],
             is_date_only=True,

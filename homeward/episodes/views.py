@@ -15,7 +15,7 @@ from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
 from homeward.core.clock import due_words
-from homeward.core.codes import Category
+from homeward.core.codes import Category, LegalStatus
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
 from homeward.episodes import services
@@ -27,7 +27,14 @@ from homeward.episodes.forms import (
     ReturnForm,
 )
 from homeward.episodes.models import Episode
-from homeward.episodes.selectors import RISK_ORDER, episodes_missing_now, visible_episodes
+from homeward.episodes.selectors import (
+    RISK_ORDER,
+    EpisodeSuggestions,
+    Suggestion,
+    episode_suggestions,
+    episodes_missing_now,
+    visible_episodes,
+)
 from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.web.edits import EditPage, edit_record, page_labels, plain
 from homeward.web.forms import add_service_errors
@@ -97,7 +104,8 @@ def record(request, child_pk: int):
     check_action(request.user, RECORD_EPISODE)
     council = installation_council()
     child = get_object_or_404(visible_children(user=request.user, council=council), pk=child_pk)
-    form = EpisodeForm(request.POST or None, child=child)
+    suggested = episode_suggestions(user=request.user, child=child, today=timezone.localdate())
+    form = EpisodeForm(request.POST or None, child=child, initial=suggested.initial())
     if request.method == "POST" and form.is_valid():
         try:
             episode = services.episode_record(child=child, by=request.user, **form.cleaned_data)
@@ -108,10 +116,54 @@ def record(request, child_pk: int):
             add_service_errors(form, error)
         else:
             recorded = f"Episode {episode.local_id} recorded for {child}."
-            messages.success(request, f"{recorded} {_interview_due(episode)}".strip())
+            said = [recorded, *_kept(form, suggested, child), _interview_due(episode)]
+            messages.success(request, " ".join(part for part in said if part))
             return redirect("children:detail", pk=child.pk)
     record_look(request=request, child=child)
-    return render(request, "episodes/record.html", {"form": form, "child": child})
+    context = {"form": form, "child": child, "hints": _sources(form, suggested)}
+    return render(request, "episodes/record.html", context)
+
+
+SUGGESTED_FIELDS = ("legal_status", "placement", "locality")
+
+
+def _still_suggested(form, suggested: EpisodeSuggestions) -> dict[str, Suggestion]:
+    """The fields that still hold what Homeward filled in."""
+    found = {name: getattr(suggested, name) for name in SUGGESTED_FIELDS}
+    return {
+        name: suggestion
+        for name, suggestion in found.items()
+        if suggestion and str(form[name].value()) == str(plain(suggestion.value))
+    }
+
+
+def _sources(form, suggested: EpisodeSuggestions) -> dict[str, str]:
+    """Where each value Homeward filled in came from, as the hint under its field."""
+    return {name: s.source for name, s in _still_suggested(form, suggested).items()}
+
+
+def _kept(form, suggested: EpisodeSuggestions, child) -> list[str]:
+    """The values saved as Homeward filled them in, said, so that none is saved unseen."""
+    kept = _still_suggested(form, suggested)
+    shown = [
+        f"{form.fields[name].label.lower()} ({_in_words(form, name)})"
+        for name in ("legal_status", "locality")
+        if name in kept
+    ]
+    if not shown:
+        return []
+    return [
+        f"The {' and '.join(shown)} {'are' if len(shown) > 1 else 'is'} as Homeward filled "
+        f"{'them' if len(shown) > 1 else 'it'} in from what it knew of {child.first_name}: "
+        "change the episode if that is wrong."
+    ]
+
+
+def _in_words(form, name: str) -> str:
+    value = form.cleaned_data[name]
+    if name == "legal_status":
+        return LegalStatus(value).label
+    return str(value) if value else "not known, or outside the council's localities"
 
 
 def _tried(values: dict) -> dict:

@@ -191,7 +191,7 @@ def recording_forms():
         "episodes:record": (
             "fresh",
             seen | {"last_seen_at_time": "21:30", "category": "missing"}
-            | {"missing_from": "home", "legal_status": "child_in_need"},
+            | {"missing_from": "home", "legal_status": "child_in_need", "locality": "none"},
         ),
         "episodes:mark-returned": (
             "open",

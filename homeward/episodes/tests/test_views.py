@@ -45,6 +45,7 @@ def episode_form(**extra) -> dict:
         "risk": "high",
         "missing_from": "home",
         "legal_status": "child_in_need",
+        "locality": "none",
         **extra,
     }
 
