@@ -45,9 +45,7 @@ class EpisodeForm(forms.Form):
         max_length=200,
         help_text="For example, a street, a shop or the placement's address.",
     )
-    police_reference = forms.CharField(
-        label="Police reference", required=False, max_length=64
-    )
+    police_reference = forms.CharField(label="Police reference", required=False, max_length=64)
     reported_at = LondonDateTimeField(
         what="report to police", label="Reported to police", required=False
     )

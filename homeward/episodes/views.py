@@ -60,8 +60,7 @@ def missing_now_table(request):
     since it names children and changes as they go missing and come back."""
     check_case_pages(request.user)
     response = render(request, "episodes/missing_now_table.html", _missing_now_context(request))
-    add_never_cache_headers(response)
-    response["Cache-Control"] = "no-store"
+    add_never_cache_headers(response)  # "no-store" among its directives
     return response
 
 

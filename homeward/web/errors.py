@@ -11,4 +11,5 @@ FORM_REFUSED = (
 
 def csrf_failure(request, reason: str = ""):
     """Refuse a form whose CSRF check failed, on the 403 page, saying what to do."""
-    return render(request, "403.html", {"exception": FORM_REFUSED}, status=403)
+    context = {"heading": "Your form could not be sent", "exception": FORM_REFUSED}
+    return render(request, "403.html", context, status=403)
