@@ -92,6 +92,18 @@ def test_missing_now_answers_refreshes_itself_and_fits_a_phone_and_paper(page, s
     expect(page.locator("tbody th a")).to_have_text(["Ruby Madeup", "Maisie Madeup"])
     assert "sort=locality" in page.url  # no reload: the page is the one sorted by hand
 
+    # A second page of the list: the current page's number is legible (axe's contrast).
+    EpisodeFactory.create_batch(
+        50,
+        child__first_name="Zara",
+        child__last_name="Listfill",
+        last_seen_at=now - dt.timedelta(hours=1),
+        returned_at=None,
+    )
+    page.goto("/missing-now/")
+    expect(page.locator(".govuk-pagination")).to_contain_text("Page 1 of 2")
+    check_page(page, "missing-now-pages")
+
     # On a phone each row stacks under its headings, nothing scrolls sideways.
     page.set_viewport_size(PHONE)
     page.goto("/missing-now/")
