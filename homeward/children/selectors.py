@@ -96,6 +96,8 @@ EPISODE_SHOWN = (
     "legal_status",
     "reported_by",
     "found_location",
+    "last_seen_location",
+    "police_reference",
 )
 
 

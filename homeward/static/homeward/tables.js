@@ -21,7 +21,7 @@ export function labelTables(root = document) {
     const names = headings(table);
     if (names.length < WIDE) continue;
     table.classList.add("hw-table-stack");
-    for (const body of table.tBodies) {
+    for (const body of [...table.tBodies, ...(table.tFoot ? [table.tFoot] : [])]) {
       for (const row of body.rows) {
         let column = 0;
         for (const cell of row.cells) {
