@@ -524,7 +524,11 @@ def test_missing_now_sorts_with_the_keyboard(keyboard_page):
 
     for sort, heading, order in (
         ("Name", "Child", ["Alfie Abbott", "Maisie Madeup", "Tyler Notreal"]),
-        ("Hours missing", "Hours missing", ["Maisie Madeup", "Alfie Abbott", "Tyler Notreal"]),
+        (
+            "Time missing (longest first)",
+            "Time missing",
+            ["Maisie Madeup", "Alfie Abbott", "Tyler Notreal"],
+        ),
     ):
         tab_to(page, "Sort by")
         choose_with_arrows(page, sort)

@@ -99,6 +99,8 @@ EPISODE_SHOWN = (
     "found_location",
     "reported_at",
     "placing_la_notified_at",
+    "last_seen_location",
+    "police_reference",
 )
 
 
@@ -211,6 +213,8 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                 kind="episode",
                 title=f"{episode.get_category_display()} (episode {episode.local_id})",
                 details=[
+                    ("Where last seen", episode.last_seen_location or "Not recorded"),
+                    ("Police reference", episode.police_reference or "Not recorded"),
                     ("Risk", episode.get_risk_display() or "Not graded"),
                     ("Missing from", episode.get_missing_from_display()),
                     ("Locality", episode.locality.name if episode.locality else "Not recorded"),

@@ -173,6 +173,11 @@ HOMEWARD_SESSION_MAX_HOURS = env_int("HOMEWARD_SESSION_MAX_HOURS", 12)
 HOMEWARD_PSEUDONYM_KEY = env_str("HOMEWARD_PSEUDONYM_KEY", "")
 # An edit page is refused this long after it was opened (homeward/core/signed.py).
 HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
+# The Missing now page fetches its list again this often while open (never more often:
+# the issue asks for at most once a minute). Tests set it shorter.
+HOMEWARD_MISSING_NOW_REFRESH_SECONDS = 60
+# A refused form (its CSRF token missing or stale) gets the site's own 403 page.
+CSRF_FAILURE_VIEW = "homeward.web.errors.csrf_failure"
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.

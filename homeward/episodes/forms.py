@@ -11,7 +11,7 @@ from homeward.web.forms import LondonDateTimeField
 
 SORTS = {
     "risk": "Risk (high first)",
-    "hours": "Hours missing",
+    "hours": "Time missing (longest first)",
     "age": "Age",
     "name": "Name",
     "locality": "Locality",
@@ -61,6 +61,13 @@ class EpisodeForm(forms.Form):
         initial=Category.MISSING,
     )
     last_seen_at = LondonDateTimeField(what="time last seen", label="Last seen")
+    last_seen_location = forms.CharField(
+        label="Where last seen",
+        required=False,
+        max_length=200,
+        help_text="For example, a street, a shop or the placement's address.",
+    )
+    police_reference = forms.CharField(label="Police reference", required=False, max_length=64)
     reported_at = LondonDateTimeField(
         what="report to police", label="Reported to police", required=False
     )

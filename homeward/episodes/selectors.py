@@ -35,6 +35,17 @@ class MissingNow:
     placing_council: str
     child_id: int = 0
     locality_id: int | None = None
+    last_seen_location: str = ""
+    police_reference: str = ""
+    risk_reviewed_at: dt.datetime | None = None
+    reported_by: str = ""
+    # When the placing council was told; only for a child placed here by another council.
+    placing_council_told_at: dt.datetime | None = None
+
+    @property
+    def time_missing(self) -> str:
+        """Hours missing in words a coordinator reads at a glance: "3 days 4 hours"."""
+        return days_and_hours(self.hours_missing)
 
 
 def visible_episodes(*, user, council):
@@ -77,6 +88,11 @@ _MISSING_NOW_COLUMNS = (
     "child__council_id",
     "child__responsible_la_id",
     "child__responsible_la__name",
+    "last_seen_location",
+    "police_reference",
+    "risk_reviewed_at",
+    "reported_by",
+    "placing_la_notified_at",
 )
 
 
@@ -115,6 +131,11 @@ def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
         council_id,
         responsible_la_id,
         responsible_la_name,
+        last_seen_location,
+        police_reference,
+        risk_reviewed_at,
+        reported_by,
+        placing_la_notified_at,
     ) = row
     placed_in = responsible_la_id != council_id  # Child.is_placed_in
     return MissingNow(
@@ -133,6 +154,11 @@ def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
         placing_council=responsible_la_name if placed_in else "",
         child_id=child_id,
         locality_id=locality_id,
+        last_seen_location=last_seen_location,
+        police_reference=police_reference,
+        risk_reviewed_at=risk_reviewed_at,
+        reported_by=reported_by,
+        placing_council_told_at=placing_la_notified_at if placed_in else None,
     )
 
 
@@ -242,3 +268,14 @@ def _local_day(moment: dt.datetime) -> dt.date:
 
 def _long_day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def days_and_hours(hours: int) -> str:
+    """Whole hours in days and hours: 76 is "3 days 4 hours", 24 is "1 day"."""
+    if hours < 1:
+        return "Less than 1 hour"
+    days, hours = divmod(hours, 24)
+    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    return " ".join(parts)

@@ -3,11 +3,13 @@ corrections, and an episode's change history."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action, check_case_pages
 from homeward.audit.history import change_history
@@ -38,7 +40,7 @@ from homeward.episodes.selectors import (
 from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.web.edits import EditPage, edit_record, page_labels, plain
 from homeward.web.forms import add_service_errors
-from homeward.web.paging import paginate
+from homeward.web.paging import PER_PAGE, paginate
 
 EDIT_FIELDS = [name for name in EpisodeEditForm.base_fields if name not in ("version", "based_on")]
 
@@ -55,6 +57,24 @@ SORT_KEYS = {
 def missing_now(request):
     """Every open episode: high risk first, sortable, filtered by locality."""
     check_case_pages(request.user)
+    context = _missing_now_context(request)
+    context["refresh_seconds"] = settings.HOMEWARD_MISSING_NOW_REFRESH_SECONDS
+    return render(request, "episodes/missing_now.html", context)
+
+
+@login_required
+def missing_now_table(request):
+    """The list of children missing now alone, for the page to refresh itself in place.
+
+    The same access rule, filters and sort as the page; never kept by a browser or proxy,
+    since it names children and changes as they go missing and come back."""
+    check_case_pages(request.user)
+    response = render(request, "episodes/missing_now_table.html", _missing_now_context(request))
+    add_never_cache_headers(response)  # "no-store" among its directives
+    return response
+
+
+def _missing_now_context(request) -> dict:
     council = installation_council()
     filters = MissingNowFilter(request.GET or None, council=council)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -66,17 +86,21 @@ def missing_now(request):
     sort = chosen.get("sort") or "risk"
     if SORT_KEYS[sort]:
         rows = sorted(rows, key=SORT_KEYS[sort])
-    page, query = paginate(request, rows)
-    context = {
+    # The whole list on one page: a briefing sheet printed for a strategy meeting.
+    whole = request.GET.get("all") == "1"
+    page, query = paginate(request, rows, per_page=max(len(rows), 1) if whole else PER_PAGE)
+    return {
+        "whole": whole,
         "filters": filters,
         "page": page,
         "query": query,
         "as_at": now,
         "total": len(rows),
+        # Every listed episode, not only this page's: the refresh counts who came and went.
+        "listed": " ".join(str(row.episode_id) for row in rows),
         "sort_label": SORTS[sort],
         "high_risk": RISK_ORDER[0],
     }
-    return render(request, "episodes/missing_now.html", context)
 
 
 @login_required

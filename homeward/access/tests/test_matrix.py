@@ -100,6 +100,7 @@ ROUTES = {
     "accounts:two-factor-set-up": {"needs": "signed in", "status": 200},
     "dashboard:home": {"needs": CASE},
     "episodes:missing-now": {"needs": CASE},
+    "episodes:missing-now-table": {"needs": CASE},
     "episodes:start": {"needs": RECORD_EPISODE},
     "episodes:record": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
     "episodes:edit": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},

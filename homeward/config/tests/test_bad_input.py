@@ -107,6 +107,7 @@ def pages(child, back) -> list[tuple[str, dict]]:
         (reverse("children:search"), {"q": child.local_id}),
         (reverse("episodes:start"), {"q": child.local_id}),
         (reverse("episodes:missing-now"), {}),
+        (reverse("episodes:missing-now-table"), {}),
         (reverse("interviews:due"), {}),
         (reverse("exploitation:repeat-missing"), {}),
         (reverse("dashboard:home"), {}),
