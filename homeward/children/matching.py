@@ -1,10 +1,10 @@
 """How a name, an id or a date of birth typed into a search is matched to children.
 
 A name is compared folded: no accents, no case, no apostrophes, other punctuation as spaces
-("Zoë O’Brien-Smith" is "zoe obrien smith"), by trigram word similarity: the share of the
-typed name's three-letter pieces found in the child's name. So "Zoe" finds Zoë, "OBrien"
-and "o brien" find O'Brien, "Patel, Abbie" finds Abbie Patel and "Abby Patel" finds her
-too, after the exact matches.
+("Zoë O’Brien-Smith" is "zoe obrien smith"), by pg_trgm's word similarity: how many of the
+typed name's three-letter pieces are in the closest run of the child's name's pieces, over
+all the pieces of both. So "Zoe" finds Zoë, "OBrien" and "o brien" find O'Brien, "Patel,
+Abbie" finds Abbie Patel and "Abby Patel" finds her too, after the exact matches.
 
 On PostgreSQL this is `unaccent` and `pg_trgm`: the function `homeward_name_key(first,
 last)` (migration 0006) folds a name in SQL, a GIN trigram index on it answers `<%`, and
@@ -39,7 +39,7 @@ def fold(text: str) -> str:
     return _NOT_LETTERS.sub(" ", _APOSTROPHES.sub("", text)).strip()
 
 
-@lru_cache(maxsize=400_000)
+@lru_cache(maxsize=100_000)
 def name_key(first_name: str, last_name: str) -> str:
     """A child's name as compared (the SQL function homeward_name_key)."""
     return fold(f"{first_name} {last_name}")
@@ -55,23 +55,60 @@ def name_queries(text: str) -> list[str]:
     return [folded] if joined == folded else [folded, joined]
 
 
-@lru_cache(maxsize=400_000)
-def _trigrams(text: str) -> frozenset[str]:
-    # As pg_trgm: each word padded with two spaces before and one after.
-    return frozenset(
+def _trigrams(text: str) -> list[str]:
+    # As pg_trgm makes them, in order: each word padded with two spaces before, one after.
+    return [
         padded[i : i + 3]
         for word in text.split()
         for padded in [f"  {word} "]
         for i in range(len(padded) - 2)
-    )
+    ]
 
 
 def word_similarity(query: str, key: str) -> float:
-    """The share of the query's trigrams found in the key (pg_trgm's word_similarity)."""
-    wanted = _trigrams(query)
-    if not wanted:
+    """pg_trgm's word_similarity(query, key), computed as pg_trgm computes it: the greatest
+    similarity (shared trigrams over all trigrams of both) between the query and any run of
+    the key's trigrams, so that SQLite finds and ranks exactly as PostgreSQL does."""
+    wanted = set(_trigrams(query))
+    key_trigrams = _trigrams(key)
+    if not wanted or wanted.isdisjoint(key_trigrams):
         return 0.0
-    return len(wanted & _trigrams(key)) / len(wanted)
+    return _best_extent(wanted, key_trigrams)
+
+
+def _best_extent(wanted: set[str], key: list[str]) -> float:
+    # pg_trgm's iterate_word_similarity (trgm_op.c), without its strict and check-only modes.
+    wanted_count = len(wanted)
+    last_at: dict[str, int] = {}
+    lower = -1
+    count = in_extent = 0
+    best = 0.0
+    for i, trigram in enumerate(key):
+        if lower >= 0 or trigram in wanted:
+            if last_at.get(trigram, -1) < 0:
+                in_extent += 1
+                count += trigram in wanted
+            last_at[trigram] = i
+        if trigram not in wanted:
+            continue
+        if lower == -1:
+            lower, in_extent = i, 1
+        current = count / (wanted_count + in_extent - count)
+        # Try moving the extent's start later, for a greater similarity.
+        try_count, try_extent, previous_lower = count, in_extent, lower
+        for try_lower in range(lower, i + 1):
+            similarity = try_count / (wanted_count + try_extent - try_count)
+            if similarity > current:
+                current, in_extent, lower, count = similarity, try_extent, try_lower, try_count
+            dropped = key[try_lower]
+            if last_at.get(dropped, -1) == try_lower:
+                try_extent -= 1
+                try_count -= dropped in wanted
+        best = max(best, current)
+        for dropped_at in range(previous_lower, lower):
+            if last_at.get(key[dropped_at], -1) == dropped_at:
+                last_at[key[dropped_at]] = -1
+    return best
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:

@@ -12,7 +12,14 @@ from homeward.access.rules import CANNOT_FIND_CHILD, CREATE_CHILD, MATCH_NOT_SHO
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.accounts.tests.people import staff
-from homeward.children.matching import NameKey, find_date, fold, name_queries
+from homeward.children.matching import (
+    NameKey,
+    WordSimilarity,
+    find_date,
+    fold,
+    name_queries,
+    word_similarity,
+)
 from homeward.children.models import Child
 from homeward.children.selectors import children_search
 from homeward.children.services import child_allocate
@@ -228,3 +235,13 @@ def test_a_match_the_person_may_not_see_is_counted_not_named(client, children, s
     assert "Brien" not in html.replace('value="OBrien"', "")
     assert escape(MATCH_NOT_SHOWN.format(count=1, plural="")) in html
     assert not Child.objects.filter(last_name="OBrien").exists()
+
+
+@pytest.mark.parametrize(
+    "typed", ["zoe", "o brien", "obrien", "abby patel", "patel abbie", "abigale patell", "sea"]
+)
+def test_the_measure_is_the_databases_own(children, typed):
+    """On PostgreSQL pg_trgm measures; on SQLite the Python port: the same numbers."""
+    for child in Child.objects.annotate(closeness=WordSimilarity(typed)):
+        key = fold(f"{child.first_name} {child.last_name}")
+        assert child.closeness == pytest.approx(word_similarity(typed, key), abs=1e-6), key
