@@ -29,10 +29,31 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 BEGIN = "<!-- bench:search:begin (written by python -m bench.child_search) -->"
 END = "<!-- bench:search:end -->"
 HEADING = "Finding a child: the latest figures"
-FIRST = ["Alfie", "Maisie", "Tyler", "Keira", "Jayden", "Ruby", "Zoë", "Chloé", "Seán", "Aoife"]
-FIRST += ["Noah", "Amelia", "Oliver", "Isla", "Muhammad", "Ava", "Leo", "Freya", "Aarav", "Nia"]
-LAST = ["Testwell", "Madeup", "Fictional", "Notreal", "Sample", "O'Neill", "Smith-Jones"]
-LAST += ["Kowalska", "Nguyen", "Okafor", "Brown", "Jones", "Williams", "Khan", "Murphy", "Evans"]
+# Names as common as in England: about 1 child in 100 is a Zoe (or Zoë), about 1 in 80 a
+# Smith and 1 in 200 a Smith-Jones; the rest have made-up names of two syllables, a few
+# thousand first names and surnames, some with an apostrophe.
+COMMON_FIRST = [("Zoë", 0.005), ("Zoe", 0.005)]
+COMMON_LAST = [("Smith", 0.012), ("Smith-Jones", 0.005)]
+ONSETS = ["b", "br", "ch", "d", "f", "g", "j", "k", "l", "m", "n", "p", "r", "s", "sh", "t", "v"]
+VOWELS = ["a", "e", "i", "o", "u", "ai", "ee", "oa"]
+CODAS = ["", "n", "l", "r", "s", "th", "ck", "m"]
+
+
+def made_up_names(rng: random.Random, how_many: int) -> list[str]:
+    syllables = [o + v + c for o in ONSETS for v in VOWELS for c in CODAS]
+    names = {(rng.choice(syllables) + rng.choice(syllables)).capitalize() for _ in range(how_many)}
+    return sorted(names)
+
+
+def pick(rng: random.Random, common: list[tuple[str, float]], others: list[str]) -> str:
+    draw = rng.random()
+    for name, share in common:
+        if draw < share:
+            return name
+        draw -= share
+    return rng.choice(others)
+
+
 SEARCHES = [
     "Zoe",
     "OBrien",
@@ -42,8 +63,9 @@ SEARCHES = [
     "Smith",
     "3/4/2012",
     "3 April 2012",
+    "C0123456",
     "0123456",
-    "TV-77",
+    "TV00012",
 ]
 FIND = [("Sean", "O'Brien", dt.date(2012, 4, 3)), ("Abbie", "Patel", dt.date(2011, 9, 1))]
 
@@ -86,9 +108,11 @@ def fill(children: int) -> tuple:
     coordinator.groups.add(Group.objects.get_or_create(name=roles.MISSING_COORDINATOR)[0])
     StaffProfile.objects.create(user=coordinator, council=council)
     rng = random.Random(2026)
+    firsts = made_up_names(rng, 3000)
+    lasts = made_up_names(rng, 5000) + ["O'" + name.lower().capitalize() for name in firsts[:300]]
     batch = []
     for n in range(children):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        first, last = pick(rng, COMMON_FIRST, firsts), pick(rng, COMMON_LAST, lasts)
         born = dt.date(2002, 1, 1) + dt.timedelta(days=rng.randrange(6600))
         if n < len(FIND):
             first, last, born = FIND[n]
@@ -97,7 +121,7 @@ def fill(children: int) -> tuple:
                 council=council,
                 responsible_la=council,
                 local_id=f"C{n:07d}",
-                police_id=f"TV-{n % 97}-{n:07d}" if n % 3 else "",
+                police_id=f"TV{rng.randrange(10**9):09d}" if n % 3 else "",
                 first_name=first,
                 last_name=last,
                 date_of_birth=born,

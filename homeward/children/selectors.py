@@ -53,11 +53,7 @@ def children_search(
     ids = [word for word in text.split() if any(char.isdigit() for char in word)]
     name = " ".join(word for word in text.replace(",", " ").split() if word not in ids)
     for word in ids:
-        children = children.filter(
-            Q(local_id__icontains=word)
-            | Q(police_id__icontains=word)
-            | Q(Exists(_merged_in_with_id(word)))
-        )
+        children = children.filter(_has_id(word))
     for day in {typed_date, date_of_birth} - {None}:
         children = children.filter(date_of_birth=day)
     if locality_id:
@@ -68,6 +64,8 @@ def children_search(
     matches = Q()
     for query in queries:
         matches |= Q(NameMatches(query))
+    if " " not in name.strip():  # one word, which may be an id without digits ("C-TWIN")
+        matches |= _has_id(name.strip())
     score = (
         Greatest(*map(WordSimilarity, queries)) if len(queries) > 1 else WordSimilarity(queries[0])
     )
@@ -78,12 +76,15 @@ def children_search(
     )
 
 
-def _merged_in_with_id(word: str) -> QuerySet[Child]:
-    """Duplicate records merged into the child with this local or police id: their ids still
-    find the child (in_error.services.child_merge)."""
-    return Child.all_records.filter(merged_into=OuterRef("pk")).filter(
+def _has_id(word: str) -> Q:
+    """Part of the child's local or police id, or the whole id of a record merged into them.
+    The merged records are looked up first, so that the database can answer each part from
+    its own index (an EXISTS among ORs would read every child)."""
+    merged = Child.all_records.filter(merged_into__isnull=False).filter(
         Q(local_id__iexact=word) | Q(police_id__iexact=word)
     )
+    survivors = list(merged.values_list("merged_into_id", flat=True))
+    return Q(local_id__icontains=word) | Q(police_id__icontains=word) | Q(pk__in=survivors)
 
 
 @dataclass(frozen=True)
