@@ -7,7 +7,8 @@ all the pieces of both. So "Zoe" finds Zoë, "OBrien" and "o brien" find O'Brien
 Abbie" finds Abbie Patel and "Abby Patel" finds her too, after the exact matches.
 
 On PostgreSQL this is `unaccent` and `pg_trgm`: the function `homeward_name_key(first,
-last)` (migration 0006) folds a name in SQL, a GIN trigram index on it answers `<%`, and
+last)` (migration 0006) folds a name in SQL into the generated column `name_key`, a GIN
+trigram index on that answers `<%`, and
 `word_similarity` ranks. On SQLite the same functions are registered in Python (below) on
 every connection, with the same folding and the same measure, so both databases find and
 rank the same children.
@@ -121,12 +122,18 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
 
 
 class NameKey(Func):
-    """The child's folded name, as the trigram index holds it."""
+    """The child's folded name, as the trigram index holds it: on PostgreSQL the generated
+    column name_key (migration 0006), which the model does not declare; on SQLite folded
+    as the query reads each child."""
 
     function = "homeward_name_key"
 
     def __init__(self, **extra):
         super().__init__(F("first_name"), F("last_name"), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        first_name, params = compiler.compile(self.source_expressions[0])
+        return first_name.removesuffix('"first_name"') + '"name_key"', params
 
 
 class WordSimilarity(Func):

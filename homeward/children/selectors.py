@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Lower
 
 from homeward.access.rules import (
     FINDINGS_HIDDEN,
@@ -60,7 +60,10 @@ def children_search(
         children = children.filter(home_locality_id=locality_id)
     queries = name_queries(name)
     if not queries:
-        return children.order_by("last_name", "first_name", "pk")
+        # In lower case, which the name index cannot give: PostgreSQL then reads the few
+        # children an id or a date matched and sorts them, rather than walking every child
+        # in name order to find them.
+        return children.order_by(Lower("last_name"), Lower("first_name"), "pk")
     matches = Q()
     for query in queries:
         matches |= Q(NameMatches(query))
