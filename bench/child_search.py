@@ -28,6 +28,8 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench_search"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 BEGIN = "<!-- bench:search:begin (written by python -m bench.child_search) -->"
 END = "<!-- bench:search:end -->"
+SQLITE_BEGIN = "<!-- bench:search-sqlite:begin (written by python -m bench.child_search) -->"
+SQLITE_END = "<!-- bench:search-sqlite:end -->"
 HEADING = "Finding a child: the latest figures"
 # Names as common as in England: about 1 child in 100 is a Zoe (or Zoë), about 1 in 80 a
 # Smith and 1 in 200 a Smith-Jones; the rest have made-up names of two syllables, a few
@@ -220,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     print(text)
     if not args.no_docs:
         heading = HEADING + (" (SQLite)" if args.sqlite else " (PostgreSQL)")
-        begin, end = (BEGIN, END) if not args.sqlite else (BEGIN + "sqlite", END + "sqlite")
+        begin, end = (BEGIN, END) if not args.sqlite else (SQLITE_BEGIN, SQLITE_END)
         big_run.refresh_section(DOCS, heading, begin, end, text)
         say(f"Refreshed {DOCS}.")
 
