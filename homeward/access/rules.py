@@ -117,6 +117,15 @@ NO_PAGES = (
     "Your account has no role in Homeward yet, so there is no page you can use. "
     "Ask your Homeward administrator to give you the role your work needs."
 )
+CANNOT_FIND_CHILD = (
+    "You see only the children your role gives you access to. If you cannot find a child, "
+    "ask the missing children coordinator to add their record, or to give you access to it; "
+    "your Homeward administrator can change what your role gives you access to."
+)
+MATCH_NOT_SHOWN = (
+    "{count} possible match{plural} you cannot see. Ask the missing children coordinator "
+    "whether it is the same child before adding a new record."
+)
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
     "administrator if you need access."
@@ -283,6 +292,11 @@ def episodes_for_rows(user) -> QuerySet:
     if access.rows == PSEUDONYMISED_ROWS and access.council_id is not None:
         return Episode.objects.filter(council_id=access.council_id)
     return Episode.objects.none()
+
+
+def sees_every_child(user) -> bool:
+    """Whether this person sees every child of their council (coordinators, administrators)."""
+    return ALL_IN_COUNCIL in access_for(user).scopes
 
 
 def can_see_child(user, child) -> bool:
