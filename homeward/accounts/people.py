@@ -73,7 +73,9 @@ def _refused(request, form, error: ValidationError, obj=None) -> None:
 
 def _send_link(request, user, *, new_account: bool = False) -> None:
     try:
-        people.password_link_send(request=request, user=user, by=request.user, new_account=new_account)
+        people.password_link_send(
+            request=request, user=user, by=request.user, new_account=new_account
+        )
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     except (smtplib.SMTPException, OSError) as problem:
@@ -86,13 +88,17 @@ def _send_link(request, user, *, new_account: bool = False) -> None:
 
 @login_required
 def index(request):
-    """Everyone with an account: roles, team, localities, council, active, two-factor, last sign-in."""
+    """Everyone with an account: roles, workplace, active, two-factor and last sign-in."""
     check_people(request.user)
     form = PeopleFilterForm(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
-    found = get_user_model().objects.order_by("username").prefetch_related(
-        "groups",
-        "staff_profile__localities",
+    found = (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related(
+            "groups",
+            "staff_profile__localities",
+        )
     )
     found = found.select_related("staff_profile__council")
     if chosen.get("role"):
@@ -102,7 +108,9 @@ def index(request):
     page, query = paginate(request, found)
     for person in page.object_list:
         person.two_factor = has_device(person)
-    return render(request, "accounts/people/index.html", {"form": form, "page": page, "query": query})
+    return render(
+        request, "accounts/people/index.html", {"form": form, "page": page, "query": query}
+    )
 
 
 @login_required
@@ -215,8 +223,10 @@ def active(request, pk: int):
             error = " ".join(refused.messages)
         else:
             person.refresh_from_db()
-            done = "reactivated: they can sign in again" if person.is_active else (
-                "deactivated: they can no longer sign in, and their records and audit stay"
+            done = (
+                "reactivated: they can sign in again"
+                if person.is_active
+                else ("deactivated: they can no longer sign in, and their records and audit stay")
             )
             messages.success(request, f"{person.get_username()} is {done}.")
             return redirect("people:detail", pk=person.pk)

@@ -20,7 +20,9 @@ NO_SUCH_CHILD = (
 
 
 class PeopleFilterForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=[("", "Any role"), *ROLE_CHOICES], required=False)
+    role = forms.ChoiceField(
+        label="Role", choices=[("", "Any role"), *ROLE_CHOICES], required=False
+    )
     active = forms.ChoiceField(label="Active", choices=ACTIVE_CHOICES, required=False)
 
 

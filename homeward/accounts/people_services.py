@@ -24,8 +24,7 @@ from homeward.core.concurrency import save_changes
 
 USERNAME_TAKEN = "There is already an account called {username}. Choose another username."
 NOT_YOURSELF = (
-    "You cannot deactivate your own account. Ask another administrator to do it if you are "
-    "leaving."
+    "You cannot deactivate your own account. Ask another administrator to do it if you are leaving."
 )
 LAST_ADMINISTRATOR = (
     "{username} is the last active administrator, so they stay an active administrator: "
@@ -75,9 +74,7 @@ def person_values(user) -> dict:
         "roles": sorted(user.groups.filter(name__in=roles.ROLES).values_list("name", flat=True)),
         "team": profile.team if profile else "",
         "council": profile.council.code if profile and profile.council else None,
-        "localities": sorted(profile.localities.values_list("name", flat=True))
-        if profile
-        else [],
+        "localities": sorted(profile.localities.values_list("name", flat=True)) if profile else [],
     }
 
 

@@ -17,10 +17,6 @@ urlpatterns = [
     path("people/<int:pk>/allocate/", people.allocate, name="allocate"),
     path("children/<int:child_pk>/allocate/", people.allocate_child, name="allocate-child"),
     path("allocations/<int:pk>/end/", people.end_allocation, name="end-allocation"),
-    path(
-        "accounts/forgotten-password/", people.forgotten_password, name="forgotten-password"
-    ),
-    path(
-        "accounts/set-password/<uidb64>/<token>/", people.set_password, name="set-password"
-    ),
+    path("accounts/forgotten-password/", people.forgotten_password, name="forgotten-password"),
+    path("accounts/set-password/<uidb64>/<token>/", people.set_password, name="set-password"),
 ]

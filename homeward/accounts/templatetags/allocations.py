@@ -13,4 +13,8 @@ def allocations_on_child_page(context, child):
     """The child's current allocations; the links to change them for administrators only."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"child": child, "allocations": allocations_of_child(child), "manages": may_manage_people(user)}
+    return {
+        "child": child,
+        "allocations": allocations_of_child(child),
+        "manages": may_manage_people(user),
+    }

@@ -16,7 +16,6 @@ from homeward.accounts import roles
 from homeward.accounts.models import EnrolmentCode
 from homeward.accounts.people_services import LAST_ADMINISTRATOR, NOT_YOURSELF
 from homeward.accounts.tests.factories import PASSWORD
-from homeward.accounts.tests.mailbox import mailbox  # noqa: F401  (a fixture)
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.models import Allocation
@@ -24,7 +23,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import LocalityFactory
 
 pytestmark = pytest.mark.django_db
-NEW_PASSWORD = "a-made-up-long-passphrase-42"
+NEW_PASSWORD = "a-made-up-long-passphrase-42"  # noqa: S105  (made up, for tests)
 
 
 @pytest.fixture
