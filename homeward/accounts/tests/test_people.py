@@ -2,6 +2,7 @@
 allocations, each change audited."""
 
 import datetime as dt
+import os
 import json
 
 import pytest
@@ -244,3 +245,22 @@ def test_a_child_is_allocated_to_a_team_from_their_page(client, admin):
     assert "Choose a person or enter a team" in refused.content.decode()
     assert client.post(url, {"team": "Made-up team"}).status_code == 302
     assert can_see_child(member, child)
+
+
+def test_the_demo_shows_its_users_and_the_practitioners_caseload(client, settings, monkeypatch):
+    from django.core.management import call_command
+    from django.db import connections
+
+    from homeward.episodes.tests.factories import EpisodeFactory
+
+    settings.HOMEWARD_DEMO = True
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    episode = EpisodeFactory()
+    call_command("demo-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    client.force_login(get_user_model().objects.get(username="demo-admin"))
+    listed = client.get(reverse("people:index")).content.decode()
+    for username in ("demo-admin", "demo-practitioner", "demo-police", "demo-scrutiny"):
+        assert username in listed
+    practitioner = get_user_model().objects.get(username="demo-practitioner")
+    page = client.get(reverse("people:detail", args=[practitioner.pk])).content.decode()
+    assert episode.child.local_id in page
