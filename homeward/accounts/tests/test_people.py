@@ -2,7 +2,7 @@
 allocations, each change audited."""
 
 import datetime as dt
-import os
+import io
 import json
 
 import pytest
@@ -256,7 +256,7 @@ def test_the_demo_shows_its_users_and_the_practitioners_caseload(client, setting
     settings.HOMEWARD_DEMO = True
     monkeypatch.setattr(connections["default"], "vendor", "sqlite")
     episode = EpisodeFactory()
-    call_command("demo-users", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("demo-users", stdout=io.StringIO())
     client.force_login(get_user_model().objects.get(username="demo-admin"))
     listed = client.get(reverse("people:index")).content.decode()
     for username in ("demo-admin", "demo-practitioner", "demo-police", "demo-scrutiny"):
