@@ -20,6 +20,7 @@ from homeward.accounts import people_services as people
 from homeward.accounts.models import StaffProfile
 from homeward.accounts.people_forms import (
     NO_SUCH_CHILD,
+    NOT_ACTIVE,
     AllocateToForm,
     ChildToAllocateForm,
     ForgottenPasswordForm,
@@ -264,7 +265,9 @@ def allocate(request, pk: int):
     if request.method == "POST" and form.is_valid():
         local_id = form.cleaned_data["local_id"].strip()
         child = children_visible_to(request.user).filter(local_id=local_id).first()
-        if child is None:
+        if not person.is_active:
+            form.add_error(None, NOT_ACTIVE.format(username=person.get_username()))
+        elif child is None:
             form.add_error("local_id", NO_SUCH_CHILD.format(local_id=local_id))
         else:
             child_allocate(child=child, worker=person, by=request.user)

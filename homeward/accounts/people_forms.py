@@ -13,6 +13,10 @@ NO_ROLE_CHOSEN = "Choose at least one role for the person."
 NO_EMAIL_GIVEN = "Enter the person's email address: the link to set their password goes there."
 NOBODY_CHOSEN = "Choose a person or enter a team to allocate the child to."
 NO_CHILD_ID = "Enter the child's local id (it is shown at the top of the child's page)."
+NOT_ACTIVE = (
+    "{username} is deactivated, so a child allocated to them would be seen by nobody. "
+    "Reactivate them first, or allocate the child to someone else."
+)
 NO_SUCH_CHILD = (
     "No child you may see has the local id {local_id}. Check it on the child's page "
     "(Find a child), then enter it again."
@@ -93,6 +97,11 @@ class PersonCreateForm(PersonFields):
 
 class PersonEditForm(PersonFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An account made before email links (a demo user) is changed without one.
+        self.fields["email"].required = False
 
 
 class ChildToAllocateForm(forms.Form):

@@ -235,6 +235,11 @@ def test_allocating_a_child_decides_what_a_practitioner_sees(client, admin):
     assert actions.count() == 2  # allocated, then ended
     again = client.post(reverse("people:end-allocation", args=[allocation.pk]))
     assert "already ended" in again.content.decode()
+    practitioner.is_active = False
+    practitioner.save()
+    refused = client.post(url, {"local_id": "MADEUP-2"})
+    assert "made-up-worker is deactivated" in refused.content.decode()
+    assert not Allocation.objects.filter(child=other).exists()
 
 
 def test_a_child_is_allocated_to_a_team_from_their_page(client, admin):
