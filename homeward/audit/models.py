@@ -68,6 +68,8 @@ class Action(models.TextChoices):
     TWO_FACTOR_SET_UP = "two_factor_set_up", "set up two-factor authentication"
     TWO_FACTOR_RESET = "two_factor_reset", "had two-factor authentication reset"
     TWO_FACTOR_INVITED = "two_factor_invited", "was given a two-factor set-up code"
+    PASSWORD_LINK_SENT = "password_link_sent", "was sent a link to set their password"
+    PASSWORD_SET = "password_set", "set their password with an emailed link"
     VIEW_AUDIT = "view_audit", "looked at the audit log"
     PRUNE = "prune", "pruned audit entries past retention"
 
