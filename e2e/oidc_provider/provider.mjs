@@ -33,7 +33,8 @@ const provider = new Provider(issuer, {
   }],
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  // amr says how the person signed in (RFC 8176), in every ID token, as Entra ID's does.
+  claims: { amr: null, openid: ['sub', 'amr'], email: ['email', 'email_verified'], profile: ['name'] },
   features: { devInteractions: { enabled: false } },
   pkce: { required: () => false },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
