@@ -7,8 +7,9 @@ page that an installation's access settings (HOMEWARD_ACCESS) take away from it 
 and with none left the person lands on the first page they may use (access.rules), or on
 the home page, which then says that there is none and whom to ask.
 
-A `next` URL the person may use wins over all of this (Django's LoginView, and the
-provider's callback, keep it).
+A `next` URL wins over all of this (Django's LoginView, and the provider's callback, keep
+it), except the home page itself: that is where anyone who just opens Homeward's address is
+sent to sign in from, so it says nothing about where they meant to go.
 """
 
 from django.urls import reverse
@@ -46,3 +47,10 @@ def landing_page_name(user) -> str:
 
 def landing_url(user) -> str:
     return reverse(landing_page_name(user))
+
+
+def chosen_next(url: str | None) -> str:
+    """The `next` URL a person asked for, or "" when they asked for nothing in particular."""
+    if not url or url == reverse(CASE_PAGES):
+        return ""
+    return url

@@ -30,7 +30,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from homeward.accounts.landing import landing_url
+from homeward.accounts.landing import chosen_next, landing_url
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
 
@@ -256,7 +256,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     @property
     def success_url(self):
-        return self.request.session.get("oidc_login_next") or landing_url(self.user)
+        return chosen_next(self.request.session.get("oidc_login_next")) or landing_url(self.user)
 
     def login_success(self):
         response = super().login_success()

@@ -3,11 +3,14 @@
 from django.contrib.auth import views as auth_views
 
 from homeward.accounts import oidc
-from homeward.accounts.landing import landing_url
+from homeward.accounts.landing import chosen_next, landing_url
 
 
 class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        return chosen_next(super().get_redirect_url())
 
     def get_default_redirect_url(self):
         """Where the person lands when no `next` says otherwise: where their role's work is."""
