@@ -48,7 +48,7 @@ NOT_VERIFIED = (
     "is yours. " + ASK_ADMINISTRATOR + " to check how {provider} is set up."
 )
 NO_ACCOUNT = (
-    "There is no Homeward account for {email}. Homeward does not make accounts on its own: "
+    "There is no Homeward account for {email}. Homeward does not make accounts on its own. "
     + ASK_ADMINISTRATOR
     + " to give you one with that email address."
 )
