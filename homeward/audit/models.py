@@ -62,6 +62,8 @@ class Action(models.TextChoices):
     IMPORT = "import", "imported a bundle"
     SIGN_IN = "sign_in", "signed in with a password"
     SIGN_IN_FAILED = "sign_in_failed", "failed to sign in"
+    SIGN_IN_OIDC = "sign_in_oidc", "signed in through the council's identity provider"
+    SIGN_IN_REFUSED = "sign_in_refused", "was refused sign-in through the identity provider"
     SIGN_OUT = "sign_out", "signed out"
     TWO_FACTOR_VERIFIED = "two_factor_verified", "passed two-factor authentication"
     TWO_FACTOR_FAILED = "two_factor_failed", "entered a wrong two-factor code"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command, get_commands
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.html import escape
@@ -99,6 +100,9 @@ ROUTES = {
     "accounts:sign-out": {"needs": None},
     "accounts:two-factor": {"needs": "signed in", "status": 302},  # no device: set up first
     "accounts:two-factor-set-up": {"needs": "signed in", "status": 200},
+    # Sign-in through an identity provider: not set up here (accounts/tests/test_oidc.py).
+    "oidc:start": {"needs": None},
+    "oidc:callback": {"needs": None},
     "dashboard:home": {"needs": CASE},
     "episodes:missing-now": {"needs": CASE},
     "episodes:missing-now-table": {"needs": CASE},
@@ -260,6 +264,8 @@ def expected(name: str, role: str, which: str) -> int:
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
     if name == "accounts:sign-out":
         return 405  # POST only
+    if name.startswith("oidc:"):
+        return 404  # no identity provider is set up
     if route["needs"] == "anyone":
         return 200
     if role == ANONYMOUS:
@@ -505,7 +511,19 @@ NAVIGATION = [
     (REPORTS, "Reports"),
     (PEOPLE_PAGES, "People"),
 ]
-# The first of these a person may use is where they land; with none, a page saying so.
+# Where each role's work is, and the part of the service that page belongs to: a person
+# lands there when their role may still use that part (accounts/landing.py).
+ROLE_LANDING = {
+    roles.ADMINISTRATOR: (CASE, "dashboard:home"),
+    roles.MISSING_COORDINATOR: (CASE, "dashboard:home"),
+    roles.PRACTITIONER: (CASE, "interviews:due"),
+    roles.EXPLOITATION_LEAD: (CASE, "exploitation:repeat-missing"),
+    roles.POLICE_LIAISON: (CASE, "episodes:missing-now"),
+    roles.ANALYST: (REPORTS, "reports:index"),
+    roles.SCRUTINY: (REPORTS, "reports:index"),
+}
+# Otherwise the first of these a person may use is where they land; with none, a page
+# saying so.
 LANDING = [
     (CASE, "dashboard:home"),
     (PANEL, "panel:index"),
@@ -552,6 +570,8 @@ def test_links_and_the_landing_page_follow_the_rule(client, world, settings, sce
         reverse("accounts:sign-in"), {"username": user.username, "password": PASSWORD}, follow=True
     )
     landing = next((page for needs, page in LANDING if needs in may_use), None)
+    if role in ROLE_LANDING and ROLE_LANDING[role][0] in may_use:
+        landing = ROLE_LANDING[role][1]
     if landing is None:  # nothing to use: a page saying so and whom to ask, no links
         assert signed_in.status_code == 403
         assert NO_PAGES in signed_in.content.decode()
@@ -565,6 +585,29 @@ def test_links_and_the_landing_page_follow_the_rule(client, world, settings, sce
     ]
     for label, href in links:  # every link shown opens
         assert client.get(href).status_code == 200, label
+    # Nor does the page they land on offer a link they would be refused.
+    offered = lxml.html.fromstring(signed_in.content).xpath("//main//a/@href")
+    for href in {h for h in offered if h.startswith("/") and "/download." not in h}:
+        assert client.get(href).status_code in (200, 302), href
+
+
+def test_several_roles_land_where_the_first_in_the_order_lands(client, world):
+    user = person(roles.POLICE_LIAISON, world[1])
+    user.groups.add(Group.objects.get(name=roles.EXPLOITATION_LEAD))
+    user.groups.add(Group.objects.get(name=roles.ANALYST))
+    signed_in = client.post(
+        reverse("accounts:sign-in"), {"username": user.username, "password": PASSWORD}
+    )
+    assert signed_in.url == reverse("exploitation:repeat-missing")
+
+
+def test_a_next_page_wins_over_the_landing_page(client, world):
+    user = person(roles.POLICE_LIAISON, world[1])
+    signed_in = client.post(
+        reverse("accounts:sign-in"),
+        {"username": user.username, "password": PASSWORD, "next": reverse("children:search")},
+    )
+    assert signed_in.url == reverse("children:search")
 
 
 @pytest.mark.parametrize("scenario,role", SCENARIOS)
