@@ -93,9 +93,7 @@ def test_a_person_signs_in_through_the_provider_and_lands_on_their_page(client, 
     assert client.get(reverse("reports:index")).status_code == 403
 
 
-def test_a_person_deactivated_after_signing_in_through_the_provider_is_signed_out(
-    client, oidc
-):
+def test_a_person_deactivated_after_signing_in_through_the_provider_is_signed_out(client, oidc):
     user = practitioner()
     assert sign_in_through_provider(client, "pat.practitioner@made-up.example").status_code == 302
     assert client.get(reverse("interviews:due")).status_code == 200
