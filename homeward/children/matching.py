@@ -169,6 +169,27 @@ class NameMatches(Func):
         )
 
 
+class NameDistance(Func):
+    """How far the child's name is from the query: 1 - WordSimilarity. On PostgreSQL
+    `(name_key || '') <->> query`, which the GiST index of migration 0008 answers nearest
+    first, so that the closest few of thousands of matches are read without ranking them all."""
+
+    output_field = FloatField()
+
+    def __init__(self, query: str, **extra):
+        super().__init__(NameKey(), Value(query), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        return f"(({key} || '') <->> {query})", (*key_params, *query_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        return f"(1 - homeward_word_similarity({query}, {key}))", (*query_params, *key_params)
+
+
 # Dates of birth as people in England type them.
 _MONTHS = {
     name: number

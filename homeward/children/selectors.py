@@ -4,6 +4,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Greatest, Lower
 
@@ -14,6 +16,7 @@ from homeward.access.rules import (
     episodes_visible_to,
 )
 from homeward.children.matching import (
+    NameDistance,
     NameMatches,
     WordSimilarity,
     find_date,
@@ -50,9 +53,7 @@ def children_search(
     children = visible_children(user=user, council=council).select_related(
         "home_locality", "responsible_la"
     )
-    typed_date, text = find_date(text, today or dt.date.today())
-    ids = [word for word in text.split() if any(char.isdigit() for char in word)]
-    name = " ".join(word for word in text.replace(",", " ").split() if word not in ids)
+    typed_date, ids, name = _typed(text, today)
     for word in ids:
         children = children.filter(_has_id(word))
     for day in {typed_date, date_of_birth} - {None}:
@@ -78,6 +79,102 @@ def children_search(
         .annotate(closeness=score)
         .order_by("-closeness", "last_name", "first_name", "pk")
     )
+
+
+# A name search looks at no more than this many of the closest children (a setting, so that a
+# test can lower it): counting and ranking the thousands of children a common name alone
+# matches would keep a coordinator waiting. The page says when there were more.
+SEARCH_CAP = 200
+CAPPED = (
+    "More than {cap} children match ‘{typed}’: the {cap} closest are shown. "
+    "Add a first name or a date of birth to narrow it down."
+)
+
+
+@dataclass(frozen=True)
+class ChildSearch:
+    """What a search found: the children, the closest first, and whether a name matched more
+    children than are looked at (then only the closest SEARCH_CAP, and the page says so)."""
+
+    children: QuerySet[Child] | list[Child]
+    capped: bool = False
+    typed: str = ""
+
+    @property
+    def cap(self) -> int:
+        return search_cap()
+
+    @property
+    def capped_message(self) -> str:
+        return CAPPED.format(cap=self.cap, typed=self.typed) if self.capped else ""
+
+
+def search_cap() -> int:
+    return getattr(settings, "HOMEWARD_SEARCH_CAP", SEARCH_CAP)
+
+
+def find_children(
+    *,
+    user,
+    council,
+    text: str = "",
+    date_of_birth: dt.date | None = None,
+    locality_id: int | None = None,
+    today: dt.date | None = None,
+) -> ChildSearch:
+    """children_search as the pages show it: a name search is read up to the cap (the closest
+    first, among the children this person may see), and says whether there were more; any
+    other search (an id, a date of birth, a locality, nothing) lists every child it matched."""
+    found = children_search(
+        user=user,
+        council=council,
+        text=text,
+        date_of_birth=date_of_birth,
+        locality_id=locality_id,
+        today=today,
+    )
+    if "closeness" not in found.query.annotations:
+        return ChildSearch(children=found)
+    with transaction.atomic():
+        _plan_each_search()
+        return _closest(found, text=text, today=today)
+
+
+def _plan_each_search() -> None:
+    """PostgreSQL plans this transaction's queries for the name typed: a plan made once for
+    any name (a prepared statement's generic plan) cannot tell a rare name from a common one,
+    and for a rare name may walk every child in order of closeness."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+def _closest(found: QuerySet[Child], *, text: str, today: dt.date | None) -> ChildSearch:
+    cap = search_cap()
+    # First whether more than the cap match, unranked: the database stops at cap + 1.
+    matching = list(found.order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(matching) <= cap:
+        closest = list(found.filter(pk__in=matching))
+        return ChildSearch(children=closest, typed=text.strip())
+    queries = name_queries(_typed(text, today)[2])
+    if len(queries) == 1:
+        # Thousands match: the closest cap + 1 by distance alone, which PostgreSQL reads
+        # nearest first from its GiST index (migration 0008) rather than ranking every
+        # match, put in the page's order here.
+        found = found.order_by(NameDistance(queries[0]))
+    closest = sorted(
+        found[: cap + 1],
+        key=lambda child: (-child.closeness, child.last_name, child.first_name, child.pk),
+    )
+    return ChildSearch(children=closest[:cap], capped=len(closest) > cap, typed=text.strip())
+
+
+def _typed(text: str, today: dt.date | None) -> tuple[dt.date | None, list[str], str]:
+    """What was typed: a date of birth, ids (words with a digit) and the rest, a name."""
+    typed_date, text = find_date(text, today or dt.date.today())
+    ids = [word for word in text.split() if any(char.isdigit() for char in word)]
+    name = " ".join(word for word in text.replace(",", " ").split() if word not in ids)
+    return typed_date, ids, name
 
 
 def _has_id(word: str) -> Q:

@@ -29,7 +29,7 @@ from homeward.children.selectors import (
     child_headline,
     child_records,
     child_timeline,
-    children_search,
+    find_children,
     likely_matches,
     search_results,
     visible_children,
@@ -59,7 +59,7 @@ def search(request):
     criteria = form.cleaned_data if form.is_valid() else {}
     locality = criteria.get("locality")
     today = timezone.localdate()
-    found = children_search(
+    found = find_children(
         user=request.user,
         council=council,
         text=criteria.get("q", ""),
@@ -68,12 +68,13 @@ def search(request):
         today=today,
     )
     record_search(request=request)
-    page, query = paginate(request, found)
+    page, query = paginate(request, found.children)
     context = {
         "form": form,
         "page": page,
         "query": query,
         "searched": bool(request.GET),
+        "capped": found.capped_message,
         "results": search_results(user=request.user, children=list(page.object_list), today=today),
         # Said to everyone who sees only some children, whatever was found: never whether a
         # child they cannot see exists.

@@ -15,7 +15,7 @@ from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action,
 from homeward.audit.history import change_history
 from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
-from homeward.children.selectors import children_search, visible_children
+from homeward.children.selectors import find_children, visible_children
 from homeward.core.clock import due_words
 from homeward.core.codes import Category, LegalStatus
 from homeward.core.concurrency import ChangedByAnotherUser
@@ -110,16 +110,19 @@ def start(request):
     council = installation_council()
     form = ChildSearchForm(request.GET or None, council=council)
     page = query = None
+    capped = ""
     if form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["date_of_birth"]):
-        found = children_search(
+        found = find_children(
             user=request.user,
             council=council,
             text=form.cleaned_data["q"],
             date_of_birth=form.cleaned_data["date_of_birth"],
         )
         record_search(request=request)
-        page, query = paginate(request, found, per_page=20)
-    return render(request, "episodes/start.html", {"form": form, "page": page, "query": query})
+        page, query = paginate(request, found.children, per_page=20)
+        capped = found.capped_message
+    context = {"form": form, "page": page, "query": query, "capped": capped}
+    return render(request, "episodes/start.html", context)
 
 
 @login_required

@@ -18,7 +18,7 @@ from homeward.access.rules import (
     panel_meetings_visible_to,
 )
 from homeward.audit.services import audit_refused, record_look, record_looks, record_search
-from homeward.children.selectors import children_search, visible_children
+from homeward.children.selectors import find_children, visible_children
 from homeward.councils.models import Council
 from homeward.exploitation.selectors import REPEAT_DAYS, REPEAT_EPISODES, repeat_missing_children
 from homeward.panel import services
@@ -180,12 +180,12 @@ def discussion_start(request, meeting_pk: int):
     held = _meeting(request, meeting_pk)
     form = PanelChildSearchForm(request.GET or None)
     page = query = None
+    capped = ""
     if form.is_valid() and form.cleaned_data["q"].strip():
-        found = children_search(
-            user=request.user, council=held.council, text=form.cleaned_data["q"]
-        )
+        found = find_children(user=request.user, council=held.council, text=form.cleaned_data["q"])
         record_search(request=request)
-        page, query = paginate(request, list(found[:200]), per_page=20)
+        page, query = paginate(request, found.children, per_page=20)
+        capped = found.capped_message
     repeat = repeat_missing_children(user=request.user, council=held.council, now=timezone.now())
     candidates = panel_candidates(meeting=held, children=repeat)
     context = {
@@ -193,6 +193,7 @@ def discussion_start(request, meeting_pk: int):
         "form": form,
         "page": page,
         "query": query,
+        "capped": capped,
         "candidates": candidates[:CANDIDATES_SHOWN],
         "more_candidates": max(0, len(candidates) - CANDIDATES_SHOWN),
         "episodes": REPEAT_EPISODES,

@@ -245,3 +245,27 @@ def test_the_measure_is_the_databases_own(children, typed):
     for child in Child.objects.annotate(closeness=WordSimilarity(typed)):
         key = fold(f"{child.first_name} {child.last_name}")
         assert child.closeness == pytest.approx(word_similarity(typed, key), abs=1e-6), key
+
+
+def test_a_name_matching_more_children_than_the_cap_says_so(client, coordinator, settings):
+    settings.HOMEWARD_SEARCH_CAP = 2
+    smiths = [ChildFactory(first_name=first, last_name="Smith") for first in ("Amy", "Ben", "Cal")]
+    ChildFactory(first_name="Dee", last_name="Patel")
+    ChildFactory(first_name="Eve", last_name="Patel")
+    html = coordinator.get(reverse("children:search"), {"q": "Smith"}).content.decode()
+    assert "More than 2 children found" in html
+    told = "More than 2 children match ‘Smith’: the 2 closest are shown. Add a first name"
+    assert escape(told) in html
+    assert "Amy Smith" in html and "Ben Smith" in html and "Cal Smith" not in html
+    # Exactly the cap: every child is listed and nothing more is said.
+    html = coordinator.get(reverse("children:search"), {"q": "Patel"}).content.decode()
+    assert "2 children found" in html and "More than" not in html
+    # Recording an episode starts from the same search, and says the same.
+    html = coordinator.get(reverse("episodes:start"), {"q": "Smith"}).content.decode()
+    assert escape(told) in html
+    # The cap counts only the children a practitioner may see: they are never told of others.
+    worker = staff(roles.PRACTITIONER)
+    child_allocate(child=smiths[2], worker=worker, allocated_on=dt.date(2020, 1, 1))
+    client.force_login(worker)
+    html = client.get(reverse("children:search"), {"q": "Smith"}).content.decode()
+    assert "1 child found" in html and "Cal Smith" in html and "More than" not in html
