@@ -94,6 +94,7 @@ REPORT_QUERY = {
 ROUTES = {
     "accounts:sign-in": {"needs": None},
     "accounts:sign-out": {"needs": None},
+    "accounts:stay-signed-in": {"needs": None},
     "accounts:two-factor": {"needs": "signed in", "status": 302},  # no device: set up first
     "accounts:two-factor-set-up": {"needs": "signed in", "status": 200},
     "dashboard:home": {"needs": CASE},
@@ -238,7 +239,7 @@ def expected(name: str, role: str, which: str) -> int:
     needs = route["needs"]
     if name == "accounts:sign-in":
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
-    if name == "accounts:sign-out":
+    if name in ("accounts:sign-out", "accounts:stay-signed-in"):
         return 405  # POST only
     if role == ANONYMOUS:
         return 302  # to sign in
