@@ -86,6 +86,7 @@ demo: $(INSTALLED) frontend
 
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.child_search
 
 clean:
 	rm -rf $(VENV) var out

@@ -77,6 +77,7 @@ def test_the_coordinators_day(page, coordinator):
     check_page(page, "record-episode-errors")
     fill_when(page, "last_seen_at", now - dt.timedelta(hours=5))
     page.check("#id_missing_from_0")
+    page.check("input[name=legal_status][value=child_in_need]")
     page.select_option("#id_risk", "high")
     page.select_option("#id_locality", label="Made-up Vale")
     page.get_by_role("button", name="Record the episode").click()
@@ -96,12 +97,14 @@ def test_the_coordinators_day(page, coordinator):
     page.fill("#id_found_location", "A made-up bus station")
     check_page(page, "mark-returned")
     page.get_by_role("button", name="Save the return").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("recorded as back")
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("recorded as back")
+    expect(banner).to_contain_text(re.compile(r"A return home interview is due by .*: due in"))
 
     # The interview is due, with its clock.
     page.get_by_role("link", name="Interviews").click()
     row = page.locator("tr", has_text="Keira Madeup")
-    expect(row).to_contain_text(re.compile(r"7[01] hours left"))
+    expect(row).to_contain_text(re.compile(r"Due in 2 days 2[23] hours"))
     check_page(page, "interviews")
 
     # Record the interview from the row; the return leaves the list.

@@ -450,6 +450,8 @@ def test_the_coordinators_day_by_keyboard_alone(keyboard_page):
     choose_with_arrows(page, "High")
     tab_to(page, "Missing from")
     choose_with_arrows(page, "Home")
+    tab_to(page, "Legal status")
+    choose_with_arrows(page, "Child in need")
     tab_to(page, "Locality")
     choose_with_arrows(page, "Made-up Vale")
     tab_to(page, "Record the episode")
@@ -522,7 +524,11 @@ def test_missing_now_sorts_with_the_keyboard(keyboard_page):
 
     for sort, heading, order in (
         ("Name", "Child", ["Alfie Abbott", "Maisie Madeup", "Tyler Notreal"]),
-        ("Hours missing", "Hours missing", ["Maisie Madeup", "Alfie Abbott", "Tyler Notreal"]),
+        (
+            "Time missing (longest first)",
+            "Time missing",
+            ["Maisie Madeup", "Alfie Abbott", "Tyler Notreal"],
+        ),
     ):
         tab_to(page, "Sort by")
         choose_with_arrows(page, sort)

@@ -45,6 +45,8 @@ RECORD_SCREENING = "record_screening"
 RECORD_PANEL = "record_panel"  # meetings, children discussed, actions
 # Mark records entered in error (and undo it), cancel panel meetings, merge duplicate children.
 CORRECT_ERRORS = "correct_errors"
+# Close the interview owed after a return without an outcome, with a reason (and undo it).
+CLOSE_INTERVIEW = "close_interview"
 
 # Row-level exports (the "rows" entry) and reports (the "reports" entry).
 NAMED_ROWS = "named"
@@ -62,6 +64,7 @@ _EVERYTHING = {
         RECORD_SCREENING,
         RECORD_PANEL,
         CORRECT_ERRORS,
+        CLOSE_INTERVIEW,
     },
     "who_looked": True,
     "rows": NAMED_ROWS,
@@ -113,6 +116,15 @@ PUBLISHED_ONLY = (
 NO_PAGES = (
     "Your account has no role in Homeward yet, so there is no page you can use. "
     "Ask your Homeward administrator to give you the role your work needs."
+)
+CANNOT_FIND_CHILD = (
+    "You see only the children your role gives you access to. If you cannot find a child, "
+    "ask the missing children coordinator to add their record, or to give you access to it; "
+    "your Homeward administrator can change what your role gives you access to."
+)
+MATCH_NOT_SHOWN = (
+    "{count} possible match{plural} you cannot see. Ask the missing children coordinator "
+    "whether it is the same child before adding a new record."
 )
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
@@ -280,6 +292,11 @@ def episodes_for_rows(user) -> QuerySet:
     if access.rows == PSEUDONYMISED_ROWS and access.council_id is not None:
         return Episode.objects.filter(council_id=access.council_id)
     return Episode.objects.none()
+
+
+def sees_every_child(user) -> bool:
+    """Whether this person sees every child of their council (coordinators, administrators)."""
+    return ALL_IN_COUNCIL in access_for(user).scopes
 
 
 def can_see_child(user, child) -> bool:

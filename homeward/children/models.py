@@ -55,7 +55,11 @@ class Child(CouncilRecord, Imported):
         constraints = [
             models.UniqueConstraint(fields=["council", "local_id"], name="child_unique_local_id")
         ]
-        indexes = [models.Index(fields=["council", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["council", "last_name", "first_name"]),
+            # Searching by date of birth (children.selectors.children_search, likely_matches).
+            models.Index(fields=["council", "date_of_birth"], name="child_date_of_birth"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

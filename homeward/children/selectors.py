@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.functions import Greatest, Lower
 
 from homeward.access.rules import (
     FINDINGS_HIDDEN,
@@ -12,12 +13,19 @@ from homeward.access.rules import (
     children_visible_to,
     episodes_visible_to,
 )
+from homeward.children.matching import (
+    NameMatches,
+    WordSimilarity,
+    find_date,
+    name_queries,
+)
 from homeward.children.models import Child, Placement
 from homeward.core.clock import age_in_years
+from homeward.core.codes import concerns_in_words
 from homeward.core.problems import LONDON
 from homeward.episodes.models import Companion, Episode
 from homeward.exploitation.models import Screening
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import InterviewClosure, ReturnInterview
 from homeward.panel.models import PanelDiscussion
 from homeward.panel.selectors import ChildPanelAction, panel_discussions_for_child
 
@@ -34,32 +42,143 @@ def children_search(
     text: str = "",
     date_of_birth: dt.date | None = None,
     locality_id: int | None = None,
+    today: dt.date | None = None,
 ) -> QuerySet[Child]:
-    """Children whose name, local id or police id matches `text`, born on a date, in a locality."""
+    """Children matching what was typed: a name, even misspelt or without its accents and
+    apostrophes (the closest first); part of a local or police id; a date of birth in any
+    common form. Only children this person may see (access.rules), never merged duplicates."""
     children = visible_children(user=user, council=council).select_related(
         "home_locality", "responsible_la"
     )
-    for word in text.split():
-        children = children.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(local_id__iexact=word)
-            | Q(police_id__iexact=word)
-            | Q(Exists(_merged_in_with_id(word)))
-        )
-    if date_of_birth:
-        children = children.filter(date_of_birth=date_of_birth)
+    typed_date, text = find_date(text, today or dt.date.today())
+    ids = [word for word in text.split() if any(char.isdigit() for char in word)]
+    name = " ".join(word for word in text.replace(",", " ").split() if word not in ids)
+    for word in ids:
+        children = children.filter(_has_id(word))
+    for day in {typed_date, date_of_birth} - {None}:
+        children = children.filter(date_of_birth=day)
     if locality_id:
         children = children.filter(home_locality_id=locality_id)
-    return children.order_by("last_name", "first_name", "pk")
+    queries = name_queries(name)
+    if not queries:
+        # In lower case, which the name index cannot give: PostgreSQL then reads the few
+        # children an id or a date matched and sorts them, rather than walking every child
+        # in name order to find them.
+        return children.order_by(Lower("last_name"), Lower("first_name"), "pk")
+    matches = Q()
+    for query in queries:
+        matches |= Q(NameMatches(query))
+    if " " not in name.strip():  # one word, which may be an id without digits ("C-TWIN")
+        matches |= _has_id(name.strip())
+    score = (
+        Greatest(*map(WordSimilarity, queries)) if len(queries) > 1 else WordSimilarity(queries[0])
+    )
+    return (
+        children.filter(matches)
+        .annotate(closeness=score)
+        .order_by("-closeness", "last_name", "first_name", "pk")
+    )
 
 
-def _merged_in_with_id(word: str) -> QuerySet[Child]:
-    """Duplicate records merged into the child with this local or police id: their ids still
-    find the child (in_error.services.child_merge)."""
-    return Child.all_records.filter(merged_into=OuterRef("pk")).filter(
+def _has_id(word: str) -> Q:
+    """Part of the child's local or police id, or the whole id of a record merged into them.
+    The merged records are looked up first, so that the database can answer each part from
+    its own index (an EXISTS among ORs would read every child)."""
+    merged = Child.all_records.filter(merged_into__isnull=False).filter(
         Q(local_id__iexact=word) | Q(police_id__iexact=word)
     )
+    survivors = list(merged.values_list("merged_into_id", flat=True))
+    return Q(local_id__icontains=word) | Q(police_id__icontains=word) | Q(pk__in=survivors)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A child in search results, with what tells children of the same name apart."""
+
+    child: Child
+    age: int
+    legal_status: str
+    missing_now: bool
+    last_episode: Episode | None
+
+
+def search_results(*, user, children: list[Child], today: dt.date) -> list[Found]:
+    """The page's children with their age, legal status (from their latest episode), whether
+    they are missing now and their last episode: one query for the page's episodes this
+    person may see."""
+    latest: dict[int, Episode] = {}
+    missing: set[int] = set()
+    episodes = (
+        episodes_visible_to(user)
+        .filter(child__in=[child.pk for child in children])
+        .only("child_id", "local_id", "last_seen_at", "returned_at", "legal_status")
+        .order_by("child_id", "-last_seen_at")
+    )
+    for episode in episodes:
+        latest.setdefault(episode.child_id, episode)
+        if episode.returned_at is None:
+            missing.add(episode.child_id)
+    return [
+        Found(
+            child=child,
+            age=age_in_years(child.date_of_birth, today),
+            legal_status=(
+                latest[child.pk].get_legal_status_display()
+                if child.pk in latest
+                else "Not recorded"
+            ),
+            missing_now=child.pk in missing,
+            last_episode=latest.get(child.pk),
+        )
+        for child in children
+    ]
+
+
+LIKELY_MATCHES_SHOWN = 10
+LIKELY_MATCH_FIELDS = ("first_name", "last_name", "date_of_birth")
+
+
+@dataclass(frozen=True)
+class LikelyMatches:
+    """Children already recorded who may be the child about to be added: those this person
+    may see, and how many more they may not."""
+
+    shown: list[Child]
+    hidden: int
+
+    def __bool__(self) -> bool:
+        return bool(self.shown) or self.hidden > 0
+
+    @property
+    def keys(self) -> str:
+        """What the person was shown, so that a confirmation covers exactly these."""
+        return ",".join(str(child.pk) for child in self.shown) + f";{self.hidden}"
+
+
+def likely_matches(
+    *, user, council, first_name: str, last_name: str, date_of_birth: dt.date
+) -> LikelyMatches:
+    """Children of the council with the same or a similar name (as the search matches names)
+    and the same date of birth, the closest first. Searched among all the council's children,
+    as a duplicate is a duplicate whether or not this person may see it; only those they may
+    see are named."""
+    queries = name_queries(f"{first_name} {last_name}")
+    if not queries:
+        return LikelyMatches(shown=[], hidden=0)
+    found = list(
+        Child.objects.filter(council=council, date_of_birth=date_of_birth)
+        .filter(NameMatches(queries[0]))
+        .annotate(closeness=WordSimilarity(queries[0]))
+        .select_related("home_locality")
+        .order_by("-closeness", "last_name", "first_name", "pk")
+    )
+    visible = set(
+        children_visible_to(user)
+        .filter(pk__in=[child.pk for child in found])
+        .values_list("pk", flat=True)
+    )
+    shown = [child for child in found if child.pk in visible]
+    return LikelyMatches(shown=shown[:LIKELY_MATCHES_SHOWN], hidden=len(found) - len(shown))
 
 
 @dataclass(frozen=True)
@@ -96,6 +215,10 @@ EPISODE_SHOWN = (
     "legal_status",
     "reported_by",
     "found_location",
+    "reported_at",
+    "placing_la_notified_at",
+    "last_seen_location",
+    "police_reference",
 )
 
 
@@ -208,11 +331,15 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                 kind="episode",
                 title=f"{episode.get_category_display()} (episode {episode.local_id})",
                 details=[
+                    ("Where last seen", episode.last_seen_location or "Not recorded"),
+                    ("Police reference", episode.police_reference or "Not recorded"),
                     ("Risk", episode.get_risk_display() or "Not graded"),
                     ("Missing from", episode.get_missing_from_display()),
                     ("Locality", episode.locality.name if episode.locality else "Not recorded"),
                     ("Legal status", episode.get_legal_status_display()),
                     ("Reported by", episode.reported_by or "Not recorded"),
+                    ("Reported to police", _when(episode.reported_at)),
+                    *_placing_council_told(records.child, episode),
                 ],
                 # Only the companions this person may see are named.
                 companions=[
@@ -235,6 +362,14 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                 )
             )
     return events
+
+
+def _placing_council_told(child: Child, episode: Episode) -> list[tuple[str, str]]:
+    """When the placing council was told: asked of every placed-in child's episode, and
+    shown for any other where it was recorded."""
+    if child.is_placed_in or episode.placing_la_notified_at:
+        return [("Placing council told", _when(episode.placing_la_notified_at))]
+    return []
 
 
 def _interview_events(records: ChildRecords) -> list[Event]:
@@ -273,6 +408,47 @@ def _interview_events(records: ChildRecords) -> list[Event]:
     ]
 
 
+def _closure_events(records: ChildRecords) -> list[Event]:
+    """Returns closed by a coordinator without an interview, and closures undone."""
+    episodes = {episode.pk: episode for episode in records.episodes}
+    if not episodes:
+        return []
+    closures = InterviewClosure.objects.filter(episode_id__in=episodes).select_related(
+        "created_by", "undone_by"
+    )
+    events = []
+    for closure in closures:
+        closure.episode = episodes[closure.episode_id]
+        after = ("After episode", closure.episode.local_id)
+        events.append(
+            Event(
+                at=closure.created_at,
+                kind="closure",
+                title="Return home interview closed without an outcome",
+                details=[
+                    after,
+                    ("Why", closure.reason),
+                    ("Closed by", _person(closure.created_by)),
+                ],
+                record=None if closure.undone_at else closure,  # the link to undo it
+            )
+        )
+        if closure.undone_at:
+            events.append(
+                Event(
+                    at=closure.undone_at,
+                    kind="closure-undone",
+                    title="Closure undone: the return home interview is owed again",
+                    details=[after, ("Undone by", _person(closure.undone_by))],
+                )
+            )
+    return events
+
+
+def _person(user) -> str:
+    return user.get_username() if user is not None else "Not recorded"
+
+
 def _findings(interview: ReturnInterview, user) -> str:
     if not can_see_findings(user, interview):
         return FINDINGS_HIDDEN
@@ -290,7 +466,7 @@ def _screening_events(records: ChildRecords) -> list[Event]:
             kind="screening",
             title=f"Exploitation screening: {screening.get_outcome_display().lower()}",
             details=[
-                ("Concerns", screening.concerns.replace(";", ", ") or "None"),
+                ("Concerns", concerns_in_words(screening.concerns)),
                 ("Next review", _day(screening.next_review_on)),
             ],
             is_date_only=True,
@@ -376,6 +552,7 @@ def _when(value: dt.datetime | None) -> str:
 TIMELINE_SOURCES: list[Callable[[ChildRecords], list[Event]]] = [
     _episode_events,
     _interview_events,
+    _closure_events,
     _screening_events,
     _placement_events,
     _panel_events,

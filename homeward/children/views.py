@@ -10,11 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from homeward.access.rules import (
+    CANNOT_FIND_CHILD,
     CREATE_CHILD,
+    MATCH_NOT_SHOWN,
     access_for,
     check_action,
     check_case_pages,
     may_see_who_looked,
+    sees_every_child,
 )
 from homeward.audit.history import change_history
 from homeward.audit.selectors import who_looked
@@ -22,16 +25,20 @@ from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildEditForm, ChildForm, ChildSearchForm, PlacementEditForm
 from homeward.children.models import Child, Placement, ethnicity_in_words
 from homeward.children.selectors import (
+    LIKELY_MATCH_FIELDS,
     child_headline,
     child_records,
     child_timeline,
     children_search,
+    likely_matches,
+    search_results,
     visible_children,
     with_record_flags,
 )
 from homeward.children.services import child_create, child_update, placement_update
 from homeward.councils.installation import installation_council
 from homeward.in_error.selectors import survivor_of
+from homeward.interviews.selectors import interviews_due
 from homeward.web.edits import EditPage, change_page, edit_record, page_labels, plain_values
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
@@ -51,21 +58,28 @@ def search(request):
     form = ChildSearchForm(request.GET or None, council=council)
     criteria = form.cleaned_data if form.is_valid() else {}
     locality = criteria.get("locality")
+    today = timezone.localdate()
     found = children_search(
         user=request.user,
         council=council,
         text=criteria.get("q", ""),
         date_of_birth=criteria.get("date_of_birth"),
         locality_id=locality.pk if locality else None,
+        today=today,
     )
     record_search(request=request)
     page, query = paginate(request, found)
-    searched = bool(request.GET)
-    return render(
-        request,
-        "children/search.html",
-        {"form": form, "page": page, "query": query, "searched": searched},
-    )
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "searched": bool(request.GET),
+        "results": search_results(user=request.user, children=list(page.object_list), today=today),
+        # Said to everyone who sees only some children, whatever was found: never whether a
+        # child they cannot see exists.
+        "not_found_help": None if sees_every_child(request.user) else CANNOT_FIND_CHILD,
+    }
+    return render(request, "children/search.html", context)
 
 
 @login_required
@@ -76,7 +90,8 @@ def detail(request, pk: int):
     if survivor is not None:  # a duplicate merged into another record: the child lives there
         messages.info(request, MERGED_INTO.format(survivor=survivor.local_id))
         return redirect("children:detail", pk=survivor.pk)
-    children = visible_children(user=request.user, council=installation_council())
+    council = installation_council()
+    children = visible_children(user=request.user, council=council)
     # 404, not 403, for a child this person may not see: whether they exist is itself private.
     child = get_object_or_404(
         with_record_flags(children).select_related(
@@ -91,6 +106,10 @@ def detail(request, pk: int):
         "child": child,
         "headline": child_headline(records=records, today=timezone.localdate()),
         "timeline": child_timeline(records=records),
+        # What is owed: every return of the child still waiting for an interview.
+        "interviews_owed": interviews_due(
+            council=council, now=timezone.now(), user=request.user, child_id=child.pk
+        ),
         "who_looked": looked,
         "opens_panel": access_for(request.user).panel,
     }
@@ -103,7 +122,24 @@ def create(request):
     check_action(request.user, CREATE_CHILD)
     council = installation_council()
     form = ChildForm(request.POST or None, council=council)
+    matches = None
     if request.method == "POST" and form.is_valid():
+        matches = likely_matches(
+            user=request.user,
+            council=council,
+            **{name: form.cleaned_data[name] for name in LIKELY_MATCH_FIELDS},
+        )
+        if matches and request.POST.get("none_of_these") != matches.keys:
+            # Nothing is created until the person has seen these and said none is the child.
+            hidden = MATCH_NOT_SHOWN.format(
+                count=matches.hidden, plural="" if matches.hidden == 1 else "es"
+            )
+            context = {
+                "form": form,
+                "matches": matches,
+                "matches_hidden": matches.hidden and hidden,
+            }
+            return render(request, "children/create.html", context)
         try:
             child = child_create(council=council, by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -119,7 +155,7 @@ def create(request):
             if request.GET.get("then") == "episode":
                 return redirect("episodes:record", child_pk=child.pk)
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/create.html", {"form": form})
+    return render(request, "children/create.html", {"form": form, "matches": matches})
 
 
 # Corrections, through the one edit flow (web/edits.py), and each record's change history.

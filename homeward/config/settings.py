@@ -175,6 +175,11 @@ HOMEWARD_SESSION_MAX_HOURS = env_int("HOMEWARD_SESSION_MAX_HOURS", 12)
 HOMEWARD_PSEUDONYM_KEY = env_str("HOMEWARD_PSEUDONYM_KEY", "")
 # An edit page is refused this long after it was opened (homeward/core/signed.py).
 HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
+# The Missing now page fetches its list again this often while open (never more often:
+# the issue asks for at most once a minute). Tests set it shorter.
+HOMEWARD_MISSING_NOW_REFRESH_SECONDS = 60
+# A refused form (its CSRF token missing or stale) gets the site's own 403 page.
+CSRF_FAILURE_VIEW = "homeward.web.errors.csrf_failure"
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
@@ -267,3 +272,12 @@ LOGGING = {
 # placing councils notified within 24 hours, as percentages.
 HOMEWARD_RHI_TARGET_PCT = env_int("HOMEWARD_RHI_TARGET_PCT", 80)
 HOMEWARD_NOTIFICATION_TARGET_PCT = env_int("HOMEWARD_NOTIFICATION_TARGET_PCT", 90)
+
+# Offers of a return home interview with no contact made after which a return is no longer
+# owed one: the attempts the council's protocol requires before the offer is closed.
+HOMEWARD_RHI_ATTEMPTS_REQUIRED = env_int("HOMEWARD_RHI_ATTEMPTS_REQUIRED", 3)
+if HOMEWARD_RHI_ATTEMPTS_REQUIRED < 1:
+    raise ConfigurationError(
+        "HOMEWARD_RHI_ATTEMPTS_REQUIRED must be 1 or more: the offers of an interview with no "
+        f"contact made before a return is no longer owed one, not {HOMEWARD_RHI_ATTEMPTS_REQUIRED}."
+    )

@@ -58,3 +58,32 @@ def month_end(day: dt.date) -> dt.date:
     """The last day of the month that holds `day`."""
     next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return next_month - dt.timedelta(days=1)
+
+
+# Under this many days a duration is read in days and hours ("1 day 5 hours"); from it on,
+# in days alone ("22 days"): a coordinator chasing an interview weeks late needs the days.
+DAYS_WITH_HOURS = 7
+
+
+def duration_words(duration: dt.timedelta) -> str:
+    """A duration as a person says it, in completed units: "14 hours", "1 day 5 hours",
+    "22 days", "less than an hour"."""
+    hours = int(duration.total_seconds() // 3600)
+    days, hours_left = divmod(hours, 24)
+    if days == 0:
+        return _count(hours, "hour") if hours else "less than an hour"
+    if days >= DAYS_WITH_HOURS or hours_left == 0:
+        return _count(days, "day")
+    return f"{_count(days, 'day')} {_count(hours_left, 'hour')}"
+
+
+def due_words(due_at: dt.datetime, now: dt.datetime) -> str:
+    """How something due at `due_at` stands at `now`: "overdue by 22 days", "due in 14
+    hours". Exactly at `due_at` it is due, not overdue. The one wording of every page."""
+    if due_at < now:
+        return f"overdue by {duration_words(now - due_at)}"
+    return f"due in {duration_words(due_at - now)}"
+
+
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}{'' if number == 1 else 's'}"

@@ -70,6 +70,20 @@ class Concern(models.TextChoices):
     MISSING = "missing", "Going missing"
 
 
+NO_CONCERNS_RECORDED = "None"
+
+
+def concerns_in_words(codes: str) -> str:
+    """A screening's concern codes ('cse;cce') as a person reads them: 'child sexual
+    exploitation, child criminal exploitation'; a code Homeward does not know, as it is."""
+    words = dict(Concern.choices)
+    shown = [str(words.get(code, code)) for code in codes.split(";") if code]
+    if not shown:
+        return NO_CONCERNS_RECORDED
+    # In a list, each concern after the first reads in lower case, as in a sentence.
+    return ", ".join([shown[0], *(word[0].lower() + word[1:] for word in shown[1:])])
+
+
 # DfE ethnicity codes (SSDA903 / CIN census).
 ETHNICITY_CODES = {
     "WBRI": "White British",

@@ -16,7 +16,7 @@ from homeward.accounts.selectors import administrators_to_ask
 from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
-from homeward.interviews.selectors import interviews_due
+from homeward.interviews.selectors import interview_due_row, owed_counts, owed_returns, owed_rows
 from homeward.reports.figures import period_summaries
 from homeward.reports.scope import council_scope
 
@@ -42,13 +42,27 @@ def home(request):
         "council": council,
         "as_at": now,
         "missing_now": episodes_missing_now(council=council, now=now, user=request.user),
-        "interviews_due": interviews_due(council=council, now=now, user=request.user),
+        **_interviews_owed(council=council, now=now, user=request.user),
         "months": months,
         "total": total,
         "whole_council": whole_council,
         "may_see_reports": may_see_reports(request.user),
     }
     return render(request, "dashboard/home.html", context)
+
+
+# The returns owed an interview the home page lists, the longest owed first; the Interviews
+# page lists every one (however long ago, a council's history can hold many).
+HOME_INTERVIEWS_SHOWN = 10
+
+
+def _interviews_owed(*, council, now, user) -> dict:
+    returns = owed_returns(council=council, now=now, user=user)
+    rows = owed_rows(returns)[:HOME_INTERVIEWS_SHOWN]
+    return {
+        "interviews_due": [interview_due_row(row, now) for row in rows],
+        "interviews_owed": owed_counts(returns, now),
+    }
 
 
 def _elsewhere(request):

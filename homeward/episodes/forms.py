@@ -5,12 +5,13 @@ from django import forms
 from homeward.children.models import Placement
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.councils.models import Locality
+from homeward.episodes.selectors import NO_LOCALITY
 from homeward.web.edits import EditForm
 from homeward.web.forms import LondonDateTimeField
 
 SORTS = {
     "risk": "Risk (high first)",
-    "hours": "Hours missing",
+    "hours": "Time missing (longest first)",
     "age": "Age",
     "name": "Name",
     "locality": "Locality",
@@ -31,6 +32,27 @@ class MissingNowFilter(forms.Form):
         self.fields["locality"].queryset = Locality.objects.filter(council=council)
 
 
+LEGAL_STATUS_NOT_CHOSEN = (
+    "Choose the child's legal status at this episode: looked after, child protection plan, "
+    "child in need, early help, or none known."
+)
+LOCALITY_NOT_CHOSEN = (
+    "Choose the locality the child went missing in, or choose that it is not known or "
+    "outside the council's localities."
+)
+
+
+class LocalityChoiceField(forms.ModelChoiceField):
+    """One of the council's localities, or none chosen on purpose: nothing is assumed."""
+
+    extra_choices = ((NO_LOCALITY, "Not known, or outside the council's localities"),)
+
+    def clean(self, value):
+        if value == NO_LOCALITY:
+            return None
+        return super().clean(value)
+
+
 class EpisodeForm(forms.Form):
     category = forms.ChoiceField(
         label="Missing or away",
@@ -39,6 +61,13 @@ class EpisodeForm(forms.Form):
         initial=Category.MISSING,
     )
     last_seen_at = LondonDateTimeField(what="time last seen", label="Last seen")
+    last_seen_location = forms.CharField(
+        label="Where last seen",
+        required=False,
+        max_length=200,
+        help_text="For example, a street, a shop or the placement's address.",
+    )
+    police_reference = forms.CharField(label="Police reference", required=False, max_length=64)
     reported_at = LondonDateTimeField(
         what="report to police", label="Reported to police", required=False
     )
@@ -50,18 +79,19 @@ class EpisodeForm(forms.Form):
     missing_from = forms.ChoiceField(
         label="Missing from", choices=MissingFrom.choices, widget=forms.RadioSelect
     )
-    legal_status = forms.ChoiceField(label="Legal status", choices=LegalStatus.choices)
+    # Asked every time, never assumed: a child counted as looked after who is not would be
+    # in the DfE's looked-after figures. A new episode's form fills in what Homeward knows.
+    legal_status = forms.ChoiceField(
+        label="Legal status", choices=LegalStatus.choices, widget=forms.RadioSelect
+    )
     placement = forms.ModelChoiceField(
         label="Placement",
         queryset=Placement.objects.none(),
         required=False,
         empty_label="Not in a placement",
     )
-    locality = forms.ModelChoiceField(
-        label="Locality",
-        queryset=Locality.objects.none(),
-        required=False,
-        empty_label="Not recorded",
+    locality = LocalityChoiceField(
+        label="Locality", queryset=Locality.objects.none(), empty_label="Choose a locality"
     )
     reported_by = forms.CharField(label="Reported by", required=False, max_length=200)
     placing_la_notified_at = LondonDateTimeField(
@@ -80,12 +110,21 @@ class EpisodeForm(forms.Form):
             "Choose where the child went missing from."
         )
         self.fields["category"].error_messages["required"] = "Choose missing or away."
+        self.fields["legal_status"].error_messages["required"] = LEGAL_STATUS_NOT_CHOSEN
+        self.fields["locality"].error_messages["required"] = LOCALITY_NOT_CHOSEN
 
 
 class EpisodeEditForm(EpisodeForm, EditForm):
     """A correction: also carries the version and values the person started from."""
 
     returned_at = LondonDateTimeField(what="return", label="Returned", required=False)
+    # A correction starts from the episode as recorded, where no locality may be recorded.
+    locality = forms.ModelChoiceField(
+        label="Locality",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="Not recorded",
+    )
 
 
 class ReturnForm(forms.Form):

@@ -14,9 +14,15 @@ class Episode(EnteredInError, CouncilRecord, Imported):
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")
     category = models.CharField(max_length=10, choices=Category.choices)
     last_seen_at = models.DateTimeField()
+    last_seen_location = models.CharField(max_length=200, blank=True, db_default="")
+    police_reference = models.CharField(max_length=64, blank=True, db_default="")
     reported_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     risk = models.CharField(max_length=20, choices=Risk.choices, blank=True)
+    # When the police grading was last set or changed in Homeward: the list of children
+    # missing now shows how fresh it is. Kept on the record rather than read from the
+    # audit log, which may be pruned and is not shaped for listing many episodes at once.
+    risk_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     missing_from = models.CharField(max_length=10, choices=MissingFrom.choices)
     placement = models.ForeignKey(
         "children.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

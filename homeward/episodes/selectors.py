@@ -3,12 +3,16 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from homeward.access.rules import episodes_visible_to
+from homeward.children.models import Child, Placement
 from homeward.core.clock import LONDON, age_in_years
-from homeward.core.codes import Risk
+from homeward.core.codes import LegalStatus, Risk
 from homeward.episodes.models import Episode
+
+# A new episode's locality chosen on purpose as none: not known, or outside the council's.
+NO_LOCALITY = "none"
 
 # High risk first; an episode not yet graded comes last, after "no apparent risk".
 RISK_ORDER = [Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.NO_APPARENT_RISK]
@@ -31,6 +35,17 @@ class MissingNow:
     placing_council: str
     child_id: int = 0
     locality_id: int | None = None
+    last_seen_location: str = ""
+    police_reference: str = ""
+    risk_reviewed_at: dt.datetime | None = None
+    reported_by: str = ""
+    # When the placing council was told; only for a child placed here by another council.
+    placing_council_told_at: dt.datetime | None = None
+
+    @property
+    def time_missing(self) -> str:
+        """Hours missing in words a coordinator reads at a glance: "3 days 4 hours"."""
+        return days_and_hours(self.hours_missing)
 
 
 def visible_episodes(*, user, council):
@@ -73,6 +88,11 @@ _MISSING_NOW_COLUMNS = (
     "child__council_id",
     "child__responsible_la_id",
     "child__responsible_la__name",
+    "last_seen_location",
+    "police_reference",
+    "risk_reviewed_at",
+    "reported_by",
+    "placing_la_notified_at",
 )
 
 
@@ -111,6 +131,11 @@ def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
         council_id,
         responsible_la_id,
         responsible_la_name,
+        last_seen_location,
+        police_reference,
+        risk_reviewed_at,
+        reported_by,
+        placing_la_notified_at,
     ) = row
     placed_in = responsible_la_id != council_id  # Child.is_placed_in
     return MissingNow(
@@ -129,9 +154,128 @@ def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
         placing_council=responsible_la_name if placed_in else "",
         child_id=child_id,
         locality_id=locality_id,
+        last_seen_location=last_seen_location,
+        police_reference=police_reference,
+        risk_reviewed_at=risk_reviewed_at,
+        reported_by=reported_by,
+        placing_council_told_at=placing_la_notified_at if placed_in else None,
     )
 
 
 def whole_hours(duration: dt.timedelta) -> int:
     """Completed hours in a duration: 71 hours 59 minutes is 71."""
     return int(duration.total_seconds() // 3600)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A value a new episode's form fills in from what Homeward knows, and where it came from,
+    so that the person sees it and can change it: never a guess saved unseen."""
+
+    value: object
+    source: str
+
+
+@dataclass(frozen=True)
+class EpisodeSuggestions:
+    legal_status: Suggestion | None = None
+    placement: Suggestion | None = None
+    locality: Suggestion | None = None
+
+    def initial(self) -> dict:
+        """The form's starting values."""
+        found = {
+            "legal_status": self.legal_status,
+            "placement": self.placement,
+            "locality": self.locality,
+        }
+        return {name: suggestion.value for name, suggestion in found.items() if suggestion}
+
+
+def _current_placement(child: Child, today: dt.date) -> Placement | None:
+    """The child's placement today: the latest to begin, when placements overlap."""
+    return (
+        Placement.objects.filter(child=child, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("locality")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def episode_suggestions(*, user, child: Child, today: dt.date) -> EpisodeSuggestions:
+    """What a new episode of `child` may start from: the legal status of their latest
+    episode (or looked after, from a placement begun since), their current placement, and its
+    locality or else their home locality. Nothing where Homeward knows nothing."""
+    latest = (
+        episodes_visible_to(user)
+        .filter(child=child)
+        .only("local_id", "last_seen_at", "legal_status")
+        .order_by("-last_seen_at")
+        .first()
+    )
+    placement = _current_placement(child, today)
+    if placement is None:
+        return EpisodeSuggestions(
+            legal_status=latest and _from_episode(child, latest),
+            locality=_home_locality(child),
+        )
+    name, began = child.first_name, _long_day(placement.start_date)
+    kind = placement.get_placement_type_display().lower()
+    placed = f"{kind}, which began on {began}"
+    if latest is None or placement.start_date > _local_day(latest.last_seen_at):
+        legal_status = Suggestion(
+            LegalStatus.LOOKED_AFTER,
+            f"{name} has a current placement ({placed}). Check this is still right.",
+        )
+    else:
+        legal_status = _from_episode(child, latest)
+    if placement.locality:
+        locality = Suggestion(placement.locality, f"From {name}'s current placement ({placed}).")
+    elif placement.host_la_id != child.council_id:
+        locality = Suggestion(
+            NO_LOCALITY, f"{name}'s current placement ({placed}) is in another council's area."
+        )
+    else:
+        locality = _home_locality(child)
+    return EpisodeSuggestions(
+        legal_status=legal_status,
+        placement=Suggestion(placement, f"{name}'s current placement, which began on {began}."),
+        locality=locality,
+    )
+
+
+def _from_episode(child: Child, episode: Episode) -> Suggestion:
+    seen = _long_day(_local_day(episode.last_seen_at))
+    return Suggestion(
+        episode.legal_status,
+        f"From {child.first_name}'s last episode, {episode.local_id}, last seen on {seen}. "
+        "Check this is still right.",
+    )
+
+
+def _home_locality(child: Child) -> Suggestion | None:
+    if child.home_locality_id is None:
+        return None
+    return Suggestion(
+        child.home_locality, f"{child.first_name}'s home locality, from their details."
+    )
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(LONDON).date()
+
+
+def _long_day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_and_hours(hours: int) -> str:
+    """Whole hours in days and hours: 76 is "3 days 4 hours", 24 is "1 day"."""
+    if hours < 1:
+        return "Less than 1 hour"
+    days, hours = divmod(hours, 24)
+    parts = [f"{days} day{'s' if days != 1 else ''}"] if days else []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    return " ".join(parts)

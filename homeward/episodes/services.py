@@ -31,6 +31,8 @@ from homeward.episodes.rules import (
 EDITABLE_FIELDS = {
     "category",
     "last_seen_at",
+    "last_seen_location",
+    "police_reference",
     "reported_at",
     "returned_at",
     "risk",
@@ -107,7 +109,8 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> l
 
 
 def _texts(values: dict) -> dict:
-    return {name: values.get(name) or "" for name in ("found_location", "reported_by", "local_id")}
+    texts = ("found_location", "reported_by", "local_id", "last_seen_location", "police_reference")
+    return {name: values.get(name) or "" for name in texts}
 
 
 def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
@@ -176,6 +179,8 @@ def episode_record(
     last_seen_at: dt.datetime,
     missing_from: str,
     legal_status: str,
+    last_seen_location: str = "",
+    police_reference: str = "",
     reported_at: dt.datetime | None = None,
     returned_at: dt.datetime | None = None,
     risk: str = "",
@@ -207,6 +212,7 @@ def episode_record(
             child=child,
             created_by=by,
             changed_by=by,
+            risk_reviewed_at=timezone.now() if risk else None,
             **values,
         ),
         child,
@@ -228,6 +234,7 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
     raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by))
     before = values_before_change(episode)
+    regraded = "risk" in changes and changes["risk"] != episode.risk
     saved = _written_unless_clash(
         lambda: save_changes(episode, expected_version=expected_version, changes=changes, by=by),
         child,
@@ -235,6 +242,9 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
         exclude_pk=episode.pk,
         by=by,
     )
+    if regraded:
+        saved.risk_reviewed_at = timezone.now() if saved.risk else None
+        Episode.objects.filter(pk=saved.pk).update(risk_reviewed_at=saved.risk_reviewed_at)
     record_change(record=saved, by=by, before=before)
     return saved
 

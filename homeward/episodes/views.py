@@ -3,17 +3,21 @@ corrections, and an episode's change history."""
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action, check_case_pages
 from homeward.audit.history import change_history
 from homeward.audit.services import audit_refused, record_look, record_search
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import children_search, visible_children
+from homeward.core.clock import due_words
+from homeward.core.codes import Category, LegalStatus
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.councils.installation import installation_council
 from homeward.episodes import services
@@ -25,10 +29,18 @@ from homeward.episodes.forms import (
     ReturnForm,
 )
 from homeward.episodes.models import Episode
-from homeward.episodes.selectors import RISK_ORDER, episodes_missing_now, visible_episodes
+from homeward.episodes.selectors import (
+    RISK_ORDER,
+    EpisodeSuggestions,
+    Suggestion,
+    episode_suggestions,
+    episodes_missing_now,
+    visible_episodes,
+)
+from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.web.edits import EditPage, edit_record, page_labels, plain
 from homeward.web.forms import add_service_errors
-from homeward.web.paging import paginate
+from homeward.web.paging import PER_PAGE, paginate
 
 EDIT_FIELDS = [name for name in EpisodeEditForm.base_fields if name not in ("version", "based_on")]
 
@@ -45,6 +57,24 @@ SORT_KEYS = {
 def missing_now(request):
     """Every open episode: high risk first, sortable, filtered by locality."""
     check_case_pages(request.user)
+    context = _missing_now_context(request)
+    context["refresh_seconds"] = settings.HOMEWARD_MISSING_NOW_REFRESH_SECONDS
+    return render(request, "episodes/missing_now.html", context)
+
+
+@login_required
+def missing_now_table(request):
+    """The list of children missing now alone, for the page to refresh itself in place.
+
+    The same access rule, filters and sort as the page; never kept by a browser or proxy,
+    since it names children and changes as they go missing and come back."""
+    check_case_pages(request.user)
+    response = render(request, "episodes/missing_now_table.html", _missing_now_context(request))
+    add_never_cache_headers(response)  # "no-store" among its directives
+    return response
+
+
+def _missing_now_context(request) -> dict:
     council = installation_council()
     filters = MissingNowFilter(request.GET or None, council=council)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -56,17 +86,21 @@ def missing_now(request):
     sort = chosen.get("sort") or "risk"
     if SORT_KEYS[sort]:
         rows = sorted(rows, key=SORT_KEYS[sort])
-    page, query = paginate(request, rows)
-    context = {
+    # The whole list on one page: a briefing sheet printed for a strategy meeting.
+    whole = request.GET.get("all") == "1"
+    page, query = paginate(request, rows, per_page=max(len(rows), 1) if whole else PER_PAGE)
+    return {
+        "whole": whole,
         "filters": filters,
         "page": page,
         "query": query,
         "as_at": now,
         "total": len(rows),
+        # Every listed episode, not only this page's: the refresh counts who came and went.
+        "listed": " ".join(str(row.episode_id) for row in rows),
         "sort_label": SORTS[sort],
         "high_risk": RISK_ORDER[0],
     }
-    return render(request, "episodes/missing_now.html", context)
 
 
 @login_required
@@ -94,7 +128,8 @@ def record(request, child_pk: int):
     check_action(request.user, RECORD_EPISODE)
     council = installation_council()
     child = get_object_or_404(visible_children(user=request.user, council=council), pk=child_pk)
-    form = EpisodeForm(request.POST or None, child=child)
+    suggested = episode_suggestions(user=request.user, child=child, today=timezone.localdate())
+    form = EpisodeForm(request.POST or None, child=child, initial=suggested.initial())
     if request.method == "POST" and form.is_valid():
         try:
             episode = services.episode_record(child=child, by=request.user, **form.cleaned_data)
@@ -104,10 +139,55 @@ def record(request, child_pk: int):
             )
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Episode {episode.local_id} recorded for {child}.")
+            recorded = f"Episode {episode.local_id} recorded for {child}."
+            said = [recorded, *_kept(form, suggested, child), _interview_due(episode)]
+            messages.success(request, " ".join(part for part in said if part))
             return redirect("children:detail", pk=child.pk)
     record_look(request=request, child=child)
-    return render(request, "episodes/record.html", {"form": form, "child": child})
+    context = {"form": form, "child": child, "hints": _sources(form, suggested)}
+    return render(request, "episodes/record.html", context)
+
+
+SUGGESTED_FIELDS = ("legal_status", "placement", "locality")
+
+
+def _still_suggested(form, suggested: EpisodeSuggestions) -> dict[str, Suggestion]:
+    """The fields that still hold what Homeward filled in."""
+    found = {name: getattr(suggested, name) for name in SUGGESTED_FIELDS}
+    return {
+        name: suggestion
+        for name, suggestion in found.items()
+        if suggestion and str(form[name].value()) == str(plain(suggestion.value))
+    }
+
+
+def _sources(form, suggested: EpisodeSuggestions) -> dict[str, str]:
+    """Where each value Homeward filled in came from, as the hint under its field."""
+    return {name: s.source for name, s in _still_suggested(form, suggested).items()}
+
+
+def _kept(form, suggested: EpisodeSuggestions, child) -> list[str]:
+    """The values saved as Homeward filled them in, said, so that none is saved unseen."""
+    kept = _still_suggested(form, suggested)
+    shown = [
+        f"{form.fields[name].label.lower()} ({_in_words(form, name)})"
+        for name in ("legal_status", "locality")
+        if name in kept
+    ]
+    if not shown:
+        return []
+    return [
+        f"The {' and '.join(shown)} {'are' if len(shown) > 1 else 'is'} as Homeward filled "
+        f"{'them' if len(shown) > 1 else 'it'} in from what it knew of {child.first_name}: "
+        "change the episode if that is wrong."
+    ]
+
+
+def _in_words(form, name: str) -> str:
+    value = form.cleaned_data[name]
+    if name == "legal_status":
+        return LegalStatus(value).label
+    return str(value) if value else "not known, or outside the council's localities"
 
 
 def _tried(values: dict) -> dict:
@@ -182,15 +262,38 @@ def mark_returned(request, pk: int):
             )
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{episode.child} is recorded as back. "
-                "A return home interview is now due within 72 hours.",
-            )
+            messages.success(request, _returned_message(episode))
             return redirect("children:detail", pk=episode.child_id)
     context = {"form": form, "episode": episode, "child": episode.child}
     record_look(request=request, child=episode.child)
     return render(request, "episodes/mark_returned.html", context)
+
+
+RETURNED = "{child} is recorded as back, returned {returned}."
+INTERVIEW_DUE = "A return home interview is due by {due_at}: {due}."
+INTERVIEW_OVERDUE = "A return home interview was due by {due_at}: it is already {due}."
+
+
+def _returned_message(episode: Episode) -> str:
+    """The confirmation of a return: when its interview is or was due, and whether it is
+    already overdue (a return recorded weeks late is)."""
+    episode.refresh_from_db(fields=["returned_at", "category"])
+    returned = RETURNED.format(child=episode.child, returned=_at(episode.returned_at))
+    return f"{returned} {_interview_due(episode)}".strip()
+
+
+def _interview_due(episode: Episode) -> str:
+    """When the interview owed after a return is or was due ("" if none is owed)."""
+    if episode.returned_at is None or episode.category != Category.MISSING:
+        return ""
+    due_at = episode.returned_at + RHI_DUE_WITHIN
+    now = timezone.now()
+    wording = INTERVIEW_DUE if due_at >= now else INTERVIEW_OVERDUE
+    return wording.format(due_at=_at(due_at), due=due_words(due_at, now))
+
+
+def _at(moment) -> str:
+    return timezone.localtime(moment).strftime("%-d %b %Y at %H:%M")
 
 
 @login_required

@@ -59,3 +59,21 @@ class InterviewEditForm(InterviewForm, EditForm):
         super().__init__(*args, **kwargs)
         if not with_findings:
             del self.fields["findings"]
+
+
+class CloseForm(forms.Form):
+    """Closing the interview owed after a return without an outcome: the reason is required."""
+
+    reason = forms.CharField(
+        label="Why will no interview be recorded for this return?",
+        help_text="For example: another council's team is interviewing the child.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,  # the service says what to enter, as for any other refusal
+    )
+
+
+class UndoCloseForm(forms.Form):
+    """Undoing the closure shown on the page (its id, so that another is never undone)."""
+
+    closure = forms.IntegerField(widget=forms.HiddenInput)

@@ -443,6 +443,12 @@ def _latest_declined() -> Q:
     )
 
 
+def _closed() -> Q:
+    """A return a coordinator closed without an interview, with a reason, the closure not
+    undone (joined closures: most returns have none)."""
+    return Q(interview_closures__isnull=False, interview_closures__undone_at__isnull=True)
+
+
 def returns_in(scope: Scope, *periods: Period):
     """The periods' returns: missing episodes whose return falls in one, whenever they began."""
     returned = Q()
@@ -468,6 +474,7 @@ def rhi_figures(scope: Scope, *periods: Period) -> list[dict]:
                 returned & _interview_in_use() & Q(interviews__outcome=InterviewOutcome.COMPLETED)
             ),
             f"declined_{i}": _returns(returned & _latest_declined()),
+            f"closed_{i}": _returns(returned & _closed()),
         }
     counts = returns_in(scope, *periods).aggregate(**figures)
     results = []
@@ -480,6 +487,7 @@ def rhi_figures(scope: Scope, *periods: Period) -> list[dict]:
                 "completed_within_72h": share(counts[f"in_time_{i}"], returns),
                 "completed": share(counts[f"completed_{i}"], returns),
                 "declined": share(counts[f"declined_{i}"], returns),
+                "closed": share(counts[f"closed_{i}"], returns),
             }
         )
     return results

@@ -10,6 +10,7 @@ for another record, is refused with a sentence, keeping what was typed while nob
 """
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,14 +56,19 @@ class EditPage:
     form_class: type[forms.Form]
     fields: tuple[str, ...]
     purpose: str  # names the signed values, so one page's cannot be posted to another
+    # How to show a field's value where its model field cannot (codes kept together in one
+    # text field): used by the table of what someone else changed, and by the history.
+    words: dict[str, Callable[[object], str]] = dataclasses.field(default_factory=dict)
 
 
-def change_page(form_class: type[forms.Form], *, purpose: str, without=()) -> EditPage:
+def change_page(
+    form_class: type[forms.Form], *, purpose: str, without=(), words: dict | None = None
+) -> EditPage:
     """The change page of `form_class`: every field of the form but its own bookkeeping (and
     `without`), in the form's order."""
     skipped = {"version", "based_on", *without}
     fields = tuple(name for name in form_class.base_fields if name not in skipped)
-    return EditPage(form_class=form_class, fields=fields, purpose=purpose)
+    return EditPage(form_class=form_class, fields=fields, purpose=purpose, words=words or {})
 
 
 def edit_record(
@@ -238,8 +244,8 @@ def _conflict(page: EditPage, form, clash: ChangedByAnotherUser, seen: dict) -> 
     return [
         {
             "label": form.fields[name].label,
-            "was": _shown(clash.record, name, seen.get(name)),
-            "now": _shown(clash.record, name, theirs[name]),
+            "was": _shown(page, clash.record, name, seen.get(name)),
+            "now": _shown(page, clash.record, name, theirs[name]),
             "yours": name in clashing,
         }
         for name in page.fields
@@ -247,10 +253,12 @@ def _conflict(page: EditPage, form, clash: ChangedByAnotherUser, seen: dict) -> 
     ]
 
 
-def _shown(record, name: str, value) -> str:
+def _shown(page: EditPage, record, name: str, value) -> str:
     """A signed value as the page shows it: a time in Europe/London, a code as its words."""
     if value in (None, ""):
         return NOT_RECORDED
+    if name in page.words:
+        return page.words[name](value)
     field = type(record)._meta.get_field(name)
     if isinstance(field, models.DateTimeField):
         return timezone.localtime(dt.datetime.fromisoformat(value)).strftime("%-d %b %Y %H:%M")

@@ -116,6 +116,7 @@ def areas():
 LISTS = [
     ("dashboard:home", {}),
     ("episodes:missing-now", {}),
+    ("episodes:missing-now-table", {}),
     ("interviews:due", {}),
     ("exploitation:repeat-missing", {"episodes": 2, "days": 30}),
     ("children:search", {"q": "madeup"}),

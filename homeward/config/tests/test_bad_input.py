@@ -107,6 +107,7 @@ def pages(child, back) -> list[tuple[str, dict]]:
         (reverse("children:search"), {"q": child.local_id}),
         (reverse("episodes:start"), {"q": child.local_id}),
         (reverse("episodes:missing-now"), {}),
+        (reverse("episodes:missing-now-table"), {}),
         (reverse("interviews:due"), {}),
         (reverse("exploitation:repeat-missing"), {}),
         (reverse("dashboard:home"), {}),
@@ -191,7 +192,7 @@ def recording_forms():
         "episodes:record": (
             "fresh",
             seen | {"last_seen_at_time": "21:30", "category": "missing"}
-            | {"missing_from": "home", "legal_status": "child_in_need"},
+            | {"missing_from": "home", "legal_status": "child_in_need", "locality": "none"},
         ),
         "episodes:mark-returned": (
             "open",

@@ -11,6 +11,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
+from homeward.dashboard.views import HOME_INTERVIEWS_SHOWN
 from homeward.episodes.tests.factories import EpisodeFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -100,9 +101,28 @@ def test_it_shows_interviews_due_and_overdue(coordinator):
     returned_ago(10, child=ChildFactory(first_name="Ruby", last_name="Sample"))
     returned_ago(80, child=ChildFactory(first_name="Jayden", last_name="Notreal"))
     html = page(coordinator)
-    assert "Due in 62 hours" in html
+    assert "Due in 2 days 14 hours" in html
     assert "Overdue by 8 hours" in html
     assert html.index("Jayden Notreal") < html.index("Ruby Sample")
+
+
+def test_a_return_owed_for_weeks_stays_and_reads_in_days(coordinator):
+    returned_ago(24 * 31, child=ChildFactory(first_name="Ruby", last_name="Sample"))
+    html = page(coordinator)
+    assert "Ruby Sample" in html
+    assert "Overdue by 28 days" in html
+    assert "1 return owed an interview: <strong>1 overdue</strong>." in html
+
+
+def test_it_lists_the_longest_owed_and_links_to_all_of_them(coordinator):
+    for days in range(HOME_INTERVIEWS_SHOWN + 2):
+        returned_ago(24 * (days + 1), child=ChildFactory(last_name=f"Owed{days:02d}"))
+    html = page(coordinator)
+    shown = HOME_INTERVIEWS_SHOWN
+    assert f"The {shown} owed longest are below" in html
+    assert f"see all {shown + 2} on the Interviews page" in html
+    assert "Owed11" in html and "Owed02" in html
+    assert "Owed01" not in html and "Owed00" not in html
 
 
 def test_it_counts_the_last_six_months(coordinator):

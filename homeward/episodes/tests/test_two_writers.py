@@ -217,6 +217,7 @@ def test_the_page_shows_the_refusal_as_a_form_error_not_a_server_error(client):
         "risk": "high",
         "missing_from": "home",
         "legal_status": "child_in_need",
+        "locality": "none",
     }
     with transaction.atomic():
         raw_insert(child, "E-raw", EVENING)

@@ -45,6 +45,7 @@ def episode_form(**extra) -> dict:
         "risk": "high",
         "missing_from": "home",
         "legal_status": "child_in_need",
+        "locality": "none",
         **extra,
     }
 
@@ -156,6 +157,27 @@ def test_marking_the_return(coordinator):
     assert response.status_code == 302
     episode.refresh_from_db()
     assert episode.returned_at == dt.datetime(2020, 5, 17, 7, 0, tzinfo=dt.UTC)
+
+
+def test_the_confirmation_of_a_return_says_when_its_interview_is_due(coordinator):
+    episode = EpisodeFactory(last_seen_at=NOW - 20 * HOUR, returned_at=None)
+    data = {**when("returned_at", 17, 5, 2020, "08:00"), "version": episode.version}
+    url = reverse("episodes:mark-returned", args=[episode.pk])
+    html = coordinator.post(url, data, follow=True).content.decode()
+    assert "returned 17 May 2020 at 08:00." in html
+    assert "A return home interview is due by 20 May 2020 at 08:00: due in 2 days 22 hours." in html
+
+
+def test_the_confirmation_of_a_return_weeks_late_says_the_interview_is_overdue(coordinator):
+    episode = EpisodeFactory(last_seen_at=NOW - 30 * 24 * HOUR, returned_at=None)
+    data = {**when("returned_at", 20, 4, 2020, "10:00"), "version": episode.version}
+    url = reverse("episodes:mark-returned", args=[episode.pk])
+    html = coordinator.post(url, data, follow=True).content.decode()
+    assert (
+        "A return home interview was due by 23 Apr 2020 at 10:00: it is already overdue by 24 days."
+        in html
+    )
+    assert "within 72 hours" not in html
 
 
 def test_start_finds_the_child_before_recording(coordinator):

@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 
 from homeward.episodes.tests.factories import EpisodeFactory
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import InterviewClosure, ReturnInterview
 
 
 class ReturnInterviewFactory(factory.django.DjangoModelFactory):
@@ -17,3 +17,11 @@ class ReturnInterviewFactory(factory.django.DjangoModelFactory):
     outcome = "completed"
     completed_at = factory.LazyAttribute(lambda o: o.episode.returned_at + dt.timedelta(hours=30))
     conducted_by = "Made-up RHI worker"
+
+
+class InterviewClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InterviewClosure
+
+    episode = factory.SubFactory(EpisodeFactory)
+    reason = "Made-up reason: another council's team is interviewing"

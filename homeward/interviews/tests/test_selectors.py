@@ -8,12 +8,13 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
-from homeward.interviews.selectors import interviews_due
-from homeward.interviews.tests.factories import ReturnInterviewFactory
+from homeward.interviews.selectors import OwedCounts, interviews_due, owed_counts, owed_returns
+from homeward.interviews.tests.factories import InterviewClosureFactory, ReturnInterviewFactory
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
 HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def due_now(**kwargs):
 def test_a_return_exactly_72_hours_ago_is_due_not_overdue():
     returned_ago(72 * HOUR)
     [row] = due_now()
-    assert (row.is_overdue, row.hours_left, row.hours_overdue) == (False, 0, 0)
+    assert (row.is_overdue, row.due_words) == (False, "due in less than an hour")
 
 
 def test_a_return_just_over_72_hours_ago_is_overdue():
@@ -45,12 +46,12 @@ def test_a_return_just_over_72_hours_ago_is_overdue():
     assert row.is_overdue
 
 
-def test_it_counts_hours_left_and_hours_overdue():
+def test_it_says_the_time_left_and_the_time_overdue():
     returned_ago(10 * HOUR)
     returned_ago(80 * HOUR)
     overdue, due = due_now()
-    assert (overdue.is_overdue, overdue.hours_overdue) == (True, 8)
-    assert (due.is_overdue, due.hours_left) == (False, 62)
+    assert (overdue.is_overdue, overdue.due_words) == (True, "overdue by 8 hours")
+    assert (due.is_overdue, due.due_words) == (False, "due in 2 days 14 hours")
 
 
 def test_a_return_with_no_offer_at_all_is_listed():
@@ -79,8 +80,7 @@ def test_an_offer_not_yet_taken_up_is_still_listed_with_its_first_offer():
     assert row.is_overdue
 
 
-def test_it_leaves_out_returns_before_the_lookback_open_episodes_and_away_episodes():
-    returned_ago(dt.timedelta(days=31))
+def test_it_leaves_out_open_episodes_away_episodes_and_other_councils():
     EpisodeFactory(last_seen_at=NOW - HOUR, returned_at=None)
     returned_ago(5 * HOUR, category="away")
     somerset = council("933")
@@ -90,7 +90,61 @@ def test_it_leaves_out_returns_before_the_lookback_open_episodes_and_away_episod
         child__responsible_la=somerset,
     )
     assert due_now() == []
-    assert len(due_now(lookback_days=32)) == 1
+
+
+# 200 days back by the calendar is 27 October 2019's clock change away: an hour less than
+# 200 whole days, and the 72 hours after it end 196 days 23 hours before now.
+@pytest.mark.parametrize("days, words", [(31, "overdue by 28 days"), (200, "overdue by 196 days")])
+def test_a_return_with_no_outcome_stays_owed_however_long_ago(days, words):
+    returned_ago(dt.timedelta(days=days))
+    [row] = due_now()
+    assert (row.is_overdue, row.due_words) == (True, words)
+
+
+def test_an_outcome_or_a_closure_settles_a_long_owed_return():
+    long_ago = dt.timedelta(days=31)
+    ReturnInterviewFactory(episode=returned_ago(long_ago), completed_at=NOW - 20 * DAY)
+    ReturnInterviewFactory(episode=returned_ago(long_ago), outcome="declined", completed_at=None)
+    InterviewClosureFactory(episode=returned_ago(long_ago))
+    assert due_now() == []
+
+
+def test_no_contact_settles_the_return_only_after_the_attempts_required(settings):
+    settings.HOMEWARD_RHI_ATTEMPTS_REQUIRED = 3
+    episode = returned_ago(dt.timedelta(days=31))
+    for attempt in range(1, 4):
+        assert len(due_now()) == 1, f"owed after {attempt - 1} attempts"
+        ReturnInterviewFactory(
+            episode=episode,
+            outcome="no_contact",
+            offered_at=episode.returned_at + attempt * DAY,
+            completed_at=None,
+        )
+    assert due_now() == []
+    settings.HOMEWARD_RHI_ATTEMPTS_REQUIRED = 4
+    [row] = due_now()
+    assert row.attempts == 3
+
+
+def test_an_undone_closure_leaves_the_return_owed_again():
+    closure = InterviewClosureFactory(episode=returned_ago(dt.timedelta(days=31)))
+    assert due_now() == []
+    closure.undone_at = NOW
+    closure.save()
+    assert [row.episode_id for row in due_now()] == [closure.episode_id]
+
+
+def test_an_interview_entered_in_error_does_not_settle_the_return():
+    episode = returned_ago(dt.timedelta(days=31))
+    ReturnInterviewFactory(episode=episode, entered_in_error_at=NOW)
+    assert len(due_now()) == 1
+
+
+def test_it_counts_the_returns_owed_and_those_overdue():
+    for hours in (5, 80, 24 * 200):
+        returned_ago(hours * HOUR)
+    returns = owed_returns(council=council(), now=NOW, user=coordinator())
+    assert owed_counts(returns, NOW) == OwedCounts(total=3, overdue=2)
 
 
 def test_the_number_of_queries_does_not_grow_with_returns(django_assert_num_queries):

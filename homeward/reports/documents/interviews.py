@@ -33,6 +33,11 @@ class Interviews:
                         ["Completed within 72 hours", share(rhi.get("completed_within_72h"))],
                         ["Completed at any time", share(rhi.get("completed"))],
                         ["Declined by the child", share(rhi.get("declined"))],
+                        *(
+                            [["Closed by a coordinator, with a reason", share(rhi["closed"])]]
+                            if "closed" in rhi  # reports saved before it was counted lack it
+                            else []
+                        ),
                     ],
                 )
             )

@@ -133,6 +133,7 @@ def sample_report(*, publication: bool = False) -> dict:
             "completed_within_72h": _share(641, 1001),
             "completed": _share(802, 1001),
             "declined": _share(88, 1001),
+            "closed": _share(12, 1001),
         },
         "ce_screening": {"repeat_children": 153, "screened": _share(140, 153)},
         "repeat_children": {

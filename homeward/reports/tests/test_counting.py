@@ -3,12 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from homeward.accounts.tests.factories import UserFactory
 from homeward.children.tests.factories import ChildFactory
 from homeward.core.clock import Period, age_in_years, calendar_months, months_ending
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.interviews.services import interview_close, interview_closure_undo
 from homeward.interviews.tests.factories import ReturnInterviewFactory
-from homeward.reports.figures import period_summaries
+from homeward.reports.figures import period_summaries, rhi_figures
 from homeward.reports.figures import share as Share
 from homeward.reports.scope import council_scope
 
@@ -161,3 +163,17 @@ def test_age_is_whole_years(on, age):
 def test_a_share_with_no_base_has_no_percentage():
     assert Share(0, 0)["pct"] is None
     assert Share(1, 3)["pct"] == 33.3
+
+
+def test_the_returns_closed_without_an_interview_are_counted_not_those_undone(db):
+    """Closed by a coordinator with a reason (interviews.services.interview_close)."""
+    coordinator = UserFactory()
+    returns = [episode(ChildFactory(), at(2020, 4, 1, 10), at(2020, 4, 2, 10)) for _ in range(3)]
+    interview_close(episode=returns[0], reason="Made-up: another council", by=coordinator)
+    undone = interview_close(episode=returns[1], reason="Made-up: mistaken", by=coordinator)
+    interview_closure_undo(closure=undone, by=coordinator)
+    [rhi] = rhi_figures(
+        council_scope(council("931")), Period(at(2020, 4, 1).date(), at(2020, 4, 30).date())
+    )
+    assert rhi["returns"] == 3
+    assert rhi["closed"] == Share(1, 3)

@@ -109,6 +109,7 @@ def test_return_home_interviews_are_counted_among_the_returns_in_the_period(repo
         "completed_within_72h": share(3, 8, 37.5),  # E1, E2 (exactly 72h), E12; not E3
         "completed": share(5, 8, 62.5),  # E1, E2, E3, E8, E12
         "declined": share(1, 8, 12.5),  # E4; E8's declined offer was followed by an interview
+        "closed": share(0, 8, 0.0),  # none closed by a coordinator
     }
 
 

@@ -15,10 +15,11 @@ DATE_PARTS = [("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)]
 def _kind(widget) -> str:
     if isinstance(widget, DateTimeInput | DateInput):
         return "date"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # Before the radios: Django's CheckboxSelectMultiple is a subclass of RadioSelect.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.Select):
         return "select"
     if isinstance(widget, forms.Textarea):
@@ -42,7 +43,8 @@ class _ListedModelChoices(forms.models.ModelChoiceIterator):
 
 def _choices(field):
     if isinstance(field, forms.ModelChoiceField):
-        return _ListedModelChoices(field)
+        # A field may offer choices after its records ("not known"): `extra_choices`.
+        return [*_ListedModelChoices(field), *getattr(field, "extra_choices", ())]
     return field.choices
 
 

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.template.defaultfilters import date
 from django.utils import timezone
 
+from homeward.core import clock
+
 register = template.Library()
 
 # The `date` filter's "M": the month's first three letters, English, capitalised.
@@ -46,3 +48,10 @@ def day(value) -> str:
     if isinstance(value, dt.date):
         return f"{value.day} {_MONTHS[value.month]} {value.year:04d}"
     return date(value, "j M Y")
+
+
+@register.filter
+def due_words(due_at, now) -> str:
+    """{{ row.due_at|due_words:as_at }}: "overdue by 22 days", "due in 14 hours"
+    (core.clock.due_words, the one wording of every page)."""
+    return clock.due_words(due_at, now)

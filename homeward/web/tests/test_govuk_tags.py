@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
 
@@ -30,3 +33,27 @@ def test_detail_rows_are_what_the_template_loop_gives(details):
 def test_detail_rows_escape_what_a_person_typed():
     html = TAG.render(Context({"details": [("Found at", "<script>alert(1)</script>")]}))
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+class _Ticks(forms.Form):
+    colours = forms.MultipleChoiceField(
+        label="Colours",
+        choices=[("red", "Red"), ("blue", "Blue"), ("green", "Green")],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    size = forms.ChoiceField(
+        label="Size", choices=[("s", "Small"), ("l", "Large")], widget=forms.RadioSelect
+    )
+
+
+FIELD = Template("{% load govuk %}{% govuk_field form.colours %}{% govuk_field form.size %}")
+
+
+def test_checkboxes_are_gov_uk_checkboxes_each_ticked_box_kept():
+    html = FIELD.render(Context({"form": _Ticks({"colours": ["red", "green"], "size": "l"})}))
+    colours, size = html.split('<div class="govuk-form-group">')[1:]
+    assert 'data-module="govuk-checkboxes"' in colours and "govuk-radios" not in colours
+    assert colours.count('type="checkbox"') == 3 and 'type="radio"' not in colours
+    ticked = re.findall(r'value="(\w+)" checked', colours)
+    assert ticked == ["red", "green"]
+    assert 'data-module="govuk-radios"' in size and size.count('type="radio"') == 2
