@@ -1,5 +1,8 @@
 import pytest
 
+# The `mailbox` fixture: a real SMTP server on loopback for the tests that send email.
+pytest_plugins = ["homeward.accounts.tests.mailbox"]
+
 
 @pytest.fixture(autouse=True)
 def _media_and_var(tmp_path, settings):

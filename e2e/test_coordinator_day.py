@@ -34,7 +34,10 @@ def fill_when(page, field: str, moment: dt.datetime) -> None:
     page.fill(f"#id_{field}_time", local.strftime("%H:%M"))
 
 
-def sign_in_with_the_keyboard(page, username: str) -> None:
+def sign_in_with_the_keyboard(
+    page, username: str, lands_on: str = "children missing and returned"
+) -> None:
+    """Open Homeward's address and sign in; the person lands on their role's page."""
     page.goto("/")
     check_page(page, "sign-in")
     page.keyboard.press("Tab")
@@ -44,7 +47,7 @@ def sign_in_with_the_keyboard(page, username: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_contain_text("children missing and returned")
+    expect(page.locator("h1")).to_contain_text(lands_on)
 
 
 @pytest.fixture

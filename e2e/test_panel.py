@@ -33,7 +33,7 @@ def test_the_panel_chairs_meeting(page):
         seen = timezone.now() - dt.timedelta(days=days)
         EpisodeFactory(child=child, last_seen_at=seen, returned_at=seen + dt.timedelta(hours=5))
     today = timezone.localdate()
-    sign_in_with_the_keyboard(page, lead.username)
+    sign_in_with_the_keyboard(page, lead.username, lands_on="Repeat missing")
 
     # The panel, empty.
     page.get_by_role("link", name="Panel", exact=True).click()

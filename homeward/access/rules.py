@@ -70,6 +70,7 @@ _EVERYTHING = {
     "rows": NAMED_ROWS,
     "reports": ALL_REPORTS,
     "panel": True,
+    "people": False,
 }
 _NOTHING = {
     "children": NO_CHILDREN,
@@ -79,10 +80,12 @@ _NOTHING = {
     "rows": "",
     "reports": "",
     "panel": False,  # the panel's pages: its meetings and open actions
+    # The people pages: accounts, roles, sign-in links, two-factor set-up and allocations.
+    "people": False,
 }
 
 DEFAULT_ACCESS: dict[str, dict] = {
-    roles.ADMINISTRATOR: dict(_EVERYTHING),
+    roles.ADMINISTRATOR: _EVERYTHING | {"people": True},
     roles.MISSING_COORDINATOR: dict(_EVERYTHING),
     roles.PRACTITIONER: _NOTHING
     | {
@@ -126,6 +129,10 @@ MATCH_NOT_SHOWN = (
     "{count} possible match{plural} you cannot see. Ask the missing children coordinator "
     "whether it is the same child before adding a new record."
 )
+NO_PEOPLE_PAGES = (
+    "Only a Homeward administrator can manage people's accounts and allocations. "
+    "Ask your Homeward administrator for the change you need."
+)
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
     "administrator if you need access."
@@ -156,6 +163,7 @@ class Access:
     rows: str
     reports: str
     panel: bool
+    people: bool
     council_id: int | None
     team: str
     locality_ids: frozenset[int]  # read only for a role that sees by locality
@@ -196,6 +204,7 @@ def access_for(user) -> Access:
         rows=max((r["rows"] for r in rules), key=_ROWS_ORDER.index, default=""),
         reports=max((r["reports"] for r in rules), key=_REPORTS_ORDER.index, default=""),
         panel=any(rule.get("panel") for rule in rules),
+        people=any(rule.get("people") for rule in rules),
         council_id=council_id,
         team=team,
         locality_ids=locality_ids,
@@ -376,6 +385,7 @@ CASE_PAGES = "dashboard:home"
 PANEL_PAGES = "panel:index"
 REPORT_PAGES = "reports:index"
 ROW_PAGES = "exchange:exports"
+PEOPLE_PAGES = "people:index"
 
 
 def pages_for(user) -> list[str]:
@@ -386,6 +396,7 @@ def pages_for(user) -> list[str]:
         PANEL_PAGES: access.panel,
         REPORT_PAGES: bool(access.reports),
         ROW_PAGES: bool(access.rows),
+        PEOPLE_PAGES: access.people,
     }
     return [page for page, allowed in uses.items() if allowed]
 
@@ -394,6 +405,17 @@ def landing_page_for(user) -> str | None:
     """The URL name of the page this person lands on after signing in; None if there is no
     page they may use."""
     return next(iter(pages_for(user)), None)
+
+
+def may_manage_people(user) -> bool:
+    """Whether this person may manage accounts and allocations (the people pages)."""
+    return access_for(user).people
+
+
+def check_people(user) -> None:
+    """Refuse (403) a person whose role does not manage people."""
+    if not may_manage_people(user):
+        raise PermissionDenied(NO_PEOPLE_PAGES)
 
 
 # The panel: its meetings are the council's, seen by the roles that use the panel's pages;

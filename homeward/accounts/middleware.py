@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
+from homeward.accounts.oidc import PROVIDER_MFA_SESSION_KEY
 from homeward.accounts.two_factor import has_device, two_factor_required
 
 # The pages a person signed in with a password alone may reach.
@@ -13,6 +14,8 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "accounts:sign-out",
     "accounts:two-factor",
     "accounts:two-factor-set-up",
+    "oidc:start",
+    "oidc:callback",
 }
 
 
@@ -25,6 +28,9 @@ class RequireTwoFactorMiddleware:
         if (
             two_factor_required(user)
             and not user.is_verified()
+            # Signed in through the provider with its second factor, when that is trusted
+            # (HOMEWARD_OIDC_TRUST_MFA, homeward/accounts/oidc.py).
+            and not request.session.get(PROVIDER_MFA_SESSION_KEY)
             and not self._is_open(request.path_info)
         ):
             target = "accounts:two-factor" if has_device(user) else "accounts:two-factor-set-up"

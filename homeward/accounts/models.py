@@ -4,12 +4,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from homeward.core.models import Tracked
 
-class StaffProfile(models.Model):
+
+class StaffProfile(Tracked):
     """Where a person works, which the access rule (access.rules) reads with their role.
 
     A person without a profile works for the installation's council, in no team and no
-    locality: they see only what their role allows council-wide.
+    locality: they see only what their role allows council-wide. Its version goes up with
+    every change an administrator makes to the person (roles, team, localities) from the
+    people pages, so that two administrators cannot overwrite each other.
     """
 
     user = models.OneToOneField(

@@ -2,13 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from homeward.accounts import timeout, views
+from homeward.accounts.sign_in import SignInView
 
 app_name = "accounts"
 
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        SignInView.as_view(),
         name="sign-in",
     ),
     # Django's LogoutView accepts POST only, so a link or a prefetch cannot sign anyone out.

@@ -9,11 +9,19 @@ from homeward.audit.services import audit_record
 
 @receiver(user_logged_in, dispatch_uid="homeward.audit.sign_in")
 def record_sign_in(sender, request, user, **kwargs):
-    audit_record(request=request, user=user, action=Action.SIGN_IN)
+    # A sign-in through the identity provider says so (homeward.accounts.oidc sets these).
+    audit_record(
+        request=request,
+        user=user,
+        action=getattr(user, "sign_in_action", Action.SIGN_IN),
+        details=getattr(user, "sign_in_details", None),
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="homeward.audit.sign_in_failed")
 def record_sign_in_failed(sender, credentials, request=None, **kwargs):
+    if "nonce" in credentials and "password" not in credentials:
+        return  # through the identity provider: homeward.accounts.oidc audits why it failed
     # The password is never recorded; Django has already masked it in `credentials`.
     audit_record(
         request=request,

@@ -218,14 +218,75 @@ if HOMEWARD_TRUSTED_PROXIES:
 AUTHENTICATION_BACKENDS = [
     "homeward.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through the council's OpenID Connect provider; does nothing until set up below.
+    "homeward.accounts.oidc.HomewardOIDCBackend",
 ]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+
+# Email (links to set a password): Django's SMTP backend, configured from the environment.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")
+# A link to set a password works once, and for this long (Django's PasswordResetTokenGenerator).
+PASSWORD_RESET_TIMEOUT = env_int("HOMEWARD_PASSWORD_LINK_HOURS", 24) * 60 * 60
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "homeward.accounts.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# A sign-in through the provider carries no password: it is not a guess to count or stop.
+AXES_WHITELIST_CALLABLE = "homeward.accounts.oidc.not_a_password"
+
+# Optional sign-in through the council's OpenID Connect provider, such as Microsoft Entra ID
+# (homeward/accounts/oidc.py, docs/security.md). On when a client id and either the issuer
+# (its endpoints are then read from the issuer's discovery document) or the endpoints are set.
+HOMEWARD_OIDC_ISSUER = env_str("HOMEWARD_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+# The button says "Sign in with <this>".
+HOMEWARD_OIDC_PROVIDER_NAME = env_str("HOMEWARD_OIDC_PROVIDER_NAME", "your council account")
+# Hide the password form: everyone signs in through the provider.
+HOMEWARD_OIDC_ONLY = env_bool("HOMEWARD_OIDC_ONLY", False)
+# Accept the provider's multi-factor sign-in instead of Homeward's own second factor, when
+# the ID token's amr claim holds one of HOMEWARD_OIDC_MFA_AMR; otherwise Homeward asks too.
+HOMEWARD_OIDC_TRUST_MFA = env_bool("HOMEWARD_OIDC_TRUST_MFA", False)
+HOMEWARD_OIDC_MFA_AMR = env_list("HOMEWARD_OIDC_MFA_AMR", ["mfa"])
+# Providers that send no email_verified claim but control every address they issue (Entra ID
+# with the organisation's own domain): take the email claim as verified.
+HOMEWARD_OIDC_EMAIL_VERIFIED = env_bool("HOMEWARD_OIDC_EMAIL_VERIFIED", False)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # an administrator makes accounts; a sign-in never does
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+OIDC_TIMEOUT = env_int("HOMEWARD_OIDC_TIMEOUT_SECONDS", 10)
+if OIDC_RP_CLIENT_ID and not (HOMEWARD_OIDC_ISSUER or OIDC_OP_AUTHORIZATION_ENDPOINT):
+    raise ConfigurationError(
+        "OIDC_RP_CLIENT_ID is set but neither HOMEWARD_OIDC_ISSUER nor the provider's "
+        "endpoints (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, "
+        "OIDC_OP_JWKS_ENDPOINT) are: set the issuer, for Entra ID "
+        "https://login.microsoftonline.com/<tenant id>/v2.0."
+    )
+if OIDC_RP_CLIENT_ID and not OIDC_RP_CLIENT_SECRET:
+    raise ConfigurationError(
+        "OIDC_RP_CLIENT_ID is set without OIDC_RP_CLIENT_SECRET: set the client secret the "
+        "provider gave for Homeward."
+    )
+if HOMEWARD_OIDC_ONLY and not OIDC_RP_CLIENT_ID:
+    raise ConfigurationError(
+        "HOMEWARD_OIDC_ONLY hides the password form, but no provider is set up "
+        "(OIDC_RP_CLIENT_ID): nobody could sign in. Set the provider up or unset it."
+    )
 
 # Who may see what (homeward/access/rules.py, docs/security.md): overrides of the role table
 # as JSON, e.g. {"practitioner": {"findings": "all"}}; and the repeat-missing threshold that

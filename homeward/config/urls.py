@@ -2,6 +2,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("homeward.accounts.urls")),
+    path("accounts/oidc/", include("homeward.accounts.oidc_urls")),
+    path("", include("homeward.accounts.people_urls")),
     path("", include("homeward.dashboard.urls")),
     path("", include("homeward.episodes.urls")),
     path("", include("homeward.interviews.urls")),

@@ -5,6 +5,7 @@ from django import template
 from homeward.access.rules import (
     CASE_PAGES,
     PANEL_PAGES,
+    PEOPLE_PAGES,
     RECORD_EPISODE,
     REPORT_PAGES,
     ROW_PAGES,
@@ -24,7 +25,12 @@ CASEWORK_PAGES = [
     ("episodes:start", "Record an episode"),
 ]
 # The other parts of the service, each linked when the rule lets the person use it.
-OTHER_PAGES = [(PANEL_PAGES, "Panel"), (ROW_PAGES, "Downloads"), (REPORT_PAGES, "Reports")]
+OTHER_PAGES = [
+    (PANEL_PAGES, "Panel"),
+    (ROW_PAGES, "Downloads"),
+    (REPORT_PAGES, "Reports"),
+    (PEOPLE_PAGES, "People"),
+]
 
 
 @register.inclusion_tag("govuk/navigation.html", takes_context=True)
@@ -50,6 +56,6 @@ def service_navigation(context):
 
 
 def _is_current(name: str, current: str) -> bool:
-    if name == "panel:index":
-        return current.startswith("panel:")
+    if name in ("panel:index", "people:index"):
+        return current.startswith(name.split(":")[0] + ":")
     return name == current or (name == "children:search" and current == "children:detail")

@@ -172,6 +172,8 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
         "placement": PlacementFactory(child=child),
         "interview": ReturnInterviewFactory(episode=episode),
         "screening": ScreeningFactory(child=child),
+        "person": staff(roles.PRACTITIONER),
+        "allocation": child_allocate(child=child, team="Made-up team"),
     }
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)

@@ -10,6 +10,7 @@ import pytest
 from homeward.access.tests.test_matrix import ALL_ROUTES, REPORT_QUERY, url_for
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
+from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
@@ -43,6 +44,8 @@ def records(time_machine):
         "meeting": action.discussion.meeting,
         "discussion": action.discussion,
         "action": action,
+        "person": staff(roles.PRACTITIONER),
+        "allocation": child_allocate(child=child, team="Made-up team"),
     }
 
 
