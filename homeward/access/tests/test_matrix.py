@@ -365,8 +365,8 @@ def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
 
 
 @pytest.mark.parametrize("role", list(MAY_USE))
-def test_closing_interviews_owed_by_a_named_person_needs_their_role(world, role):
-    user = person(role, world[1])
+def test_closing_interviews_owed_by_a_named_person_needs_their_role(role):
+    user = person(role, LocalityFactory(name="Made-up here"))
     command = ["close-interviews", "--council", "931", "--returned-before", "2020-01-01"]
     command += ["--reason", "Made-up reason", "--by", user.username]
     if CLOSE_INTERVIEW in MAY_USE[role]:
