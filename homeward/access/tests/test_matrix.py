@@ -98,6 +98,7 @@ REPORT_QUERY = {
 ROUTES = {
     "accounts:sign-in": {"needs": None},
     "accounts:sign-out": {"needs": None},
+    "accounts:stay-signed-in": {"needs": None},
     "accounts:two-factor": {"needs": "signed in", "status": 302},  # no device: set up first
     "accounts:two-factor-set-up": {"needs": "signed in", "status": 200},
     # Sign-in through an identity provider: not set up here (accounts/tests/test_oidc.py).
@@ -130,6 +131,9 @@ ROUTES = {
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
+    "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
+    "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
+    "exchange:panel-actions": {"needs": PANEL, "query": REPORT_QUERY},
     "panel:index": {"needs": PANEL},
     "panel:meeting": {"needs": PANEL, "ids": {"pk": "meeting"}},
     "panel:meeting-record": {"needs": RECORD_PANEL},
@@ -262,7 +266,7 @@ def expected(name: str, role: str, which: str) -> int:
     needs = route["needs"]
     if name == "accounts:sign-in":
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
-    if name == "accounts:sign-out":
+    if name in ("accounts:sign-out", "accounts:stay-signed-in"):
         return 405  # POST only
     if name.startswith("oidc:"):
         return 404  # no identity provider is set up
