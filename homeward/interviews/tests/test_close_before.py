@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
-from homeward.audit.models import Action, AuditEntry
+from homeward.audit.models import Action, AuditEntry, AuditHead
+from homeward.audit.services import audit_record
 from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.models import InterviewClosure
@@ -87,6 +89,19 @@ def test_every_return_owed_before_the_date_is_closed_by_the_person_and_audited(
     # Interviewed, declined and closed before are left as they were; the later return owed.
     assert history["closed"].reason == InterviewClosure.objects.get(pk=history["closed"].pk).reason
     assert owed_now(coordinator) == {history["later"]}
+
+
+def test_all_or_nothing_when_an_audit_entry_cannot_be_written(history, coordinator):
+    audit_record(action=Action.SEARCH)  # the chain has begun: its head row exists
+    # The second closure's entry is refused by the database (its sequence number is taken):
+    # the first closure, already written, goes with it.
+    taken = AuditHead.objects.get().last_sequence + 2
+    AuditEntry.objects.create(
+        sequence=taken, action=Action.SEARCH, previous_hash="f" * 64, hash="e" * 64
+    )
+    with pytest.raises(IntegrityError):
+        close()
+    assert list(InterviewClosure.objects.all()) == [history["closed"]]
 
 
 def test_a_dry_run_counts_and_changes_nothing(history, coordinator):
