@@ -21,7 +21,8 @@ from django.http import QueryDict
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.csrf import csrf_failure as django_csrf_failure
+
+from homeward.web.errors import csrf_failure as refused_form
 
 KEY = "homeward_kept_form"
 SIGNED_IN_AS = "homeward_signed_in_as"
@@ -166,7 +167,7 @@ def csrf_failure(request, reason=""):
         and _from_this_site(request)
     ):
         return redirect_to_login(request.get_full_path())
-    return django_csrf_failure(request, reason=reason)
+    return refused_form(request, reason=reason)
 
 
 def _from_this_site(request) -> bool:
