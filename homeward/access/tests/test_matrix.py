@@ -339,6 +339,7 @@ def body(response) -> str:
 OPERATOR = "operator only"
 COMMANDS = {
     "audit": OPERATOR,
+    "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-users": OPERATOR,
@@ -365,6 +366,18 @@ def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
     else:
         with pytest.raises(CommandError, match="may not import"):
             call_command("import-bundle", str(tmp_path), "--by", user.username)
+
+
+@pytest.mark.parametrize("role", list(MAY_USE))
+def test_closing_interviews_owed_by_a_named_person_needs_their_role(role):
+    user = person(role, LocalityFactory(name="Made-up here"))
+    command = ["close-interviews", "--council", "931", "--returned-before", "2020-01-01"]
+    command += ["--reason", "Made-up reason", "--by", user.username]
+    if CLOSE_INTERVIEW in MAY_USE[role]:
+        call_command(*command)
+    else:
+        with pytest.raises(CommandError, match="Nothing was closed"):
+            call_command(*command)
 
 
 # What each person sees of the world's episodes, written out in words rather than read from

@@ -54,6 +54,7 @@ from homeward.interviews.services import (
     interview_closure_undo,
     interview_record,
     interview_update,
+    interviews_close_before,
 )
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel import services as panel_services
@@ -363,6 +364,18 @@ def _interview_close(tmp_path):
     )
 
 
+def _interviews_close_before(tmp_path):
+    episode = EpisodeFactory(last_seen_at=EVENING, returned_at=EVENING + dt.timedelta(hours=6))
+
+    def close_all_before(by):
+        interviews_close_before(
+            council=council(), day=dt.date(2021, 1, 1), reason="Made-up: held on paper.", by=by
+        )
+        return InterviewClosure.objects.get(episode=episode)
+
+    return Write(close_all_before, created(InterviewClosure, episode=episode), "reason")
+
+
 def _interview_closure_undo(tmp_path):
     episode = EpisodeFactory(last_seen_at=EVENING, returned_at=EVENING + dt.timedelta(hours=6))
     closure = InterviewClosure.objects.create(episode=episode, reason="Made-up: closed.")
@@ -418,6 +431,7 @@ WRITES = {
     "interview_update": _interview_update,
     "interview_close": _interview_close,
     "interview_closure_undo": _interview_closure_undo,
+    "interviews_close_before": _interviews_close_before,
     "screening_record": _screening_record,
     "screening_update": _screening_update,
     "panel_meeting_record": _panel_meeting_record,
@@ -441,6 +455,7 @@ NOT_WRITES = {
     "homeward.children.services.child_born_problems",
     "homeward.interviews.services.interview_checks",
     "homeward.interviews.services.closure_problems",
+    "homeward.interviews.services.close_before_problems",
 }
 
 
