@@ -91,8 +91,7 @@ def caseload(*, user, council, now: dt.datetime) -> Caseload:
             missing_for=duration_words(now - one.missing_since) if one.missing_since else "",
             owed=owed.get(one.child.pk, []),
             review_due_on=reviews.get(one.child.pk),
-            review_overdue=reviews.get(one.child.pk) is not None
-            and reviews[one.child.pk] <= today,
+            review_overdue=reviews.get(one.child.pk) is not None and reviews[one.child.pk] <= today,
         )
         for one in found
     ]

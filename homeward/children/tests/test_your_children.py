@@ -56,7 +56,8 @@ def test_it_lists_the_children_allocated_to_them_or_their_team_with_what_each_ne
     # Missing now for 30 hours, after a return 90 hours ago still owed an interview (overdue).
     EpisodeFactory(child=mine, last_seen_at=NOW - 30 * HOUR, returned_at=None)
     back = EpisodeFactory(child=mine, last_seen_at=NOW - 100 * HOUR, returned_at=NOW - 90 * HOUR)
-    ScreeningFactory(child=mine, completed_on=dt.date(2020, 1, 10), next_review_on=dt.date(2020, 5, 1))
+    review = dt.date(2020, 5, 1)  # overdue
+    ScreeningFactory(child=mine, completed_on=dt.date(2020, 1, 10), next_review_on=review)
     teams = ChildFactory(first_name="Teams", last_name="Madeup")
     child_allocate(child=teams, team=TEAM, allocated_on=dt.date(2020, 2, 1))
     # Back 10 hours ago: owed an interview, due within the 72 hours.
