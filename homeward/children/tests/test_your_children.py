@@ -16,6 +16,7 @@ from homeward.children.allocations import allocation_end
 from homeward.children.caseload import NO_CHILDREN_ALLOCATED
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
@@ -169,3 +170,19 @@ def test_it_reads_the_same_few_queries_however_many_children(client, practitione
             assert client.get(reverse("children:mine")).status_code == 200
         counted.append(len(queries))
     assert counted[0] == counted[1]
+
+
+def test_an_allocation_shows_only_a_child_the_access_rule_lets_them_see(client):
+    """Police liaison see children through their localities, not allocations: a child
+    allocated to them elsewhere stays hidden here as everywhere."""
+    here = LocalityFactory(name="Made-up here")
+    police = staff(roles.POLICE_LIAISON, localities=[here])
+    client.force_login(police)
+    near = ChildFactory(first_name="Near", home_locality=here)
+    far = ChildFactory(first_name="Far", home_locality=LocalityFactory(name="Made-up far"))
+    for child in (near, far):
+        child_allocate(child=child, worker=police, allocated_on=dt.date(2020, 1, 1))
+
+    html = client.get(reverse("children:mine")).content.decode()
+
+    assert "Near" in html and "Far " not in html
