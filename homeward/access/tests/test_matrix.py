@@ -58,6 +58,7 @@ REPORTS = "reports"
 ROWS = "row-level downloads"
 PANEL = "panel pages"
 PEOPLE_PAGES = "people pages"
+YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
@@ -68,7 +69,8 @@ MAY_USE = {
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
                                 CORRECT_ERRORS, CLOSE_INTERVIEW},
-    roles.PRACTITIONER: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+    roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
+                         RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
                               REPORTS, PANEL, RECORD_PANEL},
     roles.POLICE_LIAISON: {CASE, RECORD_EPISODE},
@@ -112,6 +114,9 @@ ROUTES = {
     "episodes:edit": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "episodes:mark-returned": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "interviews:due": {"needs": CASE},
+    # Every casework role may open it (their allocations, if any); only those whose access
+    # follows allocations are offered it (NAVIGATION).
+    "children:mine": {"needs": CASE},
     "interviews:record": {"needs": RECORD_INTERVIEW, "ids": {"episode_pk": "returned"}},
     "interviews:close": {"needs": CLOSE_INTERVIEW, "ids": {"episode_pk": "returned"}},
     "children:search": {"needs": CASE},
@@ -518,6 +523,7 @@ def meeting_counts(response) -> list[str]:
 # the role it changes may then use and whether their report is the published one only.
 NAVIGATION = [
     (CASE, "Home"),
+    (YOUR_CHILDREN, "Your children"),
     (CASE, "Missing now"),
     (CASE, "Interviews"),
     (CASE, "Repeat missing"),
@@ -533,7 +539,7 @@ NAVIGATION = [
 ROLE_LANDING = {
     roles.ADMINISTRATOR: (CASE, "dashboard:home"),
     roles.MISSING_COORDINATOR: (CASE, "dashboard:home"),
-    roles.PRACTITIONER: (CASE, "interviews:due"),
+    roles.PRACTITIONER: (CASE, "children:mine"),
     roles.EXPLOITATION_LEAD: (CASE, "exploitation:repeat-missing"),
     roles.POLICE_LIAISON: (CASE, "episodes:missing-now"),
     roles.ANALYST: (REPORTS, "reports:index"),
