@@ -409,10 +409,11 @@ def test_the_sign_in_page_works_with_the_keyboard_alone(keyboard_page):
     page = keyboard_page
     page.goto("/")
     expect(page.locator("h1")).to_have_text("Sign in")
-    assert check_keyboard(page)[-3:] == [
+    assert check_keyboard(page)[-4:] == [
         'input "Username" (#id_username)',
         'input "Password" (#id_password)',
         'button "Sign in"',
+        'link "Forgotten your password?"',
     ]
     check_skip_link(page)
 

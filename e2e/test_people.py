@@ -65,6 +65,20 @@ def test_an_administrator_brings_in_a_practitioner_who_sees_their_child(page, ma
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Your password is set")
 
     sign_in(page, "made-up-pat", NEW_PASSWORD)
+    # They land on their children: exactly the one allocated to them.
+    expect(page.locator("h1")).to_have_text("Your children")
+    mine = page.locator("#your-children tbody tr")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Alfie Madeup")
+    expect(mine).to_contain_text("You")
+    expect(page.locator("main")).not_to_contain_text("Bella")
+    check_page(page, "your-children")
+    # On a phone each row stacks, every cell labelled with its column, and nothing overflows.
+    page.set_viewport_size({"width": 320, "height": 800})
+    expect(mine.locator("td").first).to_have_attribute("data-label", "Age and date of birth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    check_page(page, "your-children-narrow")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Find a child").click()
     page.fill("#id_q", "Madeup")
     page.get_by_role("button", name="Search").click()

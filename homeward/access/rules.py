@@ -342,6 +342,12 @@ def check_action(user, action: str) -> None:
         raise PermissionDenied(NOT_YOUR_ACTION)
 
 
+def has_allocated_children(user) -> bool:
+    """Whether this person's access follows their allocations (practitioners): they have a
+    page of their children (children:mine) and land on it."""
+    return ALLOCATED in access_for(user).scopes
+
+
 def may(user, action: str) -> bool:
     return action in access_for(user).actions
 

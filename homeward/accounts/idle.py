@@ -14,6 +14,9 @@ from django.dispatch import receiver
 # page view: under load that was a large share of each request.
 REFRESH_AFTER_SECONDS = 60
 KEY = "homeward_refreshed_at"
+# Pages a screen fetches by itself, which are not the person at work: Missing now's
+# self-refresh must not keep an unattended screen signed in for ever.
+NOT_ACTIVITY = {"episodes:missing-now-table"}
 SIGNED_IN_AT = "homeward_signed_in_at"
 
 
@@ -26,6 +29,9 @@ class KeepSessionAliveMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in NOT_ACTIVITY:
+            return response
         if user is not None and user.is_authenticated:
             now = int(time.time())
             if now - request.session.get(KEY, 0) >= REFRESH_AFTER_SECONDS:

@@ -28,7 +28,7 @@ LANDING_ORDER = [
     (roles.ADMINISTRATOR, "dashboard:home", CASE_PAGES),
     (roles.MISSING_COORDINATOR, "dashboard:home", CASE_PAGES),
     (roles.EXPLOITATION_LEAD, "exploitation:repeat-missing", CASE_PAGES),
-    (roles.PRACTITIONER, "interviews:due", CASE_PAGES),
+    (roles.PRACTITIONER, "children:mine", CASE_PAGES),
     (roles.POLICE_LIAISON, "episodes:missing-now", CASE_PAGES),
     (roles.ANALYST, "reports:index", REPORT_PAGES),
     (roles.SCRUTINY, "reports:index", REPORT_PAGES),

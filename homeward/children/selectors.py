@@ -197,6 +197,7 @@ class Found:
     legal_status: str
     missing_now: bool
     last_episode: Episode | None
+    missing_since: dt.datetime | None = None  # when last seen, if missing now
 
 
 def search_results(*, user, children: list[Child], today: dt.date) -> list[Found]:
@@ -204,7 +205,7 @@ def search_results(*, user, children: list[Child], today: dt.date) -> list[Found
     they are missing now and their last episode: one query for the page's episodes this
     person may see."""
     latest: dict[int, Episode] = {}
-    missing: set[int] = set()
+    missing: dict[int, dt.datetime] = {}  # the latest episode they have not returned from
     episodes = (
         episodes_visible_to(user)
         .filter(child__in=[child.pk for child in children])
@@ -214,7 +215,7 @@ def search_results(*, user, children: list[Child], today: dt.date) -> list[Found
     for episode in episodes:
         latest.setdefault(episode.child_id, episode)
         if episode.returned_at is None:
-            missing.add(episode.child_id)
+            missing.setdefault(episode.child_id, episode.last_seen_at)
     return [
         Found(
             child=child,
@@ -226,6 +227,7 @@ def search_results(*, user, children: list[Child], today: dt.date) -> list[Found
             ),
             missing_now=child.pk in missing,
             last_episode=latest.get(child.pk),
+            missing_since=missing.get(child.pk),
         )
         for child in children
     ]

@@ -5,6 +5,7 @@ from homeward.children import views
 app_name = "children"
 
 urlpatterns = [
+    path("my-children/", views.mine, name="mine"),
     path("children/", views.search, name="search"),
     path("children/new/", views.create, name="create"),
     path("children/<int:pk>/", views.detail, name="detail"),

@@ -22,6 +22,7 @@ from homeward.access.rules import (
 from homeward.audit.history import change_history
 from homeward.audit.selectors import who_looked
 from homeward.audit.services import audit_refused, record_look, record_search
+from homeward.children.caseload import NO_CHILDREN_ALLOCATED, caseload
 from homeward.children.forms import ChildEditForm, ChildForm, ChildSearchForm, PlacementEditForm
 from homeward.children.models import Child, Placement, ethnicity_in_words
 from homeward.children.selectors import (
@@ -48,6 +49,22 @@ MERGED_INTO = (
     "That record was merged into this one (local id {survivor}): everything recorded for the "
     "child is here."
 )
+
+
+@login_required
+def mine(request):
+    """The children allocated to the person or their team now, with what each needs, and the
+    returns of theirs still owed an interview. Like the other case lists (Missing now,
+    Interviews) it takes no search terms, so it writes no search to the audit log; opening a
+    child's record from it is a look, audited there."""
+    check_case_pages(request.user)
+    now = timezone.now()
+    context = {
+        "caseload": caseload(user=request.user, council=installation_council(), now=now),
+        "as_at": now,
+        "nothing_allocated": NO_CHILDREN_ALLOCATED,
+    }
+    return render(request, "children/mine.html", context)
 
 
 @login_required

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Keeps a form posted after the session ended, to fill it in again after signing in.
+    "homeward.web.kept.KeepTypedFormsMiddleware",
     # After the messages, so that it can say why a session ended.
     "homeward.accounts.idle.EndLongSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,14 +178,17 @@ HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
 # The Missing now page fetches its list again this often while open (never more often:
 # the issue asks for at most once a minute). Tests set it shorter.
 HOMEWARD_MISSING_NOW_REFRESH_SECONDS = 60
-# A refused form (its CSRF token missing or stale) gets the site's own 403 page.
-CSRF_FAILURE_VIEW = "homeward.web.errors.csrf_failure"
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form posted after the session ended is kept for the person, not refused (web/kept.py);
+# any other refused form (its CSRF token missing or stale) gets the site's own 403 page.
+CSRF_FAILURE_VIEW = "homeward.web.kept.csrf_failure"
+# The timeout warning opens this long before the idle sign-out (accounts/timeout.py).
+HOMEWARD_TIMEOUT_WARNING_SECONDS = env_int("HOMEWARD_TIMEOUT_WARNING_SECONDS", 120)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,13 +1,19 @@
 """Recording return home interviews."""
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from homeward.access.rules import CLOSE_INTERVIEW, access_for, may
+from homeward.accounts import roles
 from homeward.audit.services import record_change, save_audited, values_before_change
 from homeward.children.models import Child
 from homeward.children.services import new_local_id
+from homeward.core.clock import LONDON
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.core.concurrency import refuse_unknown_fields
 from homeward.core.locks import lock_council_episodes
@@ -21,7 +27,12 @@ from homeward.core.problems import (
 from homeward.episodes.models import Episode
 from homeward.interviews.models import InterviewClosure, ReturnInterview
 from homeward.interviews.rules import interview_problems, missing_again_problem
-from homeward.interviews.selectors import SETTLED, attempts_required, open_closure
+from homeward.interviews.selectors import (
+    SETTLED,
+    attempts_required,
+    open_closure,
+    owed_returns,
+)
 
 
 def interview_checks(*, episode: Episode, values: dict) -> list[Problem]:
@@ -227,4 +238,91 @@ def interview_closure_undo(*, closure: InterviewClosure, by) -> InterviewClosure
     changes = {"undone_at": now, "undone_by": by}
     return save_audited(
         closure, before=before, expected_version=closure.version, changes=changes, by=by
+    )
+
+
+# Closing, at once, every return owed before a date (`homeward close-interviews`): history
+# imported with no interviews in it, which no one is ever going to interview about now.
+CLOSE_BEFORE_FUTURE = (
+    "{day} is in the future: give a date up to today, and every return before it still owed "
+    "an interview is closed."
+)
+CLOSE_BEFORE_NOT_CLOSER = (
+    "{who} may not close interviews owed: only an active missing children coordinator or "
+    "administrator may. Name one of them with --by."
+)
+CLOSE_BEFORE_INACTIVE = (
+    "{who}'s account is deactivated: name an active missing children coordinator or "
+    "administrator with --by."
+)
+CLOSE_BEFORE_OTHER_COUNCIL = (
+    "{who} does not work for {council}, so may not close its interviews owed: name one of "
+    "its coordinators or administrators with --by."
+)
+
+
+@dataclass(frozen=True)
+class ClosedBefore:
+    """What closing the returns owed before a date did (or would do, on a dry run)."""
+
+    closed: int  # returns before the date closed (on a dry run: that would be closed)
+    left_owed: int  # returns on or after the date, still owed
+    not_closed: tuple[str, ...] = ()  # returns changed meanwhile, each with why not closed
+
+
+def close_before_problems(*, council, day: dt.date, reason: str, by) -> list[Problem]:
+    """Everything that stops `by` closing every return of `council` owed before `day`."""
+    problems = []
+    who = by.get_username()
+    if not by.is_active:
+        problems.append(Problem("by", CLOSE_BEFORE_INACTIVE.format(who=who)))
+    elif not (
+        roles.user_has_role(by, roles.ADMINISTRATOR, roles.MISSING_COORDINATOR)
+        and may(by, CLOSE_INTERVIEW)
+    ):
+        problems.append(Problem("by", CLOSE_BEFORE_NOT_CLOSER.format(who=who)))
+    elif access_for(by).council_id != council.pk:
+        problems.append(Problem("by", CLOSE_BEFORE_OTHER_COUNCIL.format(who=who, council=council)))
+    if day > timezone.localtime(timezone.now(), LONDON).date():
+        problems.append(Problem("returned_before", CLOSE_BEFORE_FUTURE.format(day=day)))
+    if not reason.strip():
+        problems.append(Problem("reason", CLOSE_NEEDS_REASON))
+    problems += record_text_problems(InterviewClosure, {"reason": reason}, {"reason": "reason"})
+    return problems
+
+
+def interviews_close_before(
+    *, council, day: dt.date, reason: str, by, dry_run: bool = False
+) -> ClosedBefore:
+    """Close, with `reason`, every return of `council` still owed an interview (as the
+    Interviews list has it) that came before `day` (London time): each a closure by `by`,
+    audited as one closed from its page, all in one transaction. A dry run changes nothing
+    and says how many it would close."""
+    raise_if_any(close_before_problems(council=council, day=day, reason=reason, by=by))
+    before = dt.datetime.combine(day, dt.time.min, tzinfo=LONDON)
+    if dry_run:
+        counts = _owed_either_side(council=council, before=before, by=by)
+        return ClosedBefore(closed=counts["before"], left_owed=counts["after"])
+    with transaction.atomic():
+        owed = owed_returns(council=council, now=timezone.now(), user=by)
+        closed, not_closed = 0, []
+        for episode in owed.filter(returned_at__lt=before).only("pk", "local_id"):
+            try:
+                # The one service a closure from its page goes through: the same checks,
+                # under the same lock, and the same audit entry.
+                interview_close(episode=episode, reason=reason, by=by)
+            except ValidationError as error:
+                # Settled or closed by someone else since the list was read: said, not lost.
+                not_closed += [f"{m}" for messages in error.message_dict.values() for m in messages]
+            else:
+                closed += 1
+        left_owed = _owed_either_side(council=council, before=before, by=by)["after"]
+    return ClosedBefore(closed=closed, left_owed=left_owed, not_closed=tuple(not_closed))
+
+
+def _owed_either_side(*, council, before: dt.datetime, by) -> dict:
+    owed = owed_returns(council=council, now=timezone.now(), user=by).order_by()
+    return owed.aggregate(
+        before=Count("pk", filter=Q(returned_at__lt=before)),
+        after=Count("pk", filter=Q(returned_at__gte=before)),
     )

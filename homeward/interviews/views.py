@@ -49,6 +49,7 @@ from homeward.interviews.services import (
 )
 from homeward.web.edits import change_page, edit_record, page_labels, plain_values
 from homeward.web.forms import add_service_errors
+from homeward.web.kept import posted_or_kept
 from homeward.web.paging import paginate
 
 
@@ -93,7 +94,7 @@ def record(request, episode_pk: int):
     check_action(request.user, RECORD_INTERVIEW)
     episodes = visible_episodes(user=request.user, council=installation_council())
     episode = get_object_or_404(episodes.select_related("child"), pk=episode_pk)
-    form = InterviewForm(request.POST or None)
+    form = InterviewForm(posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
         try:
             interview_record(episode=episode, by=request.user, **form.cleaned_data)

@@ -41,6 +41,7 @@ from homeward.panel.selectors import (
 )
 from homeward.web.edits import Edit, EditPage, edit_record, plain_values
 from homeward.web.forms import add_service_errors
+from homeward.web.kept import posted_or_kept
 from homeward.web.paging import paginate
 
 CANDIDATES_SHOWN = 25
@@ -93,7 +94,7 @@ def meeting(request, pk: int):
 def meeting_record(request):
     """Record a meeting of the panel, held or planned."""
     _check_record(request.user)
-    form = PanelMeetingForm(request.POST or None)
+    form = PanelMeetingForm(posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
         council = get_object_or_404(Council, pk=access_for(request.user).council_id)
         try:
@@ -209,7 +210,7 @@ def discussion_record(request, meeting_pk: int, child_pk: int):
     held = _meeting(request, meeting_pk)
     children = visible_children(user=request.user, council=held.council)
     child = get_object_or_404(children, pk=child_pk)
-    form = PanelDiscussionForm(request.POST or None)
+    form = PanelDiscussionForm(posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.panel_discussion_record(
@@ -256,7 +257,7 @@ def action_record(request, discussion_pk: int):
     """Record an action the panel agreed for a child."""
     _check_record(request.user)
     discussion = _discussion(request, discussion_pk)
-    form = PanelActionForm(request.POST or None)
+    form = PanelActionForm(posted_or_kept(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.panel_action_record(

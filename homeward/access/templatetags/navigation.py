@@ -9,6 +9,7 @@ from homeward.access.rules import (
     RECORD_EPISODE,
     REPORT_PAGES,
     ROW_PAGES,
+    has_allocated_children,
     may,
     pages_for,
 )
@@ -18,6 +19,7 @@ register = template.Library()
 
 CASEWORK_PAGES = [
     ("dashboard:home", "Home"),
+    ("children:mine", "Your children"),
     ("episodes:missing-now", "Missing now"),
     ("interviews:due", "Interviews"),
     ("exploitation:repeat-missing", "Repeat missing"),
@@ -42,7 +44,8 @@ def service_navigation(context):
     pages = [
         (name, label)
         for name, label in (CASEWORK_PAGES if CASE_PAGES in allowed else [])
-        if name != "episodes:start" or may(user, RECORD_EPISODE)
+        if (name != "episodes:start" or may(user, RECORD_EPISODE))
+        and (name != "children:mine" or has_allocated_children(user))
     ]
     pages += [(name, label) for name, label in OTHER_PAGES if name in allowed]
     current = request.resolver_match.view_name if request and request.resolver_match else ""

@@ -58,6 +58,7 @@ REPORTS = "reports"
 ROWS = "row-level downloads"
 PANEL = "panel pages"
 PEOPLE_PAGES = "people pages"
+YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
@@ -68,7 +69,8 @@ MAY_USE = {
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
                                 CORRECT_ERRORS, CLOSE_INTERVIEW},
-    roles.PRACTITIONER: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING},
+    roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
+                         RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
                               REPORTS, PANEL, RECORD_PANEL},
     roles.POLICE_LIAISON: {CASE, RECORD_EPISODE},
@@ -98,6 +100,7 @@ REPORT_QUERY = {
 ROUTES = {
     "accounts:sign-in": {"needs": None},
     "accounts:sign-out": {"needs": None},
+    "accounts:stay-signed-in": {"needs": None},
     "accounts:two-factor": {"needs": "signed in", "status": 302},  # no device: set up first
     "accounts:two-factor-set-up": {"needs": "signed in", "status": 200},
     # Sign-in through an identity provider: not set up here (accounts/tests/test_oidc.py).
@@ -111,6 +114,9 @@ ROUTES = {
     "episodes:edit": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "episodes:mark-returned": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "interviews:due": {"needs": CASE},
+    # Every casework role may open it (their allocations, if any); only those whose access
+    # follows allocations are offered it (NAVIGATION).
+    "children:mine": {"needs": CASE},
     "interviews:record": {"needs": RECORD_INTERVIEW, "ids": {"episode_pk": "returned"}},
     "interviews:close": {"needs": CLOSE_INTERVIEW, "ids": {"episode_pk": "returned"}},
     "children:search": {"needs": CASE},
@@ -130,6 +136,9 @@ ROUTES = {
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
+    "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
+    "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
+    "exchange:panel-actions": {"needs": PANEL, "query": REPORT_QUERY},
     "panel:index": {"needs": PANEL},
     "panel:meeting": {"needs": PANEL, "ids": {"pk": "meeting"}},
     "panel:meeting-record": {"needs": RECORD_PANEL},
@@ -262,7 +271,7 @@ def expected(name: str, role: str, which: str) -> int:
     needs = route["needs"]
     if name == "accounts:sign-in":
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
-    if name == "accounts:sign-out":
+    if name in ("accounts:sign-out", "accounts:stay-signed-in"):
         return 405  # POST only
     if name.startswith("oidc:"):
         return 404  # no identity provider is set up
@@ -335,6 +344,7 @@ def body(response) -> str:
 OPERATOR = "operator only"
 COMMANDS = {
     "audit": OPERATOR,
+    "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-users": OPERATOR,
@@ -361,6 +371,18 @@ def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
     else:
         with pytest.raises(CommandError, match="may not import"):
             call_command("import-bundle", str(tmp_path), "--by", user.username)
+
+
+@pytest.mark.parametrize("role", list(MAY_USE))
+def test_closing_interviews_owed_by_a_named_person_needs_their_role(role):
+    user = person(role, LocalityFactory(name="Made-up here"))
+    command = ["close-interviews", "--council", "931", "--returned-before", "2020-01-01"]
+    command += ["--reason", "Made-up reason", "--by", user.username]
+    if CLOSE_INTERVIEW in MAY_USE[role]:
+        call_command(*command)
+    else:
+        with pytest.raises(CommandError, match="Nothing was closed"):
+            call_command(*command)
 
 
 # What each person sees of the world's episodes, written out in words rather than read from
@@ -501,6 +523,7 @@ def meeting_counts(response) -> list[str]:
 # the role it changes may then use and whether their report is the published one only.
 NAVIGATION = [
     (CASE, "Home"),
+    (YOUR_CHILDREN, "Your children"),
     (CASE, "Missing now"),
     (CASE, "Interviews"),
     (CASE, "Repeat missing"),
@@ -516,7 +539,7 @@ NAVIGATION = [
 ROLE_LANDING = {
     roles.ADMINISTRATOR: (CASE, "dashboard:home"),
     roles.MISSING_COORDINATOR: (CASE, "dashboard:home"),
-    roles.PRACTITIONER: (CASE, "interviews:due"),
+    roles.PRACTITIONER: (CASE, "children:mine"),
     roles.EXPLOITATION_LEAD: (CASE, "exploitation:repeat-missing"),
     roles.POLICE_LIAISON: (CASE, "episodes:missing-now"),
     roles.ANALYST: (REPORTS, "reports:index"),

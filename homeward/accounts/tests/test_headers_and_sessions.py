@@ -134,3 +134,21 @@ def test_a_session_ends_after_the_absolute_lifetime_however_busy(client, setting
     assert response.redirect_chain[0][0].startswith(reverse("accounts:sign-in"))
     assert SIGNED_IN_TOO_LONG.format(hours=12) in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_missing_nows_own_refresh_does_not_keep_an_idle_screen_signed_in(
+    client, settings, time_machine
+):
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(staff(roles.MISSING_COORDINATOR))
+    table = reverse("episodes:missing-now-table")
+    # The page refreshes itself every minute, for 40 minutes, with nobody at the screen...
+    for minute in range(1, 41):
+        time_machine.move_to(NOW + dt.timedelta(minutes=minute), tick=False)
+        if client.get(table).status_code != 200:
+            break
+    # ...and the idle sign-out still came, 30 minutes after the person last did anything.
+    assert minute == 30 or minute == 31, minute
+    response = client.get(reverse("dashboard:home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:sign-in"))

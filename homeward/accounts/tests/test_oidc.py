@@ -84,7 +84,7 @@ def test_a_person_signs_in_through_the_provider_and_lands_on_their_page(client, 
 
     # Matched by email whatever its case; landed where a practitioner's work is.
     assert response.status_code == 302
-    assert response.url == reverse("interviews:due")
+    assert response.url == reverse("children:mine")
     assert client.get(response.url).context["user"] == user
     entry = AuditEntry.objects.get(action=Action.SIGN_IN_OIDC)
     assert (entry.user, entry.details["provider"]) == (user, NAME)

@@ -48,8 +48,14 @@ from homeward.exploitation.services import screening_record, screening_update
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.in_error import services as in_error_services
 from homeward.in_error.models import ChildMerge
-from homeward.interviews.models import ReturnInterview
-from homeward.interviews.services import interview_record, interview_update
+from homeward.interviews.models import InterviewClosure, ReturnInterview
+from homeward.interviews.services import (
+    interview_close,
+    interview_closure_undo,
+    interview_record,
+    interview_update,
+    interviews_close_before,
+)
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel import services as panel_services
 from homeward.panel.models import PanelAction, PanelDiscussion, PanelMeeting
@@ -347,6 +353,39 @@ def _in_error_mark(tmp_path):
     )
 
 
+def _interview_close(tmp_path):
+    episode = EpisodeFactory(last_seen_at=EVENING, returned_at=EVENING + dt.timedelta(hours=6))
+    return Write(
+        lambda by: interview_close(
+            episode=episode, reason="Made-up: another council's team is interviewing.", by=by
+        ),
+        created(InterviewClosure, episode=episode),
+        "reason",
+    )
+
+
+def _interviews_close_before(tmp_path):
+    episode = EpisodeFactory(last_seen_at=EVENING, returned_at=EVENING + dt.timedelta(hours=6))
+
+    def close_all_before(by):
+        interviews_close_before(
+            council=council(), day=dt.date(2021, 1, 1), reason="Made-up: held on paper.", by=by
+        )
+        return InterviewClosure.objects.get(episode=episode)
+
+    return Write(close_all_before, created(InterviewClosure, episode=episode), "reason")
+
+
+def _interview_closure_undo(tmp_path):
+    episode = EpisodeFactory(last_seen_at=EVENING, returned_at=EVENING + dt.timedelta(hours=6))
+    closure = InterviewClosure.objects.create(episode=episode, reason="Made-up: closed.")
+    return Write(
+        lambda by: interview_closure_undo(closure=closure, by=by),
+        lambda: InterviewClosure.objects.get(pk=closure.pk).undone_at is not None,
+        "undone_at",
+    )
+
+
 def _in_error_undo(tmp_path):
     episode = EpisodeFactory()
     Episode.all_records.filter(pk=episode.pk).update(
@@ -390,6 +429,9 @@ WRITES = {
     "episode_mark_returned": _episode_mark_returned,
     "interview_record": _interview_record,
     "interview_update": _interview_update,
+    "interview_close": _interview_close,
+    "interview_closure_undo": _interview_closure_undo,
+    "interviews_close_before": _interviews_close_before,
     "screening_record": _screening_record,
     "screening_update": _screening_update,
     "panel_meeting_record": _panel_meeting_record,
@@ -412,6 +454,8 @@ NOT_WRITES = {
     "homeward.children.services.new_local_id",
     "homeward.children.services.child_born_problems",
     "homeward.interviews.services.interview_checks",
+    "homeward.interviews.services.closure_problems",
+    "homeward.interviews.services.close_before_problems",
 }
 
 

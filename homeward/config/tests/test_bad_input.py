@@ -125,9 +125,11 @@ def pages(child, back) -> list[tuple[str, dict]]:
 
 
 def test_script_in_any_free_text_field_is_escaped_on_every_page(client, hostile):
-    client.force_login(staff(roles.MISSING_COORDINATOR))
+    coordinator = staff(roles.MISSING_COORDINATOR)
+    child_allocate(child=hostile[0], worker=coordinator, allocated_on=NOW.date())
+    client.force_login(coordinator)
     shown = set()
-    for url, query in pages(*hostile):
+    for url, query in [*pages(*hostile), (reverse("children:mine"), {})]:
         response = client.get(url, query)
         assert response.status_code == 200, url
         html = response.content.decode()

@@ -37,7 +37,7 @@ def download(client, user) -> list[dict]:
     response = client.get(EXPORTS, PERIOD)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode()
+    text = response.content.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
