@@ -210,7 +210,9 @@ def test_a_merged_child_is_found_by_either_id_and_their_page_leads_to_the_surviv
         found = list(signed_in.get(search, {"q": term}).context["page"].object_list)
         assert found == [kept], term
     # The duplicate's name finds only the survivor (a close spelling), never the duplicate.
-    assert list(signed_in.get(search, {"q": "Maisy"}).context["page"].object_list) == [kept]
+    # (Other made-up children with close names may be found too: the pair's only is the survivor.)
+    by_name = list(signed_in.get(search, {"q": "Maisy"}).context["page"].object_list)
+    assert kept in by_name and twin.pk not in {child.pk for child in by_name}
     redirected = signed_in.get(reverse("children:detail", args=[twin.pk]))
     assert redirected.url == reverse("children:detail", args=[kept.pk])
     html = signed_in.get(redirected.url).content.decode()
