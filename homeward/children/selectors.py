@@ -81,10 +81,9 @@ def children_search(
     )
 
 
-# A name search looks at no more than this many of the closest children (a setting, so that a
-# test can lower it): counting and ranking the thousands of children a common name alone
-# matches would keep a coordinator waiting. The page says when there were more.
-SEARCH_CAP = 200
+# A name search looks at no more than HOMEWARD_SEARCH_CAP of the closest children: counting
+# and ranking the thousands of children a common name alone matches would keep a coordinator
+# waiting. The page says when there were more.
 CAPPED = (
     "More than {cap} children match ‘{typed}’: the {cap} closest are shown. "
     "Add a first name or a date of birth to narrow it down."
@@ -94,7 +93,7 @@ CAPPED = (
 @dataclass(frozen=True)
 class ChildSearch:
     """What a search found: the children, the closest first, and whether a name matched more
-    children than are looked at (then only the closest SEARCH_CAP, and the page says so)."""
+    children than are looked at (then only the closest, and the page says so)."""
 
     children: QuerySet[Child] | list[Child]
     capped: bool = False
@@ -110,7 +109,7 @@ class ChildSearch:
 
 
 def search_cap() -> int:
-    return getattr(settings, "HOMEWARD_SEARCH_CAP", SEARCH_CAP)
+    return settings.HOMEWARD_SEARCH_CAP
 
 
 def find_children(

@@ -178,6 +178,9 @@ HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
 # The Missing now page fetches its list again this often while open (never more often:
 # the issue asks for at most once a minute). Tests set it shorter.
 HOMEWARD_MISSING_NOW_REFRESH_SECONDS = 60
+# A name search looks at no more than this many of the closest children, and says so when
+# more match (children/selectors.py, docs/search.md).
+HOMEWARD_SEARCH_CAP = env_int("HOMEWARD_SEARCH_CAP", 200)
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
