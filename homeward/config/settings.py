@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "homeward.exploitation",
     "homeward.panel",
     "homeward.in_error",
+    "homeward.police",
     "homeward.exchange",
     "homeward.reports",
     "homeward.benchmarks",
