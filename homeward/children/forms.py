@@ -26,6 +26,12 @@ class ChildSearchForm(forms.Form):
 class ChildForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
+    other_names = forms.CharField(
+        label="Other names",
+        required=False,
+        max_length=100,
+        help_text="Middle names, and any other names the child is known by.",
+    )
     date_of_birth = DateField(what="date of birth", label="Date of birth")
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect)
     ethnicity = forms.ChoiceField(
@@ -34,6 +40,14 @@ class ChildForm(forms.Form):
         choices=[("", "Not recorded"), *ETHNICITY_CODES.items()],
     )
     police_id = forms.CharField(label="Police id", required=False, max_length=64)
+    address = forms.CharField(
+        label="Address",
+        required=False,
+        max_length=200,
+        help_text="Where the child lives, as the police would write it (used to link "
+        "police notifications).",
+    )
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     home_locality = forms.ModelChoiceField(
         label="Home locality",
         queryset=Locality.objects.none(),

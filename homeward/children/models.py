@@ -26,6 +26,8 @@ class Child(CouncilRecord, Imported):
 
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    # Middle names and any other names the child is known by (police records often have one).
+    other_names = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
     ethnicity = models.CharField(max_length=4, blank=True)
@@ -33,6 +35,10 @@ class Child(CouncilRecord, Imported):
         "councils.Council", on_delete=models.PROTECT, related_name="+"
     )
     police_id = models.CharField(max_length=64, blank=True)
+    # Where the child lives, as police notifications give it: matched on (police/matching.py).
+    # A postcode is stored upper-case with one space ("OX4 1AB"), or an outward code alone.
+    postcode = models.CharField(max_length=8, blank=True)
+    address = models.CharField(max_length=200, blank=True)
     home_locality = models.ForeignKey(
         "councils.Locality", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

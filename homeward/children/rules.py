@@ -166,3 +166,31 @@ def place_code_problem(place_code: str) -> Problem | None:
     if not place_code or PLACE_CODE.fullmatch(place_code):
         return None
     return Problem("place_code", NOT_A_PLACE_CODE.format(raw=place_code))
+
+
+# A UK postcode: outward code (area, district) and inward code (sector digit, unit letters).
+_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})")
+_OUTWARD = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?")
+NOT_A_POSTCODE = (
+    "'{value}' is not a UK postcode. Write it as the Royal Mail does, for example OX4 1AB "
+    "(or only its first half, OX4, when that is all that is known), or leave it empty."
+)
+
+
+def normalise_postcode(text: str) -> str | None:
+    """A postcode as stored: upper-case with one space ("ox41ab" -> "OX4 1AB"); an outward
+    code alone as it is ("OX4"); "" for nothing; None when it is not a postcode."""
+    squeezed = re.sub(r"\s+", "", text or "").upper()
+    if not squeezed:
+        return ""
+    whole = _POSTCODE.fullmatch(squeezed)
+    if whole:
+        return f"{whole[1]} {whole[2]}"
+    return squeezed if _OUTWARD.fullmatch(squeezed) else None
+
+
+def postcode_problem(value: str) -> Problem | None:
+    """A problem if `value` is not a postcode (or empty)."""
+    if normalise_postcode(value) is None:
+        return Problem("postcode", NOT_A_POSTCODE.format(value=value.strip()))
+    return None

@@ -12,8 +12,10 @@ from homeward.children.models import Allocation, Child, Placement
 from homeward.children.rules import (
     born_problems,
     child_problems,
+    normalise_postcode,
     place_code_problem,
     placement_problems,
+    postcode_problem,
 )
 from homeward.core.codes import PlacementType, Sex
 from homeward.core.concurrency import refuse_unknown_fields
@@ -33,6 +35,18 @@ def new_local_id(prefix: str) -> str:
     return f"HW-{prefix}-{uuid.uuid4().hex[:12].upper()}"
 
 
+# The child's details typed as text: stripped before they are checked and saved.
+TEXT_FIELDS = ("first_name", "last_name", "other_names", "police_id", "postcode", "address")
+
+
+def _texts(values: dict) -> dict:
+    """The text details stripped, and the postcode as stored ("ox41ab" is "OX4 1AB")."""
+    texts = {name: values[name].strip() for name in TEXT_FIELDS if name in values}
+    if "postcode" in texts:
+        texts["postcode"] = normalise_postcode(texts["postcode"]) or texts["postcode"]
+    return texts
+
+
 def _child_problems(values: dict, *, local_id: str = "", entered: bool = True) -> list[Problem]:
     """The rules a child's own details keep, new or corrected. `entered`: the date of birth
     is being entered or changed, so it is judged against today's age too."""
@@ -43,7 +57,8 @@ def _child_problems(values: dict, *, local_id: str = "", entered: bool = True) -
         entered=entered,
     )
     problems.append(code_problem("sex", values["sex"], Sex.values, "sex"))
-    texts = {name: values[name] for name in ("first_name", "last_name", "police_id")}
+    problems.append(postcode_problem(values["postcode"]))
+    texts = {name: values[name] for name in TEXT_FIELDS if name != "postcode"}
     problems += record_text_problems(Child, texts | {"local_id": local_id})
     return [p for p in problems if p]
 
@@ -61,24 +76,27 @@ def child_create(
     police_id: str = "",
     home_locality: Locality | None = None,
     local_id: str | None = None,
+    other_names: str = "",
+    postcode: str = "",
+    address: str = "",
     by=None,
 ) -> Child:
     """Record a child the council did not know before."""
-    first_name, last_name = first_name.strip(), last_name.strip()
-    values = {"first_name": first_name, "last_name": last_name, "police_id": police_id}
-    values |= {"date_of_birth": date_of_birth, "ethnicity": ethnicity, "sex": sex}
+    texts = _texts(
+        {"first_name": first_name, "last_name": last_name, "other_names": other_names}
+        | {"police_id": police_id, "postcode": postcode, "address": address}
+    )
+    values = texts | {"date_of_birth": date_of_birth, "ethnicity": ethnicity, "sex": sex}
     raise_if_any(_child_problems(values, local_id=local_id or ""))
     child = Child.objects.create(
         council=council,
         local_id=local_id or new_local_id("C"),
-        first_name=first_name,
-        last_name=last_name,
         date_of_birth=date_of_birth,
         sex=sex,
         ethnicity=ethnicity,
         responsible_la=responsible_la or council,
-        police_id=police_id,
         home_locality=home_locality,
+        **texts,
         created_by=by,
         changed_by=by,
     )
@@ -201,6 +219,9 @@ CHILD_FIELDS = {
     "police_id",
     "responsible_la",
     "home_locality",
+    "other_names",
+    "postcode",
+    "address",
 }
 PLACEMENT_FIELDS = {
     "start_date",
@@ -219,9 +240,7 @@ PLACEMENT_FIELDS = {
 def child_update(*, child: Child, expected_version: int, by=None, **changes) -> Child:
     """Correct a child's details, refusing if someone else changed them since they were read."""
     refuse_unknown_fields(changes, CHILD_FIELDS, "Children")
-    for name in ("first_name", "last_name", "police_id"):
-        if name in changes:
-            changes[name] = changes[name].strip()
+    changes |= _texts(changes)
     if "responsible_la" in changes and changes["responsible_la"] is None:
         changes["responsible_la"] = child.council  # as when the child was recorded
     # Locked first, as a writer of episodes locks (core/locks.py): no episode can be

@@ -28,6 +28,7 @@ from homeward.exchange.cells import (
     read_date,
     read_datetime,
     read_place_code,
+    read_postcode,
     read_text,
     write_date,
     write_datetime,
@@ -53,6 +54,7 @@ COUNT = Kind("count", read_count, "int")
 DATE = Kind("date", read_date, "date", write_date)
 DATETIME = Kind("datetime", read_datetime, "time", write_datetime)
 PLACE_CODE = Kind("place code", read_place_code)
+POSTCODE = Kind("postcode", read_postcode)
 # Read against the import's context: a council code is staged as the council's id, a
 # locality must be one the council has or the bundle brings.
 COUNCIL = Kind("council", stage_type="int")
@@ -224,6 +226,10 @@ CHILDREN_FILE = FileSpec(
         ),
         Column("police_id", field="police_id"),
         Column("home_locality", LOCALITY, field="home_locality__name", merge=IN_LOCALITY),
+        # Optional extras that police notifications are matched on (police/matching.py).
+        Column("other_names", field="other_names"),
+        Column("postcode", POSTCODE, field="postcode", empty=""),
+        Column("address", field="address"),
     ),
     nouns=("child", "children"),
 )

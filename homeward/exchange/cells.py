@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
-from homeward.children.rules import place_code_problem
+from homeward.children.rules import normalise_postcode, place_code_problem, postcode_problem
 from homeward.core.problems import LONDON, UNKNOWN_CODE
 
 UTC = dt.UTC
@@ -141,6 +141,14 @@ def read_place_code(raw: str) -> str:
     if problem:
         raise CellError(problem.message)
     return raw
+
+
+def read_postcode(raw: str) -> str:
+    """A postcode as Homeward stores it ("ox41ab" is "OX4 1AB"), by the rule children keep."""
+    postcode = normalise_postcode(raw)
+    if postcode is None:
+        raise CellError(postcode_problem(raw).message)
+    return postcode
 
 
 def code_reader(choices: Iterable[str], what: str) -> Callable[[str], str]:

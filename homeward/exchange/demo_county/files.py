@@ -5,6 +5,7 @@ import csv
 from pathlib import Path
 
 from homeward.exchange.bundle_spec import FILES
+from homeward.exchange.demo_county.addresses import made_up_address
 from homeward.exchange.demo_county.records import Bundle, County
 from homeward.exchange.demo_county.shape import (
     COUNCIL,
@@ -38,6 +39,7 @@ def children_file(county: County) -> list[dict[str, str]]:
             "police_id": c.police_id,
             "home_locality": c.home_locality,
         }
+        | made_up_address(c)
         for c in county.children
     ]
     return rows

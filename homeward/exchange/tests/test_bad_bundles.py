@@ -287,7 +287,7 @@ CASES = {
         "could not be checked, because localities.csv could not be read (see its problem).",
     ],
     a_row_with_a_stray_comma: [
-        "children.csv, row 2: This row has 10 cells but the header has 9. Check for stray commas.",
+        "children.csv, row 2: This row has 13 cells but the header has 12. Check for stray commas.",
         "episodes.csv, row 4, child_id: There is no child with id 'C9' in this bundle or already "
         "recorded for this council. Add it to children.csv or correct the id.",
     ],
