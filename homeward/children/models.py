@@ -65,6 +65,8 @@ class Child(CouncilRecord, Imported):
             models.Index(fields=["council", "last_name", "first_name"]),
             # Searching by date of birth (children.selectors.children_search, likely_matches).
             models.Index(fields=["council", "date_of_birth"], name="child_date_of_birth"),
+            # Police notifications find the children living at a postcode (police/matching.py).
+            models.Index(fields=["council", "postcode"], name="child_postcode"),
         ]
 
     def __str__(self) -> str:

@@ -40,6 +40,20 @@ def env_int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_fraction(name: str, default: float) -> float:
+    """A number from 0 to 1, such as a probability threshold."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise ConfigurationError(f"{name} must be a number from 0 to 1, not {value!r}.")
+    return number
+
+
 def env_json(name: str, default: dict) -> dict:
     value = os.environ.get(name)
     if value in (None, ""):

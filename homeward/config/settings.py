@@ -9,6 +9,7 @@ from homeward.config.env import (
     ConfigurationError,
     database_from_url,
     env_bool,
+    env_fraction,
     env_int,
     env_json,
     env_list,
@@ -182,6 +183,11 @@ HOMEWARD_MISSING_NOW_REFRESH_SECONDS = 60
 # A name search looks at no more than this many of the closest children, and says so when
 # more match (children/selectors.py, docs/search.md).
 HOMEWARD_SEARCH_CAP = env_int("HOMEWARD_SEARCH_CAP", 200)
+# A police notification is linked to a child without asking at this probability or above,
+# and waits for a coordinator's review at HOMEWARD_MATCH_REVIEW or above
+# (police/matching.py, docs/matching.md).
+HOMEWARD_MATCH_AUTO_LINK = env_fraction("HOMEWARD_MATCH_AUTO_LINK", 0.97)
+HOMEWARD_MATCH_REVIEW = env_fraction("HOMEWARD_MATCH_REVIEW", 0.5)
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.
