@@ -87,6 +87,7 @@ demo: $(INSTALLED) frontend
 bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.child_search
+	$(BIN)/python -m bench.notification_matching
 
 clean:
 	rm -rf $(VENV) var out

@@ -36,7 +36,8 @@ SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson"
             "Hall", "Wood", "Jackson", "Clarke", "Harris", "Lewis", "Cooper", "King", "Baker",
             "Turner", "Hill", "Ward", "Morris", "Moore", "Khan", "Ali", "Patel", "Begum",
             "Campbell", "Murphy", "Kelly", "Price", "Bennett", "Shaw", "Okafor", "Nowak",
-            "Kowalski", "Hussain", "Ahmed", "Mensah", "Fraser", "Pearce", "Lloyd", "Barnes"]  # fmt: skip
+            "Kowalski", "Hussain", "Ahmed", "Mensah", "Fraser", "Pearce", "Lloyd",
+            "Barnes"]  # fmt: skip
 STREETS = ["Mill", "Church", "Station", "Orchard", "Meadow", "Bridge", "Willow", "Chapel",
            "Elm", "Beech", "Manor", "Park", "Kingfisher", "Heron", "Foxglove", "Hawthorn",
            "Larch", "Otter", "Primrose", "Brook"]  # fmt: skip
@@ -99,9 +100,7 @@ def make_set(
 
     def add(first, last, born, sex, postcode, address, other="") -> int:
         children.append(
-            MadeUpChild(
-                f"LS{len(children):05d}", first, last, other, born, sex, postcode, address
-            )
+            MadeUpChild(f"LS{len(children):05d}", first, last, other, born, sex, postcode, address)
         )
         return len(children) - 1
 
@@ -113,7 +112,15 @@ def make_set(
             sex = rng.choice(("male", "female"))
             other = rng.choice(FIRST[sex]) if rng.random() < 0.25 else ""
             family.append(
-                add(rng.choice(FIRST[sex]), surname, _born(rng, today), sex, postcode, address, other)
+                add(
+                    rng.choice(FIRST[sex]),
+                    surname,
+                    _born(rng, today),
+                    sex,
+                    postcode,
+                    address,
+                    other,
+                )
             )
         if rng.random() < 0.06:  # twins: same surname, birthday and address
             born = children[family[0]].date_of_birth
@@ -131,7 +138,9 @@ def make_set(
             _, postcode, address = _household(rng)
             pair.append(add(first, last, born, sex, postcode, address))
         families.append(pair)
-    notifications = [_notification(rng, children, families, index) for index in _sample(rng, children)]
+    notifications = [
+        _notification(rng, children, families, index) for index in _sample(rng, children)
+    ]
     notifications += [_unknown(rng, children, families, today) for _ in range(len(children) // 10)]
     return LabelledSet(children, notifications)
 

@@ -281,9 +281,7 @@ class Match:
 
 
 # Why a notification waits for a person, in words shown in the review queue.
-TWINS = (
-    "Another child has the same surname and date of birth (a twin?): a person must choose."
-)
+TWINS = "Another child has the same surname and date of birth (a twin?): a person must choose."
 FIRST_NAME_DIFFERS = "The first name does not agree: a sibling? A person must check."
 TOO_CLOSE = "Two children are nearly as likely as each other: a person must choose."
 NOT_SURE = "The best candidate is not likely enough to link without a person."

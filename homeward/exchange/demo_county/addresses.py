@@ -20,7 +20,8 @@ OUTWARD_BY_LOCALITY = {
 _UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _STREETS = ("Mill", "Church", "Station", "Orchard", "Meadow", "Bridge", "Willow", "Chapel",
             "Elm", "Beech", "Manor", "Park", "Victoria", "Kingfisher", "Heron", "Foxglove",
-            "Bluebell", "Hawthorn", "Larch", "Badger", "Otter", "Primrose", "Brook", "Osier")  # fmt: skip
+            "Bluebell", "Hawthorn", "Larch", "Badger", "Otter", "Primrose", "Brook",
+            "Osier")  # fmt: skip
 _KINDS = ("Road", "Lane", "Close", "Street", "Way", "Crescent", "Drive", "Gardens")
 
 
