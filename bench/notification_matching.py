@@ -79,7 +79,6 @@ def labelled_figures() -> str:
         return result
 
     figures = evaluate(labelled, match, ids)
-    by_kind = _by_kind(labelled, council, ids)
     lines = [
         f"Measured {dt.date.today():%-d %B %Y} with `python -m bench.notification_matching`: "
         f"{len(labelled.children):,} made-up children (seed 12, 3,000 households) and "
@@ -101,34 +100,20 @@ def labelled_figures() -> str:
         f"| new child proposed | {figures.new:,} |",
         f"| automatic links on twin and sibling traps, wrong | {figures.trap_links_wrong} of "
         f"{figures.trap_links} |",
-        "",
-        "| variation or trap | notifications | linked right | linked wrong | review | new |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for kind, counts in sorted(by_kind.items()):
-        lines.append(
-            f"| {kind} | {counts['all']} | {counts['right']} | {counts['wrong']} | "
-            f"{counts['review']} | {counts['new']} |"
-        )
+    for what, table in (("variation", figures.by_kind), ("trap", figures.by_trap)):
+        lines += [
+            "",
+            f"| {what} | notifications | linked right | linked wrong | review | new |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for kind, counts in sorted(table.items()):
+            lines.append(
+                f"| {kind} | {counts['all']} | {counts['right']} | {counts['wrong']} | "
+                f"{counts['review']} | {counts['new']} |"
+            )
     assert decisions[LINK] == figures.linked_right + figures.linked_wrong
     return "\n".join(lines)
-
-
-def _by_kind(labelled, council, ids) -> dict:
-    from homeward.police.matching import LINK, NEW, match_child
-
-    index_of = {pk: i for i, pk in enumerate(ids)}
-    table: dict = {}
-    for notification in labelled.notifications:
-        result = match_child(council=council, details=notification.details)
-        counts = table.setdefault(notification.kind, Counter())
-        counts["all"] += 1
-        if result.decision == LINK:
-            right = index_of.get(result.child.pk) == notification.truth
-            counts["right" if right else "wrong"] += 1
-        else:
-            counts["new" if result.decision == NEW else "review"] += 1
-    return table
 
 
 def fill(children: int) -> object:

@@ -62,9 +62,10 @@ class MadeUpChild:
 class Notification:
     details: PersonDetails
     truth: int | None  # index into children, or None: a child the council does not know
-    kind: str  # the variation or trap
+    kind: str  # the variation
     # Children it must never be linked to automatically (the twin, the siblings).
     never: tuple[int, ...] = ()
+    trap: str = ""  # the trap it sets, if any (TRAPS)
 
 
 @dataclasses.dataclass
@@ -234,7 +235,7 @@ def _notification(rng, children, families, index) -> Notification:
     family = next(f for f in families if index in f)
     never = tuple(i for i in family if i != index)
     trap = _trap(children, index, never)
-    return Notification(PersonDetails(**values), index, trap or kind, never)
+    return Notification(PersonDetails(**values), index, kind, never, trap)
 
 
 def _trap(children, index, others) -> str:
@@ -262,7 +263,7 @@ def _unknown(rng, children, families, today) -> Notification:
             postcode=known.postcode,
             address=known.address,
         )
-        return Notification(details, None, "unknown sibling", tuple(family))
+        return Notification(details, None, "unknown child", tuple(family), "unknown sibling")
     surname, postcode, address = _household(rng)
     details = PersonDetails(
         first_name=rng.choice(FIRST[sex]),
@@ -289,6 +290,9 @@ class Figures:
     wrong: list = dataclasses.field(default_factory=list)
     trap_links_wrong: int = 0
     trap_links: int = 0
+    # Per variation and per trap: how many, linked right, linked wrong, review, new.
+    by_kind: dict = dataclasses.field(default_factory=dict)
+    by_trap: dict = dataclasses.field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -306,7 +310,7 @@ class Figures:
 
 def evaluate(labelled: LabelledSet, match, ids: list[int]) -> Figures:
     """Run `match(details)` on every notification; `ids[i]` is the stored pk of child i."""
-    from homeward.police.matching import LINK, REVIEW
+    from homeward.police.matching import LINK, NEW, REVIEW
 
     figures = Figures()
     index_of = {pk: i for i, pk in enumerate(ids)}
@@ -314,11 +318,13 @@ def evaluate(labelled: LabelledSet, match, ids: list[int]) -> Figures:
         result = match(notification.details)
         figures.notifications += 1
         figures.known += notification.truth is not None
-        trap = notification.kind in TRAPS
+        trap = bool(notification.trap)
+        outcome = {NEW: "new", REVIEW: "review"}.get(result.decision, "")
         if result.decision == LINK:
             right = index_of.get(result.child.pk) == notification.truth
             figures.linked_right += right
             figures.linked_wrong += not right
+            outcome = "right" if right else "wrong"
             figures.trap_links += trap
             if not right:
                 figures.wrong.append(notification)
@@ -329,4 +335,14 @@ def evaluate(labelled: LabelledSet, match, ids: list[int]) -> Figures:
             figures.review_has_truth += notification.truth in picked
         else:
             figures.new += 1
+        for table, key in (
+            (figures.by_kind, notification.kind),
+            (figures.by_trap, notification.trap),
+        ):
+            if key:
+                counts = table.setdefault(
+                    key, dict.fromkeys(("all", "right", "wrong", "review", "new"), 0)
+                )
+                counts["all"] += 1
+                counts[outcome] += 1
     return figures

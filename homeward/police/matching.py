@@ -29,7 +29,8 @@ How (docs/matching.md has the method, the weights and the measured figures):
 import dataclasses
 import datetime as dt
 import math
-from functools import lru_cache
+import typing
+from functools import cache, lru_cache
 
 from django.conf import settings
 from rapidfuzz import fuzz
@@ -131,6 +132,8 @@ NAME_BLOCK = 30
 # And at most this many of the children living at the notification's postcode (a brother
 # or sister with another name and birthday is found by no other block).
 POSTCODE_BLOCK = 20
+# Only the best this many candidates are read whole (and can be shown or guard a link).
+READ_AT_MOST = 10
 # Agreements on the first name that let a link be made without a person.
 FIRST_NAME_LINKS = {EXACT, NICKNAME, CLOSE, SWAPPED}
 
@@ -393,24 +396,44 @@ _FIELDS = (
 )
 
 
+class _Row(typing.NamedTuple):
+    """A candidate as read for scoring (its Child is read only if it is shown)."""
+
+    pk: int
+    local_id: str
+    first_name: str
+    last_name: str
+    other_names: str
+    date_of_birth: dt.date
+    sex: str
+    postcode: str
+    address: str
+
+
 def scored_candidates(*, council, details: PersonDetails) -> list[Candidate]:
-    """The council's children blocked on date of birth or name, each scored, best first."""
-    children = Child.objects.filter(council=council).only(*_FIELDS[1:]).order_by()
-    found: dict[int, Child] = {}
+    """The council's children blocked on date of birth, name or postcode, each scored, best
+    first. Rows are read as plain values and scored; only the best few are read as Child
+    records (a thousand children may share a mistyped birthday's variants)."""
+    children = Child.objects.filter(council=council).order_by()
+    rows: dict[int, _Row] = {}
+
+    def add(queryset) -> None:
+        for values in queryset.values_list(*_FIELDS):
+            rows.setdefault(values[0], _Row(*values))
+
     if details.date_of_birth is not None:
-        born = children.filter(date_of_birth__in=sorted(date_variants(details.date_of_birth)))
-        found |= {child.pk: child for child in born}
+        add(children.filter(date_of_birth__in=sorted(date_variants(details.date_of_birth))))
     query = fold(f"{details.first_name} {details.last_name}")
     if query:
-        named = children.filter(NameMatches(query)).order_by(NameDistance(query))
-        found |= {child.pk: child for child in named[:NAME_BLOCK] if child.pk not in found}
+        add(children.filter(NameMatches(query)).order_by(NameDistance(query))[:NAME_BLOCK])
     wanted = _Wanted.of(details)
     if wanted.postcode and " " in wanted.postcode:
-        home = children.filter(postcode=wanted.postcode)[:POSTCODE_BLOCK]
-        found |= {child.pk: child for child in home if child.pk not in found}
-    scored = [score(wanted, child) for child in found.values()]
+        add(children.filter(postcode=wanted.postcode)[:POSTCODE_BLOCK])
+    scored = [score(wanted, row) for row in rows.values() if _hopeful(wanted, row)]
     scored.sort(key=lambda c: (-c.weight, c.child.pk))
-    return scored
+    best = scored[:READ_AT_MOST]
+    read = Child.objects.in_bulk([c.child.pk for c in best])
+    return [dataclasses.replace(c, child=read[c.child.pk]) for c in best if c.child.pk in read]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -441,20 +464,36 @@ class _Wanted:
         )
 
 
-def _first_word(name: str) -> str:
-    folded = fold(name)
-    return folded.split()[0] if folded else ""
+# Folding is the slowest part of comparing; the same names come round again and again.
+_fold = lru_cache(maxsize=100_000)(fold)
 
 
 @lru_cache(maxsize=50_000)
+def _first_word(name: str) -> str:
+    folded = _fold(name)
+    return folded.split()[0] if folded else ""
+
+
 def _address(text: str) -> str:
-    return fold(text)
+    return _fold(text)
 
 
-def score(wanted: _Wanted, child: Child) -> Candidate:
-    """One candidate, compared field by field, with its weights and probability."""
+def _hopeful(wanted: _Wanted, row: _Row) -> bool:
+    """Whether a row can be shown at all: both names disagreeing, with the date of birth
+    only nearly the same and another postcode, it cannot (at most -11 bits, 0.0005, and not
+    a near match), and most of a mistyped birthday's thousand children are such."""
+    if row.date_of_birth == wanted.born or (wanted.postcode and row.postcode == wanted.postcode):
+        return True
+    first, last = _first_word(row.first_name), _fold(row.last_name)
+    levels = _names(wanted, first, last, row)
+    return levels[0].level != DISAGREES or levels[1].level != DISAGREES
+
+
+def score(wanted: _Wanted, child) -> Candidate:
+    """One candidate (a Child, or its row), compared field by field, with its weights and
+    probability."""
     first = _first_word(child.first_name)
-    last = fold(child.last_name)
+    last = _fold(child.last_name)
     agreements = [*_names(wanted, first, last, child)]
     agreements.append(_born(wanted.born, child.date_of_birth))
     agreements.append(_sex(wanted.sex, child.sex))
@@ -476,6 +515,7 @@ def _probability(weight: float) -> float:
     return odds / (1 + odds)
 
 
+@cache
 def _agreement(field: str, level: str) -> Agreement:
     return Agreement(field, level, round(WEIGHTS[field].get(level, 0.0), 2))
 
@@ -497,7 +537,7 @@ def _first_level(wanted: _Wanted, first: str, child: Child) -> str:
         return NICKNAME
     if JaroWinkler.similarity(wanted.first, first) >= NAME_CLOSE:
         return CLOSE
-    child_others = fold(child.other_names).split()
+    child_others = _fold(child.other_names).split()
     if wanted.first in child_others or first in wanted.others:
         return IN_OTHER_NAMES
     return DISAGREES
@@ -533,10 +573,14 @@ def _born(wanted: dt.date | None, born: dt.date | None) -> Agreement:
         return _agreement("date_of_birth", DAY_MONTH_SWAPPED)
     if (wanted.day, wanted.month) == (born.day, born.month) and abs(wanted.year - born.year) == 1:
         return _agreement("date_of_birth", YEAR_OFF)
-    one, other = wanted.strftime("%d%m%Y"), born.strftime("%d%m%Y")
-    if sum(a != b for a, b in zip(one, other, strict=True)) == 1:
+    if sum(a != b for a, b in zip(_digits(wanted), _digits(born), strict=True)) == 1:
         return _agreement("date_of_birth", DIGIT_OFF)
     return _agreement("date_of_birth", DISAGREES)
+
+
+@lru_cache(maxsize=10_000)
+def _digits(born: dt.date) -> str:
+    return born.strftime("%d%m%Y")
 
 
 def _sex(wanted: str, sex: str) -> Agreement:

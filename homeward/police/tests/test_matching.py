@@ -195,7 +195,7 @@ def test_on_the_labelled_set_automatic_links_are_right(council):
     ids = [child.pk for child in made]
     figures = evaluate(labelled, lambda details: match_child(council=council, details=details), ids)
     assert len(labelled.children) > 1500
-    assert {n.kind for n in labelled.notifications} >= set(TRAPS)
+    assert {n.trap for n in labelled.notifications} >= set(TRAPS)
     assert figures.trap_links_wrong == 0, figures.wrong
     assert figures.precision >= 0.99, figures.wrong
     assert figures.recall >= 0.7
