@@ -309,3 +309,18 @@ def row(html: str, label: str) -> list[str]:
         if header is not None and header.text_content().strip() == label:
             return [" ".join(td.text_content().split()) for td in tr.findall("td")]
     raise AssertionError(f"No row {label}")
+
+
+def test_other_names_postcode_and_address_are_corrected_on_the_page_and_shown(client, world):
+    child, _, here = world
+    client.force_login(person(roles.MISSING_COORDINATOR, here))
+    url = reverse("children:edit", args=[child.pk])
+    changes = {"other_names": "Jo", "postcode": "ox4 1ab", "address": "12 Mill Lane"}
+    refused = client.post(url, form_as_given(client, url) | {"postcode": "Oxford"})
+    assert "is not a UK postcode" in refused.content.decode()
+    assert client.post(url, form_as_given(client, url) | changes).status_code == 302
+    child.refresh_from_db()
+    assert (child.other_names, child.postcode, child.address) == ("Jo", "OX4 1AB", "12 Mill Lane")
+    shown = client.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "12 Mill Lane, OX4 1AB" in shown
+    assert 'Change<span class="govuk-visually-hidden"> other names' in shown
