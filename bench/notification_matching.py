@@ -95,11 +95,11 @@ def labelled_figures() -> str:
         f"{figures.recall:.4f} |",
         f"| **left for review** (share of all notifications) | {figures.reviewed:,} "
         f"({figures.review_share:.1%}) |",
-        f"| reviews showing the right child among the candidates (of reviews about a known "
-        f"child) | {figures.review_has_truth:,} |",
+        f"| reviews about a known child showing that child among the candidates | "
+        f"{figures.review_has_truth:,} of {figures.review_known:,} |",
         f"| new child proposed | {figures.new:,} |",
-        f"| automatic links on twin and sibling traps, wrong | {figures.trap_links_wrong} of "
-        f"{figures.trap_links} |",
+        f"| automatic links on notifications setting a twin or sibling trap: wrong of made | "
+        f"{figures.trap_links_wrong} of {figures.trap_links:,} |",
     ]
     for what, table in (("variation", figures.by_kind), ("trap", figures.by_trap)):
         lines += [

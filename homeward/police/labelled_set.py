@@ -287,6 +287,7 @@ class Figures:
     new: int = 0
     known: int = 0  # notifications about a child the council knows
     review_has_truth: int = 0  # reviews whose candidates include the right child
+    review_known: int = 0  # reviews of notifications about a child the council knows
     wrong: list = dataclasses.field(default_factory=list)
     trap_links_wrong: int = 0
     trap_links: int = 0
@@ -331,6 +332,7 @@ def evaluate(labelled: LabelledSet, match, ids: list[int]) -> Figures:
                 figures.trap_links_wrong += trap
         elif result.decision == REVIEW:
             figures.reviewed += 1
+            figures.review_known += notification.truth is not None
             picked = {index_of.get(c.child.pk) for c in result.candidates}
             figures.review_has_truth += notification.truth in picked
         else:
