@@ -1,6 +1,6 @@
 import pytest
 
-from homeward.config.env import ConfigurationError, database_from_url, env_bool
+from homeward.config.env import ConfigurationError, database_from_url, env_bool, env_fraction
 
 
 def test_it_reads_a_postgres_url():
@@ -61,3 +61,14 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_a_fraction_setting_is_a_number_from_0_to_1(monkeypatch):
+    monkeypatch.setenv("HOMEWARD_MADE_UP_FRACTION", "0.9")
+    assert env_fraction("HOMEWARD_MADE_UP_FRACTION", 0.5) == 0.9
+    monkeypatch.setenv("HOMEWARD_MADE_UP_FRACTION", "")
+    assert env_fraction("HOMEWARD_MADE_UP_FRACTION", 0.5) == 0.5
+    for bad in ("97%", "1.5", "-0.1", "high"):
+        monkeypatch.setenv("HOMEWARD_MADE_UP_FRACTION", bad)
+        with pytest.raises(ConfigurationError, match="must be a number from 0 to 1"):
+            env_fraction("HOMEWARD_MADE_UP_FRACTION", 0.5)
