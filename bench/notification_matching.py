@@ -48,29 +48,13 @@ def labelled_figures() -> str:
     """The labelled set, written for council 933 and matched: the figures as markdown."""
     from django.conf import settings
 
-    from homeward.children.models import Child
     from homeward.councils.models import Council
-    from homeward.police.labelled_set import evaluate, make_set
+    from homeward.police.labelled_set import evaluate, make_set, save_children
     from homeward.police.matching import LINK, match_child
 
     council = Council.objects.get(code="933")
     labelled = make_set(seed=12, households=3000)
-    made = Child.objects.bulk_create(
-        Child(
-            council=council,
-            responsible_la=council,
-            local_id=c.local_id,
-            first_name=c.first_name,
-            last_name=c.last_name,
-            other_names=c.other_names,
-            date_of_birth=c.date_of_birth,
-            sex=c.sex,
-            postcode=c.postcode,
-            address=c.address,
-        )
-        for c in labelled.children
-    )
-    ids = [child.pk for child in made]
+    ids = save_children(labelled, council)
     decisions: Counter = Counter()
 
     def match(details):

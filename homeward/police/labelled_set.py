@@ -309,6 +309,28 @@ class Figures:
         return self.reviewed / self.notifications if self.notifications else 0.0
 
 
+def save_children(labelled: LabelledSet, council) -> list[int]:
+    """Store the set's children in `council`, in the set's order: their ids, for evaluate()."""
+    from homeward.children.models import Child
+
+    made = Child.objects.bulk_create(
+        Child(
+            council=council,
+            responsible_la=council,
+            local_id=c.local_id,
+            first_name=c.first_name,
+            last_name=c.last_name,
+            other_names=c.other_names,
+            date_of_birth=c.date_of_birth,
+            sex=c.sex,
+            postcode=c.postcode,
+            address=c.address,
+        )
+        for c in labelled.children
+    )
+    return [child.pk for child in made]
+
+
 def evaluate(labelled: LabelledSet, match, ids: list[int]) -> Figures:
     """Run `match(details)` on every notification; `ids[i]` is the stored pk of child i."""
     from homeward.police.matching import LINK, NEW, REVIEW

@@ -8,7 +8,7 @@ import pytest
 from homeward.children.models import Child
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council as make_council
-from homeward.police.labelled_set import TRAPS, evaluate, make_set
+from homeward.police.labelled_set import TRAPS, evaluate, make_set, save_children
 from homeward.police.matching import (
     DAY_MONTH_SWAPPED,
     DIGIT_OFF,
@@ -177,22 +177,7 @@ def test_on_the_labelled_set_automatic_links_are_right(council):
     or sibling trap is right, at least 99% of all automatic links are, and most known
     children are linked. The figures in docs/matching.md come from bench/notification_matching."""
     labelled = make_set(seed=12, households=1000)
-    made = Child.objects.bulk_create(
-        Child(
-            council=council,
-            responsible_la=council,
-            local_id=c.local_id,
-            first_name=c.first_name,
-            last_name=c.last_name,
-            other_names=c.other_names,
-            date_of_birth=c.date_of_birth,
-            sex=c.sex,
-            postcode=c.postcode,
-            address=c.address,
-        )
-        for c in labelled.children
-    )
-    ids = [child.pk for child in made]
+    ids = save_children(labelled, council)
     figures = evaluate(labelled, lambda details: match_child(council=council, details=details), ids)
     assert len(labelled.children) > 1500
     assert {n.trap for n in labelled.notifications} >= set(TRAPS)
