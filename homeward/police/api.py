@@ -169,6 +169,7 @@ class JSONObjectParser(JSONParser):
 
 
 class NotificationsView(APIView):
+    http_method_names = ["post"]
     authentication_classes = [ForceTokenAuthentication]
     permission_classes = [HasForceToken]
     throttle_classes = [ForceRateThrottle]
@@ -183,6 +184,7 @@ class NotificationsView(APIView):
         description=api_schema.SEND,
         request=api_schema.NotificationIn,
         responses=api_schema.RESPONSES,
+        examples=api_schema.EXAMPLES,
         parameters=[
             OpenApiParameter(
                 "Retry-After",

@@ -3,7 +3,7 @@ each answer's body and headers, and the token. drf-spectacular builds the docume
 these and from the view itself (homeward/police/api.py)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 
 from homeward.police.models import State
@@ -106,6 +106,78 @@ RESPONSES = {
     415: OpenApiResponse(Refusal, description="The body is not sent as application/json."),
     429: OpenApiResponse(Refusal, description="Too many calls from this force: wait."),
 }
+
+
+# A made-up child, as a force's system would report them.
+A_REPORT = {
+    "council": "931",
+    "police_ref": "TVP-26-000123",
+    "event": "missing",
+    "last_seen_at": "09/03/2026 21:30",
+    "reported_at": "09/03/2026 23:05",
+    "first_name": "Jordan",
+    "last_name": "Madeupson",
+    "date_of_birth": "03/04/2011",
+    "sex": "male",
+    "police_id": "PID-MADE-UP-1001",
+    "postcode": "ZZ1 1AA",
+    "missing_from": "placement",
+    "risk": "Medium",
+    "reported_by": "Residential worker",
+}
+
+
+def _example(title: str, status: int, value: dict) -> OpenApiExample:
+    return OpenApiExample(title, value=value, response_only=True, status_codes=[str(status)])
+
+
+def _refused(title: str, status: int, field, message: str) -> OpenApiExample:
+    return _example(title, status, {"errors": [{"field": field, "message": message}]})
+
+
+EXAMPLES = [
+    OpenApiExample("A missing report", value=A_REPORT, request_only=True),
+    _example(
+        "Kept and applied",
+        201,
+        {
+            "id": 4021,
+            "state": "applied",
+            "outcome": "Recorded a new missing episode, E-000812, for child C-000314.",
+            "already_received": False,
+        },
+    ),
+    _example(
+        "Already received",
+        200,
+        {
+            "id": 4021,
+            "state": "applied",
+            "outcome": "Recorded a new missing episode, E-000812, for child C-000314.",
+            "already_received": True,
+        },
+    ),
+    _example(
+        "Kept as a problem",
+        400,
+        {
+            "errors": [
+                {"field": "date_of_birth", "message": "31/02/2011 is not a date that exists."}
+            ],
+            "id": 4022,
+            "state": "problem",
+            "outcome": (
+                "Could not be read: 1 problem. It is kept, with what was wrong, as a problem."
+            ),
+            "already_received": False,
+        },
+    ),
+    _refused("No token", 401, None, "Send the force's token in the Authorization header."),
+    _refused("Not served", 403, "council", "Made-up Police does not send notifications for …"),
+    _refused("Too big", 413, None, "The body is 70000 bytes: a notification may be at most …"),
+    _refused("Not JSON", 415, None, "Send the notification as JSON, with the header …"),
+    _refused("Too many", 429, None, "Made-up Police has sent more than 120/minute …"),
+]
 
 
 class ForceTokenScheme(OpenApiAuthenticationExtension):

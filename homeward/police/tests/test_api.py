@@ -330,3 +330,10 @@ def test_the_openapi_document_describes_every_answer(client):
     assert set(fields["properties"]) == {"council", *COLUMNS}
     assert fields["required"] == ["council"] and fields["additionalProperties"] is False
     assert document["components"]["securitySchemes"]["forceToken"]["scheme"] == "bearer"
+
+
+@pytest.mark.parametrize("method", ["options", "trace", "get"])
+def test_a_method_other_than_post_is_refused_naming_post_alone(client, issued, method):
+    response = getattr(client, method)(URL, HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
