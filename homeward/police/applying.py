@@ -28,7 +28,7 @@ from homeward.episodes.models import Episode
 from homeward.episodes.selectors import NO_LOCALITY, suggestions_after
 from homeward.episodes.services import episode_record, episode_update
 from homeward.interviews.rules import RHI_DUE_WITHIN
-from homeward.police.matching import LINK, PersonDetails, match_child
+from homeward.police.matching import LINK, Match, PersonDetails, match_child
 from homeward.police.models import (
     EpisodeReference,
     LinkMethod,
@@ -126,15 +126,24 @@ def person_details(values: dict) -> PersonDetails:
     return PersonDetails(**{name: values[name] for name in names if values.get(name)})
 
 
-def apply(notification: Notification) -> None:
-    """Apply a readable notification (its state, outcome, child and episode are set)."""
+def child_match(*, council, values: dict) -> Match:
+    """Which child a report is about. It only reads, so a caller runs it before taking the
+    council's lock, and the lock is held only while writing."""
+    return match_child(council=council, details=person_details(values))
+
+
+def apply(notification: Notification, *, match: Match | None = None) -> None:
+    """Apply a readable notification (its state, outcome, child and episode are set); `match`
+    is the child's, if already found."""
     values = typed(notification.fields)
     episode = episode_known_by(notification.council_id, notification.police_ref)
     if episode is not None:
         _news(notification, episode, values, LinkMethod.REFERENCE)
         apply_held(episode, besides=notification)
     elif notification.event in ("missing", "away"):
-        _report(notification, values)
+        _report(
+            notification, values, match or child_match(council=notification.council, values=values)
+        )
     else:
         _hold(notification)
 
@@ -208,8 +217,7 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
         notification.save()
 
 
-def _report(notification: Notification, values: dict) -> None:
-    match = match_child(council=notification.council, details=person_details(values))
+def _report(notification: Notification, values: dict, match: Match) -> None:
     notification.candidates = [c.as_json() for c in match.candidates]
     if match.decision == LINK:
         best = match.best
