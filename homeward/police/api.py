@@ -52,8 +52,8 @@ REVOKED = (
     "This token was revoked on {when}. Ask the council's Homeward administrator for a new one."
 )
 SLOW_DOWN = (
-    "{force} has sent more than {rate} notifications: nothing was kept. Send it again in "
-    "{seconds} seconds."
+    "{force} may send at most {count} notifications a {period}: this one was not kept. Send "
+    "it again in {seconds} seconds."
 )
 TOO_BIG = (
     "The body is {size} bytes: a notification may be at most {most} bytes (64 KiB). Nothing "
@@ -231,7 +231,7 @@ class NotificationsView(APIView):
         return Response(body, status=answer)
 
     def _read(self, request) -> dict:
-        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        size = _declared_size(request)
         if size > MOST_BYTES:
             raise Refused([error(None, TOO_BIG.format(size=size, most=MOST_BYTES))], 413)
         data = request.data
@@ -323,7 +323,8 @@ def refusal(exc, context):
     elif isinstance(exc, exceptions.Throttled):
         seconds = max(1, math.ceil(exc.wait or 1))
         force = context["request"].auth.force
-        message = SLOW_DOWN.format(force=force, rate=settings.HOMEWARD_API_RATE, seconds=seconds)
+        count, period = settings.HOMEWARD_API_RATE.split("/")
+        message = SLOW_DOWN.format(force=force, count=count, period=period, seconds=seconds)
         problems = [error(None, message)]
         headers["Retry-After"] = str(seconds)
     elif isinstance(exc, exceptions.UnsupportedMediaType):
@@ -342,6 +343,14 @@ def refusal(exc, context):
 def _why(exc) -> str:
     detail = str(exc.detail)
     return detail.removeprefix("JSON parse error - ")[:200]
+
+
+def _declared_size(request) -> int:
+    """The body's size as the caller declared it (Content-Length): Django reads no more."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _unstorable(value: str) -> str | None:

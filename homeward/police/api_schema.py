@@ -176,7 +176,7 @@ EXAMPLES = [
     _refused("Not served", 403, "council", "Made-up Police does not send notifications for …"),
     _refused("Too big", 413, None, "The body is 70000 bytes: a notification may be at most …"),
     _refused("Not JSON", 415, None, "Send the notification as JSON, with the header …"),
-    _refused("Too many", 429, None, "Made-up Police has sent more than 120/minute …"),
+    _refused("Too many", 429, None, "Made-up Police may send at most 120 notifications a …"),
 ]
 
 

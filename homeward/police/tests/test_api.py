@@ -272,7 +272,7 @@ def test_more_calls_than_the_rate_allows_are_answered_429(client, settings, issu
     refused = post(client, report(police_ref="MS-0002"), issued)
     assert refused.status_code == 429
     assert refused["Retry-After"] == "60"
-    assert "more than 2/minute" in messages(refused)[None]
+    assert "may send at most 2 notifications a minute" in messages(refused)[None]
     assert post(client, report(police_ref="MS-0002"), same_force).status_code == 429
     assert not Notification.objects.filter(police_ref="MS-0002", force=issued.token.force)
     assert post(client, report(police_ref="MS-0003"), other).status_code == 201
