@@ -4,6 +4,8 @@ describes. Run in-process through the WSGI application, on the test database."""
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -22,7 +24,18 @@ schema = schemathesis.openapi.from_wsgi(URL, application)
 
 
 @pytest.fixture
-def secret(db, settings):
+def connection_kept():
+    """The application closes the database connection after each request, and with it the
+    test's transaction: not while it is called here, as Django's own test client does."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def secret(db, settings, connection_kept):
     # The rate limit has its own test (test_api.py); here every call should be read.
     settings.HOMEWARD_API_RATE = "100000/minute"
     forget_rates()
