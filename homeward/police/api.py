@@ -12,6 +12,7 @@ Then the notification is kept whatever it holds: one that cannot be read is kept
 problem, and answered 400 with what was wrong and its id.
 """
 
+import logging
 import math
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from homeward.police.models import ForceToken, Source
 from homeward.police.reading import COLUMNS
 from homeward.police.services import notification_receive
 from homeward.police.tokens import token_for
+
+log = logging.getLogger(__name__)
 
 MOST_BYTES = 64 * 1024
 FIELDS = ("council", *COLUMNS)
@@ -280,7 +283,11 @@ class NotificationsView(APIView):
         return response
 
     def raise_uncaught_exception(self, exc):
-        self._audit(self.request, status.HTTP_500_INTERNAL_SERVER_ERROR)
+        try:
+            self._audit(self.request, status.HTTP_500_INTERNAL_SERVER_ERROR)
+        except Exception:
+            # The failure itself is what must be seen: the missing entry is logged beside it.
+            log.exception("The API call that failed could not be audited.")
         super().raise_uncaught_exception(exc)
 
     def _audit(self, request, status_code: int) -> None:

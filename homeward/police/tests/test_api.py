@@ -337,3 +337,15 @@ def test_a_method_other_than_post_is_refused_naming_post_alone(client, issued, m
     response = getattr(client, method)(URL, HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
     assert response.status_code == 405
     assert response["Allow"] == "POST"
+
+
+def test_a_call_that_fails_is_audited_too(client, issued, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("A made-up failure")
+
+    monkeypatch.setattr(api, "notification_receive", broken)
+    with pytest.raises(RuntimeError, match="made-up failure"):
+        post(client, report(), issued)
+    assert [(e.details["status"], e.details["token"]) for e in calls()] == [
+        (500, issued.token.prefix)
+    ]
