@@ -28,7 +28,7 @@ from homeward.episodes.models import Episode
 from homeward.episodes.selectors import NO_LOCALITY, suggestions_after
 from homeward.episodes.services import episode_record, episode_update
 from homeward.interviews.rules import RHI_DUE_WITHIN
-from homeward.police.matching import LINK, PersonDetails, match_child
+from homeward.police.matching import LINK, Match, PersonDetails, match_child
 from homeward.police.models import (
     EpisodeReference,
     LinkMethod,
@@ -83,6 +83,10 @@ CONFLICT = "Not changed, because a coordinator corrected it: {fields}. Choose wh
 CHANGED = "Changed {fields}."
 NOTHING_NEW = "Nothing new: the episode already holds what this notification says."
 REGRADED = "Risk graded {verbatim} by {force} at {at}."
+OLDER_GRADING = (
+    "That grading is older than one already recorded: it is kept in the history, and the "
+    "episode keeps the later grading."
+)
 RETURNED = "{child} returned at {at}: the return home interview is due by {due}."
 HOW = {
     LinkMethod.POLICE_ID: "linked by police id",
@@ -122,15 +126,24 @@ def person_details(values: dict) -> PersonDetails:
     return PersonDetails(**{name: values[name] for name in names if values.get(name)})
 
 
-def apply(notification: Notification) -> None:
-    """Apply a readable notification (its state, outcome, child and episode are set)."""
+def child_match(*, council, values: dict) -> Match:
+    """Which child a report is about. It only reads, so a caller runs it before taking the
+    council's lock, and the lock is held only while writing."""
+    return match_child(council=council, details=person_details(values))
+
+
+def apply(notification: Notification, *, match: Match | None = None) -> None:
+    """Apply a readable notification (its state, outcome, child and episode are set); `match`
+    is the child's, if already found."""
     values = typed(notification.fields)
     episode = episode_known_by(notification.council_id, notification.police_ref)
     if episode is not None:
         _news(notification, episode, values, LinkMethod.REFERENCE)
         apply_held(episode, besides=notification)
     elif notification.event in ("missing", "away"):
-        _report(notification, values)
+        _report(
+            notification, values, match or child_match(council=notification.council, values=values)
+        )
     else:
         _hold(notification)
 
@@ -204,8 +217,7 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
         notification.save()
 
 
-def _report(notification: Notification, values: dict) -> None:
-    match = match_child(council=notification.council, details=person_details(values))
+def _report(notification: Notification, values: dict, match: Match) -> None:
     notification.candidates = [c.as_json() for c in match.candidates]
     if match.decision == LINK:
         best = match.best
@@ -294,11 +306,16 @@ def _news(notification, episode: Episode, values: dict, method: str, said: str =
         # Another log's times are when that force heard, not when the episode began.
         for field in ("last_seen_at", "reported_at", "missing_from"):
             changes.pop(field, None)
+    older = "risk" in changes and _graded_later(episode, _graded_at(notification, values))
+    if older:
+        changes.pop("risk")
     police, _ = PoliceValues.objects.get_or_create(episode=episode)
     apply_now, conflicts = split_conflicts(episode, changes, police.values)
-    regraded = _regraded(notification, episode, values)
     try:
         with transaction.atomic():
+            regraded = _regraded(notification, episode, values)
+            if older:
+                regraded.append(OLDER_GRADING)
             if apply_now:
                 episode = episode_update(
                     episode=episode, expected_version=episode.version, **apply_now
@@ -378,9 +395,7 @@ def _regraded(notification: Notification, episode: Episode, values: dict) -> lis
     verbatim = values.get("risk", "")
     if not verbatim:
         return []
-    at = values.get("event_at") or values.get("reported_at") or notification.received_at
-    if notification.event in ("missing", "away") and not values.get("event_at"):
-        at = values.get("reported_at") or values.get("last_seen_at")
+    at = _graded_at(notification, values)
     RiskGrading.objects.create(
         episode=episode,
         verbatim=verbatim,
@@ -391,6 +406,18 @@ def _regraded(notification: Notification, episode: Episode, values: dict) -> lis
     )
     force = notification.force_name or "the police"
     return [REGRADED.format(verbatim=f"'{verbatim}'", force=force, at=when(at))]
+
+
+def _graded_at(notification: Notification, values: dict) -> dt.datetime:
+    """When the force graded the risk: the event's time, or for a report with none, when it
+    was reported (or last seen); else when Homeward received it."""
+    if notification.event in ("missing", "away") and not values.get("event_at"):
+        return values.get("reported_at") or values["last_seen_at"]
+    return values.get("event_at") or values.get("reported_at") or notification.received_at
+
+
+def _graded_later(episode: Episode, at: dt.datetime) -> bool:
+    return episode.risk_gradings.filter(graded_at__gt=at).exists()
 
 
 def _add_reference(notification: Notification, episode: Episode) -> None:

@@ -56,6 +56,9 @@ def notification_receive(
     reading = read_notification(data)
     force_name = (force_name or str(data.get("force") or "")).strip()
     kept = fingerprint(force_name=force_name, reading=reading, raw=data)
+    match = None
+    if not reading.problems and reading.values["event"] in ("missing", "away"):
+        match = applying.child_match(council=council, values=reading.values)
     try:
         with transaction.atomic():
             applying.lock_council_notifications(council.pk)
@@ -90,7 +93,7 @@ def notification_receive(
             else:
                 notification.state = State.HELD
                 notification.save()
-                applying.apply(notification)
+                applying.apply(notification, match=match)
                 notification.save()
             record_change(record=notification, by=by)
     except IntegrityError:

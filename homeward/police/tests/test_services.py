@@ -2,6 +2,7 @@
 a coordinator's correction; and a person's decisions on those waiting for review."""
 
 import datetime as dt
+import itertools
 
 import pytest
 import time_machine
@@ -356,3 +357,33 @@ def test_a_report_that_cannot_be_applied_is_kept_with_the_reason(child):
     assert "overlaps episode" in notification.outcome
     assert notification.problems[0]["field"] == "last_seen_at"
     assert Episode.objects.filter(child=child).count() == 1
+
+
+EVENTS = {
+    "missing": report(risk="Medium", reported_at="09/03/2026 22:00"),
+    "high": {
+        "police_ref": "MS-0001",
+        "event": "update",
+        "risk": "High",
+        "event_at": "10/03/2026 06:00",
+    },
+    "low": {
+        "police_ref": "MS-0001",
+        "event": "update",
+        "risk": "Low",
+        "event_at": "10/03/2026 02:00",
+    },
+    "found": {"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"},
+}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(EVENTS)))
+def test_in_any_order_the_events_make_the_same_episode(child, order):
+    for name in order:
+        receive(EVENTS[name])
+    episode = Episode.objects.get(child=child)
+    assert episode.returned_at == dt.datetime(2026, 3, 10, 8, 15, tzinfo=LONDON)
+    assert episode.risk == "high"  # the latest grading, whenever it arrived
+    gradings = list(episode.risk_gradings.values_list("verbatim", flat=True))
+    assert gradings == ["Medium", "Low", "High"]
+    assert set(Notification.objects.values_list("state", flat=True)) == {State.APPLIED}
