@@ -23,6 +23,7 @@ from homeward.police.forms import NOTE_NEEDED, REASON_NEEDED
 from homeward.police.models import Notification, State
 from homeward.police.services import notification_receive
 from homeward.police.tests.factories import NotificationFactory, candidate
+from homeward.police.views import NOT_THAT_CHILD
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +168,10 @@ def test_a_practitioner_sees_the_notifications_of_their_children_and_those_not_y
     shown = text(page(client, unlinked))
     assert str(mine) in shown and str(other) not in shown
     assert "1 candidate you cannot see" in shown
+    # Nor may they link it to that child, even by posting the child's id.
+    said = text(act(client, unlinked, "link", child=other.pk))
+    assert NOT_THAT_CHILD in said
+    assert Notification.objects.get(pk=unlinked.pk).child is None
 
 
 # The lists.
@@ -356,6 +361,7 @@ def test_a_conflict_is_settled_by_keeping_one_value(coordinator, keep, risk):
     episode, update = conflict()
     shown = text(page(coordinator, update))
     assert "Risk grading High Low" in shown
+    assert "Which child is it?" not in shown and "Create a new child" not in shown
     said = text(act(coordinator, update, "keep", keep=keep))
     episode.refresh_from_db()
     assert episode.risk == risk
