@@ -575,8 +575,16 @@ def _force_update(tmp_path):
     )
 
 
+def _a_force() -> Force:
+    return force_create(name="Made-up Shire Police", councils=[council()], by=None)
+
+
+def _a_token() -> ForceToken:
+    return force_token_issue(force=_a_force(), by=None).token
+
+
 def _force_token_issue(tmp_path):
-    force = force_create(name="Made-up Shire Police", councils=[council()], by=None)
+    force = _a_force()
     return Write(
         lambda by: force_token_issue(force=force, label="Made-up system", by=by).token,
         created(ForceToken, force=force),
@@ -585,8 +593,7 @@ def _force_token_issue(tmp_path):
 
 
 def _force_token_revoke(tmp_path):
-    force = force_create(name="Made-up Shire Police", councils=[council()], by=None)
-    token = force_token_issue(force=force, by=None).token
+    token = _a_token()
     return Write(
         lambda by: force_token_revoke(token=token, by=by),
         created(ForceToken, pk=token.pk, revoked_at__isnull=False),
@@ -595,8 +602,7 @@ def _force_token_revoke(tmp_path):
 
 
 def _force_token_rotate(tmp_path):
-    force = force_create(name="Made-up Shire Police", councils=[council()], by=None)
-    token = force_token_issue(force=force, by=None).token
+    token = _a_token()
     return Write(
         lambda by: force_token_rotate(token=token, by=by).token,
         created(ForceToken, pk=token.pk, revoked_at__isnull=False),

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from homeward.councils.tests.factories import council
+from homeward.police.tests.test_services import report as services_report
 from homeward.police.tokens import Issued, force_create, force_token_issue
 
 FORCE = "Made-up Shire Police"
@@ -29,21 +30,9 @@ def post(client, body, issued: Issued | None = None, *, secret: str | None = Non
 
 
 def report(**fields) -> dict:
-    """A made-up child's missing report, as the force's system sends it."""
-    data = {
-        "council": "931",
-        "police_ref": "MS-0001",
-        "event": "missing",
-        "last_seen_at": "09/03/2026 21:30",
-        "reported_at": "09/03/2026 23:00",
-        "first_name": "Jordan",
-        "last_name": "Madeupson",
-        "date_of_birth": "03/04/2011",
-        "sex": "male",
-        "police_id": "PID-1001",
-        "risk": "Medium",
-    }
-    return data | fields
+    """A made-up child's missing report, as the force's system sends it: the service tests'
+    report, with the council it is about."""
+    return {"council": "931"} | services_report(**fields)
 
 
 def forget_rates() -> None:
