@@ -24,6 +24,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
 from homeward.police.models import ForceToken
+from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tests.forces import made_up_force
 
 LONDON = ZoneInfo("Europe/London")
@@ -184,6 +185,7 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
     }
     issued = made_up_force()
     records |= {"force": issued.token.force, "force_token": issued.token}
+    records["notification"] = NotificationFactory()
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})

@@ -16,6 +16,7 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
+from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tests.forces import made_up_force
 from homeward.web.tests.test_date_parts import BAD_DATES, GOOD, SAID
 
@@ -50,6 +51,7 @@ def records(time_machine):
         "allocation": child_allocate(child=child, team="Made-up team"),
         "force": issued.token.force,
         "force_token": issued.token,
+        "notification": NotificationFactory(),
     }
 
 
