@@ -7,6 +7,7 @@ import json
 
 import pytest
 import time_machine
+from drf_spectacular.validation import validate_schema
 
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
@@ -323,6 +324,7 @@ def test_the_openapi_document_describes_every_answer(client):
     response = client.get(openapi_url())
     assert response.status_code == 200
     document = response.json()
+    validate_schema(document)  # a valid OpenAPI 3.0 document
     operation = document["paths"]["/api/v1/notifications"]["post"]
     assert set(operation["responses"]) == {"200", "201", "400", "401", "403", "413", "415", "429"}
     assert "Retry-After" in operation["responses"]["429"]["headers"]
