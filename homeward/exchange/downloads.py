@@ -100,11 +100,11 @@ def _csv_cell(value):
     return "" if value is None else neutralised(value)
 
 
-def as_xlsx(table: Table) -> bytes:
+def as_xlsx(table: Table, sheet: str = "Rows") -> bytes:
     """An Excel workbook of one sheet: dates are dates (sortable, shown as 14/03/2020), not
     text; no text cell is ever a formula."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Rows")
+    sheet = book.create_sheet(sheet)
     bold = Font(bold=True)
     sheet.append([_xlsx_cell(sheet, heading, font=bold) for heading in table.columns])
     for row in table.rows:
