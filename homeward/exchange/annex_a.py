@@ -114,6 +114,7 @@ def list_8(*, council, as_at: dt.date) -> Table:
             council=council,
             placing_la=council,
             child__responsible_la=council,
+            child__merged_into__isnull=True,
             start_date__lte=as_at,
         )
         .select_related("host_la")
@@ -124,8 +125,14 @@ def list_8(*, council, as_at: dt.date) -> Table:
         pk: theirs for pk, theirs in placements.items() if any(_overlaps(p, months) for p in theirs)
     }
     children = Child.objects.filter(pk__in=list(in_care)).order_by("local_id")
-    episodes = _episodes(council, in_care, months)
-    interviews = _interviews([e for theirs in episodes.values() for e in theirs], as_at)
+    in_window = Episode.objects.filter(
+        council=council,
+        child__in=list(in_care),
+        last_seen_at__gte=months.starts_at,
+        last_seen_at__lt=months.ends_before,
+    )
+    episodes = _episodes(in_window)
+    interviews = _interviews(in_window, as_at)
     allocations = _allocations(in_care, as_at)
     rows = []
     for child in children:
@@ -185,24 +192,19 @@ def _interview_after(missing: list, interviews: dict) -> tuple[str, str]:
     return (YES if offered else NO), (YES if accepted else NO)
 
 
-def _episodes(council, in_care: dict, months: Period) -> dict[int, list]:
+def _episodes(in_window) -> dict[int, list]:
     found = defaultdict(list)
-    for episode in Episode.objects.filter(
-        council=council,
-        child__in=list(in_care),
-        last_seen_at__gte=months.starts_at,
-        last_seen_at__lt=months.ends_before,
-    ).order_by("child", "last_seen_at", "pk"):
+    for episode in in_window.order_by("child", "last_seen_at", "pk"):
         episode.seen_on = episode.last_seen_at.astimezone(LONDON).date()
         found[episode.child_id].append(episode)
     return found
 
 
-def _interviews(episodes: list, as_at: dt.date) -> dict[int, list]:
+def _interviews(in_window, as_at: dt.date) -> dict[int, list]:
     """Each episode's interviews as they stood at the end of the as-at day."""
     by_episode = defaultdict(list)
     known_by = Period(as_at, as_at).ends_before
-    for interview in ReturnInterview.objects.filter(episode__in=[e.pk for e in episodes]):
+    for interview in ReturnInterview.objects.filter(episode__in=in_window.values("pk")):
         when = interview.offered_at or interview.completed_at
         if when is None or when < known_by:
             by_episode[interview.episode_id].append(interview)

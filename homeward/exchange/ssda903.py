@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db.models import Q
 from django.urls import reverse
 
 from homeward.children.models import Child, Placement
@@ -140,15 +141,24 @@ def build_903(*, council, year: int) -> Return903:
     """The council's return for the collection year ending 31 March `year`."""
     period = collection_year(year)
     fixes: list[Fix] = []
+    # The council's own children, joined rather than listed: a council has many thousands.
+    own = {"child__responsible_la": council, "child__merged_into__isnull": True}
+    placements = Placement.objects.filter(
+        council=council, placing_la=council, start_date__lte=period.last, **own
+    )
+    episodes = Episode.objects.filter(
+        council=council, last_seen_at__lt=period.ends_before, **own
+    ).exclude(returned_at__lt=period.starts_at)
+    involved = Q(pk__in=placements.values("child")) | Q(pk__in=episodes.values("child"))
     children = {
         child.pk: child
-        for child in Child.objects.filter(council=council, responsible_la=council).only(
+        for child in Child.objects.filter(involved, council=council).only(
             "pk", "local_id", "date_of_birth", "sex", "ethnicity"
         )
     }
-    stays = _stays(council, period, children, fixes)
+    stays = _stays(placements, period, children, fixes)
     made = Return903(year=year)
-    missing = _missing_rows(council, period, children, stays, fixes)
+    missing = _missing_rows(episodes, period, children, stays, fixes)
     fixes += _overlapping(missing, children)
     for child_pk in sorted(stays, key=lambda pk: children[pk].local_id):
         fixes += _formula_fixes(children[child_pk], stays[child_pk])
@@ -195,20 +205,14 @@ class Stay:
         ]
 
 
-def _stays(council, period: Period, children: dict, fixes: list[Fix]) -> dict[int, list[Stay]]:
+def _stays(placements, period: Period, children: dict, fixes: list[Fix]) -> dict[int, list[Stay]]:
     """Each child's 903 episodes open at some time in the year, their looked-after periods
     worked out from every placement before them."""
-    placements = defaultdict(list)
-    rows = Placement.objects.filter(
-        council=council,
-        child__in=list(children),
-        placing_la=council,
-        start_date__lte=period.last,
-    ).order_by("child", "start_date", "end_date", "pk")
-    for placement in rows:
-        placements[placement.child_id].append(placement)
+    by_child = defaultdict(list)
+    for placement in placements.order_by("child", "start_date", "end_date", "pk"):
+        by_child[placement.child_id].append(placement)
     stays = {}
-    for child_pk, theirs in placements.items():
+    for child_pk, theirs in by_child.items():
         chained = _chain(children[child_pk], theirs, period, fixes)
         in_year = [s for s in chained if s.dec is None or s.dec >= period.first]
         if in_year:
@@ -267,15 +271,9 @@ class MissingPeriod:
         ]
 
 
-def _missing_rows(council, period: Period, children, stays, fixes) -> list[MissingPeriod]:
-    episodes = (
-        Episode.objects.filter(council=council, child__in=list(children))
-        .filter(last_seen_at__lt=period.ends_before)
-        .exclude(returned_at__lt=period.starts_at)
-        .order_by("child", "last_seen_at", "pk")
-    )
+def _missing_rows(episodes, period: Period, children, stays, fixes) -> list[MissingPeriod]:
     rows = []
-    for episode in episodes:
+    for episode in episodes.order_by("child", "last_seen_at", "pk"):
         child = children[episode.child_id]
         row = _missing_period(episode, child, period, stays.get(episode.child_id, []), fixes)
         if row is not None and (row.end is None or row.end >= period.first):

@@ -1,11 +1,10 @@
 """`homeward export-903 DIR --year YYYY [--council CODE]`: the SSDA903 Missing table."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
-from homeward.councils.models import Council
+from homeward.exchange.command_council import council_from_option
 from homeward.exchange.ssda903 import ReturnRefused, collection_year, write_903
 
 REFUSED = (
@@ -33,10 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--council", help="DfE code of the council (default: this one)")
 
     def handle(self, folder, year, council, **options):
-        code = council or settings.HOMEWARD_COUNCIL
-        found = Council.objects.filter(code=code).first()
-        if found is None:
-            raise CommandError(f"There is no council with code '{code}'.")
+        found = council_from_option(council)
         span = collection_year(year)
         words = f"1 April {span.first.year} to 31 March {span.last.year}"
         try:
@@ -52,7 +48,7 @@ class Command(BaseCommand):
             details={
                 "command": "export-903",
                 "folder": str(folder),
-                "council": code,
+                "council": found.code,
                 "year": year,
                 "rows": written,
             },

@@ -3,13 +3,12 @@
 import argparse
 import datetime as dt
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record
-from homeward.councils.models import Council
 from homeward.exchange.annex_a import write_annex_a
+from homeward.exchange.command_council import council_from_option
 
 
 def _day(value: str) -> dt.date:
@@ -33,10 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--council", help="DfE code of the council (default: this one)")
 
     def handle(self, file, as_at, council, **options):
-        code = council or settings.HOMEWARD_COUNCIL
-        found = Council.objects.filter(code=code).first()
-        if found is None:
-            raise CommandError(f"There is no council with code '{code}'.")
+        found = council_from_option(council)
         rows = write_annex_a(file, council=found, as_at=as_at)
         audit_record(
             action=Action.EXPORT,
@@ -44,7 +40,7 @@ class Command(BaseCommand):
             details={
                 "command": "export-annex-a",
                 "file": str(file),
-                "council": code,
+                "council": found.code,
                 "as_at": as_at.isoformat(),
                 "rows": rows,
             },
