@@ -160,14 +160,16 @@ def build_903(*, council, year: int) -> Return903:
     made = Return903(year=year)
     missing = _missing_rows(episodes, period, children, stays, fixes)
     fixes += _overlapping(missing, children)
-    for child_pk in sorted(stays, key=lambda pk: children[pk].local_id):
-        fixes += _formula_fixes(children[child_pk], stays[child_pk])
+    in_year = {pk: _in_year(theirs, period) for pk, theirs in stays.items()}
+    in_year = {pk: theirs for pk, theirs in in_year.items() if theirs}
+    for child_pk in sorted(in_year, key=lambda pk: children[pk].local_id):
+        fixes += _formula_fixes(children[child_pk], in_year[child_pk])
     if fixes:
         raise ReturnRefused(fixes)
-    for child_pk in sorted(stays, key=lambda pk: children[pk].local_id):
+    for child_pk in sorted(in_year, key=lambda pk: children[pk].local_id):
         child = children[child_pk]
         made.header.append(_header_row(child))
-        made.episodes += [stay.row(child, period) for stay in stays[child_pk]]
+        made.episodes += [stay.row(child, period) for stay in in_year[child_pk]]
     for period_row in sorted(missing, key=lambda m: (children[m.child_pk].local_id, m.seen_at)):
         made.missing.append(period_row.row(children[period_row.child_pk]))
     return made
@@ -206,18 +208,20 @@ class Stay:
 
 
 def _stays(placements, period: Period, children: dict, fixes: list[Fix]) -> dict[int, list[Stay]]:
-    """Each child's 903 episodes open at some time in the year, their looked-after periods
-    worked out from every placement before them."""
+    """Each child's placements up to the end of the year as 903 episodes, in their
+    looked-after periods."""
     by_child = defaultdict(list)
     for placement in placements.order_by("child", "start_date", "end_date", "pk"):
         by_child[placement.child_id].append(placement)
-    stays = {}
-    for child_pk, theirs in by_child.items():
-        chained = _chain(children[child_pk], theirs, period, fixes)
-        in_year = [s for s in chained if s.dec is None or s.dec >= period.first]
-        if in_year:
-            stays[child_pk] = in_year
-    return stays
+    return {
+        child_pk: _chain(children[child_pk], theirs, period, fixes)
+        for child_pk, theirs in by_child.items()
+    }
+
+
+def _in_year(stays: list[Stay], period: Period) -> list[Stay]:
+    """The 903 episodes open at some time in the year."""
+    return [s for s in stays if s.dec is None or s.dec >= period.first]
 
 
 def _chain(child, placements: list[Placement], period: Period, fixes: list[Fix]) -> list[Stay]:

@@ -88,6 +88,14 @@ def test_a_missing_episode_from_home_before_care_is_not_in_the_return():
     assert [row[0] for row in made.header] == ["HOME1"]
 
 
+def test_a_period_begun_in_care_that_ended_before_the_year_is_not_in_it():
+    child = ChildFactory(local_id="LEFT1")
+    PlacementFactory(child=child, start_date=date("2022-01-01"), end_date=date("2023-03-10"))
+    episode(child, "away", "2023-03-05 20:00", "2023-04-05 08:00")
+    made = build_903(council=council(), year=YEAR)
+    assert (made.header, made.episodes, made.missing) == ([], [], [])
+
+
 def test_overlapping_placements_refuse_the_return(tmp_path):
     child = ChildFactory(local_id="OVER1")
     PlacementFactory(child=child, local_id="OVP1", start_date=date("2023-05-01"))
