@@ -58,6 +58,8 @@ ANONYMOUS = "anonymous"
 CASE = "case pages"
 REPORTS = "reports"
 ROWS = "row-level downloads"
+# The statutory returns name every looked-after child: named rows, whole council.
+RETURNS = "statutory returns"
 PANEL = "panel pages"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
@@ -67,10 +69,10 @@ FORCE_TOKEN = "a police force's token"
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL, CORRECT_ERRORS,
-                          CLOSE_INTERVIEW, PEOPLE_PAGES},
+                          RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                                RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
+                                RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
                                 CORRECT_ERRORS, CLOSE_INTERVIEW},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
@@ -141,6 +143,9 @@ ROUTES = {
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
+    # The statutory returns' pages (a refused return lists the records to fix, linked).
+    "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
+    "reports:annex-a": {"needs": RETURNS},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
     "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
     "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
@@ -394,6 +399,8 @@ COMMANDS = {
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-users": OPERATOR,
+    "export-903": OPERATOR,  # the SSDA903 return, for the installation's data officer
+    "export-annex-a": OPERATOR,  # Ofsted's Annex A List 8
     "export-bundle": OPERATOR,
     "force-token": OPERATOR,  # police forces and their API tokens
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
