@@ -133,11 +133,6 @@ class FileRead:
         problems = sum(1 for k in self.kept if k.notification.state == State.PROBLEM)
         return problems + len(self.not_kept)
 
-    @property
-    def failed(self) -> bool:
-        """Whether anything in the file could not be read (a scheduled import should notice)."""
-        return bool(self.refused) or self.unreadable > 0
-
 
 def import_notifications(
     f, *, name: str, council, force_name: str = "", source: str = Source.CSV, by=None
