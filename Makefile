@@ -102,6 +102,7 @@ bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.child_search
 	$(BIN)/python -m bench.notification_matching
+	$(BIN)/python -m bench.notification_import
 
 clean:
 	rm -rf $(VENV) $(VENV_903) var out

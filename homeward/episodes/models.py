@@ -78,6 +78,9 @@ class Episode(EnteredInError, CouncilRecord, Imported):
             models.Index(fields=["council", "last_seen_at"], name="episode_council_seen"),
             models.Index(fields=["council", "returned_at"], name="episode_council_returned"),
             models.Index(fields=["child", "last_seen_at"], name="episode_child_seen"),
+            # A police notification's episode, by the reference a coordinator recorded
+            # (police/applying.py, episode_known_by): asked for every notification.
+            models.Index(fields=["council", "police_reference"], name="episode_police_reference"),
             models.Index(
                 fields=["council"],
                 name="episode_open",

@@ -40,6 +40,7 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
+from homeward.police.models import Notification
 from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tokens import force_create, force_token_issue
 
@@ -121,6 +122,8 @@ ROUTES = {
     # Police notifications: seen through the episode (or child) they are linked to.
     "notifications:index": {"needs": RECORD_EPISODE},
     "notifications:detail": {"needs": RECORD_EPISODE, "ids": {"pk": "notification"}},
+    # A force's CSV file uploaded by someone who records episodes (their council's only).
+    "notifications:upload": {"needs": RECORD_EPISODE},
     "interviews:due": {"needs": CASE},
     # Every casework role may open it (their allocations, if any); only those whose access
     # follows allocations are offered it (NAVIGATION).
@@ -404,6 +407,7 @@ COMMANDS = {
     "export-bundle": OPERATOR,
     "force-token": OPERATOR,  # police forces and their API tokens
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
+    "import-notifications": RECORD_EPISODE,  # --by USER must be someone who records episodes
     "load-dfe": OPERATOR,  # published figures only
     "report": OPERATOR,
     "two-factor-invite": OPERATOR,
@@ -425,6 +429,21 @@ def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
     else:
         with pytest.raises(CommandError, match="may not import"):
             call_command("import-bundle", str(tmp_path), "--by", user.username)
+
+
+@pytest.mark.parametrize("role", list(MAY_USE))
+def test_importing_police_notifications_by_a_named_person_needs_their_role(role, tmp_path):
+    user = person(role, LocalityFactory(name="Made-up here"))
+    path = tmp_path / "notifications.csv"
+    path.write_text("force,police_ref,event\nMade-up Police,MS-1,update\n", encoding="utf-8")
+    command = ["import-notifications", str(path), "--council", "931", "--by", user.username]
+    if RECORD_EPISODE in MAY_USE[role]:
+        call_command(*command)
+        assert Notification.objects.get().created_by == user
+    else:
+        with pytest.raises(CommandError, match="may not import police notifications"):
+            call_command(*command)
+        assert not Notification.objects.exists()
 
 
 @pytest.mark.parametrize("role", list(MAY_USE))
