@@ -89,10 +89,10 @@ def children_all(council_id: int) -> str:
 def episodes_all(council_id: int) -> str:
     """Every episode of the council as the bundle would leave them."""
     return f"""
-        SELECT row_no, ref, child_ref, last_seen_at, returned_at
+        SELECT row_no, ref, child_ref, last_seen_at, returned_at, day_precision
         FROM hw_stage_episode WHERE ok = 1
         UNION ALL
-        SELECT NULL, e.local_id, c.local_id, e.last_seen_at, e.returned_at
+        SELECT NULL, e.local_id, c.local_id, e.last_seen_at, e.returned_at, e.day_precision
         FROM episodes_episode e JOIN children_child c ON c.id = e.child_id
         WHERE e.council_id = {int(council_id)} AND e.entered_in_error_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM hw_stage_episode s WHERE s.ref = e.local_id)
@@ -325,13 +325,16 @@ def _check_dated_births(council_id, problems, file, stage, table, column) -> Non
 
 
 def check_overlaps(council_id: int, problems) -> None:
-    """A child's episodes must not overlap, and none may follow one still open."""
+    """A child's episodes must not overlap, and none may follow one still open.
+
+    Two ended episodes known to the day only (Episode.day_precision) may share a day, as
+    the DfE lets SSDA903 missing periods do: several on one day have the same dates."""
     # Sorted by last seen, an episode clashes with an earlier one if the furthest return
     # before it is after its start, and with a later one if it ends after the next start.
     sql = f"""
         WITH episodes_all AS ({episodes_all(council_id)}),
         ordered AS (
-            SELECT row_no, ref, child_ref, last_seen_at, returned_at,
+            SELECT row_no, ref, child_ref, last_seen_at, returned_at, day_precision,
                 MAX(COALESCE(returned_at, %(far)s)) OVER (
                     PARTITION BY child_ref ORDER BY last_seen_at, ref
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach,
@@ -349,6 +352,8 @@ def check_overlaps(council_id: int, problems) -> None:
           ON o.child_ref = c.child_ref AND o.ref <> c.ref
          AND o.last_seen_at < COALESCE(c.returned_at, %(far)s)
          AND COALESCE(o.returned_at, %(far)s) > c.last_seen_at
+         AND NOT (c.day_precision AND o.day_precision
+                  AND c.returned_at IS NOT NULL AND o.returned_at IS NOT NULL)
         ORDER BY c.row_no, o.last_seen_at
     """
     last_reported = None
