@@ -19,11 +19,11 @@ class Episode(EnteredInError, CouncilRecord, Imported):
     reported_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     # Known to the day only (an SSDA903 missing period, or an SSD one given without times):
-    # last seen is the start day's first second and the return the end day's last
-    # (00:00:00 and 23:59:59, Europe/London), and the times mean nothing. The DfE lets such periods share a day ("several on one
-    # day kept apart", an away period ending the day a missing one begins), so they are
-    # not held to the rule that a child's episodes never overlap among themselves
-    # (docs/returns.md, "Importing SSDA903").
+    # last seen is the start day's midnight and the return the end day's (one second
+    # after last seen for a period that starts and ends on one day), Europe/London; the
+    # times mean nothing. The DfE lets such periods share a day (several on one day have
+    # the same dates), so two that have ended are not held to the rule that a child's
+    # episodes never overlap (docs/returns.md, "Importing SSDA903").
     day_precision = models.BooleanField(default=False, db_default=False)
     risk = models.CharField(max_length=20, choices=Risk.choices, blank=True)
     # When the police grading was last set or changed in Homeward: the list of children
