@@ -22,8 +22,8 @@ class Episode(EnteredInError, CouncilRecord, Imported):
     # last seen is the start day's midnight and the return the end day's (one second
     # after last seen for a period that starts and ends on one day), Europe/London; the
     # times mean nothing. The DfE lets such periods share a day (several on one day have
-    # the same dates), so two that have ended are not held to the rule that a child's
-    # episodes never overlap (docs/returns.md, "Importing SSDA903").
+    # the same dates), which the import's checks allow (bundle_checks.shares_a_day); the
+    # database's rule that a child's episodes never overlap leaves them out.
     day_precision = models.BooleanField(default=False, db_default=False)
     risk = models.CharField(max_length=20, choices=Risk.choices, blank=True)
     # When the police grading was last set or changed in Homeward: the list of children

@@ -327,8 +327,10 @@ def _check_dated_births(council_id, problems, file, stage, table, column) -> Non
 def check_overlaps(council_id: int, problems) -> None:
     """A child's episodes must not overlap, and none may follow one still open.
 
-    Two ended episodes known to the day only (Episode.day_precision) may share a day, as
-    the DfE lets SSDA903 missing periods do: several on one day have the same dates."""
+    Two episodes known to the day only (Episode.day_precision) that begin on the same day
+    may share it when one of them also ends that day, as the DfE lets SSDA903 missing
+    periods do: several on one day have the same dates, and an away period of one day
+    may be followed by a missing one from that day (`shares_a_day`)."""
     # Sorted by last seen, an episode clashes with an earlier one if the furthest return
     # before it is after its start, and with a later one if it ends after the next start.
     sql = f"""
@@ -347,18 +349,23 @@ def check_overlaps(council_id: int, problems) -> None:
             WHERE row_no IS NOT NULL
               AND (reach > last_seen_at OR COALESCE(returned_at, %(far)s) > next_seen)
         )
-        SELECT c.row_no, o.ref, o.last_seen_at, o.returned_at
+        SELECT c.row_no, o.ref, o.last_seen_at, o.returned_at,
+               c.day_precision AND o.day_precision, c.last_seen_at, c.returned_at
         FROM clashing c JOIN episodes_all o
           ON o.child_ref = c.child_ref AND o.ref <> c.ref
          AND o.last_seen_at < COALESCE(c.returned_at, %(far)s)
          AND COALESCE(o.returned_at, %(far)s) > c.last_seen_at
-         AND NOT (c.day_precision AND o.day_precision
-                  AND c.returned_at IS NOT NULL AND o.returned_at IS NOT NULL)
         ORDER BY c.row_no, o.last_seen_at
     """
     last_reported = None
     # Rows come ordered by row number: report only the first clash of each.
-    for row_no, other, seen, returned in _rows(sql, {"far": adapt(FAR_FUTURE)}):
+    found = _rows(sql, {"far": adapt(FAR_FUTURE)})
+    for row_no, other, seen, returned, by_day, own_seen, own_returned in found:
+        if by_day and shares_a_day(
+            (_datetime(own_seen), _datetime(own_returned)),
+            (_datetime(seen), _datetime(returned)),
+        ):
+            continue
         if row_no == last_reported:
             continue
         last_reported = row_no
@@ -368,6 +375,17 @@ def check_overlaps(council_id: int, problems) -> None:
             other_returned_at=_datetime(returned),
         )
         problems.add("episodes.csv", row_no, problem.field, problem.message)
+
+
+def shares_a_day(one: tuple, other: tuple) -> bool:
+    """Whether two day-precision episodes (last seen, returned) may overlap as the DfE lets
+    them: both begin on one day, and one of them ends that day too (its return one second
+    after it was last seen, bundle_spec's `day_precision`)."""
+
+    def one_day(seen, returned) -> bool:
+        return returned is not None and returned - seen <= dt.timedelta(seconds=1)
+
+    return one[0] == other[0] and (one_day(*one) or one_day(*other))
 
 
 def check_interview_returns(council_id: int, problems) -> None:

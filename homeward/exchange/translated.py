@@ -220,7 +220,10 @@ def import_translation(
 
 def _problems(translation: Translation, found: list[BundleProblem], limit: int) -> ProblemList:
     problems = ProblemList(limit)
+    # A cell the translation already found wrong is not refused again for what it became.
+    wrong = {(p.file, p.row, p.column) for p in translation.problems}
     located = [translation.locate(problem) for problem in found]
+    located = [p for p in located if (p.file, p.row, p.column) not in wrong]
     for problem in sorted(translation.problems + located, key=_order):
         problems.add(problem.file, problem.row, problem.column, problem.message)
     return problems

@@ -177,6 +177,10 @@ def test_the_extract_imports_children_placements_episodes_interviews_and_allocat
     assert "1 episode(s) began when the child was in no looked-after period" in out
     assert "1 return interview(s) are given as offered but with no answer" in out
     assert AuditEntry.objects.filter(details__folder=str(tmp_path / "ssd")).exists()
+    audited = AuditEntry.objects.filter(action="change", object_type__icontains="allocation")
+    assert sorted(audited.values_list("object_id", flat=True)) == sorted(
+        str(pk) for pk in Allocation.objects.values_list("pk", flat=True)
+    )
 
 
 def test_the_same_extract_again_changes_nothing_and_says_so(tmp_path):
@@ -215,6 +219,8 @@ def test_a_later_extract_updates_what_changed(tmp_path):
     )
     assert "episodes.csv: 6 rows, 0 new, 1 updated, 5 unchanged" in out
     assert "ssd_involvements.csv: 2 allocations, 0 new, 1 updated, 1 unchanged" in out
+    ended = AuditEntry.objects.filter(action="change", object_type__icontains="allocation")
+    assert ended.count() == 3  # two made, one ended
     assert "Nothing changed" not in out
 
 
