@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from homeward.councils.models import Council
-from homeward.exchange import ssda903
+from homeward.exchange import ssda903_import
 from homeward.exchange.bundle_import import UNKNOWN_COUNCIL, BundleRejected, ProblemList
 from homeward.exchange.translated import import_translation
 from homeward.exchange.translated_command import TranslatedImportCommand, result_lines
@@ -29,7 +29,7 @@ class Command(TranslatedImportCommand):
             problems.add("", 0, "--council", UNKNOWN_COUNCIL.format(code=council_code))
             raise BundleRejected(problems)
         path = Path(folder)
-        translation = ssda903.translate(path, council_id=council.pk, year=options["year"])
+        translation = ssda903_import.translate(path, council_id=council.pk, year=options["year"])
         result = import_translation(
             translation,
             council_code=council_code,
