@@ -24,6 +24,7 @@ from homeward.episodes.rules import (
     episode_age_problem,
     interview_while_missing_problem,
     overlap_problem,
+    shares_a_day,
 )
 from homeward.exchange.bundle_spec import FILES
 from homeward.exchange.staging import adapt, is_postgresql
@@ -375,17 +376,6 @@ def check_overlaps(council_id: int, problems) -> None:
             other_returned_at=_datetime(returned),
         )
         problems.add("episodes.csv", row_no, problem.field, problem.message)
-
-
-def shares_a_day(one: tuple, other: tuple) -> bool:
-    """Whether two day-precision episodes (last seen, returned) may overlap as the DfE lets
-    them: both begin on one day, and one of them ends that day too (its return one second
-    after it was last seen, bundle_spec's `day_precision`)."""
-
-    def one_day(seen, returned) -> bool:
-        return returned is not None and returned - seen <= dt.timedelta(seconds=1)
-
-    return one[0] == other[0] and (one_day(*one) or one_day(*other))
 
 
 def check_interview_returns(council_id: int, problems) -> None:

@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from homeward.children.models import Child, Placement
 from homeward.core.clock import LONDON
 from homeward.episodes.models import Episode
+from homeward.episodes.services import episode_update
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +176,23 @@ def test_overlapping_periods_of_a_child_are_refused(tmp_path):
 def test_a_folder_without_the_903_tables_is_refused(tmp_path):
     (tmp_path / "none").mkdir()
     assert refused(tmp_path / "none")[0].startswith("The folder")
+
+
+def test_a_period_sharing_its_day_with_another_can_be_corrected_in_homeward(tmp_path):
+    run(FIXTURE)
+    first, second = Episode.objects.filter(
+        child__local_id="900001", last_seen_at=local("2024-09-22")
+    ).order_by("local_id")
+    corrected = episode_update(episode=second, expected_version=second.version, risk="high")
+    assert corrected.risk == "high"
+    # But an episode with its times may not overlap them.
+    timed = Episode.objects.get(local_id="903-900001-M-20240503-1")
+    with pytest.raises(ValidationError, match="overlaps episode 903-900001-A-20240920-1"):
+        Episode.objects.filter(pk=timed.pk).update(day_precision=False)
+        timed.refresh_from_db()
+        episode_update(
+            episode=timed,
+            expected_version=timed.version,
+            last_seen_at=local("2024-09-21", "20:00"),
+            returned_at=local("2024-09-22", "09:00"),
+        )
