@@ -1,13 +1,15 @@
 """What the commands that import another system's files share (import-ssd, import-903): the
 same options, people and output as import-bundle, the problems named in the source's files."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.access.rules import CREATE_CHILD, may
 from homeward.exchange import bundle_local
-from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleRejected
+from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleProblem, BundleRejected
 from homeward.exchange.bundle_summary import summary_lines
 from homeward.exchange.translated import summary_lines_for
 
@@ -80,10 +82,26 @@ class TranslatedImportCommand(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Imported {folder}."))
 
 
+# A summary line about one row of the bundle: a row set aside, kept or overwritten.
+ROW_LINE = re.compile(
+    r"^(?P<file>[a-z]+\.csv), row (?P<row>\d+)(?:, (?P<column>\w+))?: (?P<rest>.*)$"
+)
+
+
 def result_lines(translation, result) -> list[str]:
-    """The bundle import's summary of a translated import, as the command prints it."""
+    """The bundle import's summary of a translated import, as the command prints it, each
+    line about a row of the bundle naming the source's file, row and column instead."""
     lines = []
     for file, notes in result.read_notes.items():
         lines += [f"{file}: {note}" for note in notes]
     lines += result.set_aside
-    return summary_lines_for(translation, result, lines + summary_lines(result))
+    lines = [_located(translation, line) for line in lines + summary_lines(result)]
+    return summary_lines_for(translation, result, lines)
+
+
+def _located(translation, line: str) -> str:
+    found = ROW_LINE.match(line)
+    if found is None or found["file"] not in translation.origins:
+        return line
+    problem = BundleProblem(found["file"], int(found["row"]), found["column"] or "", found["rest"])
+    return str(translation.locate(problem))

@@ -304,6 +304,7 @@ def test_an_episode_corrected_in_homeward_is_not_silently_reverted(tmp_path):
     corrected.refresh_from_db()
     assert corrected.category == "missing"
     assert "1 not applied" in out
+    assert "ssd_missing.csv, row 3, miss_mis_epi_type: not applied: episode M2" in out
 
 
 def test_no_ssd_files_is_refused(tmp_path):
