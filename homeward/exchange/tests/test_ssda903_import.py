@@ -196,3 +196,26 @@ def test_a_period_sharing_its_day_with_another_can_be_corrected_in_homeward(tmp_
             last_seen_at=local("2024-09-21", "20:00"),
             returned_at=local("2024-09-22", "09:00"),
         )
+
+
+def test_periods_known_to_the_day_count_as_the_dfe_counts_them(tmp_path):
+    """By the day they start (and a return by the day it ends), in the collection year."""
+    from homeward.reports.engine import build_report
+
+    run(FIXTURE)
+    year = build_report(
+        council_code="931", period_from=dt.date(2024, 4, 1), period_to=dt.date(2025, 3, 31)
+    )
+    # Missing: 900001 on 3 May and twice on 22 September, 900002 on 10 June.
+    assert (year["missing"]["episodes"], year["missing"]["children"]) == (4, 2)
+    assert year["missing"]["repeat_children"] == 1
+    # Away: 900001 from 20 September, 900003 from 15 March, still away at the year's end.
+    assert (year["away"]["episodes"], year["away"]["children"]) == (2, 2)
+    assert year["away"]["open_at_end"] == 1
+    # The two periods of 22 September begin and end that day: counted in that day alone.
+    september_22 = build_report(
+        council_code="931", period_from=dt.date(2024, 9, 22), period_to=dt.date(2024, 9, 22)
+    )
+    assert september_22["missing"]["episodes"] == 2
+    assert september_22["rhi"]["returns"] == 2
+    assert september_22["missing"]["duration_hours"]["median"] == 0.0
