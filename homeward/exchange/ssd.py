@@ -19,6 +19,7 @@ from homeward.children.models import Allocation, Child
 from homeward.core.clock import LONDON
 from homeward.exchange.cells import CellError, read_date, read_datetime
 from homeward.exchange.translated import (
+    EPISODE_HEADER,
     NO_FILES,
     NOT_A_FOLDER,
     NOT_CHECKED,
@@ -26,8 +27,9 @@ from homeward.exchange.translated import (
     Translation,
     Where,
     day_period,
-    read_table,
+    read_tables,
     rows_of,
+    within,
 )
 
 PERSON = "ssd_person.csv"
@@ -146,6 +148,8 @@ REQUIRED = {
     PROFESSIONALS: ("prof_professional_id",),
 }
 FILES = tuple(COLUMNS)
+# Read for the allocations, which the bundle has no file for (`involvements`).
+WORKFORCE = (INVOLVEMENTS, PROFESSIONALS)
 
 HEADERS = {
     "children.csv": (
@@ -167,17 +171,7 @@ HEADERS = {
         "provider_urn",
         "host_la",
     ),
-    "episodes.csv": (
-        "episode_id",
-        "child_id",
-        "category",
-        "last_seen_at",
-        "returned_at",
-        "day_precision",
-        "missing_from",
-        "placement_id",
-        "legal_status",
-    ),
+    "episodes.csv": EPISODE_HEADER,
     "interviews.csv": (
         "interview_id",
         "episode_id",
@@ -331,15 +325,8 @@ def translate(folder: Path, *, council_id: int, today: dt.date) -> Translation:
     if not folder.is_dir():
         translation.problem(Where("", 0), NOT_A_FOLDER.format(path=folder))
         return translation
-    tables: dict[str, list[SourceRow] | None] = {}
-    for name in FILES:
-        path = folder / name
-        if path.is_file():
-            found: list = []
-            tables[name] = read_table(path, COLUMNS[name], REQUIRED[name], found)
-            translation.problems.extend(found)
-            if tables[name] is None:
-                translation.unreadable.add(name)
+    records = {name: REQUIRED[name] for name in FILES if name not in WORKFORCE}
+    tables = read_tables(folder, COLUMNS, records, translation)
     if not tables:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))
         return translation
@@ -500,10 +487,6 @@ def _looked_after(reader: _Reader) -> dict[str, list[tuple[dt.date, dt.date | No
     return spans
 
 
-def _within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
-    return start is not None and start <= day and (end is None or day <= end)
-
-
 def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
     looked_after = _looked_after(reader)
     not_looked_after = 0
@@ -529,7 +512,7 @@ def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
             back = end.value.isoformat() if end else ""
         status = "looked_after"
         if start is None or not any(
-            _within(start.day, a, b) for a, b in looked_after.get(child, [])
+            within(start.day, a, b) for a, b in looked_after.get(child, [])
         ):
             status = "none"
             not_looked_after += 1 if start else 0
@@ -539,7 +522,7 @@ def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
                 (
                     p.ref
                     for p in placements
-                    if p.child == child and _within(start.day, p.start, p.end)
+                    if p.child == child and within(start.day, p.start, p.end)
                 ),
                 "",
             )
@@ -666,15 +649,8 @@ class _Involvement:
 
 def involvements(folder: Path, translation: Translation, today: dt.date) -> list[_Involvement]:
     """The involvements to allocate, read (with their problems) alongside the translation."""
-    tables: dict[str, list[SourceRow] | None] = {}
-    for name in (INVOLVEMENTS, PROFESSIONALS, PERSON):
-        path = folder / name
-        if path.is_file() and name != PERSON:
-            found: list = []
-            tables[name] = read_table(path, COLUMNS[name], REQUIRED[name], found)
-            translation.problems.extend(found)
-            if tables[name] is None:
-                translation.unreadable.add(name)
+    workforce = {name: REQUIRED[name] for name in WORKFORCE}
+    tables = read_tables(folder, COLUMNS, workforce, translation)
     if INVOLVEMENTS not in tables:
         return []
     professionals = {row.get("prof_professional_id"): row for row in rows_of(tables, PROFESSIONALS)}

@@ -16,6 +16,7 @@ from homeward.children.models import Child
 from homeward.exchange.cells import CellError, read_date
 from homeward.exchange.ssd import PLACE_TYPES
 from homeward.exchange.translated import (
+    EPISODE_HEADER,
     NO_FILES,
     NOT_A_FOLDER,
     NOT_CHECKED,
@@ -23,8 +24,9 @@ from homeward.exchange.translated import (
     Translation,
     Where,
     day_period,
-    read_table,
+    read_tables,
     rows_of,
+    within,
 )
 
 HEADER = "header.csv"
@@ -68,17 +70,7 @@ HEADERS = {
         "place_code",
         "provider_urn",
     ),
-    "episodes.csv": (
-        "episode_id",
-        "child_id",
-        "category",
-        "last_seen_at",
-        "returned_at",
-        "day_precision",
-        "missing_from",
-        "placement_id",
-        "legal_status",
-    ),
+    "episodes.csv": EPISODE_HEADER,
 }
 SEXES = {"1": "male", "2": "female"}
 CATEGORIES = {"M": "missing", "A": "away"}
@@ -142,15 +134,7 @@ def translate(folder: Path, *, council_id: int, year: int) -> Translation:
     if not folder.is_dir():
         translation.problem(Where("", 0), NOT_A_FOLDER.format(path=folder))
         return translation
-    tables: dict[str, list[SourceRow] | None] = {}
-    for name in FILES:
-        path = folder / name
-        if path.is_file():
-            found: list = []
-            tables[name] = read_table(path, {}, REQUIRED[name], found)
-            translation.problems.extend(found)
-            if tables[name] is None:
-                translation.unreadable.add(name)
+    tables = read_tables(folder, {}, REQUIRED, translation)
     if not tables:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))
         return translation
@@ -285,10 +269,6 @@ def _placements(reader: _Reader, tables) -> list[_Placement]:
     return placements
 
 
-def _within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
-    return start is not None and start <= day and (end is None or day <= end)
-
-
 def _missing(reader: _Reader, tables, placements: list[_Placement], births: dict) -> None:
     seen: dict[tuple[str, str, dt.date], int] = {}
     for row in rows_of(tables, MISSING):
@@ -313,7 +293,7 @@ def _missing(reader: _Reader, tables, placements: list[_Placement], births: dict
         ref = f"903-{child}-{kind}-{start:%Y%m%d}-{seen[key]}"
         last_seen, returned = day_period(start, end)
         placement = next(
-            (p.ref for p in placements if p.child == child and _within(start, p.start, p.end)),
+            (p.ref for p in placements if p.child == child and within(start, p.start, p.end)),
             "",
         )
         values = {

@@ -176,6 +176,45 @@ def read_table(
     return rows
 
 
+# The episodes.csv columns an import of missing periods writes (the others stay as they are).
+EPISODE_HEADER = (
+    "episode_id",
+    "child_id",
+    "category",
+    "last_seen_at",
+    "returned_at",
+    "day_precision",
+    "missing_from",
+    "placement_id",
+    "legal_status",
+)
+
+
+def read_tables(
+    folder: Path,
+    columns: dict[str, dict[str, str]],
+    required: dict[str, tuple[str, ...]],
+    translation: Translation,
+) -> dict[str, list[SourceRow] | None]:
+    """Each of the tables named in `required` that the folder has (None: it could not be
+    read, and is marked unreadable), their problems added to the translation."""
+    tables: dict[str, list[SourceRow] | None] = {}
+    for name in required:
+        path = folder / name
+        if path.is_file():
+            found: list = []
+            tables[name] = read_table(path, columns.get(name, {}), required[name], found)
+            translation.problems.extend(found)
+            if tables[name] is None:
+                translation.unreadable.add(name)
+    return tables
+
+
+def within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether a day falls in a period of days (an open one when `end` is None)."""
+    return start is not None and start <= day and (end is None or day <= end)
+
+
 def import_translation(
     translation: Translation,
     *,

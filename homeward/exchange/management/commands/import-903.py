@@ -1,13 +1,15 @@
 from pathlib import Path
 
-from homeward.councils.models import Council
 from homeward.exchange import ssda903_import
-from homeward.exchange.bundle_import import UNKNOWN_COUNCIL, BundleRejected, ProblemList
-from homeward.exchange.translated import import_translation
-from homeward.exchange.translated_command import TranslatedImportCommand, result_lines
+from homeward.exchange.import_command import (
+    ImportCommand,
+    council_or_refuse,
+    import_translated,
+    result_lines,
+)
 
 
-class Command(TranslatedImportCommand):
+class Command(ImportCommand):
     help = (
         "Import a year's SSDA903 tables in the DfE's CSV layout (header.csv, episodes.csv, "
         "missing.csv; docs/returns.md): all of them or nothing."
@@ -23,19 +25,14 @@ class Command(TranslatedImportCommand):
         )
 
     def run(self, folder, council_code, user, options):
-        council = Council.objects.filter(code=council_code).first()
-        if council is None:
-            problems = ProblemList()
-            problems.add("", 0, "--council", UNKNOWN_COUNCIL.format(code=council_code))
-            raise BundleRejected(problems)
+        council = council_or_refuse(council_code)
         path = Path(folder)
         translation = ssda903_import.translate(path, council_id=council.pk, year=options["year"])
-        result = import_translation(
+        result = import_translated(
             translation,
             council_code=council_code,
             folder=str(path),
-            by=user,
-            max_problems=options["max_problems"],
-            local_changes=options["local_changes"],
+            user=user,
+            options=options,
         )
-        return result_lines(translation, result)
+        return result_lines(translation, result, folder)

@@ -1,5 +1,5 @@
-"""What the commands that import another system's files share (import-ssd, import-903): the
-same options, people and output as import-bundle, the problems named in the source's files."""
+"""What the import commands share (import-bundle, import-ssd, import-903): their options,
+who may run them as whom, and how they print a refusal and a summary."""
 
 import re
 
@@ -8,10 +8,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.access.rules import CREATE_CHILD, may
+from homeward.councils.models import Council
 from homeward.exchange import bundle_local
-from homeward.exchange.bundle_import import DEFAULT_MAX_PROBLEMS, BundleProblem, BundleRejected
+from homeward.exchange.bundle_import import (
+    DEFAULT_MAX_PROBLEMS,
+    UNKNOWN_COUNCIL,
+    BundleProblem,
+    BundleRejected,
+    ProblemList,
+)
 from homeward.exchange.bundle_summary import summary_lines
-from homeward.exchange.translated import summary_lines_for
+from homeward.exchange.translated import import_translation, summary_lines_for
 
 NOT_AN_IMPORTER = (
     "{by} may not import records: their role cannot record children. "
@@ -19,9 +26,9 @@ NOT_AN_IMPORTER = (
 )
 
 
-class TranslatedImportCommand(BaseCommand):
-    """An import command: `run` imports the folder and returns the summary's lines, or
-    raises BundleRejected."""
+class ImportCommand(BaseCommand):
+    """An import command: `run` imports the folder and returns the summary's lines (the
+    last one said as a success), or raises BundleRejected."""
 
     def add_arguments(self, parser):
         parser.add_argument("folder")
@@ -75,11 +82,23 @@ class TranslatedImportCommand(BaseCommand):
                 self.stderr.write(bundle_local.CHOOSE.format(rows=rejected.local_changes))
             raise CommandError(
                 f"Nothing was imported: {rejected.problems.total} problem(s) in {folder}. "
-                "Correct them and import all the files again."
+                f"Correct them and import {self.whole} again."
             ) from None
-        for line in lines:
+        for line in lines[:-1]:
             self.stdout.write(line)
-        self.stdout.write(self.style.SUCCESS(f"Imported {folder}."))
+        self.stdout.write(self.style.SUCCESS(lines[-1]))
+
+    whole = "all the files"  # what the council imports again after a refusal
+
+
+def council_or_refuse(code: str) -> Council:
+    """The council with that DfE code, or the import refused for its lack."""
+    council = Council.objects.filter(code=code).first()
+    if council is None:
+        problems = ProblemList()
+        problems.add("", 0, "--council", UNKNOWN_COUNCIL.format(code=code))
+        raise BundleRejected(problems)
+    return council
 
 
 # A summary line about one row of the bundle: a row set aside, kept or overwritten.
@@ -88,15 +107,37 @@ ROW_LINE = re.compile(
 )
 
 
-def result_lines(translation, result) -> list[str]:
-    """The bundle import's summary of a translated import, as the command prints it, each
-    line about a row of the bundle naming the source's file, row and column instead."""
+def import_translated(translation, *, council_code: str, folder: str, user, options, also=None):
+    """Import a translated source as the command's options say (translated.py)."""
+    return import_translation(
+        translation,
+        council_code=council_code,
+        folder=folder,
+        by=user,
+        max_problems=options["max_problems"],
+        local_changes=options["local_changes"],
+        also=also,
+    )
+
+
+def bundle_lines(result) -> list[str]:
+    """What a bundle import read differently, left out and set aside, and its summary."""
     lines = []
+    if result.ignored_files:
+        lines.append(f"Not read (not bundle files): {', '.join(result.ignored_files)}")
     for file, notes in result.read_notes.items():
         lines += [f"{file}: {note}" for note in notes]
-    lines += result.set_aside
-    lines = [_located(translation, line) for line in lines + summary_lines(result)]
-    return summary_lines_for(translation, result, lines)
+    for file, columns in result.ignored_columns.items():
+        lines.append(f"{file}: ignored column(s) Homeward does not know: {', '.join(columns)}")
+    return lines + result.set_aside + summary_lines(result)
+
+
+def result_lines(translation, result, folder: str) -> list[str]:
+    """The bundle import's summary of a translated import, as the command prints it, each
+    line about a row of the bundle naming the source's file, row and column instead."""
+    lines = [_located(translation, line) for line in bundle_lines(result)]
+    imported = f"Imported {folder} for {result.council}."
+    return summary_lines_for(translation, result, lines) + [imported]
 
 
 def _located(translation, line: str) -> str:
