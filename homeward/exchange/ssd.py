@@ -27,6 +27,7 @@ from homeward.exchange.translated import (
     Translation,
     Where,
     day_period,
+    other_files,
     read_tables,
     rows_of,
     within,
@@ -321,10 +322,11 @@ class _Reader:
 
 def translate(folder: Path, *, council_id: int, today: dt.date) -> Translation:
     """The SSD tables in `folder` as a data bundle, with every problem of the SSD itself."""
-    translation = Translation("The SSD", HEADERS)
+    translation = Translation("The SSD", HEADERS, tables="SSD tables")
     if not folder.is_dir():
         translation.problem(Where("", 0), NOT_A_FOLDER.format(path=folder))
         return translation
+    other_files(folder, FILES, translation)
     records = {name: REQUIRED[name] for name in FILES if name not in WORKFORCE}
     tables = read_tables(folder, COLUMNS, records, translation)
     if not tables:

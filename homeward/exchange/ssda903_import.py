@@ -24,6 +24,7 @@ from homeward.exchange.translated import (
     Translation,
     Where,
     day_period,
+    other_files,
     read_tables,
     rows_of,
     within,
@@ -130,10 +131,11 @@ class _Reader:
 
 def translate(folder: Path, *, council_id: int, year: int) -> Translation:
     """A year's 903 tables in `folder` as a data bundle, with every problem of the files."""
-    translation = Translation(f"The SSDA903 tables for {year}", HEADERS)
+    translation = Translation(f"The SSDA903 tables for {year}", HEADERS, tables="SSDA903 tables")
     if not folder.is_dir():
         translation.problem(Where("", 0), NOT_A_FOLDER.format(path=folder))
         return translation
+    other_files(folder, FILES, translation)
     tables = read_tables(folder, {}, REQUIRED, translation)
     if not tables:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))

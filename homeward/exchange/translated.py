@@ -21,6 +21,7 @@ from homeward.core.clock import LONDON
 from homeward.exchange import bundle_local
 from homeward.exchange.bundle_import import (
     DEFAULT_MAX_PROBLEMS,
+    WRONG_CELL_COUNT,
     BundleProblem,
     BundleRejected,
     ImportResult,
@@ -34,6 +35,7 @@ from homeward.exchange.bundle_reading import (
     FileNotRead,
     detect_encoding,
     documented_name,
+    is_system_file,
 )
 from homeward.exchange.bundle_spec import BY_NAME
 from homeward.exchange.cells import guard_formula, unguard_formula
@@ -42,6 +44,7 @@ MISSING_COLUMN = (
     "The column '{column}' ({ref}) is missing from the header. Add it (it may be empty)."
 )
 NOT_A_FOLDER = "There is no folder at {path}."
+MISNAMED = "This file looks like {expected}: name it exactly {expected} to import it."
 NO_FILES = "The folder {path} has none of the files Homeward reads ({names})."
 NOTHING_CHANGED = "Nothing changed: every record was already as {source} has it."
 NOT_CHECKED = (
@@ -83,8 +86,9 @@ class Translation:
     what is wrong with the source itself; `notes` are lines the import prints, for what
     the source gave that Homeward keeps differently or not at all."""
 
-    source: str  # what the council calls the files ("the SSD", "the SSDA903 tables")
+    source: str  # what the council calls the files ("The SSD", "The SSDA903 tables")
     headers: dict[str, tuple[str, ...]]
+    tables: str = "tables read"  # what the files read are, for the note on the others
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     origins: dict[str, list[tuple[Where, dict[str, Where]]]] = field(default_factory=dict)
     problems: list[BundleProblem] = field(default_factory=list)
@@ -162,6 +166,10 @@ def read_table(
                     problems.append(BundleProblem(name, number, column, message))
                 if cells is None or not any(cell.strip() for cell in cells):
                     continue
+                if len(cells) != len(header):
+                    message = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
+                    problems.append(BundleProblem(name, number, "", message))
+                    continue
                 values = {
                     column: unguard_formula(cell)
                     for column, cell in zip(header, cells, strict=False)
@@ -208,6 +216,25 @@ def read_tables(
             if tables[name] is None:
                 translation.unreadable.add(name)
     return tables
+
+
+def other_files(folder: Path, names, translation: Translation) -> None:
+    """Files in the folder that are not the tables read: one named like a table but for its
+    case is refused (nothing meant to be imported is skipped in silence); others are named
+    in a note, but for what an operating system or office program leaves in a folder."""
+    expected = {name.lower(): name for name in names}
+    others = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        name = path.name
+        if name in expected.values() or is_system_file(name):
+            continue
+        if name.lower() in expected:
+            message = MISNAMED.format(name=name, expected=expected[name.lower()])
+            translation.problem(Where(name, 0), message)
+        else:
+            others.append(name)
+    if others:
+        translation.notes.append(f"Not read (not {translation.tables}): {', '.join(others)}")
 
 
 def within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:

@@ -311,3 +311,24 @@ def test_no_ssd_files_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     problems = refused(tmp_path / "empty")
     assert problems[0].startswith("The folder")
+
+
+def test_a_table_misnamed_or_a_row_with_stray_cells_is_refused_and_other_files_are_named(
+    tmp_path,
+):
+    folder = write_extract(
+        tmp_path / "ssd",
+        missing=EXTRACT["ssd_missing.csv"] + "M9,SSD1,2023-09-01,M,2023-09-02,N,,extra\n",
+    )
+    (folder / "SSD_Legal_Status.csv").write_text("lega_person_id\n", encoding="utf-8")
+    problems = refused(folder)
+    assert problems == [
+        "SSD_Legal_Status.csv: This file looks like ssd_legal_status.csv: name it exactly "
+        "ssd_legal_status.csv to import it.",
+        "ssd_missing.csv, row 8: This row has 8 cells but the header has 7. Check for stray "
+        "commas.",
+    ]
+    (folder / "SSD_Legal_Status.csv").rename(folder / "notes.txt")
+    (folder / "ssd_missing.csv").write_text(EXTRACT["ssd_missing.csv"], encoding="utf-8")
+    out = run(folder)
+    assert "Not read (not SSD tables): notes.txt" in out
