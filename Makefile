@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_SEED ?= 931
 DEMO_DB := var/homeward.sqlite3
 
-.PHONY: demo test lint bench install clean frontend browser audit
+.PHONY: demo test lint bench install clean frontend browser audit validator-903
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -42,7 +42,21 @@ frontend: $(GOVUK_STATIC)/.built
 browser:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-install: $(INSTALLED) frontend browser
+# Data to Insight's SSDA903 validator (csc-validator-be-903), which the sector checks its
+# returns with, in a virtual environment of its own: it pins pandas below 2. The 903 tests
+# run it over Homeward's export (homeward/exchange/tests/test_ssda903_validator.py).
+VENV_903 := .venv-903
+VALIDATOR_903 := $(VENV_903)/.installed
+VALIDATOR_903_VERSION := 0.1.17
+
+$(VALIDATOR_903): Makefile
+	test -x $(VENV_903)/bin/python || $(PYTHON) -m venv $(VENV_903)
+	$(VENV_903)/bin/python -m pip install --quiet 'csc-validator-be-903==$(VALIDATOR_903_VERSION)'
+	touch $(VALIDATOR_903)
+
+validator-903: $(VALIDATOR_903)
+
+install: $(INSTALLED) frontend browser validator-903
 
 test: install
 	$(BIN)/pytest
@@ -90,4 +104,4 @@ bench: install
 	$(BIN)/python -m bench.notification_matching
 
 clean:
-	rm -rf $(VENV) var out
+	rm -rf $(VENV) $(VENV_903) var out

@@ -40,6 +40,7 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
+from homeward.police.tests.factories import NotificationFactory
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 7, 17, 10, 0, tzinfo=LONDON)
@@ -56,6 +57,8 @@ ANONYMOUS = "anonymous"
 CASE = "case pages"
 REPORTS = "reports"
 ROWS = "row-level downloads"
+# The statutory returns name every looked-after child: named rows, whole council.
+RETURNS = "statutory returns"
 PANEL = "panel pages"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
@@ -64,10 +67,10 @@ YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (ch
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL, CORRECT_ERRORS,
-                          CLOSE_INTERVIEW, PEOPLE_PAGES},
+                          RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                                RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
+                                RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
                                 CORRECT_ERRORS, CLOSE_INTERVIEW},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
@@ -113,6 +116,9 @@ ROUTES = {
     "episodes:record": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
     "episodes:edit": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "episodes:mark-returned": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
+    # Police notifications: seen through the episode (or child) they are linked to.
+    "notifications:index": {"needs": RECORD_EPISODE},
+    "notifications:detail": {"needs": RECORD_EPISODE, "ids": {"pk": "notification"}},
     "interviews:due": {"needs": CASE},
     # Every casework role may open it (their allocations, if any); only those whose access
     # follows allocations are offered it (NAVIGATION).
@@ -135,6 +141,9 @@ ROUTES = {
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
+    # The statutory returns' pages (a refused return lists the records to fix, linked).
+    "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
+    "reports:annex-a": {"needs": RETURNS},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
     "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
     "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
@@ -250,6 +259,19 @@ def world(time_machine):
             "meeting": discussion.meeting,
             "discussion": discussion,
             "action": action,
+            # A police notification applied to the open episode, naming the child as the
+            # police did: never shown to whoever may not see the episode.
+            "notification": NotificationFactory(
+                state="applied",
+                child=child,
+                episode=episode,
+                raw={
+                    "police_ref": f"MATRIX-{key}",
+                    "first_name": key.capitalize(),
+                    "last_name": "Madeup",
+                    "risk": "Made-up grade",
+                },
+            ),
         }
     records["seen"]["elsewhere"] = elsewhere
     for key in ("seen", "unseen"):  # a person, and an allocation, for the people pages
@@ -348,6 +370,8 @@ COMMANDS = {
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-users": OPERATOR,
+    "export-903": OPERATOR,  # the SSDA903 return, for the installation's data officer
+    "export-annex-a": OPERATOR,  # Ofsted's Annex A List 8
     "export-bundle": OPERATOR,
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
@@ -536,6 +560,7 @@ NAVIGATION = [
     (CASE, "Home"),
     (YOUR_CHILDREN, "Your children"),
     (CASE, "Missing now"),
+    (RECORD_EPISODE, "Notifications"),
     (CASE, "Interviews"),
     (CASE, "Repeat missing"),
     (CASE, "Find a child"),
