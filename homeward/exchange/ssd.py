@@ -27,7 +27,9 @@ from homeward.exchange.translated import (
     Translation,
     Where,
     day_period,
+    last_day,
     other_files,
+    placed_on,
     read_tables,
     rows_of,
     within,
@@ -239,6 +241,9 @@ RHI_STILL_MISSING = (
 ACCEPTED_NOT_OFFERED = (
     "The return interview is given as accepted but not offered (MISS006A): check both answers."
 )
+ONE_DAY_PLACEMENT = (
+    "A placement cannot start and end on the same day (CLAP003A and CLAP009A are both {day})."
+)
 NOT_A_DAY = "'{value}' is not a date. Write it as YYYY-MM-DD or DD/MM/YYYY."
 NO_ONE_TO_ALLOCATE = (
     "This involvement names no team (INVO009A, or PROF012A of the professional) and its "
@@ -440,6 +445,11 @@ def _placements(reader: _Reader) -> list[_Placement]:
             reader.translation.problem(row.at("clap_cla_placement_type"), message)
         start = reader.day(row, "clap_cla_placement_start_date")
         end = reader.day(row, "clap_cla_placement_end_date")
+        if start and end and start == end:
+            reader.translation.problem(
+                row.at("clap_cla_placement_end_date"),
+                ONE_DAY_PLACEMENT.format(day=row.get("clap_cla_placement_end_date")),
+            )
         host = row.get("clap_cla_placement_la")
         if host and not (host.isdigit() and len(host) == 3):
             reader.translation.problem(
@@ -449,7 +459,7 @@ def _placements(reader: _Reader) -> list[_Placement]:
             "placement_id": ref,
             "child_id": child,
             "start_date": start.isoformat() if start else row.get("clap_cla_placement_start_date"),
-            "end_date": end.isoformat() if end else row.get("clap_cla_placement_end_date"),
+            "end_date": last_day(end) if end else row.get("clap_cla_placement_end_date"),
             "placement_type": PLACE_TYPES.get(code, ""),
             "place_code": code,
             "provider_urn": row.get("clap_cla_placement_urn"),
@@ -524,7 +534,7 @@ def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
                 (
                     p.ref
                     for p in placements
-                    if p.child == child and within(start.day, p.start, p.end)
+                    if p.child == child and placed_on(start.day, p.start, p.end)
                 ),
                 "",
             )

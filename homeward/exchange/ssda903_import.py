@@ -24,10 +24,11 @@ from homeward.exchange.translated import (
     Translation,
     Where,
     day_period,
+    last_day,
     other_files,
+    placed_on,
     read_tables,
     rows_of,
-    within,
 )
 
 HEADER = "header.csv"
@@ -253,7 +254,7 @@ def _placements(reader: _Reader, tables) -> list[_Placement]:
             "placement_id": placement.ref,
             "child_id": placement.child,
             "start_date": placement.start.isoformat(),
-            "end_date": placement.end.isoformat() if placement.end else "",
+            "end_date": last_day(placement.end),
             "placement_type": PLACE_TYPES.get(placement.code, ""),
             "place_code": placement.code,
             "provider_urn": first.get("urn"),
@@ -295,7 +296,7 @@ def _missing(reader: _Reader, tables, placements: list[_Placement], births: dict
         ref = f"903-{child}-{kind}-{start:%Y%m%d}-{seen[key]}"
         last_seen, returned = day_period(start, end)
         placement = next(
-            (p.ref for p in placements if p.child == child and within(start, p.start, p.end)),
+            (p.ref for p in placements if p.child == child and placed_on(start, p.start, p.end)),
             "",
         )
         values = {

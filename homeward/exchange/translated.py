@@ -237,6 +237,18 @@ def other_files(folder: Path, names, translation: Translation) -> None:
         translation.notes.append(f"Not read (not {translation.tables}): {', '.join(others)}")
 
 
+def last_day(ended: dt.date | None) -> str:
+    """A placement's end date as Homeward keeps it, the last day the child lived there, from
+    the day it ended as the DfE writes it (DEC, CLAP009A: the next placement's start)."""
+    return (ended - dt.timedelta(days=1)).isoformat() if ended else ""
+
+
+def placed_on(day: dt.date, start: dt.date | None, ended: dt.date | None) -> bool:
+    """Whether a placement from `start` that ended on `ended` (as the DfE writes it: the
+    next one's start) is the child's on that day."""
+    return start is not None and start <= day and (ended is None or day < ended)
+
+
 def within(day: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
     """Whether a day falls in a period of days (an open one when `end` is None)."""
     return start is not None and start <= day and (end is None or day <= end)

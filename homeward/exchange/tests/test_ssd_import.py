@@ -121,7 +121,9 @@ def test_the_extract_imports_children_placements_episodes_interviews_and_allocat
     placements = {p.local_id: p for p in Placement.objects.all()}
     assert placements["PL1"].child == one
     assert (placements["PL1"].placement_type, placements["PL1"].place_code) == ("foster", "U4")
-    assert placements["PL1"].end_date == dt.date(2023, 6, 1)
+    # Ended on 1 June, as the SSD writes it (the next placement's start): Homeward keeps
+    # the last day the child lived there.
+    assert placements["PL1"].end_date == dt.date(2023, 5, 31)
     assert placements["PL2"].placement_type == "childrens_home"
     assert placements["PL2"].host_la.code == "825"  # placed out of the county
     # No episode link of its own: found through the CLA episode that names it (CLAE013A).

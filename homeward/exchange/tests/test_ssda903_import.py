@@ -64,7 +64,8 @@ def test_a_years_tables_import_children_placements_and_missing_periods(tmp_path)
     # The change of legal status only (RNE L) goes on with the same placement.
     assert set(placements) == {"903-900001-20230110", "903-900001-20240915"}
     foster = placements["903-900001-20230110"]
-    assert (foster.start_date, foster.end_date) == (dt.date(2023, 1, 10), dt.date(2024, 9, 15))
+    # DEC 15/09/2024, the next placement's DECOM: the last day there was the 14th.
+    assert (foster.start_date, foster.end_date) == (dt.date(2023, 1, 10), dt.date(2024, 9, 14))
     assert (foster.placement_type, foster.place_code, foster.provider_urn) == (
         "foster",
         "U4",
