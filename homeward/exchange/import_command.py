@@ -73,7 +73,7 @@ class ImportCommand(BaseCommand):
         try:
             lines = self.run(folder, council or settings.HOMEWARD_COUNCIL, user, options)
         except BundleRejected as rejected:
-            for problem in rejected.problems.kept:
+            for problem in self.listed(rejected.problems):
                 self.stderr.write(str(problem))
             more = rejected.problems.total - len(rejected.problems.kept)
             if more:
@@ -89,6 +89,10 @@ class ImportCommand(BaseCommand):
         self.stdout.write(self.style.SUCCESS(lines[-1]))
 
     whole = "all the files"  # what the council imports again after a refusal
+
+    def listed(self, problems) -> list:
+        """The problems in the order they are printed (a translation keeps its own)."""
+        return problems.kept
 
 
 def council_or_refuse(code: str) -> Council:

@@ -6,6 +6,9 @@ class Command(ImportCommand):
     help = "Import a data bundle (a folder of CSV files, docs/bundle.md): all of it or nothing."
     whole = "the whole bundle"
 
+    def listed(self, problems) -> list:
+        return problems.in_order()  # by file, in the bundle's order, then row
+
     def run(self, folder, council_code, user, options):
         result = import_bundle(
             folder,
