@@ -77,7 +77,7 @@ def _looks_like(name: str) -> tuple[str | None, bool]:
     return (expected if expected in EXPECTED else None), extension == "csv"
 
 
-def _is_system_file(name: str) -> bool:
+def is_system_file(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
 
 
@@ -93,7 +93,7 @@ def folder_files(path: Path) -> Folder:
             folder.present.add(name)
             continue
         expected, is_csv = _looks_like(name)
-        if _is_system_file(name) or not entry.is_file() or (not expected and not is_csv):
+        if is_system_file(name) or not entry.is_file() or (not expected and not is_csv):
             folder.ignored.append(name)
         elif expected is None:
             folder.problems.append((name, UNKNOWN_FILE.format(names=EXPECTED_LIST)))

@@ -408,6 +408,8 @@ COMMANDS = {
     "force-token": OPERATOR,  # police forces and their API tokens
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-notifications": RECORD_EPISODE,  # --by USER must be someone who records episodes
+    "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
+    "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
     "report": OPERATOR,
     "two-factor-invite": OPERATOR,
@@ -420,15 +422,24 @@ def test_every_command_is_in_the_matrix():
     assert ours == set(COMMANDS), "Say in COMMANDS who may run each command"
 
 
+IMPORTS = {
+    "import-bundle": [],
+    "import-ssd": [],
+    "import-903": ["--year", "2025"],
+}
+
+
+@pytest.mark.parametrize("command", list(IMPORTS))
 @pytest.mark.parametrize("role", list(MAY_USE))
-def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
+def test_an_import_by_a_named_person_needs_their_role(world, role, command, tmp_path):
     user = person(role, world[1])
+    arguments = [command, str(tmp_path), *IMPORTS[command], "--by", user.username]
     if CREATE_CHILD in MAY_USE[role]:
         with pytest.raises(CommandError, match="Nothing was imported"):
-            call_command("import-bundle", str(tmp_path), "--by", user.username)
+            call_command(*arguments)
     else:
         with pytest.raises(CommandError, match="may not import"):
-            call_command("import-bundle", str(tmp_path), "--by", user.username)
+            call_command(*arguments)
 
 
 @pytest.mark.parametrize("role", list(MAY_USE))
