@@ -283,3 +283,12 @@ def test_the_command_prints_the_same_lines_and_csv():
     table = list(csv.reader(io.StringIO(out.getvalue())))
     assert table[0] == ["check", "record", "id", "link", "what to fix"]
     assert table[1:] == [[r.check, r.kind, r.local_id, r.link, r.sentence] for r in expected]
+
+
+def test_every_line_links_to_a_page_that_opens_for_the_person(client):
+    make_one_of_each()
+    client.force_login(staff(roles.MISSING_COORDINATOR))
+    found = rows()
+    assert {row.check for row in found} == set(dq.CHECKS)
+    for row in found:
+        assert client.get(row.link).status_code == 200, row
