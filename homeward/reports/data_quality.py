@@ -346,16 +346,27 @@ def suspected_duplicates(*, council) -> list[Row]:
         .values("date_of_birth")
     )
     by_day = defaultdict(list)
+    # Plain tuples: a council shares thousands of birthdays, and model instances cost more.
     for child in (
         Child.objects.filter(council=council, date_of_birth__in=shared)
-        .only("pk", "local_id", "first_name", "last_name", "date_of_birth")
         .order_by("local_id")
+        .values_list("pk", "local_id", "first_name", "last_name", "date_of_birth", named=True)
     ):
         by_day[child.date_of_birth].append(child)
     rows = []
     for born, children in sorted(by_day.items()):
+        # Each name folded once, as the add-a-child check folds what is typed and what is kept.
+        names = {
+            c.pk: (
+                name_queries(f"{c.first_name} {c.last_name}"),
+                name_key(c.first_name, c.last_name),
+            )
+            for c in children
+        }
         for first, second in combinations(children, 2):
-            if _alike(first, second) or _alike(second, first):
+            if _alike(names[first.pk], names[second.pk]) or _alike(
+                names[second.pk], names[first.pk]
+            ):
                 sentence = MAY_BE_TWICE.format(
                     first=first.local_id, second=second.local_id, born=when(born)
                 )
@@ -376,7 +387,7 @@ def suspected_duplicates(*, council) -> list[Row]:
     return rows
 
 
-def _alike(query: Child, other: Child) -> bool:
-    queries = name_queries(f"{query.first_name} {query.last_name}")
-    key = name_key(other.first_name, other.last_name)
+def _alike(query: tuple[list[str], str], other: tuple[list[str], str]) -> bool:
+    """Whether `query`'s name finds `other`'s as likely_matches does (NameMatches)."""
+    queries, key = query[0], other[1]
     return bool(queries) and word_similarity(queries[0], key) >= WORD_SIMILARITY
