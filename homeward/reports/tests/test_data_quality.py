@@ -243,7 +243,8 @@ def test_a_person_sees_only_the_lines_of_records_they_may_see():
     shown = dq.visible_rows(rows(), user=practitioner)
     assert [(row.check, row.local_id) for row in shown] == [(dq.CHILD_DETAILS, "MINE1")]
     # A suspected duplicate is shown only to someone who sees both records.
-    twin = child("MINE2", "2008-08-01", first_name=mine.first_name, last_name=mine.last_name)
+    # The row is of the later id (MINE1, theirs); the other record (MINE0) is not theirs yet.
+    twin = child("MINE0", "2008-08-01", first_name=mine.first_name, last_name=mine.last_name)
     assert dq.DUPLICATES not in {row.check for row in dq.visible_rows(rows(), user=practitioner)}
     child_allocate(child=twin, team=TEAM, allocated_on=date("2024-01-01"))
     assert dq.DUPLICATES in {row.check for row in dq.visible_rows(rows(), user=practitioner)}
