@@ -149,6 +149,8 @@ ROUTES = {
     # The statutory returns' pages (a refused return lists the records to fix, linked).
     "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
     "reports:annex-a": {"needs": RETURNS},
+    # The records to fix before a clean return, each linked: for those who make the returns.
+    "reports:data-quality": {"needs": RETURNS},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
     "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
     "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
@@ -402,6 +404,7 @@ COMMANDS = {
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-users": OPERATOR,
+    "data-quality": OPERATOR,  # the records to fix before a clean return, for the data officer
     "export-903": OPERATOR,  # the SSDA903 return, for the installation's data officer
     "export-annex-a": OPERATOR,  # Ofsted's Annex A List 8
     "export-bundle": OPERATOR,
