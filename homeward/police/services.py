@@ -61,7 +61,7 @@ def notification_receive(
     reading = read_notification(data)
     if problems:
         reading = dataclasses.replace(reading, problems=[*problems, *reading.problems])
-    force_name = storable(force_name or data.get("force") or "").strip()[:100]
+    force_name = _storable(force_name or data.get("force") or "").strip()[:100]
     kept = fingerprint(force_name=force_name, reading=reading, raw=data)
     match = None
     if not reading.problems and reading.values["event"] in ("missing", "away"):
@@ -81,7 +81,7 @@ def notification_receive(
                 source_name=source_name,
                 source_row=source_row,
                 fingerprint=kept,
-                raw={storable(k): storable(v) for k, v in data.items()},
+                raw={_storable(k): _storable(v) for k, v in data.items()},
                 fields=reading.as_json() if not reading.problems else {},
                 problems=[dataclasses.asdict(p) for p in reading.problems],
                 police_ref=str(reading.values.get("police_ref", ""))[:64],
@@ -112,7 +112,7 @@ def notification_receive(
     return Received(notification=notification, created=True, problems=reading.problems)
 
 
-def storable(value) -> str:
+def _storable(value) -> str:
     """What arrived, as text every database can keep: a NUL (which PostgreSQL cannot store)
     is written as \\x00 and half a surrogate pair as U+FFFD, so that an unreadable notification
     is still kept, with the problem the reader found in it."""
