@@ -351,6 +351,7 @@ COMMANDS = {
     "export-bundle": OPERATOR,
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
     "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,
