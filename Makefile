@@ -6,6 +6,8 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 DEMO_SEED ?= 931
 DEMO_DB := var/homeward.sqlite3
+# The made-up police force's API token, issued by make demo for the demo feed.
+DEMO_FEED_TOKEN := var/demo-force-token
 
 .PHONY: demo test lint bench install clean frontend browser audit
 
@@ -69,7 +71,7 @@ audit: $(INSTALLED)
 demo: $(INSTALLED) frontend
 	@if [ -n "$$DATABASE_URL" ] && echo "$$DATABASE_URL" | grep -q '^postgres'; then \
 		echo "make demo loads made-up children and demo passwords: it refuses to run against PostgreSQL (unset DATABASE_URL)."; exit 2; fi
-	rm -f $(DEMO_DB)
+	rm -f $(DEMO_DB) $(DEMO_FEED_TOKEN)
 	mkdir -p var out
 	HOMEWARD_DEMO=true $(BIN)/homeward migrate --no-input --verbosity 0
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-data out/demo-bundle --seed $(DEMO_SEED) --summary
@@ -82,6 +84,14 @@ demo: $(INSTALLED) frontend
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with one of the accounts above."
 	@echo "The January-June 2020 scrutiny report is in out/report-2020-H1.{html,docx,pdf,json}."
+	@# A made-up force posts notifications to the API while the server runs (its log in
+	@# var/demo-police-feed.log), and is stopped when the server stops.
+	@if [ -s $(DEMO_FEED_TOKEN) ]; then \
+		echo "A made-up police force's feed is posting notifications; its log is var/demo-police-feed.log."; \
+		HOMEWARD_DEMO=true $(BIN)/homeward demo-police-feed --url http://127.0.0.1:$(PORT) \
+			--token-file $(DEMO_FEED_TOKEN) > var/demo-police-feed.log 2>&1 & feed=$$!; \
+		trap 'kill $$feed 2>/dev/null' EXIT INT TERM; \
+	else echo "No made-up police feed: the demo has no force token ($(DEMO_FEED_TOKEN))."; fi; \
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
 bench: install

@@ -347,6 +347,7 @@ COMMANDS = {
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
     "export-bundle": OPERATOR,
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children

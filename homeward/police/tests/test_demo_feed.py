@@ -1,0 +1,193 @@
+"""The demo's made-up force feed (police/demo_feed.py): which notifications a round sends,
+about which children, and that each reads and matches as the demo needs."""
+
+import dataclasses
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
+from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.police.demo_feed import (
+    FORCE,
+    SECOND_FORCE,
+    Feed,
+    as_written,
+    children_to_report,
+    nicknames_of,
+    send,
+    typo,
+)
+from homeward.police.matching import LINK, NEW, REVIEW, PersonDetails, match_child
+from homeward.police.reading import COLUMNS, read_notification
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+FIRSTS = ["Joshua", "Keira", "Callum", "Bethany", "Tyler", "Maisie"]
+
+
+@pytest.fixture
+def children():
+    made = []
+    for number, first in enumerate(FIRSTS):
+        made.append(
+            ChildFactory(
+                first_name=first,
+                last_name=["Pemberton", "Okonjo", "Vasquez", "Lindqvist", "Fairweather", "Dunmore"][
+                    number
+                ],
+                date_of_birth=dt.date(2011 + number % 4, 3 + number, 14 - number),
+                sex="male" if number % 2 == 0 else "female",
+                police_id=f"MSC{number:05d}",
+                postcode=f"OX4 {number}AB",
+                address=f"{number + 1} Made-up Lane",
+            )
+        )
+    return made
+
+
+def one_round(children, number: int = 1) -> list:
+    feed = Feed(council_code="931", started=NOW, seed=number)
+    return feed.next_round(children_to_report(council(), NOW), NOW)
+
+
+def test_a_round_sends_each_kind_of_notification_once(children):
+    posts = one_round(children)
+    events = [post.payload.get("event") for post in posts]
+    assert events == [
+        "missing",
+        "missing",
+        "update",
+        "missing",
+        "missing",
+        "found",
+        "missing",
+        "missing",
+        "vanished",
+    ]
+    assert [post.readable for post in posts] == [True] * 8 + [False]
+    refs = [post.payload["police_ref"] for post in posts]
+    assert len(set(refs)) == len(refs) - 2  # the regrading and the found reuse a report's
+    for post in posts:
+        assert set(post.payload) <= set(COLUMNS) | {"council"}
+        assert post.payload["council"] == "931"
+        assert all(isinstance(value, str) and value for value in post.payload.values())
+
+
+def test_every_notification_reads_but_the_unreadable_one(children):
+    posts = one_round(children)
+    for post in posts[:-1]:
+        assert read_notification(post.payload, now=NOW).problems == [], post.what
+    problems = read_notification(posts[-1].payload, now=NOW).problems
+    assert {p.field for p in problems} >= {"event", "date_of_birth", "last_seen_at"}
+
+
+def matched(post):
+    reading = read_notification(post.payload, now=NOW)
+    names = {field.name for field in dataclasses.fields(PersonDetails)}
+    given = {name: reading.values[name] for name in names if reading.values.get(name)}
+    return match_child(council=council(), details=PersonDetails(**given))
+
+
+def test_the_reports_link_to_the_children_they_are_about(children):
+    posts = one_round(children)
+    by_id = {child.local_id: child for child in children}
+    first, second, _, neighbours, third = posts[:5]
+    for post in (first, second, neighbours, third):
+        match = matched(post)
+        assert match.decision == LINK, post.what
+        assert match.child.local_id in post.what
+        assert by_id[match.child.local_id] == match.child
+    assert neighbours.second_force and neighbours.payload["force"] == SECOND_FORCE
+    assert first.payload["force"] == FORCE
+
+
+def test_the_unrecorded_brother_or_sister_waits_for_a_person(children):
+    sibling = one_round(children)[6]
+    known = next(c for c in children if c.local_id in sibling.what)
+    assert sibling.payload["last_name"] == known.last_name
+    assert sibling.payload["address"] == known.address
+    assert sibling.payload["first_name"] != known.first_name
+    match = matched(sibling)
+    assert match.decision == REVIEW
+    assert match.best.child == known
+
+
+def test_the_unknown_child_matches_nobody(children):
+    unknown = one_round(children)[7]
+    assert matched(unknown).decision == NEW
+
+
+def test_the_regrading_and_the_found_are_about_reports_of_the_same_round(children):
+    posts = one_round(children)
+    assert posts[2].payload["police_ref"] == posts[1].payload["police_ref"]
+    assert posts[2].payload["risk"] == "HIGH RISK"
+    assert posts[5].payload["police_ref"] == posts[4].payload["police_ref"]
+    assert "found_at" in posts[5].payload
+
+
+def test_children_missing_longest_are_found_in_later_rounds(children):
+    feed = Feed(council_code="931", started=NOW)
+    free = children_to_report(council(), NOW)
+    rounds = [feed.next_round(free, NOW) for _ in range(5)]
+    # Two reported missing a round: six are kept missing, so the fifth finds the first two.
+    assert not any(
+        p.payload["event"] == "found" and p.what.endswith(")") for r in rounds[:4] for p in r
+    )
+    reported = [p.payload["police_ref"] for p in rounds[0][:2]]
+    assert [p.payload["event"] for p in rounds[4][:2]] == ["found", "found"]
+    assert [p.payload["police_ref"] for p in rounds[4][:2]] == reported
+
+
+def test_only_children_free_to_go_missing_are_reported(children):
+    EpisodeFactory(child=children[0], last_seen_at=NOW - dt.timedelta(hours=3), returned_at=None)
+    EpisodeFactory(
+        child=children[1],
+        last_seen_at=NOW - dt.timedelta(hours=9),
+        returned_at=NOW - dt.timedelta(hours=2),
+    )
+    ChildFactory(date_of_birth=dt.date(2006, 1, 1))  # 20: too old
+    ChildFactory(date_of_birth=dt.date(2020, 1, 1))  # 6: too young
+    free = children_to_report(council(), NOW)
+    assert [c.local_id for c in free] == [c.local_id for c in children[2:]]
+
+
+def test_first_names_are_written_as_a_nickname_or_with_a_typo():
+    rng = random.Random(1)
+    assert as_written(rng, "Joshua") == "Josh"
+    assert "josh" in nicknames_of("Joshua")
+    mistyped = as_written(rng, "Keira")
+    assert mistyped != "Keira" and mistyped[0] == "K"
+    for _ in range(20):
+        slipped = typo(rng, "Vasquez")
+        assert slipped != "Vasquez" and slipped[0] == "V"
+        assert sorted(slipped) == sorted("Vasquez") or len(slipped) == len("Vasquez") + 1
+
+
+def test_the_feed_is_for_the_demo_only(settings):
+    settings.HOMEWARD_DEMO = False
+    with pytest.raises(CommandError, match="for the demo only"):
+        call_command("demo-police-feed", "--once")
+
+
+def test_without_a_token_the_feed_says_how_to_give_one(settings, monkeypatch):
+    settings.HOMEWARD_DEMO = True
+    monkeypatch.delenv("HOMEWARD_FEED_TOKEN", raising=False)
+    with pytest.raises(CommandError, match="Give the force's API token"):
+        call_command("demo-police-feed", "--once")
+
+
+def test_a_server_that_cannot_be_reached_is_said_so():
+    answer = send("http://127.0.0.1:9", "made-up-token", {"police_ref": "X"}, timeout=2)
+    assert answer.status == 0
+    assert answer.said.startswith("could not reach http://127.0.0.1:9")
+
+
+def test_an_address_that_is_not_a_web_address_is_refused():
+    answer = send("file:///etc/passwd", "made-up-token", {})
+    assert answer.status == 0 and "is not a web address" in answer.said
