@@ -65,6 +65,8 @@ HEADERS = {spec.name: spec.header for spec in FILES}
 # The children's optional address columns are left out (the import keeps what is stored).
 ADDRESS_COLUMNS = ("other_names", "postcode", "address")
 HEADERS["children.csv"] = tuple(c for c in HEADERS["children.csv"] if c not in ADDRESS_COLUMNS)
+# And so are the episodes' police references.
+HEADERS["episodes.csv"] = tuple(c for c in HEADERS["episodes.csv"] if c != "police_refs")
 
 
 @dataclass
