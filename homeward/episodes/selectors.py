@@ -251,6 +251,13 @@ def episode_suggestions(*, user, child: Child, today: dt.date) -> EpisodeSuggest
         .order_by("-last_seen_at")
         .first()
     )
+    return suggestions_after(child=child, latest=latest, today=today)
+
+
+def suggestions_after(
+    *, child: Child, latest: Episode | None, today: dt.date
+) -> EpisodeSuggestions:
+    """What a new episode of `child` may start from, given their `latest` episode (or None)."""
     placement = _current_placement(child, today)
     if placement is None:
         return EpisodeSuggestions(

@@ -257,3 +257,39 @@ def episode_mark_returned(
     if found_location:
         changes["found_location"] = found_location
     return episode_update(episode=episode, expected_version=expected_version, by=by, **changes)
+
+
+OTHER_COUNCILS_CHILD = "That child is another council's: choose a child of {council}."
+ALREADY_THE_CHILDS = "The episode is already {child}'s."
+
+
+@transaction.atomic
+def episode_move(*, episode: Episode, child: Child, expected_version: int, by=None) -> Episode:
+    """Move an episode (with its interviews) to another child of the council, checked against
+    that child's other episodes: the undoing of a wrong link."""
+    if child.council_id != episode.council_id:
+        raise ValidationError({"child": [OTHER_COUNCILS_CHILD.format(council=episode.council)]})
+    if child.pk == episode.child_id:
+        raise ValidationError({"child": [ALREADY_THE_CHILDS.format(child=child.local_id)]})
+    for pk in sorted((episode.child_id, child.pk)):
+        _locked_child(pk, episode.council_id)
+    values = {"last_seen_at": episode.last_seen_at, "returned_at": episode.returned_at}
+    problems = _episode_problems(child, values | _values_of(episode), exclude_pk=episode.pk, by=by)
+    raise_if_any(problems)
+    before = values_before_change(episode)
+    # The placement was the other child's: it cannot stay on the episode.
+    changes = {"child": child} | ({"placement": None} if episode.placement_id else {})
+    moved = _written_unless_clash(
+        lambda: save_changes(episode, expected_version=expected_version, changes=changes, by=by),
+        child,
+        values,
+        exclude_pk=episode.pk,
+        by=by,
+    )
+    moved.companions.filter(child=child).delete()
+    record_change(record=moved, by=by, before=before)
+    return moved
+
+
+def _values_of(episode: Episode) -> dict:
+    return {field: getattr(episode, field) for field in EDITABLE_FIELDS} | {"placement": None}

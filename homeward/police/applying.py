@@ -1,0 +1,504 @@
+"""What a readable notification does to the council's episodes, by the rules of issue 12:
+
+- `missing` or `away` with a police reference Homeward knows: news of that episode.
+  Otherwise the child is found (police id, council id, or matching); a child still missing,
+  or missing at that time, gains the reference on the episode they are in (a new log per
+  shift, or a neighbouring force's); else a new episode is recorded. A child Homeward is not
+  sure of waits for a person (the review queue): nothing is guessed.
+- `update` and `found` change the episode with their reference, or are held until the report
+  that brings the reference is applied (an event that arrives before its `missing`).
+- A value a coordinator corrected (it differs from what the police last gave) is never
+  overwritten: the notification waits in the review queue with the conflict.
+
+Callers hold the council's police lock (`lock_council_notifications`) and a transaction.
+"""
+
+import dataclasses
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from homeward.children.models import Child
+from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
+from homeward.core.problems import when
+from homeward.episodes.models import Episode
+from homeward.episodes.selectors import NO_LOCALITY, suggestions_after
+from homeward.episodes.services import episode_record, episode_update
+from homeward.interviews.rules import RHI_DUE_WITHIN
+from homeward.police.matching import LINK, Match, PersonDetails, match_child
+from homeward.police.models import (
+    EpisodeReference,
+    LinkMethod,
+    Notification,
+    PoliceValues,
+    ReviewReason,
+    RiskGrading,
+    State,
+)
+from homeward.police.reading import TIMES
+
+# "Poli" in ASCII: the second key is the council's id (see core/locks.py for the first lock).
+NOTIFICATION_APPLIERS = 0x506F6C69
+
+# The episode fields the police give, in the order a conflict lists them.
+POLICE_FIELDS = (
+    "last_seen_at",
+    "reported_at",
+    "returned_at",
+    "risk",
+    "missing_from",
+    "found_location",
+    "reported_by",
+)
+LABELS = {
+    "last_seen_at": "last seen",
+    "reported_at": "reported",
+    "returned_at": "returned",
+    "risk": "risk grading",
+    "missing_from": "missing from",
+    "found_location": "found at",
+    "reported_by": "reported by",
+}
+
+RECORDED = "Recorded a new {category} episode, {episode}, for {child} ({how})."
+JOINED = (
+    "Joined {episode}, the episode {child} is in, as another police reference ({ref}): "
+    "no second episode was recorded."
+)
+KNOWN = "News of {episode} ({child}), known by police reference {ref}."
+HELD = (
+    "Held: no episode has police reference {ref} yet. It will be applied when the report "
+    "with that reference is applied."
+)
+WAITS_FOR_REVIEW = "Waiting for review: {reason}"
+NEW_CHILD_PROPOSED = (
+    "No child of the council matches these details: a person should check, then create a "
+    "new child from them or link the right one."
+)
+CANNOT_APPLY = "Could not be applied to {child}'s episodes: {problems}"
+CONFLICT = "Not changed, because a coordinator corrected it: {fields}. Choose which value to keep."
+CHANGED = "Changed {fields}."
+NOTHING_NEW = "Nothing new: the episode already holds what this notification says."
+REGRADED = "Risk graded {verbatim} by {force} at {at}."
+OLDER_GRADING = (
+    "That grading is older than one already recorded: it is kept in the history, and the "
+    "episode keeps the later grading."
+)
+RETURNED = "{child} returned at {at}: the return home interview is due by {due}."
+HOW = {
+    LinkMethod.POLICE_ID: "linked by police id",
+    LinkMethod.LOCAL_ID: "linked by the council's child id",
+    LinkMethod.AUTOMATIC: "matched on their details, score {score:.2f}",
+    LinkMethod.PERSON: "linked by a person",
+    LinkMethod.REFERENCE: "police reference already known",
+}
+
+
+def lock_council_notifications(council_id: int) -> None:
+    """Hold, until the transaction ends, the lock that applies the council's notifications
+    one at a time: two reports of one child at once make one episode, not two."""
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises every writer already (config/env.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+            [NOTIFICATION_APPLIERS, int(council_id)],
+        )
+
+
+def typed(fields: dict) -> dict:
+    """A notification's stored fields (ISO 8601 text) as dates and times again."""
+    values = dict(fields)
+    for name in TIMES:
+        if values.get(name):
+            values[name] = dt.datetime.fromisoformat(values[name])
+    if values.get("date_of_birth"):
+        values["date_of_birth"] = dt.date.fromisoformat(values["date_of_birth"])
+    return values
+
+
+def person_details(values: dict) -> PersonDetails:
+    """What the notification says about the child, for matching."""
+    names = {f.name for f in dataclasses.fields(PersonDetails)}
+    return PersonDetails(**{name: values[name] for name in names if values.get(name)})
+
+
+def child_match(*, council, values: dict) -> Match:
+    """Which child a report is about. It only reads, so a caller runs it before taking the
+    council's lock, and the lock is held only while writing."""
+    return match_child(council=council, details=person_details(values))
+
+
+def apply(notification: Notification, *, match: Match | None = None) -> None:
+    """Apply a readable notification (its state, outcome, child and episode are set); `match`
+    is the child's, if already found."""
+    values = typed(notification.fields)
+    episode = episode_known_by(notification.council_id, notification.police_ref)
+    if episode is not None:
+        _news(notification, episode, values, LinkMethod.REFERENCE)
+        apply_held(episode, besides=notification)
+    elif notification.event in ("missing", "away"):
+        _report(
+            notification, values, match or child_match(council=notification.council, values=values)
+        )
+    else:
+        _hold(notification)
+
+
+def apply_to_child(notification: Notification, child: Child, method: str) -> None:
+    """Apply a missing or away report to `child`: join the episode they are in or record one."""
+    values = typed(notification.fields)
+    notification.child = child
+    notification.link_method = method
+    episode = _episode_at(child, values["last_seen_at"], values.get("found_at"))
+    if episode is not None:
+        _add_reference(notification, episode)
+        notification.state = State.APPLIED
+        said = JOINED.format(episode=episode.local_id, child=child.local_id, ref=_ref(notification))
+        _news(notification, episode, values, method, said=said)
+        apply_held(episode, besides=notification)
+        return
+    try:
+        with transaction.atomic():
+            episode = _record(notification, child, values)
+    except ValidationError as error:
+        _cannot_apply(notification, child, error)
+        return
+    how = HOW[method].format(score=notification.match_score or 0)
+    said = [
+        RECORDED.format(
+            category=episode.category, episode=episode.local_id, child=child.local_id, how=how
+        )
+    ]
+    said += _regraded(notification, episode, values)
+    if episode.returned_at:
+        said.append(_returned(episode))
+    _applied(notification, episode, " ".join(said))
+    apply_held(episode, besides=notification)
+
+
+def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
+    """The episode (in use) a police reference belongs to: an earlier notification's, or one
+    a coordinator recorded with that reference."""
+    if not police_ref:
+        return None
+    known = EpisodeReference.objects.filter(
+        council_id=council_id, police_ref=police_ref, episode__entered_in_error_at__isnull=True
+    ).first()
+    if known is not None:
+        return Episode.objects.get(pk=known.episode_id)
+    return Episode.objects.filter(council_id=council_id, police_reference=police_ref).first()
+
+
+def apply_held(episode: Episode, *, besides: Notification) -> None:
+    """Apply the notifications held for any of the episode's references, earliest first
+    (`besides`, the one being applied, is not one of them)."""
+    refs = list(episode.police_refs.values_list("police_ref", flat=True))
+    held = (
+        Notification.objects.filter(
+            council_id=episode.council_id, state=State.HELD, police_ref__in=refs
+        )
+        .exclude(pk=besides.pk)
+        .order_by("event_at", "received_at", "pk")
+    )
+    for notification in held:
+        if not Notification.objects.filter(pk=notification.pk, state=State.HELD).exists():
+            continue
+        _news(
+            notification,
+            Episode.objects.get(pk=episode.pk),
+            typed(notification.fields),
+            LinkMethod.REFERENCE,
+        )
+        notification.outcome = f"{notification.outcome} (It had been held.)"
+        notification.save()
+
+
+def _report(notification: Notification, values: dict, match: Match) -> None:
+    notification.candidates = [c.as_json() for c in match.candidates]
+    if match.decision == LINK:
+        best = match.best
+        notification.match_score = best.score
+        apply_to_child(notification, match.child, best.method)
+        return
+    notification.state = State.REVIEW
+    if match.candidates and match.reason:
+        notification.review_reason = ReviewReason.UNSURE
+        notification.outcome = WAITS_FOR_REVIEW.format(reason=match.reason)
+    else:
+        notification.review_reason = ReviewReason.NEW_CHILD
+        notification.outcome = WAITS_FOR_REVIEW.format(reason=NEW_CHILD_PROPOSED)
+    if match.best is not None:
+        notification.match_score = match.best.score
+
+
+def _hold(notification: Notification) -> None:
+    notification.state = State.HELD
+    notification.outcome = HELD.format(ref=_ref(notification))
+
+
+def _episode_at(child: Child, seen: dt.datetime, found: dt.datetime | None) -> Episode | None:
+    """The child's episode this report is about: the one they are missing in now, or the one
+    that was running when they were last seen."""
+    episodes = Episode.objects.filter(child=child)
+    covering = episodes.filter(last_seen_at__lte=seen).filter(
+        Q(returned_at__isnull=True) | Q(returned_at__gt=seen)
+    )
+    return (
+        covering.order_by("-last_seen_at").first()
+        or episodes.filter(returned_at__isnull=True).first()
+    )
+
+
+def _record(notification: Notification, child: Child, values: dict) -> Episode:
+    seen = values["last_seen_at"]
+    latest = Episode.objects.filter(child=child).order_by("-last_seen_at").first()
+    suggested = suggestions_after(child=child, latest=latest, today=timezone.localdate(seen))
+    placement = suggested.placement.value if suggested.placement else None
+    locality = suggested.locality.value if suggested.locality else None
+    episode = episode_record(
+        child=child,
+        category=Category.AWAY if notification.event == "away" else Category.MISSING,
+        last_seen_at=seen,
+        missing_from=values.get("missing_from")
+        or (MissingFrom.PLACEMENT if placement else MissingFrom.HOME),
+        legal_status=suggested.legal_status.value if suggested.legal_status else LegalStatus.NONE,
+        police_reference=notification.police_ref,
+        reported_at=values.get("reported_at"),
+        returned_at=values.get("found_at"),
+        risk=notification.risk,
+        placement=placement,
+        locality=None if locality == NO_LOCALITY else locality,
+        found_location=values.get("found_location", ""),
+        reported_by=values.get("reported_by", ""),
+    )
+    _add_reference(notification, episode)
+    PoliceValues.objects.create(episode=episode, values=_as_json(_given(episode, values)))
+    return episode
+
+
+def _given(episode: Episode, values: dict) -> dict:
+    """The episode's values that came from the police (all of a new episode's)."""
+    return {
+        field: getattr(episode, field) for field in POLICE_FIELDS if _police_gave(field, values)
+    }
+
+
+def _police_gave(field: str, values: dict) -> bool:
+    source = {"returned_at": "found_at", "risk": "risk"}.get(field, field)
+    return bool(values.get(source))
+
+
+def _news(notification, episode: Episode, values: dict, method: str, said: str = "") -> None:
+    """Apply what the notification says to its episode, keeping coordinators' corrections."""
+    notification.child_id = episode.child_id
+    notification.link_method = notification.link_method or method
+    if not said:
+        said = KNOWN.format(
+            episode=episode.local_id, child=episode.child.local_id, ref=_ref(notification)
+        )
+    _add_reference(notification, episode)
+    changes = _changes(notification, values)
+    if notification.police_ref != episode.police_reference:
+        # Another log's times are when that force heard, not when the episode began.
+        for field in ("last_seen_at", "reported_at", "missing_from"):
+            changes.pop(field, None)
+    older = "risk" in changes and _graded_later(episode, _graded_at(notification, values))
+    if older:
+        changes.pop("risk")
+    police, _ = PoliceValues.objects.get_or_create(episode=episode)
+    apply_now, conflicts = split_conflicts(episode, changes, police.values)
+    try:
+        with transaction.atomic():
+            regraded = _regraded(notification, episode, values)
+            if older:
+                regraded.append(OLDER_GRADING)
+            if apply_now:
+                episode = episode_update(
+                    episode=episode, expected_version=episode.version, **apply_now
+                )
+            police.values = police.values | _as_json(changes)
+            police.save()
+    except ValidationError as error:
+        _cannot_apply(notification, episode.child, error)
+        return
+    parts = [said, *regraded]
+    if apply_now:
+        parts.append(CHANGED.format(fields=_listed(apply_now)))
+    if "returned_at" in apply_now:
+        parts.append(_returned(episode))
+    if not apply_now and not regraded and not conflicts:
+        parts.append(NOTHING_NEW)
+    _applied(notification, episode, " ".join(parts))
+    if conflicts:
+        notification.state = State.REVIEW
+        notification.review_reason = ReviewReason.CONFLICT
+        notification.conflicts = conflicts
+        names = ", ".join(LABELS[c["field"]] for c in conflicts)
+        notification.outcome += " " + CONFLICT.format(fields=names)
+
+
+def _changes(notification: Notification, values: dict) -> dict:
+    """The episode fields this notification gives a value for."""
+    changes = {
+        field: values[field]
+        for field in (
+            "last_seen_at",
+            "reported_at",
+            "missing_from",
+            "found_location",
+            "reported_by",
+        )
+        if values.get(field)
+    }
+    if notification.risk:
+        changes["risk"] = notification.risk
+    found = values.get("found_at") or (
+        (values.get("event_at") or notification.received_at)
+        if notification.event == "found"
+        else None
+    )
+    if found:
+        changes["returned_at"] = found
+    return changes
+
+
+def split_conflicts(episode: Episode, changes: dict, police: dict) -> tuple[dict, list]:
+    """The changes that may be made, and those that would overwrite a coordinator's value.
+
+    A value is a coordinator's when it differs from what the police last gave for it, or,
+    for a value the police never gave, when a coordinator entered one. A risk grading is the
+    police's to change: it conflicts only when a coordinator changed their last grade.
+    """
+    apply_now, conflicts = {}, []
+    for field, theirs in changes.items():
+        ours = getattr(episode, field)
+        if _json(ours) == _json(theirs):
+            continue
+        if field in police:
+            corrected = _json(ours) != police[field]
+        else:
+            corrected = field != "risk" and ours not in (None, "")
+        if corrected:
+            conflicts.append({"field": field, "coordinator": _json(ours), "police": _json(theirs)})
+        else:
+            apply_now[field] = theirs
+    return apply_now, conflicts
+
+
+def _regraded(notification: Notification, episode: Episode, values: dict) -> list[str]:
+    """Keep the force's risk word in the episode's grading history (every grading, the
+    same word again included, is a fact with its own time)."""
+    verbatim = values.get("risk", "")
+    if not verbatim:
+        return []
+    at = _graded_at(notification, values)
+    RiskGrading.objects.create(
+        episode=episode,
+        verbatim=verbatim,
+        mapped=notification.risk,
+        graded_at=at,
+        force_name=notification.force_name,
+        notification=notification,
+    )
+    force = notification.force_name or "the police"
+    return [REGRADED.format(verbatim=f"'{verbatim}'", force=force, at=when(at))]
+
+
+def _graded_at(notification: Notification, values: dict) -> dt.datetime:
+    """When the force graded the risk: the event's time, or for a report with none, when it
+    was reported (or last seen); else when Homeward received it."""
+    if notification.event in ("missing", "away") and not values.get("event_at"):
+        return values.get("reported_at") or values["last_seen_at"]
+    return values.get("event_at") or values.get("reported_at") or notification.received_at
+
+
+def _graded_later(episode: Episode, at: dt.datetime) -> bool:
+    return episode.risk_gradings.filter(graded_at__gt=at).exists()
+
+
+def _add_reference(notification: Notification, episode: Episode) -> None:
+    ref = notification.police_ref
+    if not ref:
+        return
+    EpisodeReference.objects.update_or_create(
+        council_id=episode.council_id,
+        police_ref=ref,
+        defaults={
+            "episode": episode,
+            "force_name": notification.force_name,
+            "notification": notification,
+        },
+        create_defaults={
+            "episode": episode,
+            "force_name": notification.force_name,
+            "notification": notification,
+        },
+    )
+
+
+def _applied(notification: Notification, episode: Episode, outcome: str) -> None:
+    notification.state = State.APPLIED
+    notification.review_reason = ""
+    notification.episode = episode
+    notification.child_id = episode.child_id
+    notification.outcome = outcome
+    notification.applied_at = timezone.now()
+
+
+def _cannot_apply(notification: Notification, child: Child, error: ValidationError) -> None:
+    problems = [
+        {"field": field, "message": message}
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
+    notification.state = State.PROBLEM
+    notification.problems = problems
+    notification.outcome = CANNOT_APPLY.format(
+        child=child.local_id, problems=" ".join(p["message"] for p in problems)
+    )
+
+
+def _returned(episode: Episode) -> str:
+    due = episode.returned_at + RHI_DUE_WITHIN
+    return RETURNED.format(
+        child=episode.child.local_id, at=when(episode.returned_at), due=when(due)
+    )
+
+
+def _listed(changes: dict) -> str:
+    return ", ".join(f"{LABELS[f]} to {_shown(v)}" for f, v in changes.items())
+
+
+def _shown(value) -> str:
+    if isinstance(value, dt.datetime):
+        return when(value)
+    return Risk(value).label.lower() if value in Risk.values else str(value)
+
+
+def _ref(notification: Notification) -> str:
+    return notification.police_ref or "(none)"
+
+
+def typed_changes(conflicts: list[dict]) -> dict:
+    """The police's values in a notification's conflicts, as the episode holds them."""
+    changes = {}
+    for conflict in conflicts:
+        value = conflict["police"]
+        if conflict["field"].endswith("_at"):
+            value = dt.datetime.fromisoformat(value)
+        changes[conflict["field"]] = value
+    return changes
+
+
+def _json(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return "" if value is None else str(value)
+
+
+def _as_json(values: dict) -> dict:
+    return {field: _json(value) for field, value in values.items()}

@@ -1,0 +1,276 @@
+"""Police notifications: receiving one (from the API or a CSV row) and a person's decisions on
+those that wait for review. What a notification does to episodes is in `applying`."""
+
+import dataclasses
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from homeward.audit.services import record_change, values_before_change
+from homeward.children.models import Child
+from homeward.children.services import child_create
+from homeward.core.concurrency import save_changes
+from homeward.core.problems import Problem, raise_if_any
+from homeward.episodes.models import Episode
+from homeward.episodes.services import episode_move, episode_update
+from homeward.police import applying
+from homeward.police.models import LinkMethod, Notification, ReviewReason, Source, State
+from homeward.police.reading import fingerprint, read_notification
+
+UNREADABLE = "Could not be read: {count} {things}. It is kept, with what was wrong, as a problem."
+NOT_IN_REVIEW = "This notification is not waiting for review ({state}), so nothing was done."
+NOT_A_REPORT = "Only a missing or away report can be linked to a child; this is {event}."
+OTHER_COUNCIL = "That child is another council's: link a child of {council}."
+NEEDS_DETAILS = "Give the child's {what} before a new child can be made from this notification."
+NO_CONFLICT = "This notification has no conflict to resolve."
+KEEP_CHOICES = ("coordinator", "police")
+KEPT_COORDINATORS = "Kept the coordinator's {fields}; the police's value is recorded here."
+TOOK_POLICE = "Took the police's {fields}."
+SET_ASIDE = "Set aside by {who}: {reason}"
+ASKED = "More information asked for by {who}: {note}"
+MOVED = "Moved episode {episode} from {old} to {new}: the link was wrong."
+GIVE_REASON = "Say why, so that the next person knows."
+
+
+@dataclasses.dataclass(frozen=True)
+class Received:
+    notification: Notification
+    created: bool  # False: the same event had already been received, and nothing changed
+    problems: list[Problem]  # why it could not be read; empty if it could
+
+
+def notification_receive(
+    *,
+    council,
+    force_name: str,
+    data: dict,
+    source: str = Source.API,
+    force=None,
+    token=None,
+    source_name: str = "",
+    source_row: int | None = None,
+    by=None,
+) -> Received:
+    """Keep a notification from a force and apply it: once, however often it is sent."""
+    reading = read_notification(data)
+    force_name = (force_name or str(data.get("force") or "")).strip()
+    kept = fingerprint(force_name=force_name, reading=reading, raw=data)
+    match = None
+    if not reading.problems and reading.values["event"] in ("missing", "away"):
+        match = applying.child_match(council=council, values=reading.values)
+    try:
+        with transaction.atomic():
+            applying.lock_council_notifications(council.pk)
+            existing = Notification.objects.filter(council=council, fingerprint=kept).first()
+            if existing is not None:
+                return _already(existing)
+            notification = Notification(
+                council=council,
+                force_name=force_name,
+                force=force,
+                token=token,
+                source=source,
+                source_name=source_name,
+                source_row=source_row,
+                fingerprint=kept,
+                raw={k: v if isinstance(v, str) else str(v) for k, v in data.items()},
+                fields=reading.as_json() if not reading.problems else {},
+                problems=[dataclasses.asdict(p) for p in reading.problems],
+                police_ref=str(reading.values.get("police_ref", ""))[:64],
+                event=reading.values.get("event", ""),
+                event_at=reading.values.get("event_at"),
+                risk=reading.risk_grade,
+                created_by=by,
+                changed_by=by,
+            )
+            if reading.problems:
+                notification.state = State.PROBLEM
+                count = len(reading.problems)
+                things = "problem" if count == 1 else "problems"
+                notification.outcome = UNREADABLE.format(count=count, things=things)
+                notification.save()
+            else:
+                notification.state = State.HELD
+                notification.save()
+                applying.apply(notification, match=match)
+                notification.save()
+            record_change(record=notification, by=by)
+    except IntegrityError:
+        # Sent twice at once, past the lock (SQLite, or a fingerprint raced): the first wins.
+        existing = Notification.objects.filter(council=council, fingerprint=kept).first()
+        if existing is None:
+            raise
+        return _already(existing)
+    return Received(notification=notification, created=True, problems=reading.problems)
+
+
+def _already(existing: Notification) -> Received:
+    problems = [Problem(p["field"], p["message"]) for p in existing.problems]
+    return Received(notification=existing, created=False, problems=problems)
+
+
+def _locked(notification: Notification) -> Notification:
+    applying.lock_council_notifications(notification.council_id)
+    return Notification.objects.select_for_update().get(pk=notification.pk)
+
+
+def _decided(notification: Notification, expected_version: int, by, before: dict) -> Notification:
+    """Save the person's decision (refused if someone decided first) and audit it."""
+    changes = {
+        field: getattr(notification, field)
+        for field in (
+            "state",
+            "review_reason",
+            "outcome",
+            "child",
+            "episode",
+            "link_method",
+            "applied_at",
+            "conflicts",
+            "problems",
+        )
+    }
+    saved = save_changes(notification, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved
+
+
+def _waiting(notification: Notification) -> None:
+    if notification.state != State.REVIEW:
+        raise ValidationError(NOT_IN_REVIEW.format(state=notification.get_state_display().lower()))
+
+
+@transaction.atomic
+def notification_link(
+    *, notification: Notification, child: Child, expected_version: int, by
+) -> Notification:
+    """A person says which child a waiting report is about: it is applied to them."""
+    current = _locked(notification)
+    _waiting(current)
+    if current.event not in ("missing", "away"):
+        raise ValidationError(NOT_A_REPORT.format(event=current.get_event_display().lower()))
+    if child.council_id != current.council_id:
+        raise ValidationError(OTHER_COUNCIL.format(council=current.council))
+    before = values_before_change(current)
+    applying.apply_to_child(current, child, LinkMethod.PERSON)
+    return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def notification_new_child(
+    *, notification: Notification, expected_version: int, by
+) -> Notification:
+    """A person confirms that no known child is the one: a new child is made from the
+    notification's details, and the report applied to them."""
+    current = _locked(notification)
+    _waiting(current)
+    values = applying.typed(current.fields)
+    needed = {
+        "first_name": "first name",
+        "last_name": "last name",
+        "date_of_birth": "date of birth",
+    }
+    raise_if_any(
+        Problem(field, NEEDS_DETAILS.format(what=what))
+        for field, what in needed.items()
+        if not values.get(field)
+    )
+    child = child_create(
+        council=current.council,
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        date_of_birth=values["date_of_birth"],
+        sex=values.get("sex") or "unknown",
+        police_id=values.get("police_id", ""),
+        other_names=values.get("other_names", ""),
+        postcode=values.get("postcode", ""),
+        address=values.get("address", ""),
+        by=by,
+    )
+    return notification_link(
+        notification=current, child=child, expected_version=expected_version, by=by
+    )
+
+
+@transaction.atomic
+def notification_set_aside(
+    *, notification: Notification, reason: str, expected_version: int, by
+) -> Notification:
+    """A person decides a notification needs nothing doing (a test message, a duplicate
+    sent under another reference): it leaves the queue, with why."""
+    if not reason.strip():
+        raise ValidationError({"reason": [GIVE_REASON]})
+    current = _locked(notification)
+    if current.state not in (State.REVIEW, State.HELD, State.PROBLEM):
+        raise ValidationError(NOT_IN_REVIEW.format(state=current.get_state_display().lower()))
+    before = values_before_change(current)
+    current.state = State.SET_ASIDE
+    current.outcome = SET_ASIDE.format(who=_who(by), reason=reason.strip())
+    return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def notification_ask_more(
+    *, notification: Notification, note: str, expected_version: int, by
+) -> Notification:
+    """A person has asked the force for more: the notification stays in the queue, marked."""
+    if not note.strip():
+        raise ValidationError({"note": [GIVE_REASON]})
+    current = _locked(notification)
+    _waiting(current)
+    before = values_before_change(current)
+    current.review_reason = ReviewReason.MORE_NEEDED
+    current.outcome = f"{current.outcome} {ASKED.format(who=_who(by), note=note.strip())}"
+    return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def notification_resolve_conflict(
+    *, notification: Notification, keep: str, expected_version: int, by
+) -> Notification:
+    """A person chooses between a coordinator's correction and the police's later value."""
+    if keep not in KEEP_CHOICES:
+        raise ValueError(f"keep must be one of {KEEP_CHOICES}, not {keep!r}")
+    current = _locked(notification)
+    if current.review_reason != ReviewReason.CONFLICT or not current.conflicts:
+        raise ValidationError(NO_CONFLICT)
+    before = values_before_change(current)
+    fields = ", ".join(applying.LABELS[c["field"]] for c in current.conflicts)
+    if keep == "police":
+        episode = Episode.objects.get(pk=current.episode_id)
+        changes = applying.typed_changes(current.conflicts)
+        episode_update(episode=episode, expected_version=episode.version, by=by, **changes)
+        current.outcome = f"{current.outcome} {TOOK_POLICE.format(fields=fields)}"
+    else:
+        current.outcome = f"{current.outcome} {KEPT_COORDINATORS.format(fields=fields)}"
+    current.state = State.APPLIED
+    current.review_reason = ""
+    current.applied_at = timezone.now()
+    return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def episode_relink(*, episode: Episode, child: Child, expected_version: int, by) -> Episode:
+    """Undo a wrong link: the episode (with its interviews) and its notifications move to the
+    right child, checked against that child's other episodes."""
+    applying.lock_council_notifications(episode.council_id)
+    old = episode.child
+    moved = episode_move(episode=episode, child=child, expected_version=expected_version, by=by)
+    said = MOVED.format(episode=moved.local_id, old=old.local_id, new=child.local_id)
+    for notification in Notification.objects.filter(episode=moved):
+        before = values_before_change(notification)
+        changes = {
+            "child": child,
+            "link_method": LinkMethod.PERSON,
+            "outcome": f"{notification.outcome} {said}",
+        }
+        saved = save_changes(
+            notification, expected_version=notification.version, changes=changes, by=by
+        )
+        record_change(record=saved, by=by, before=before)
+    return moved
+
+
+def _who(by) -> str:
+    return getattr(by, "username", "") or "Homeward"
