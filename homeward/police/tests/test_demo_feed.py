@@ -8,9 +8,11 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
+from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.police.demo_feed import (
     FORCE,
@@ -23,7 +25,9 @@ from homeward.police.demo_feed import (
     typo,
 )
 from homeward.police.matching import LINK, NEW, REVIEW, PersonDetails, match_child
+from homeward.police.models import Notification
 from homeward.police.reading import COLUMNS, read_notification
+from homeward.police.services import notification_receive
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +195,30 @@ def test_a_server_that_cannot_be_reached_is_said_so():
 def test_an_address_that_is_not_a_web_address_is_refused():
     answer = send("file:///etc/passwd", "made-up-token", {})
     assert answer.status == 0 and "is not a web address" in answer.said
+
+
+def test_a_round_received_moves_missing_now_and_fills_the_queue(children):
+    here = council()
+    now = timezone.now()
+    feed = Feed(council_code="931", started=now)
+    posts = feed.next_round(children_to_report(here, now), now)
+    states = []
+    for post in posts:
+        data = {k: v for k, v in post.payload.items() if k != "council"}
+        received = notification_receive(council=here, force_name=data["force"], data=data)
+        states.append(received.notification.state)
+    assert states == ["applied"] * 6 + ["review", "review", "problem"]
+    first, second = (posts[0].payload["police_ref"], posts[1].payload["police_ref"])
+    open_now = Episode.objects.filter(returned_at__isnull=True)
+    by_ref = {e.police_reference: e for e in open_now}
+    assert set(by_ref) == {first, second}
+    assert by_ref[first].risk == by_ref[second].risk == "high"  # reported, and regraded
+    assert list(by_ref[first].police_refs.values_list("police_ref", flat=True)) == [
+        first,
+        posts[3].payload["police_ref"],
+    ]
+    found = Episode.objects.get(police_reference=posts[4].payload["police_ref"])
+    assert found.returned_at is not None
+    assert Notification.objects.get(police_ref=posts[7].payload["police_ref"]).review_reason == (
+        "new_child"
+    )

@@ -13,6 +13,7 @@ from homeward.accounts.tests.people import staff
 from homeward.children.tests.factories import ChildFactory
 from homeward.episodes.services import episode_record
 from homeward.police.models import EpisodeReference
+from homeward.police.services import notification_receive
 from homeward.police.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +127,36 @@ def test_a_coordinators_episode_joined_by_a_police_report_is_not_from_the_police
     )
     assert "From the police" not in keira
     assert "MSC-0002" in keira
+
+
+def test_a_high_risk_report_received_is_on_both_pages_at_once(client):
+    child = ChildFactory(
+        first_name="Keira",
+        last_name="Fairweather",
+        date_of_birth=dt.date(2012, 4, 9),
+        sex="female",
+        postcode="OX4 1AB",
+    )
+    seen = timezone.localtime() - 2 * HOUR
+    data = {
+        "force": "Made-up Shire Constabulary",
+        "police_ref": "MSC-LIVE-1",
+        "event": "missing",
+        "last_seen_at": seen.strftime("%d/%m/%Y %H:%M"),
+        "first_name": "Keira",
+        "last_name": "Fairweather",
+        "date_of_birth": "09/04/2012",
+        "sex": "female",
+        "postcode": "OX4 1AB",
+        "risk": "High Risk",
+    }
+    received = notification_receive(council=child.council, force_name=data["force"], data=data)
+    assert received.notification.state == "applied"
+    client.force_login(staff(roles.MISSING_COORDINATOR))
+    (on_missing_now,) = rows(
+        client.get(reverse("episodes:missing-now-table")).content.decode(), first_header="Child"
+    )
+    assert on_missing_now.startswith("Keira Fairweather From the police")
+    assert "MSC-LIVE-1" in on_missing_now and "High" in on_missing_now
+    (on_home,) = rows(client.get(reverse("dashboard:home")).content.decode(), first_header="Child")
+    assert on_home.startswith("Keira Fairweather From the police Police reference MSC-LIVE-1")
