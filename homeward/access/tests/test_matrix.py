@@ -107,6 +107,7 @@ ROUTES = {
     "oidc:start": {"needs": None},
     "oidc:callback": {"needs": None},
     "dashboard:home": {"needs": CASE},
+    "dashboard:missing-now-table": {"needs": CASE},
     "episodes:missing-now": {"needs": CASE},
     "episodes:missing-now-table": {"needs": CASE},
     "episodes:start": {"needs": RECORD_EPISODE},

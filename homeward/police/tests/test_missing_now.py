@@ -160,3 +160,22 @@ def test_a_high_risk_report_received_is_on_both_pages_at_once(client):
     assert "MSC-LIVE-1" in on_missing_now and "High" in on_missing_now
     (on_home,) = rows(client.get(reverse("dashboard:home")).content.decode(), first_header="Child")
     assert on_home.startswith("Keira Fairweather From the police Police reference MSC-LIVE-1")
+
+
+def test_the_home_pages_list_refreshes_itself_from_a_fragment_never_stored(world):
+    home = world.get(reverse("dashboard:home")).content.decode()
+    page = lxml.html.fromstring(home)
+    (listed,) = page.xpath("//div[@id='missing-now-list']")
+    assert listed.get("data-refresh-url") == reverse("dashboard:missing-now-table")
+    assert "This list updates itself every 10 seconds while the page is open." in " ".join(
+        page.text_content().split()
+    )
+    assert page.xpath("//script[contains(@src, 'missing-now.js')]")
+    response = world.get(reverse("dashboard:missing-now-table"))
+    assert "no-store" in response["Cache-Control"].split(", ")
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    ruby, alfie = rows(fragment, first_header="Child")
+    assert ruby.startswith("Ruby Notreal From the police Police reference MSC-0001; NBR-77")
+    ids = lxml.html.fromstring(fragment).xpath("//@data-listed")[0].split()
+    assert len(ids) == 2
