@@ -322,7 +322,9 @@ def _said(body: bytes) -> str:
         parts = [str(answer[k]) for k in ("state", "outcome", "detail") if answer.get(k)]
         problems = answer.get("problems") or answer.get("errors") or []
         parts += [
-            f"{p.get('field', '')}: {p.get('message', '')}" if isinstance(p, dict) else str(p)
+            (f"{p['field']}: " if p.get("field") else "") + str(p.get("message", ""))
+            if isinstance(p, dict)
+            else str(p)
             for p in problems
         ]
         return "; ".join(parts) or json.dumps(answer)[:200]

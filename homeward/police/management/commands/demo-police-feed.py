@@ -1,6 +1,7 @@
 """`homeward demo-police-feed`: a made-up force posts notifications about the demo county's
 made-up children to the API while the demo runs (homeward/police/demo_feed.py)."""
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -10,7 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from homeward.councils.models import Council
-from homeward.police.demo_feed import FORCE, SECOND_FORCE, Feed, children_to_report, send
+from homeward.police.demo_feed import (
+    FORCE,
+    SECOND_FORCE,
+    Feed,
+    Post,
+    children_to_report,
+    send,
+)
 
 DEMO_ONLY = (
     "demo-police-feed sends made-up notifications and is for the demo only: set "
@@ -56,7 +64,7 @@ class Command(BaseCommand):
         token = _token(options["token_file"], "HOMEWARD_FEED_TOKEN")
         if not token:
             raise CommandError(NOTHING_TO_SEND_WITH)
-        second = _token(options["second_token_file"], "HOMEWARD_FEED_SECOND_TOKEN") or token
+        second = _token(options["second_token_file"], "HOMEWARD_FEED_SECOND_TOKEN")
         code = council or settings.HOMEWARD_COUNCIL
         place = Council.objects.filter(code=code).first()
         if place is None:
@@ -70,13 +78,13 @@ class Command(BaseCommand):
             for number, post in enumerate(posts):
                 if number and not once:
                     time.sleep(interval)
-                missed += not self._send(url, second if post.second_force else token, post, once)
+                missed += not self._send(url, *_sent_as(post, token, second), once)
             if once:
                 if missed:
                     raise CommandError(NOT_TAKEN.format(count=missed, total=len(posts)))
                 return
 
-    def _send(self, url: str, token: str, post, once: bool) -> bool:
+    def _send(self, url: str, token: str, post: Post, once: bool) -> bool:
         """Send one notification (waiting for a server still starting); True when answered
         as expected."""
         while True:
@@ -93,6 +101,17 @@ class Command(BaseCommand):
         line += f": {answer.said}" if answer.said else ""
         self.stdout.write(line if expected else self.style.ERROR(f"{line} (not as expected)"))
         return expected
+
+
+def _sent_as(post: Post, token: str, second: str) -> tuple[str, Post]:
+    """The token a notification is sent with, and the notification: the second force's own,
+    or, when the feed has no token of the second force's, the first force's new log."""
+    if not post.second_force:
+        return token, post
+    if second:
+        return second, post
+    what = f"{post.what}, sent by {FORCE} as a new log (the feed has no token of {SECOND_FORCE}'s)"
+    return token, dataclasses.replace(post, what=what, payload=post.payload | {"force": FORCE})
 
 
 def _token(path: str | None, variable: str) -> str:
