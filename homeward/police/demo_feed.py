@@ -319,7 +319,8 @@ def _said(body: bytes) -> str:
     except ValueError:
         return body.decode(errors="replace")[:200]
     if isinstance(answer, dict):
-        parts = [str(answer[k]) for k in ("state", "outcome", "detail") if answer.get(k)]
+        parts = [f"{answer['state']}:"] if answer.get("state") else []
+        parts += [str(answer[k]) for k in ("outcome", "detail") if answer.get(k)]
         problems = answer.get("problems") or answer.get("errors") or []
         parts += [
             (f"{p['field']}: " if p.get("field") else "") + str(p.get("message", ""))
@@ -327,5 +328,6 @@ def _said(body: bytes) -> str:
             else str(p)
             for p in problems
         ]
-        return "; ".join(parts) or json.dumps(answer)[:200]
+        # One line a notification, however the server wrote its sentences.
+        return " ".join(" ".join(parts).split()) or json.dumps(answer)[:200]
     return json.dumps(answer)[:200]

@@ -97,8 +97,8 @@ class Command(BaseCommand):
             time.sleep(wait)
         expected = 200 <= answer.status < 300 if post.readable else answer.status == 400
         at = timezone.localtime().strftime("%H:%M:%S")
-        line = f"{at} {post.payload['police_ref']}: {post.what}. {answer.status or 'Not sent'}"
-        line += f": {answer.said}" if answer.said else ""
+        status = answer.status or "not sent"
+        line = f"{at} {status} {post.payload['police_ref']}: {post.what}. {answer.said}".strip()
         self.stdout.write(line if expected else self.style.ERROR(f"{line} (not as expected)"))
         return expected
 
