@@ -355,6 +355,8 @@ def child_records(*, user, child: Child) -> ChildRecords:
             ),
         ),
     )
+    # The police references each episode is known by, and its risk gradings (police app).
+    prefetch_related_objects(episodes, "police_refs", "risk_gradings")
     placements = (
         list(child.placements.select_related("placing_la", "locality").order_by("start_date", "pk"))
         if _has(child, "placements")
@@ -438,6 +440,7 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                     ("Reported by", episode.reported_by or "Not recorded"),
                     ("Reported to police", _when(episode.reported_at)),
                     *_placing_council_told(records.child, episode),
+                    *_from_the_police(episode),
                 ],
                 # Only the companions this person may see are named.
                 companions=[
@@ -460,6 +463,28 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                 )
             )
     return events
+
+
+def _from_the_police(episode: Episode) -> list[tuple[str, str]]:
+    """The police references the episode is known by, and each risk grading the police gave
+    it (their own word, the grade it maps to, when and by which force): where there are any."""
+    rows = []
+    refs = list(episode.police_refs.all())
+    if refs:
+        lines = [
+            f"{ref.police_ref} ({ref.force_name})" if ref.force_name else ref.police_ref
+            for ref in refs
+        ]
+        rows.append(("Police references", "\n".join(lines)))
+    gradings = list(episode.risk_gradings.all())
+    if gradings:
+        lines = [
+            f"“{g.verbatim}” ({g.get_mapped_display() or 'not mapped'}), {_when(g.graded_at)}"
+            + (f", {g.force_name}" if g.force_name else "")
+            for g in gradings
+        ]
+        rows.append(("Risk gradings", "\n".join(lines)))
+    return rows
 
 
 def _placing_council_told(child: Child, episode: Episode) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("homeward.accounts.people_urls")),
     path("", include("homeward.dashboard.urls")),
     path("", include("homeward.episodes.urls")),
+    path("", include("homeward.police.urls")),
     path("", include("homeward.interviews.urls")),
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),

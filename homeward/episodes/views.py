@@ -228,6 +228,11 @@ def edit(request, pk: int):
         return redirect("children:detail", pk=episode.child_id)
     episode = done.record
     context = {"form": done.form, "episode": episode, "child": episode.child}
+    # What the police said of it: every reference it is known by, and each risk grading.
+    context |= {
+        "references": list(episode.police_refs.all()),
+        "gradings": list(episode.risk_gradings.all()),
+    }
     record_look(request=request, child=episode.child)
     return render(request, "episodes/edit.html", context | {"conflict": done.conflict})
 

@@ -21,6 +21,7 @@ CASEWORK_PAGES = [
     ("dashboard:home", "Home"),
     ("children:mine", "Your children"),
     ("episodes:missing-now", "Missing now"),
+    ("notifications:index", "Notifications"),
     ("interviews:due", "Interviews"),
     ("exploitation:repeat-missing", "Repeat missing"),
     ("children:search", "Find a child"),
@@ -44,7 +45,7 @@ def service_navigation(context):
     pages = [
         (name, label)
         for name, label in (CASEWORK_PAGES if CASE_PAGES in allowed else [])
-        if (name != "episodes:start" or may(user, RECORD_EPISODE))
+        if (name not in ("episodes:start", "notifications:index") or may(user, RECORD_EPISODE))
         and (name != "children:mine" or has_allocated_children(user))
     ]
     pages += [(name, label) for name, label in OTHER_PAGES if name in allowed]
@@ -61,4 +62,6 @@ def service_navigation(context):
 def _is_current(name: str, current: str) -> bool:
     if name in ("panel:index", "people:index"):
         return current.startswith(name.split(":")[0] + ":")
+    if name == "notifications:index":
+        return current.startswith("notifications:")
     return name == current or (name == "children:search" and current == "children:detail")

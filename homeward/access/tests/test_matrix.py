@@ -40,6 +40,7 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
+from homeward.police.tests.factories import NotificationFactory
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 7, 17, 10, 0, tzinfo=LONDON)
@@ -114,6 +115,9 @@ ROUTES = {
     "episodes:record": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
     "episodes:edit": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
     "episodes:mark-returned": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},
+    # Police notifications: seen through the episode (or child) they are linked to.
+    "notifications:index": {"needs": RECORD_EPISODE},
+    "notifications:detail": {"needs": RECORD_EPISODE, "ids": {"pk": "notification"}},
     "interviews:due": {"needs": CASE},
     # Every casework role may open it (their allocations, if any); only those whose access
     # follows allocations are offered it (NAVIGATION).
@@ -251,6 +255,19 @@ def world(time_machine):
             "meeting": discussion.meeting,
             "discussion": discussion,
             "action": action,
+            # A police notification applied to the open episode, naming the child as the
+            # police did: never shown to whoever may not see the episode.
+            "notification": NotificationFactory(
+                state="applied",
+                child=child,
+                episode=episode,
+                raw={
+                    "police_ref": f"MATRIX-{key}",
+                    "first_name": key.capitalize(),
+                    "last_name": "Madeup",
+                    "risk": "Made-up grade",
+                },
+            ),
         }
     records["seen"]["elsewhere"] = elsewhere
     for key in ("seen", "unseen"):  # a person, and an allocation, for the people pages
@@ -528,6 +545,7 @@ NAVIGATION = [
     (CASE, "Home"),
     (YOUR_CHILDREN, "Your children"),
     (CASE, "Missing now"),
+    (RECORD_EPISODE, "Notifications"),
     (CASE, "Interviews"),
     (CASE, "Repeat missing"),
     (CASE, "Find a child"),

@@ -1,0 +1,64 @@
+"""The review queue in a real browser: a coordinator finds a police notification waiting, sees
+the candidates beside it, and links it to the right child."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import check_page
+from homeward.accounts import roles
+from homeward.accounts.tests.factories import PASSWORD, UserFactory
+from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
+from homeward.episodes.models import Episode
+from homeward.police.models import State
+from homeward.police.services import notification_receive
+
+# Transactional, because the live server reads from another thread.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_coordinator_links_a_queued_notification_to_a_candidate(page):
+    UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
+    twin = dict(last_name="Madeupson", date_of_birth=dt.date(2011, 4, 3), sex="male",
+                postcode="ZZ1 1AA", address="1 Made-up Road")  # fmt: skip
+    jordan = ChildFactory(first_name="Jordan", **twin)
+    ChildFactory(first_name="Jayden", **twin)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    data = {
+        "police_ref": "MS-E2E-1",
+        "event": "missing",
+        "last_seen_at": f"{yesterday:%d/%m/%Y} 21:30",
+        "first_name": "Jordon",
+        "last_name": "Madeupson",
+        "date_of_birth": "03/04/2011",
+        "sex": "male",
+        "postcode": "ZZ1 1AA",
+        "risk": "High",
+    }
+    received = notification_receive(council=council(), force_name="Made-up Police", data=data)
+    assert received.notification.state == State.REVIEW
+
+    sign_in(page, "made-up-coordinator")
+    page.get_by_role("link", name="Notifications").first.click()
+    expect(page.get_by_role("link", name="Waiting for review (1)")).to_be_visible()
+    page.locator("tr[data-ref='MS-E2E-1']").get_by_role("link", name="Review").click()
+    expect(page.locator("#candidates")).to_contain_text("Jordon")
+    check_page(page, "notification-review")
+    page.get_by_role("button", name="Link to Jordan Madeupson").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Notification MS-E2E-1 is linked to Jordan Madeupson."
+    )
+    expect(page.locator("#what-became-of-it")).to_contain_text("Applied")
+    assert Episode.objects.get().child == jordan
+    page.get_by_role("link", name="Back to notifications").click()
+    expect(page.get_by_role("link", name="Waiting for review (0)")).to_be_visible()

@@ -1,0 +1,60 @@
+"""The forms of a notification's page: each action a person takes on it is one POST."""
+
+from django import forms
+
+LINK = "link"
+NEW_CHILD = "new_child"
+ASK_MORE = "ask_more"
+SET_ASIDE = "set_aside"
+KEEP = "keep"
+RELINK = "relink"
+ACTIONS = (LINK, NEW_CHILD, ASK_MORE, SET_ASIDE, KEEP, RELINK)
+
+KEEP_CHOICES = (
+    ("coordinator", "Keep the coordinator's value"),
+    ("police", "Take the police's value"),
+)
+
+NOTE_NEEDED = "Say what more you need to know, and from whom."
+REASON_NEEDED = "Say why this notification is set aside."
+KEEP_NEEDED = "Choose whose value the episode keeps."
+CHILD_NEEDED = "Choose the child, or give their local id."
+PAGE_TOO_OLD = "This page is out of date. Open the notification again, then try again."
+
+
+class NotificationActionForm(forms.Form):
+    """One action on a notification, at the version the person saw."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    # Moving an episode is checked against the episode's version, as the person saw it.
+    episode_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    child = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    local_id = forms.CharField(label="The child's local id", required=False, max_length=64)
+    note = forms.CharField(
+        label="What more is needed", required=False, max_length=2000, widget=forms.Textarea
+    )
+    reason = forms.CharField(
+        label="Why it is set aside", required=False, max_length=2000, widget=forms.Textarea
+    )
+    keep = forms.ChoiceField(
+        label="Which value the episode keeps",
+        choices=KEEP_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        needs = {ASK_MORE: ("note", NOTE_NEEDED), SET_ASIDE: ("reason", REASON_NEEDED)}
+        needs |= {KEEP: ("keep", KEEP_NEEDED)}
+        if action in needs:
+            name, message = needs[action]
+            if not (data.get(name) or "").strip():
+                self.add_error(name, message)
+        if action in (LINK, RELINK) and not data.get("child") and not data.get("local_id"):
+            self.add_error("local_id", CHILD_NEEDED)
+        if action == RELINK and data.get("episode_version") is None:
+            self.add_error(None, PAGE_TOO_OLD)
+        return data

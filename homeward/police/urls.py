@@ -1,0 +1,10 @@
+from django.urls import path
+
+from homeward.police import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", views.index, name="index"),
+    path("notifications/<int:pk>/", views.detail, name="detail"),
+]
