@@ -28,31 +28,16 @@ from homeward.police.matching import LINK, NEW, REVIEW, PersonDetails, match_chi
 from homeward.police.models import Notification
 from homeward.police.reading import COLUMNS, read_notification
 from homeward.police.services import notification_receive
+from homeward.police.tests.factories import feed_children
 
 pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
-FIRSTS = ["Joshua", "Keira", "Callum", "Bethany", "Tyler", "Maisie"]
 
 
 @pytest.fixture
 def children():
-    made = []
-    for number, first in enumerate(FIRSTS):
-        made.append(
-            ChildFactory(
-                first_name=first,
-                last_name=["Pemberton", "Okonjo", "Vasquez", "Lindqvist", "Fairweather", "Dunmore"][
-                    number
-                ],
-                date_of_birth=dt.date(2011 + number % 4, 3 + number, 14 - number),
-                sex="male" if number % 2 == 0 else "female",
-                police_id=f"MSC{number:05d}",
-                postcode=f"OX4 {number}AB",
-                address=f"{number + 1} Made-up Lane",
-            )
-        )
-    return made
+    return feed_children(council())
 
 
 def one_round(children, number: int = 1) -> list:
