@@ -9,7 +9,8 @@ Each round sends, about children who are not missing now:
   its regrading to the force's own "HIGH RISK";
 - a second force's report of the first child (a neighbouring force's log): it joins the
   episode already open instead of making another;
-- a report of a third child with a mistyped surname, and their being found;
+- a third child's being found, sent before the report of them (a mistyped surname) that it
+  closes: held, then applied when the report arrives;
 - a report of a brother or sister nobody has recorded (the same surname, date of birth and
   address as a known child, another first name), which must wait for a person;
 - a report of a child the council does not know, and one that cannot be read.
@@ -160,6 +161,17 @@ class Feed:
                 | {"date_of_birth": first.date_of_birth.isoformat()},
                 second_force=True,
             ),
+            # Out of order: the found arrives first, and is held until its report is applied.
+            Post(
+                f"{third.local_id} found, sent before the report it closes (held until then)",
+                self._event(
+                    third_ref,
+                    "found",
+                    now - dt.timedelta(minutes=10),
+                    found_at=_when(now - dt.timedelta(minutes=10)),
+                    found_location=rng.choice(FOUND_AT),
+                ),
+            ),
             Post(
                 f"a low-risk report of {third.local_id}, surname mistyped",
                 self._report(
@@ -168,16 +180,6 @@ class Feed:
                     now - dt.timedelta(hours=26),
                     risk="low",
                     last_name=typo(rng, third.last_name),
-                ),
-            ),
-            Post(
-                f"{third.local_id} found",
-                self._event(
-                    third_ref,
-                    "found",
-                    now - dt.timedelta(minutes=10),
-                    found_at=_when(now - dt.timedelta(minutes=10)),
-                    found_location=rng.choice(FOUND_AT),
                 ),
             ),
         ]

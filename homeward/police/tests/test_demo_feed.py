@@ -53,8 +53,8 @@ def test_a_round_sends_each_kind_of_notification_once(children):
         "missing",
         "update",
         "missing",
-        "missing",
         "found",
+        "missing",
         "missing",
         "missing",
         "vanished",
@@ -86,7 +86,7 @@ def matched(post):
 def test_the_reports_link_to_the_children_they_are_about(children):
     posts = one_round(children)
     by_id = {child.local_id: child for child in children}
-    first, second, _, neighbours, third = posts[:5]
+    first, second, _, neighbours, _, third = posts[:6]
     for post in (first, second, neighbours, third):
         match = matched(post)
         assert match.decision == LINK, post.what
@@ -116,8 +116,8 @@ def test_the_regrading_and_the_found_are_about_reports_of_the_same_round(childre
     posts = one_round(children)
     assert posts[2].payload["police_ref"] == posts[1].payload["police_ref"]
     assert posts[2].payload["risk"] == "HIGH RISK"
-    assert posts[5].payload["police_ref"] == posts[4].payload["police_ref"]
-    assert "found_at" in posts[5].payload
+    assert posts[4].payload["police_ref"] == posts[5].payload["police_ref"]
+    assert "found_at" in posts[4].payload  # sent before its report
 
 
 def test_children_missing_longest_are_found_in_later_rounds(children):
@@ -125,9 +125,9 @@ def test_children_missing_longest_are_found_in_later_rounds(children):
     free = children_to_report(council(), NOW)
     rounds = [feed.next_round(free, NOW) for _ in range(5)]
     # Two reported missing a round: six are kept missing, so the fifth finds the first two.
-    assert not any(
-        p.payload["event"] == "found" and p.what.endswith(")") for r in rounds[:4] for p in r
-    )
+    for earlier in rounds[:4]:  # until then each round's founds are of its own reports
+        own = {p.payload["police_ref"] for p in earlier if p.payload["event"] == "missing"}
+        assert all(p.payload["police_ref"] in own for p in earlier if p.payload["event"] == "found")
     reported = [p.payload["police_ref"] for p in rounds[0][:2]]
     assert [p.payload["event"] for p in rounds[4][:2]] == ["found", "found"]
     assert [p.payload["police_ref"] for p in rounds[4][:2]] == reported
@@ -187,12 +187,15 @@ def test_a_round_received_moves_missing_now_and_fills_the_queue(children):
     now = timezone.now()
     feed = Feed(council_code="931", started=now)
     posts = feed.next_round(children_to_report(here, now), now)
-    states = []
+    kept = []
     for post in posts:
         data = {k: v for k, v in post.payload.items() if k != "council"}
-        received = notification_receive(council=here, force_name=data["force"], data=data)
-        states.append(received.notification.state)
-    assert states == ["applied"] * 6 + ["review", "review", "problem"]
+        kept.append(notification_receive(council=here, force_name=data["force"], data=data))
+    states = [received.notification.state for received in kept]
+    # The found is held when it arrives, and applied with its report.
+    assert states == ["applied"] * 4 + ["held", "applied", "review", "review", "problem"]
+    held = Notification.objects.get(pk=kept[4].notification.pk)
+    assert held.state == "applied" and "(It had been held.)" in held.outcome
     first, second = (posts[0].payload["police_ref"], posts[1].payload["police_ref"])
     open_now = Episode.objects.filter(returned_at__isnull=True)
     by_ref = {e.police_reference: e for e in open_now}
@@ -202,7 +205,7 @@ def test_a_round_received_moves_missing_now_and_fills_the_queue(children):
         first,
         posts[3].payload["police_ref"],
     ]
-    found = Episode.objects.get(police_reference=posts[4].payload["police_ref"])
+    found = Episode.objects.get(police_reference=posts[5].payload["police_ref"])
     assert found.returned_at is not None
     assert Notification.objects.get(police_ref=posts[7].payload["police_ref"]).review_reason == (
         "new_child"
