@@ -39,7 +39,7 @@ from pathlib import Path
 
 from bench import big_run
 from bench.child_search import prepare
-from bench.pages_load import HOST, Server, create_user, request, say, sign_in
+from bench.pages_load import HOST, Server, ServerCpu, create_user, request, say, sign_in
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/homeward_bench_api"
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +57,7 @@ API = "/api/v1/notifications"
 PROBE_EVERY_S = 5.0
 POLL_S = 0.1
 CLIENT_THREADS = 64
+CORES = os.cpu_count() or 1
 
 
 @dataclass
@@ -79,6 +80,12 @@ class Run:
     rate: float
     sent: list[Sent] = field(default_factory=list)
     seconds: float = 0.0
+    server_cpu_seconds: float = 0.0  # gunicorn's workers and PostgreSQL's backends
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU time a request (both cores' worth counted)."""
+        return self.server_cpu_seconds / len(self.sent) * 1000 if self.sent else float("nan")
 
     def latencies(self) -> list[float]:
         return [s.ms for s in self.sent if s.status]
@@ -193,10 +200,11 @@ def post(port: int, token: str, payload: dict) -> tuple[int, str]:
     return status, state
 
 
-def open_loop(name: str, rate: float, jobs: list, send) -> Run:
+def open_loop(name: str, rate: float, jobs: list, send, cpu: ServerCpu | None = None) -> Run:
     """Each job sent at its own due time (`rate` a second) by whichever client thread is free;
-    `send(job)` returns (status, state)."""
+    `send(job)` returns (status, state). `cpu` measures the server's CPU time meanwhile."""
     run = Run(name, rate)
+    before = cpu.snapshot() if cpu else {}
     run.sent = [Sent(due=0.0) for _ in jobs]
     next_job = iter(range(len(jobs)))
     lock = threading.Lock()
@@ -222,6 +230,8 @@ def open_loop(name: str, rate: float, jobs: list, send) -> Run:
     for thread in threads:
         thread.join()
     run.seconds = max(s.answered for s in run.sent) - start
+    if cpu:
+        run.server_cpu_seconds = cpu.used(before, cpu.snapshot())
     return run
 
 
@@ -266,8 +276,8 @@ def setup(children: int, reuse: bool) -> tuple[str, list[dict], list[dict]]:
     from bench.notification_matching import fill
     from homeward.children.models import Child
     from homeward.councils.models import Council
+    from homeward.police import tokens
     from homeward.police.models import Force
-    from homeward.police.tokens import force_create, force_token_issue
 
     council = Council.objects.get(code=COUNCIL)
     if not reuse:
@@ -283,10 +293,10 @@ def setup(children: int, reuse: bool) -> tuple[str, list[dict], list[dict]]:
                 sex="female",
                 police_id=f"MBC-PROBE-CHILD-{number}",
             )
-    force = Force.objects.filter(name=FORCE).first() or force_create(
+    force = Force.objects.filter(name=FORCE).first() or tokens.force_create(
         name=FORCE, councils=[council], by=None
     )
-    token = force_token_issue(force=force, label="bench", by=None).secret
+    token = tokens.force_token_issue(force=force, label="bench", by=None).secret
     fields = ("first_name", "last_name", "date_of_birth", "sex", "postcode", "address")
     rows = Child.objects.filter(council=council).exclude(local_id__startswith="PROBE")
     known = [dict(zip(fields, row, strict=True)) for row in rows.values_list(*fields)[:20000]]
@@ -327,14 +337,20 @@ def report(figures: dict) -> str:
         f"{CLIENT_THREADS} threads on the same two cores. Each notification was sent at its "
         "own time (an open loop), and its latency runs from then to its answer.",
         "",
-        "| | sent | a second | failures | p50 | p95 | p99 | max |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| | sent | a second | failures | p50 | p95 | p99 | max | server CPU a request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         _row(f"API: notifications at {api.rate:g} a second", api, {200, 201, 400}),
         _row(
             f"baseline: a signed-in page ({BASELINE_PATH}) at {base.rate:g} a second", base, {200}
         ),
         f"| ratio, API to baseline | | | | {api.percentile(50) / base.percentile(50):.1f} × "
-        f"| {api95 / base95:.1f} × | | |",
+        f"| {api95 / base95:.1f} × | | | {api.cpu_ms / base.cpu_ms:.1f} × |",
+        "",
+        f"Server CPU is gunicorn's workers' and PostgreSQL's backends' time over the run, a "
+        f"request: at {api.cpu_ms:.0f} ms a notification, the machine's {CORES} cores could "
+        f"take at most about {CORES * 1000 / api.cpu_ms:.0f} notifications a second with "
+        "nothing else running (the baseline page: about "
+        f"{CORES * 1000 / base.cpu_ms:.0f} a second).",
         "",
         f"The notifications were kept as: {kept} (reports of known children linked or waiting "
         "for review, regradings and founds applied or held until their report, the unreadable "
@@ -374,7 +390,7 @@ def _row(label: str, run: Run, ok: set[int]) -> str:
     return (
         f"| {label} | {len(run.sent):,} | {run.achieved:.1f} | {run.failures(ok)} "
         f"| {run.percentile(50):.0f} ms | {run.percentile(95):.0f} ms "
-        f"| {run.percentile(99):.0f} ms | {max(latencies):.0f} ms |"
+        f"| {run.percentile(99):.0f} ms | {max(latencies):.0f} ms | {run.cpu_ms:.1f} ms |"
     )
 
 
@@ -412,6 +428,7 @@ def main(argv: list[str] | None = None) -> None:
         say(f"gunicorn on {HOST}:{server.port}, {args.workers} workers")
         cookie = sign_in(server.port, password)
         port = server.port
+        cpu = ServerCpu(server.process.pid, args.database_url)
         for job in payloads(known[-50:], 20, dt.datetime.now(dt.UTC), seed=1):  # warm-up
             post(port, token, job | {"police_ref": "WARM-" + job["police_ref"]})
         base_jobs = [None] * int(args.rate * args.seconds / 3)
@@ -420,6 +437,7 @@ def main(argv: list[str] | None = None) -> None:
             args.rate,
             base_jobs,
             lambda _: (request(port, "GET", BASELINE_PATH, {"Cookie": cookie})[0], ""),
+            cpu,
         )
         say(f"  baseline: p50 {baseline.percentile(50):.0f} ms, p95 {baseline.percentile(95):.0f}")
         probes: list[Probe] = []
@@ -433,7 +451,7 @@ def main(argv: list[str] | None = None) -> None:
 
         prober = threading.Thread(target=probing, daemon=True)
         prober.start()
-        api = open_loop("api", args.rate, jobs, lambda job: post(port, token, job))
+        api = open_loop("api", args.rate, jobs, lambda job: post(port, token, job), cpu)
         prober.join()
         say(f"  API: p50 {api.percentile(50):.0f} ms, p95 {api.percentile(95):.0f} ms")
     figures = {

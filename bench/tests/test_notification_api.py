@@ -40,8 +40,8 @@ def test_the_notifications_are_mostly_reports_with_regradings_founds_and_bad_one
         assert bool(problems) == (p["event"] == "vanished"), p
 
 
-def run(name: str, rate: float, ms: list[float], status: int = 201) -> Run:
-    made = Run(name, rate, seconds=len(ms) / rate)
+def run(name: str, rate: float, ms: list[float], status: int = 201, cpu_ms: float = 40) -> Run:
+    made = Run(name, rate, seconds=len(ms) / rate, server_cpu_seconds=len(ms) * cpu_ms / 1000)
     made.sent = [Sent(due=i / rate, answered=i / rate + m / 1000, status=status) for i, m in
                  enumerate(ms)]  # fmt: skip
     return made
@@ -50,7 +50,7 @@ def run(name: str, rate: float, ms: list[float], status: int = 201) -> Run:
 def test_the_report_gives_both_runs_the_ratio_and_the_verdicts():
     figures = {
         "api": run("api", 50, [40.0] * 95 + [150.0] * 5),
-        "baseline": run("baseline", 50, [10.0] * 100, 200),
+        "baseline": run("baseline", 50, [10.0] * 100, 200, cpu_ms=8),
         "probes": [Probe("MBC-PROBE-000", 45.0, 0.62, 4), Probe("MBC-PROBE-001", 50.0, None, 300)],
         "states": {"applied": 70, "review": 20, "problem": 10},
         "children": 1000,
@@ -60,8 +60,10 @@ def test_the_report_gives_both_runs_the_ratio_and_the_verdicts():
     }
     text = report(figures)
     assert "| API: notifications at 50 a second | 100 | 50.0 | 0 | 40 ms | 150 ms |" in text
+    assert "| 150 ms | 150 ms | 40.0 ms |" in text  # p99, max, server CPU a request
     assert "| baseline: a signed-in page (/my-children/) at 50 a second | 100 |" in text
-    assert "| ratio, API to baseline | | | | 4.0 × | 15.0 × | | |" in text
+    assert "| ratio, API to baseline | | | | 4.0 × | 15.0 × | | | 5.0 × |" in text
+    assert "at 40 ms a notification" in text
     assert "95th percentile under 200 ms: met (50.0 a second achieved)" in text
     assert "| MBC-PROBE-000 | 45 ms | 0.62 s | 4 |" in text
     assert "| MBC-PROBE-001 | 50 ms | not seen in 30 s | 300 |" in text
