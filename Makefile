@@ -9,7 +9,7 @@ DEMO_DB := var/homeward.sqlite3
 # The made-up police force's API token, issued by make demo for the demo feed.
 DEMO_FEED_TOKEN := var/demo-force-token
 
-.PHONY: demo test lint bench install clean frontend browser audit
+.PHONY: demo test lint bench install clean frontend browser audit validator-903
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -44,7 +44,21 @@ frontend: $(GOVUK_STATIC)/.built
 browser:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-install: $(INSTALLED) frontend browser
+# Data to Insight's SSDA903 validator (csc-validator-be-903), which the sector checks its
+# returns with, in a virtual environment of its own: it pins pandas below 2. The 903 tests
+# run it over Homeward's export (homeward/exchange/tests/test_ssda903_validator.py).
+VENV_903 := .venv-903
+VALIDATOR_903 := $(VENV_903)/.installed
+VALIDATOR_903_VERSION := 0.1.17
+
+$(VALIDATOR_903): Makefile
+	test -x $(VENV_903)/bin/python || $(PYTHON) -m venv $(VENV_903)
+	$(VENV_903)/bin/python -m pip install --quiet 'csc-validator-be-903==$(VALIDATOR_903_VERSION)'
+	touch $(VALIDATOR_903)
+
+validator-903: $(VALIDATOR_903)
+
+install: $(INSTALLED) frontend browser validator-903
 
 test: install
 	$(BIN)/pytest
@@ -101,4 +115,4 @@ bench: install
 	$(BIN)/python -m bench.notification_api
 
 clean:
-	rm -rf $(VENV) var out
+	rm -rf $(VENV) $(VENV_903) var out

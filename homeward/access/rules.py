@@ -133,6 +133,11 @@ NO_PEOPLE_PAGES = (
     "Only a Homeward administrator can manage people's accounts and allocations. "
     "Ask your Homeward administrator for the change you need."
 )
+NO_RETURNS = (
+    "The statutory returns (SSDA903, Ofsted's Annex A) name every looked-after child of the "
+    "council, so only a role that sees every child and downloads named rows (a missing "
+    "children coordinator) may download them. Ask your Homeward administrator if you need them."
+)
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
     "administrator if you need access."
@@ -382,6 +387,22 @@ def check_reports(user) -> None:
     """Refuse (403) a person whose role does not read reports."""
     if not may_see_reports(user):
         raise PermissionDenied(NO_REPORTS)
+
+
+# Statutory returns (SSDA903, Annex A): the whole council's looked-after children by id and
+# date of birth, so for named row-level downloads by someone who sees every child.
+
+
+def may_download_returns(user) -> bool:
+    access = access_for(user)
+    whole_council = ALL_IN_COUNCIL in access.scopes and access.council_id is not None
+    return access.rows == NAMED_ROWS and whole_council
+
+
+def check_returns(user) -> None:
+    """Refuse (403) a person who may not download the statutory returns."""
+    if not may_download_returns(user):
+        raise PermissionDenied(NO_RETURNS)
 
 
 # Pages: which of the service's parts a person may open, in the order they are offered, and

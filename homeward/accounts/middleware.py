@@ -16,6 +16,9 @@ OPEN_BEFORE_SECOND_FACTOR = {
     "accounts:two-factor-set-up",
     "oidc:start",
     "oidc:callback",
+    # The police notifications API takes a force's token, never a session.
+    "api:notifications",
+    "api:openapi",
 }
 
 

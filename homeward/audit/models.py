@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     PASSWORD_SET = "password_set", "set their password with an emailed link"
     VIEW_AUDIT = "view_audit", "looked at the audit log"
     PRUNE = "prune", "pruned audit entries past retention"
+    API_CALL = "api_call", "called the police notifications API"
 
 
 GENESIS_HASH = "0" * 64

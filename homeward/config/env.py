@@ -54,6 +54,23 @@ def env_fraction(name: str, default: float) -> float:
     return number
 
 
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as 120/minute: a whole number of requests, then second, minute, hour or day."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    count, _, period = value.strip().partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in RATE_PERIODS):
+        raise ConfigurationError(
+            f"{name} must be a number of requests per second, minute, hour or day, such as "
+            f"120/minute, not {value!r}."
+        )
+    return f"{int(count)}/{period}"
+
+
 def env_json(name: str, default: dict) -> dict:
     value = os.environ.get(name)
     if value in (None, ""):

@@ -13,6 +13,7 @@ from homeward.config.env import (
     env_int,
     env_json,
     env_list,
+    env_rate,
     env_str,
     sqlite_database,
 )
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +300,37 @@ if HOMEWARD_OIDC_ONLY and not OIDC_RP_CLIENT_ID:
         "HOMEWARD_OIDC_ONLY hides the password form, but no provider is set up "
         "(OIDC_RP_CLIENT_ID): nobody could sign in. Set the provider up or unset it."
     )
+
+# The police notifications API (homeward/police/api.py, docs/api.md). Each force may post this
+# many notifications (counted per force, whichever of its tokens it uses); more are answered
+# 429 with Retry-After. Counted in the cache (CACHES): per server process unless CACHES names
+# a cache the processes share.
+HOMEWARD_API_RATE = env_rate("HOMEWARD_API_RATE", "120/minute")
+# Only a force's token opens the API: never a session (so never a session's CSRF question),
+# and no browsable pages, only JSON.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Homeward police notifications API",
+    "DESCRIPTION": (
+        "A police force's system sends Homeward what it knows of a child's missing episode, "
+        "one event at a time. docs/api.md says more."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "homeward.police.api_schema.strict_request_bodies",
+    ],
+}
 
 # Who may see what (homeward/access/rules.py, docs/security.md): overrides of the role table
 # as JSON, e.g. {"practitioner": {"findings": "all"}}; and the repeat-missing threshold that

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("homeward.in_error.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
+    path("", include("homeward.police.force_urls")),
+    path("", include("homeward.police.api_urls")),
 ]

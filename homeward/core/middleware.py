@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
 ALLOWED_METHODS = ["GET", "HEAD", "POST"]
@@ -15,8 +16,25 @@ class RefuseOptionsAndTraceMiddleware:
 
     def __call__(self, request):
         if request.method in ("OPTIONS", "TRACE"):
-            return HttpResponseNotAllowed(ALLOWED_METHODS)
+            return HttpResponseNotAllowed(allowed_methods(request.path_info))
         return self.get_response(request)
+
+
+def allowed_methods(path: str) -> list[str]:
+    """The methods a page answers, for the Allow header: those its class answers when it is
+    a class-based view (the police notifications API answers POST alone), GET, HEAD and
+    POST otherwise."""
+    try:
+        cls = getattr(resolve(path).func, "view_class", None)
+    except Resolver404:
+        cls = None
+    if cls is None:
+        return ALLOWED_METHODS
+    methods = [name for name in ("get", "post") if name in cls.http_method_names]
+    methods = [name for name in methods if hasattr(cls, name)]
+    if "get" in methods:
+        methods.insert(1, "head")
+    return [name.upper() for name in methods]
 
 
 class NoStoreMiddleware:

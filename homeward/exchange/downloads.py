@@ -67,6 +67,7 @@ def download(
     label: str,
     filters: dict,
     about: dict | None = None,
+    sheet: str = "Rows",
 ):
     """The table as a file named `name`.csv or .xlsx, with an audit entry saying who
     downloaded what, how many rows and with which filters (never any of the rows' values)."""
@@ -76,7 +77,7 @@ def download(
         label=label,
         details={"rows": len(table.rows), "format": fmt, "filters": filters, **(about or {})},
     )
-    content = as_xlsx(table) if fmt == XLSX else as_csv(table).encode("utf-8")
+    content = as_xlsx(table, sheet) if fmt == XLSX else as_csv(table).encode("utf-8")
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     add_never_cache_headers(response)  # Cache-Control: no-store, among others
@@ -100,11 +101,11 @@ def _csv_cell(value):
     return "" if value is None else neutralised(value)
 
 
-def as_xlsx(table: Table) -> bytes:
+def as_xlsx(table: Table, sheet: str = "Rows") -> bytes:
     """An Excel workbook of one sheet: dates are dates (sortable, shown as 14/03/2020), not
     text; no text cell is ever a formula."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Rows")
+    sheet = book.create_sheet(sheet)
     bold = Font(bold=True)
     sheet.append([_xlsx_cell(sheet, heading, font=bold) for heading in table.columns])
     for row in table.rows:

@@ -2,6 +2,7 @@
 those that wait for review. What a notification does to episodes is in `applying`."""
 
 import dataclasses
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from homeward.police import applying
 from homeward.police.models import LinkMethod, Notification, ReviewReason, Source, State
 from homeward.police.reading import fingerprint, read_notification
 
+SURROGATE = re.compile("[\ud800-\udfff]")
 UNREADABLE = "Could not be read: {count} {things}. It is kept, with what was wrong, as a problem."
 NOT_IN_REVIEW = "This notification is not waiting for review ({state}), so nothing was done."
 NOT_A_REPORT = "Only a missing or away report can be linked to a child; this is {event}."
@@ -54,7 +56,7 @@ def notification_receive(
 ) -> Received:
     """Keep a notification from a force and apply it: once, however often it is sent."""
     reading = read_notification(data)
-    force_name = (force_name or str(data.get("force") or "")).strip()
+    force_name = storable(force_name or data.get("force") or "").strip()[:100]
     kept = fingerprint(force_name=force_name, reading=reading, raw=data)
     match = None
     if not reading.problems and reading.values["event"] in ("missing", "away"):
@@ -74,7 +76,7 @@ def notification_receive(
                 source_name=source_name,
                 source_row=source_row,
                 fingerprint=kept,
-                raw={k: v if isinstance(v, str) else str(v) for k, v in data.items()},
+                raw={storable(k): storable(v) for k, v in data.items()},
                 fields=reading.as_json() if not reading.problems else {},
                 problems=[dataclasses.asdict(p) for p in reading.problems],
                 police_ref=str(reading.values.get("police_ref", ""))[:64],
@@ -103,6 +105,15 @@ def notification_receive(
             raise
         return _already(existing)
     return Received(notification=notification, created=True, problems=reading.problems)
+
+
+def storable(value) -> str:
+    """What arrived, as text every database can keep: a NUL (which PostgreSQL cannot store)
+    is written as \\x00 and half a surrogate pair as U+FFFD, so that an unreadable notification
+    is still kept, with the problem the reader found in it."""
+    text = value if isinstance(value, str) else str(value)
+    text = text.replace("\x00", "\\x00")
+    return SURROGATE.sub("\ufffd", text)
 
 
 def _already(existing: Notification) -> Received:

@@ -61,3 +61,32 @@ class ReportForm(forms.Form):
         elif not self.errors:
             raise ValidationError(CHOOSE_PERIOD)
         return data
+
+
+# The statutory returns: the SSDA903 collection year, and the date Annex A is as at.
+FIRST_903_YEAR = 2023  # 2022/23, the first collection in the DfE's current layout
+
+
+def collection_years(today: dt.date) -> list[tuple[int, str]]:
+    """Every collection year from 2022/23 to the one under way, the latest first."""
+    latest = today.year + 1 if today.month >= 4 else today.year
+    return [
+        (
+            year,
+            f"{year - 1}/{year % 100:02d}: 1 April {year - 1} to 31 March {year}"
+            + (" (so far)" if year == latest else ""),
+        )
+        for year in range(latest, FIRST_903_YEAR - 1, -1)
+    ]
+
+
+class ReturnYearForm(forms.Form):
+    year = forms.TypedChoiceField(label="Collection year", coerce=int)
+
+    def __init__(self, *args, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = collection_years(today)
+
+
+class AsAtForm(forms.Form):
+    as_at = DateField(what="date the list is as at", label="As at")

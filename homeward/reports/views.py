@@ -6,7 +6,12 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 
-from homeward.access.rules import PUBLISHED_ONLY, check_reports, only_published_report
+from homeward.access.rules import (
+    PUBLISHED_ONLY,
+    check_reports,
+    may_download_returns,
+    only_published_report,
+)
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, record_report_look
 from homeward.councils.models import Locality
@@ -33,6 +38,7 @@ def index(request):
         "form": form,
         "only_published": only_published_report(request.user),
         "published_only_note": PUBLISHED_ONLY,
+        "returns": may_download_returns(request.user),
     }
     if form.is_bound and form.is_valid():
         try:

@@ -33,7 +33,7 @@ from homeward.audit.models import Action, AuditEntry
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.problems import when
-from homeward.councils.tests.factories import LocalityFactory
+from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import OVERLAPS_ANOTHER, STILL_MISSING_ANOTHER
 from homeward.episodes.tests.factories import EpisodeFactory
@@ -41,6 +41,7 @@ from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
 from homeward.police.tests.factories import NotificationFactory
+from homeward.police.tokens import force_create, force_token_issue
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 7, 17, 10, 0, tzinfo=LONDON)
@@ -57,18 +58,21 @@ ANONYMOUS = "anonymous"
 CASE = "case pages"
 REPORTS = "reports"
 ROWS = "row-level downloads"
+# The statutory returns name every looked-after child: named rows, whole council.
+RETURNS = "statutory returns"
 PANEL = "panel pages"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
+FORCE_TOKEN = "a police force's token"
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                          RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL, CORRECT_ERRORS,
-                          CLOSE_INTERVIEW, PEOPLE_PAGES},
+                          RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
-                                RECORD_SCREENING, REPORTS, ROWS, PANEL, RECORD_PANEL,
+                                RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
                                 CORRECT_ERRORS, CLOSE_INTERVIEW},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
@@ -140,6 +144,9 @@ ROUTES = {
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
+    # The statutory returns' pages (a refused return lists the records to fix, linked).
+    "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
+    "reports:annex-a": {"needs": RETURNS},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
     "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
     "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
@@ -179,10 +186,32 @@ ROUTES = {
     "people:end-allocation": {"needs": PEOPLE_PAGES, "ids": {"pk": "allocation"}},
     "people:forgotten-password": {"needs": "anyone"},
     "people:set-password": {"needs": "anyone", "ids": {"uidb64": "uidb64", "token": "token"}},
+    # Police forces and their API tokens (administrators, under People).
+    "forces:index": {"needs": PEOPLE_PAGES},
+    "forces:create": {"needs": PEOPLE_PAGES},
+    "forces:detail": {"needs": PEOPLE_PAGES, "ids": {"pk": "force"}},
+    "forces:councils": {"needs": PEOPLE_PAGES, "ids": {"pk": "force"}},
+    "forces:issue": {"needs": PEOPLE_PAGES, "ids": {"pk": "force"}},
+    "forces:rotate": {"needs": PEOPLE_PAGES, "ids": {"pk": "force_token"}},
+    "forces:revoke": {"needs": PEOPLE_PAGES, "ids": {"pk": "force_token"}},
+    # The police notifications API takes a force's token, never a session: everyone here is
+    # refused (401); homeward/police/tests/test_api.py posts with tokens. Its OpenAPI
+    # document is public: it describes the API and holds no record.
+    "api:notifications": {"needs": FORCE_TOKEN},
+    "api:openapi": {"needs": "anyone"},
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).
-COUNCIL_WIDE = {"json", "meeting", "person", "allocation", "uidb64", "token"}
+COUNCIL_WIDE = {
+    "json",
+    "meeting",
+    "person",
+    "allocation",
+    "uidb64",
+    "token",
+    "force",
+    "force_token",
+}
 
 
 def url_names(patterns=None, namespace: str = ""):
@@ -275,6 +304,9 @@ def world(time_machine):
         records[key]["allocation"] = child_allocate(
             child=records[key]["child"], team=f"Made-up {key} team", allocated_on=NOW.date()
         )
+        force = force_create(name=f"Made-up {key} police", councils=[council()], by=None)
+        records[key]["force"] = force
+        records[key]["force_token"] = force_token_issue(force=force, by=None).token
     return records, here
 
 
@@ -295,6 +327,8 @@ def expected(name: str, role: str, which: str) -> int:
         return 404  # no identity provider is set up
     if route["needs"] == "anyone":
         return 200
+    if needs == FORCE_TOKEN:
+        return 401
     if role == ANONYMOUS:
         return 302  # to sign in
     if needs == "signed in":
@@ -367,7 +401,10 @@ COMMANDS = {
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
+    "export-903": OPERATOR,  # the SSDA903 return, for the installation's data officer
+    "export-annex-a": OPERATOR,  # Ofsted's Annex A List 8
     "export-bundle": OPERATOR,
+    "force-token": OPERATOR,  # police forces and their API tokens
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export

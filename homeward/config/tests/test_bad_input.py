@@ -23,6 +23,9 @@ from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
+from homeward.police.models import ForceToken
+from homeward.police.tests.factories import NotificationFactory
+from homeward.police.tests.forces import made_up_force
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
@@ -158,7 +161,10 @@ def test_script_in_a_locality_name_is_escaped_in_the_report(client, hostile):
         assert "<script>alert(" not in html and "<img src=x" not in html, url
 
 
-# CSRF: every route refuses a POST that does not carry the CSRF token.
+# CSRF: every route refuses a POST that does not carry the CSRF token. The police
+# notifications API takes no session, so no CSRF token either: a session's post to it is
+# refused as carrying no force's token (401), and its document answers GET alone (405).
+REFUSED_OTHERWISE = {"api:notifications": 401, "api:openapi": 405}
 
 
 @pytest.mark.parametrize("name", [name for name, _ in ALL_ROUTES])
@@ -178,10 +184,14 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
         "person": staff(roles.PRACTITIONER),
         "allocation": child_allocate(child=child, team="Made-up team"),
     }
+    issued = made_up_force()
+    records |= {"force": issued.token.force, "force_token": issued.token}
+    records["notification"] = NotificationFactory()
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})
-    assert response.status_code == 403
+    assert response.status_code == REFUSED_OTHERWISE.get(name, 403)
+    assert ForceToken.objects.filter(revoked_at=None).count() == 1
     after = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     assert after == before
 

@@ -16,6 +16,8 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
+from homeward.police.tests.factories import NotificationFactory
+from homeward.police.tests.forces import made_up_force
 from homeward.web.tests.test_date_parts import BAD_DATES, GOOD, SAID
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,6 +36,7 @@ def records(time_machine):
     back = EpisodeFactory(child=child, last_seen_at=NOW - dt.timedelta(hours=40))
     action = PanelActionFactory(discussion__child=child, due_on=dt.date(2020, 7, 14))
     interview = ReturnInterviewFactory(episode=back, outcome="no_contact", completed_at=None)
+    issued = made_up_force()
     return {
         "placement": PlacementFactory(child=child),
         "interview": interview,
@@ -46,6 +49,9 @@ def records(time_machine):
         "action": action,
         "person": staff(roles.PRACTITIONER),
         "allocation": child_allocate(child=child, team="Made-up team"),
+        "force": issued.token.force,
+        "force_token": issued.token,
+        "notification": NotificationFactory(),
     }
 
 

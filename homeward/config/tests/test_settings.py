@@ -1,6 +1,12 @@
 import pytest
 
-from homeward.config.env import ConfigurationError, database_from_url, env_bool, env_fraction
+from homeward.config.env import (
+    ConfigurationError,
+    database_from_url,
+    env_bool,
+    env_fraction,
+    env_rate,
+)
 
 
 def test_it_reads_a_postgres_url():
@@ -72,3 +78,14 @@ def test_a_fraction_setting_is_a_number_from_0_to_1(monkeypatch):
         monkeypatch.setenv("HOMEWARD_MADE_UP_FRACTION", bad)
         with pytest.raises(ConfigurationError, match="must be a number from 0 to 1"):
             env_fraction("HOMEWARD_MADE_UP_FRACTION", 0.5)
+
+
+def test_a_rate_setting_is_a_number_of_requests_per_period(monkeypatch):
+    monkeypatch.setenv("HOMEWARD_MADE_UP_RATE", "300/hour")
+    assert env_rate("HOMEWARD_MADE_UP_RATE", "120/minute") == "300/hour"
+    monkeypatch.setenv("HOMEWARD_MADE_UP_RATE", "")
+    assert env_rate("HOMEWARD_MADE_UP_RATE", "120/minute") == "120/minute"
+    for bad in ("120", "0/minute", "-1/minute", "120/fortnight", "many/minute", "1.5/second"):
+        monkeypatch.setenv("HOMEWARD_MADE_UP_RATE", bad)
+        with pytest.raises(ConfigurationError, match="such as 120/minute"):
+            env_rate("HOMEWARD_MADE_UP_RATE", "120/minute")

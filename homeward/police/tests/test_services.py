@@ -387,3 +387,12 @@ def test_in_any_order_the_events_make_the_same_episode(child, order):
     gradings = list(episode.risk_gradings.values_list("verbatim", flat=True))
     assert gradings == ["Medium", "Low", "High"]
     assert set(Notification.objects.values_list("state", flat=True)) == {State.APPLIED}
+
+
+def test_a_nul_or_half_a_surrogate_pair_is_kept_as_a_problem_not_lost(child):
+    received = receive(report(circumstances="left\x00 home", address="1 Made-up \ud800Road"))
+    notification = Notification.objects.get(pk=received.notification.pk)
+    assert notification.state == State.PROBLEM
+    assert {p.field for p in received.problems} >= {"circumstances", "address"}
+    assert notification.raw["circumstances"] == "left\\x00 home"
+    assert notification.raw["address"] == "1 Made-up \ufffdRoad"

@@ -1,0 +1,156 @@
+"""Forces and their tokens: who may post notifications to the API, and for which councils.
+
+A token is shown once, when it is issued or rotated; only its sha-256 is kept. A token holds
+32 random bytes (`secrets.token_urlsafe`), so a fast hash is enough: unlike a password there
+is nothing to guess it from, and a slow hash would only slow every API call. Its first
+characters (the prefix) are kept in clear, to find it by and to tell tokens apart.
+"""
+
+import dataclasses
+import hashlib
+import hmac
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record, change_details, field_values
+from homeward.core.problems import when
+from homeward.police.models import Force, ForceToken
+
+# "hwf_" (a Homeward force token), 8 hex characters, "_", 43 url-safe characters.
+PREFIX_START = "hwf_"
+PREFIX_LENGTH = len(PREFIX_START) + 8
+SECRET_BYTES = 32
+TOKEN_LENGTH = PREFIX_LENGTH + 1 + 43
+
+NAME_NEEDED = "Enter the force's name, as the force writes it (for example Thames Valley Police)."
+NAME_TAKEN = "There is already a force called {name}. Choose it from the list of forces."
+ALREADY_REVOKED = (
+    "Token {prefix} was revoked on {when}: nothing was changed. Issue a new token instead."
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Issued:
+    """A token just issued, and its secret: given to the force once, never stored."""
+
+    token: ForceToken
+    secret: str
+
+
+@transaction.atomic
+def force_create(*, name: str, councils, by) -> Force:
+    """Add a police force that may send notifications about the given councils' children."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": [NAME_NEEDED]})
+    if Force.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [NAME_TAKEN.format(name=name)]})
+    force = Force.objects.create(name=name)
+    force.councils.set(councils)
+    _audit_force(force, by=by, before={})
+    return force
+
+
+@transaction.atomic
+def force_update(*, force: Force, councils, by) -> Force:
+    """Change which councils' children a force may send notifications about."""
+    locked = Force.objects.select_for_update().get(pk=force.pk)
+    before = _force_values(locked)
+    locked.councils.set(councils)
+    _audit_force(locked, by=by, before=before)
+    return locked
+
+
+@transaction.atomic
+def force_token_issue(*, force: Force, label: str = "", by) -> Issued:
+    """A new token for a force's system; its secret is returned here, once."""
+    prefix, secret = _new_secret()
+    token = ForceToken.objects.create(
+        force=force,
+        prefix=prefix,
+        secret_hash=token_hash(secret),
+        label=" ".join(label.split())[:100],
+        issued_at=timezone.now(),
+        issued_by=by,
+    )
+    _audit_token(token, by=by, before={})
+    return Issued(token=token, secret=secret)
+
+
+@transaction.atomic
+def force_token_revoke(*, token: ForceToken, by) -> ForceToken:
+    """Stop a token from working, from the next call on."""
+    locked = ForceToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        revoked = when(locked.revoked_at)
+        raise ValidationError(ALREADY_REVOKED.format(prefix=locked.prefix, when=revoked))
+    before = _token_values(locked)
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = by
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    _audit_token(locked, by=by, before=before)
+    return locked
+
+
+@transaction.atomic
+def force_token_rotate(*, token: ForceToken, by) -> Issued:
+    """Replace a token with a new one for the same force and purpose: the old one stops
+    working at once, and the new one's secret is returned here, once."""
+    revoked = force_token_revoke(token=token, by=by)
+    return force_token_issue(force=revoked.force, label=revoked.label, by=by)
+
+
+def token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_for(presented: str) -> ForceToken | None:
+    """The token whose secret this is, active or revoked, or None. Its use is noted on it
+    (last used) when it is active; the API audits the call itself."""
+    if len(presented) != TOKEN_LENGTH or not presented.startswith(PREFIX_START):
+        return None
+    token = ForceToken.objects.select_related("force").filter(prefix=presented[:PREFIX_LENGTH])
+    token = token.first()
+    if token is None or not hmac.compare_digest(token.secret_hash, token_hash(presented)):
+        return None
+    if token.is_active:
+        token.last_used_at = timezone.now()
+        ForceToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    return token
+
+
+def _new_secret() -> tuple[str, str]:
+    while True:
+        prefix = PREFIX_START + secrets.token_hex(4)
+        if not ForceToken.objects.filter(prefix=prefix).exists():
+            return prefix, f"{prefix}_{secrets.token_urlsafe(SECRET_BYTES)}"
+
+
+def _force_values(force: Force) -> dict:
+    codes = sorted(force.councils.values_list("code", flat=True))
+    return {"name": force.name, "councils": codes}
+
+
+def _audit_force(force: Force, *, by, before: dict) -> None:
+    details = change_details(before, _force_values(force))
+    audit_record(
+        user=by, action=Action.CHANGE, obj=force, label=f"force {force.name}"[:200], details=details
+    )
+
+
+def _token_values(token: ForceToken) -> dict:
+    # Never the hash: the audit log is read by more people than the token table.
+    return field_values(
+        token,
+        names=["force", "prefix", "label", "issued_at", "issued_by", "revoked_at", "revoked_by"],
+    )
+
+
+def _audit_token(token: ForceToken, *, by, before: dict) -> None:
+    details = change_details(before, _token_values(token))
+    label = f"{token.force.name} token {token.prefix}"
+    audit_record(user=by, action=Action.CHANGE, obj=token, label=label[:200], details=details)
