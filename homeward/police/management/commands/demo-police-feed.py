@@ -76,7 +76,8 @@ class Command(BaseCommand):
             posts = feed.next_round(children_to_report(place, now), now)
             missed = 0
             for number, post in enumerate(posts):
-                if number and not once:
+                # One every `interval`, between rounds too (the first of all at once).
+                if (number or feed.number > 1) and not once:
                     time.sleep(interval)
                 missed += not self._send(url, *_sent_as(post, token, second), once)
             if once:
