@@ -16,12 +16,12 @@ from homeward.police.tests.factories import feed_children
 from homeward.police.tokens import force_create, force_token_issue
 
 # Transactional, because the live server reads from another thread.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def oxfordshire():
-    for row in council_rows():  # a transactional test's flush may have taken them away
+    for row in council_rows():  # another transactional test's flush may have taken them away
         Council.objects.update_or_create(code=row["code"], defaults=row)
     here = Council.objects.get(code="931")
     feed_children(here)
