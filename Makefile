@@ -125,6 +125,7 @@ bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.child_search
 	$(BIN)/python -m bench.notification_matching
+	$(BIN)/python -m bench.notification_import
 	$(BIN)/python -m bench.notification_api
 
 clean:

@@ -138,6 +138,11 @@ NO_RETURNS = (
     "council, so only a role that sees every child and downloads named rows (a missing "
     "children coordinator) may download them. Ask your Homeward administrator if you need them."
 )
+NO_DATA_QUALITY = (
+    "The data quality page lists the council's children and episodes by id, each linked to "
+    "the record to fix, so only the roles that make the statutory returns (a missing children "
+    "coordinator) may use it. Ask your Homeward administrator if you need it."
+)
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
     "administrator if you need access."
@@ -403,6 +408,21 @@ def check_returns(user) -> None:
     """Refuse (403) a person who may not download the statutory returns."""
     if not may_download_returns(user):
         raise PermissionDenied(NO_RETURNS)
+
+
+# Data quality: the records that stand between the data and a clean return, by id, each
+# linked to the page it is corrected on: for those who make the returns (and so see every
+# child and may correct them). Each line is still of a record the person may see.
+
+
+def may_check_data_quality(user) -> bool:
+    return may_download_returns(user)
+
+
+def check_data_quality(user) -> None:
+    """Refuse (403) a person who may not use the data quality page."""
+    if not may_check_data_quality(user):
+        raise PermissionDenied(NO_DATA_QUALITY)
 
 
 # Pages: which of the service's parts a person may open, in the order they are offered, and

@@ -67,6 +67,9 @@ class Child(CouncilRecord, Imported):
             models.Index(fields=["council", "date_of_birth"], name="child_date_of_birth"),
             # Police notifications find the children living at a postcode (police/matching.py).
             models.Index(fields=["council", "postcode"], name="child_postcode"),
+            # A police notification's child is found by police id first (police/matching.py):
+            # without this, every report read the council's children one by one.
+            models.Index(fields=["council", "police_id"], name="child_police_id"),
         ]
 
     def __str__(self) -> str:

@@ -192,6 +192,9 @@ HOMEWARD_SEARCH_CAP = env_int("HOMEWARD_SEARCH_CAP", 200)
 # (police/matching.py, docs/matching.md).
 HOMEWARD_MATCH_AUTO_LINK = env_fraction("HOMEWARD_MATCH_AUTO_LINK", 0.97)
 HOMEWARD_MATCH_REVIEW = env_fraction("HOMEWARD_MATCH_REVIEW", 0.5)
+# The largest file of police notifications a coordinator may upload on the web, in MB
+# (police/upload_forms.py; a force's daily list is well under 1 MB; the command has no limit).
+HOMEWARD_NOTIFICATION_UPLOAD_MAX_MB = env_int("HOMEWARD_NOTIFICATION_UPLOAD_MAX_MB", 10)
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.

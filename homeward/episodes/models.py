@@ -18,6 +18,13 @@ class Episode(EnteredInError, CouncilRecord, Imported):
     police_reference = models.CharField(max_length=64, blank=True, db_default="")
     reported_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
+    # Known to the day only (an SSDA903 missing period, or an SSD one given without times):
+    # last seen is the start day's midnight and the return the end day's (one second
+    # after last seen for a period that starts and ends on one day), Europe/London; the
+    # times mean nothing. The DfE lets such periods share a day (several on one day have
+    # the same dates), which the import's checks allow (bundle_checks.shares_a_day); the
+    # database's rule that a child's episodes never overlap leaves them out.
+    day_precision = models.BooleanField(default=False, db_default=False)
     risk = models.CharField(max_length=20, choices=Risk.choices, blank=True)
     # When the police grading was last set or changed in Homeward: the list of children
     # missing now shows how fresh it is. Kept on the record rather than read from the
@@ -58,13 +65,15 @@ class Episode(EnteredInError, CouncilRecord, Imported):
                 name="episode_one_open_per_child",
             ),
             # No two episodes of a child overlap: [last seen, return), an open one running on
-            # for ever (PostgreSQL only; SQLite serialises its writers instead). Checked at
+            # for ever (PostgreSQL only; SQLite serialises its writers instead). Episodes known
+            # to the day only are left to the checks, which hold them apart from timed ones
+            # but let them share days with each other (see `day_precision`). Checked at
             # each write, except that an import defers it to the end of its writing: episodes
             # that change places in one bundle overlap only half-way through.
             PostgreSQLExclusionConstraint(
                 name="episode_periods_never_overlap",
                 deferrable=models.Deferrable.IMMEDIATE,
-                condition=models.Q(entered_in_error_at__isnull=True),
+                condition=models.Q(entered_in_error_at__isnull=True, day_precision=False),
                 expressions=[
                     ("child", RangeOperators.EQUAL),
                     (
@@ -78,6 +87,9 @@ class Episode(EnteredInError, CouncilRecord, Imported):
             models.Index(fields=["council", "last_seen_at"], name="episode_council_seen"),
             models.Index(fields=["council", "returned_at"], name="episode_council_returned"),
             models.Index(fields=["child", "last_seen_at"], name="episode_child_seen"),
+            # A police notification's episode, by the reference a coordinator recorded
+            # (police/applying.py, episode_known_by): asked for every notification.
+            models.Index(fields=["council", "police_reference"], name="episode_police_reference"),
             models.Index(
                 fields=["council"],
                 name="episode_open",

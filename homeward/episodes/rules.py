@@ -206,3 +206,14 @@ def interview_while_missing_problem(
             interview=interview, episode=episode, completed=when(completed_at)
         ),
     )
+
+
+def shares_a_day(one: tuple, other: tuple) -> bool:
+    """Whether two episodes known to the day only, each (last seen, returned), may overlap
+    as the DfE lets SSDA903 periods do: both begin on one day, and one of them ends that day
+    too (its return one second after it was last seen: Episode.day_precision)."""
+
+    def one_day(seen, returned) -> bool:
+        return returned is not None and returned - seen <= dt.timedelta(seconds=1)
+
+    return one[0] == other[0] and (one_day(*one) or one_day(*other))

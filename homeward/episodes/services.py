@@ -26,6 +26,7 @@ from homeward.episodes.rules import (
     interview_while_missing_problem,
     interviews_before_return_problems,
     overlap_problem,
+    shares_a_day,
 )
 
 EDITABLE_FIELDS = {
@@ -63,12 +64,25 @@ def _code_problems(values: dict) -> list[Problem]:
 def _clashing_episode(
     child: Child, last_seen_at: dt.datetime, returned_at: dt.datetime | None, exclude_pk=None
 ) -> Episode | None:
-    """Another episode of the child that overlaps [last_seen_at, returned_at)."""
+    """Another episode of the child that overlaps [last_seen_at, returned_at), but for one
+    known to the day only that may share a day with this one, itself known to the day only
+    (`exclude_pk`'s episode, when that is), as the DfE lets SSDA903 periods do."""
     others = Episode.objects.filter(child=child).exclude(pk=exclude_pk)
     others = others.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=last_seen_at))
     if returned_at is not None:
         others = others.filter(last_seen_at__lt=returned_at)
-    return others.order_by("last_seen_at").first()
+    by_day = (
+        exclude_pk is not None
+        and Episode.all_records.filter(pk=exclude_pk, day_precision=True).exists()
+    )
+    for other in others.order_by("last_seen_at"):
+        if not (
+            by_day
+            and other.day_precision
+            and shares_a_day((last_seen_at, returned_at), (other.last_seen_at, other.returned_at))
+        ):
+            return other
+    return None
 
 
 def _clash_problem(clash: Episode, by) -> Problem:

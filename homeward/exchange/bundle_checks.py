@@ -25,6 +25,7 @@ from homeward.episodes.rules import (
     episode_age_problem,
     interview_while_missing_problem,
     overlap_problem,
+    shares_a_day,
 )
 from homeward.exchange.bundle_spec import FILES
 from homeward.exchange.staging import adapt, is_postgresql
@@ -100,10 +101,10 @@ def children_all(council_id: int) -> str:
 def episodes_all(council_id: int) -> str:
     """Every episode of the council as the bundle would leave them."""
     return f"""
-        SELECT row_no, ref, child_ref, last_seen_at, returned_at
+        SELECT row_no, ref, child_ref, last_seen_at, returned_at, day_precision
         FROM hw_stage_episode WHERE ok = 1
         UNION ALL
-        SELECT NULL, e.local_id, c.local_id, e.last_seen_at, e.returned_at
+        SELECT NULL, e.local_id, c.local_id, e.last_seen_at, e.returned_at, e.day_precision
         FROM episodes_episode e JOIN children_child c ON c.id = e.child_id
         WHERE e.council_id = {int(council_id)} AND e.entered_in_error_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM hw_stage_episode s WHERE s.ref = e.local_id)
@@ -337,13 +338,18 @@ def _check_dated_births(council_id, problems, file, stage, table, column) -> Non
 
 
 def check_overlaps(council_id: int, problems) -> None:
-    """A child's episodes must not overlap, and none may follow one still open."""
+    """A child's episodes must not overlap, and none may follow one still open.
+
+    Two episodes known to the day only (Episode.day_precision) that begin on the same day
+    may share it when one of them also ends that day, as the DfE lets SSDA903 missing
+    periods do: several on one day have the same dates, and an away period of one day
+    may be followed by a missing one from that day (`shares_a_day`)."""
     # Sorted by last seen, an episode clashes with an earlier one if the furthest return
     # before it is after its start, and with a later one if it ends after the next start.
     sql = f"""
         WITH episodes_all AS ({episodes_all(council_id)}),
         ordered AS (
-            SELECT row_no, ref, child_ref, last_seen_at, returned_at,
+            SELECT row_no, ref, child_ref, last_seen_at, returned_at, day_precision,
                 MAX(COALESCE(returned_at, %(far)s)) OVER (
                     PARTITION BY child_ref ORDER BY last_seen_at, ref
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach,
@@ -356,7 +362,8 @@ def check_overlaps(council_id: int, problems) -> None:
             WHERE row_no IS NOT NULL
               AND (reach > last_seen_at OR COALESCE(returned_at, %(far)s) > next_seen)
         )
-        SELECT c.row_no, o.ref, o.last_seen_at, o.returned_at
+        SELECT c.row_no, o.ref, o.last_seen_at, o.returned_at,
+               c.day_precision AND o.day_precision, c.last_seen_at, c.returned_at
         FROM clashing c JOIN episodes_all o
           ON o.child_ref = c.child_ref AND o.ref <> c.ref
          AND o.last_seen_at < COALESCE(c.returned_at, %(far)s)
@@ -365,7 +372,13 @@ def check_overlaps(council_id: int, problems) -> None:
     """
     last_reported = None
     # Rows come ordered by row number: report only the first clash of each.
-    for row_no, other, seen, returned in _rows(sql, {"far": adapt(FAR_FUTURE)}):
+    found = _rows(sql, {"far": adapt(FAR_FUTURE)})
+    for row_no, other, seen, returned, by_day, own_seen, own_returned in found:
+        if by_day and shares_a_day(
+            (_datetime(own_seen), _datetime(own_returned)),
+            (_datetime(seen), _datetime(returned)),
+        ):
+            continue
         if row_no == last_reported:
             continue
         last_reported = row_no

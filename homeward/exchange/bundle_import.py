@@ -208,8 +208,12 @@ def import_bundle(
     now: dt.datetime | None = None,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     local_changes: str = bundle_local.REFUSE,
+    audit_folder: str = "",
 ) -> ImportResult:
     """Import the bundle in `path` for a council; or raise BundleRejected, writing nothing.
+
+    `audit_folder` names, in the audit entry, the folder the council gave when the bundle
+    was made from other files (translated.py) in a folder of Homeward's own.
 
     `local_changes` says what to do with rows that would change records corrected in
     Homeward since an import last wrote them: refuse the bundle (the default), keep
@@ -239,7 +243,7 @@ def import_bundle(
             # Nothing more is asked of the aborted transaction: the cause is reported as it is.
             _database_problem(error, reading, problems)
             raise BundleRejected(problems) from error
-        _audit(path, result, by)
+        _audit(audit_folder or str(path), result, by)
         bundle_merge.drop_comparison()
         for table in tables.values():
             table.drop()
@@ -319,12 +323,12 @@ def _overlaps_checked(when: str) -> None:
             cursor.execute(f"SET CONSTRAINTS {EPISODE_OVERLAPS} {when}")
 
 
-def _audit(path: Path, result: ImportResult, by) -> None:
+def _audit(folder: str, result: ImportResult, by) -> None:
     audit_record(
         user=by,
         action=Action.IMPORT,
         details={
-            "folder": str(path),
+            "folder": folder,
             "council": str(result.council.code),
             "local_changes": result.local_changes,
             "files": {

@@ -77,7 +77,7 @@ def _looks_like(name: str) -> tuple[str | None, bool]:
     return (expected if expected in EXPECTED else None), extension == "csv"
 
 
-def _is_system_file(name: str) -> bool:
+def is_system_file(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _SYSTEM_FILES
 
 
@@ -93,7 +93,7 @@ def folder_files(path: Path) -> Folder:
             folder.present.add(name)
             continue
         expected, is_csv = _looks_like(name)
-        if _is_system_file(name) or not entry.is_file() or (not expected and not is_csv):
+        if is_system_file(name) or not entry.is_file() or (not expected and not is_csv):
             folder.ignored.append(name)
         elif expected is None:
             folder.problems.append((name, UNKNOWN_FILE.format(names=EXPECTED_LIST)))
@@ -177,29 +177,43 @@ class Encoding:
 
 
 def detect_encoding(path: Path) -> Encoding:
-    """UTF-8 if the whole file is; else Windows-1252 if the whole file is that and holds no
-    UTF-8 text at all (a UTF-8 file with one damaged byte must not be read as 1252)."""
+    """The encoding of the file at `path` (see `detect_encoding_of`)."""
     with path.open("rb") as f:
-        if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            return Encoding(UTF16_NAME)
+        return detect_encoding_of(f)
+
+
+def detect_encoding_of(f) -> Encoding:
+    """UTF-8 if the whole file is; else Windows-1252 if the whole file is that and holds no
+    UTF-8 text at all (a UTF-8 file with one damaged byte must not be read as 1252). `f` is
+    a binary file open for reading, left at its start."""
+    f.seek(0)
+    try:
+        return _encoding(f)
+    finally:
         f.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in _chunks(f):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return Encoding(UTF8)
-        except UnicodeDecodeError:
-            pass
-        f.seek(0)
-        loose = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-        has_utf8_text = False
+
+
+def _encoding(f) -> Encoding:
+    if f.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return Encoding(UTF16_NAME)
+    f.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
         for chunk in _chunks(f):
-            try:
-                chunk.decode("cp1252")
-            except UnicodeDecodeError:
-                return Encoding(UTF8, NOT_UTF8)
-            has_utf8_text = has_utf8_text or bool(_UTF8_TEXT.search(loose.decode(chunk)))
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return Encoding(UTF8)
+    except UnicodeDecodeError:
+        pass
+    f.seek(0)
+    loose = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    has_utf8_text = False
+    for chunk in _chunks(f):
+        try:
+            chunk.decode("cp1252")
+        except UnicodeDecodeError:
+            return Encoding(UTF8, NOT_UTF8)
+        has_utf8_text = has_utf8_text or bool(_UTF8_TEXT.search(loose.decode(chunk)))
     return Encoding(UTF8, MIXED_ENCODINGS) if has_utf8_text else Encoding(WINDOWS_1252)
 
 
@@ -395,12 +409,18 @@ class Header:
 
 
 def check_header(written: list[str], spec: FileSpec) -> Header:
+    return read_header(written, known=spec.header, required=spec.required)
+
+
+def read_header(written: list[str], *, known: tuple[str, ...], required: tuple[str, ...]) -> Header:
+    """A header's names as documented; which of `required` are missing, which are written
+    twice, which are not `known`."""
     names = [documented_name(name) for name in written]
-    known = set(spec.header)
+    documented = set(known)
     renamed = [
         f"'{raw}' as {name}"
         for raw, name in zip(written, names, strict=True)
-        if raw != name and name in known
+        if raw != name and name in documented
     ]
     seen: set[str] = set()
     duplicated = []
@@ -411,7 +431,9 @@ def check_header(written: list[str], spec: FileSpec) -> Header:
     return Header(
         names=names,
         renamed=renamed,
-        missing=[column for column in spec.required if column not in seen],
+        missing=[column for column in required if column not in seen],
         duplicated=duplicated,
-        extra=[raw for raw, name in zip(written, names, strict=True) if name not in known and name],
+        extra=[
+            raw for raw, name in zip(written, names, strict=True) if name not in documented and name
+        ],
     )

@@ -30,8 +30,10 @@ from homeward.exchange.cells import (
     read_place_code,
     read_postcode,
     read_text,
+    read_yes_no,
     write_date,
     write_datetime,
+    write_yes_no,
 )
 
 
@@ -55,6 +57,7 @@ DATE = Kind("date", read_date, "date", write_date)
 DATETIME = Kind("datetime", read_datetime, "time", write_datetime)
 PLACE_CODE = Kind("place code", read_place_code)
 POSTCODE = Kind("postcode", read_postcode)
+YES_NO = Kind("yes or no", read_yes_no, "bool", write_yes_no)
 # Read against the import's context: a council code is staged as the council's id, a
 # locality must be one the council has or the bundle brings.
 COUNCIL = Kind("council", stage_type="int")
@@ -294,6 +297,7 @@ EPISODES = FileSpec(
         Column("last_seen_at", DATETIME, required=True, field="last_seen_at"),
         Column("reported_at", DATETIME, field="reported_at"),
         Column("returned_at", DATETIME, field="returned_at"),
+        Column("day_precision", YES_NO, field="day_precision", empty=False),
         Column("risk", RISK, field="risk", empty=""),
         Column("missing_from", MISSING_FROM, required=True, field="missing_from"),
         Column(

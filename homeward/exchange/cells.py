@@ -143,6 +143,21 @@ def read_place_code(raw: str) -> str:
     return raw
 
 
+YES_NO = {"yes": True, "no": False}
+
+
+def read_yes_no(raw: str) -> bool:
+    """`yes` or `no`, in any case."""
+    value = YES_NO.get(raw.lower())
+    if value is None:
+        raise CellError(UNKNOWN_CODE.format(value=raw, what="answer", choices="yes, no"))
+    return value
+
+
+def write_yes_no(value: bool | None) -> str:
+    return "yes" if value else "no"
+
+
 def read_postcode(raw: str) -> str:
     """A postcode as Homeward stores it ("ox41ab" is "OX4 1AB"), by the rule children keep."""
     postcode = normalise_postcode(raw)

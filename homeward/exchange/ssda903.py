@@ -92,6 +92,7 @@ class Fix:
     record: str  # "child C000001", "episode E000004", "placement P000002"
     link: str  # the page the record is corrected on
     message: str
+    child_pk: int | None = None  # whose record it is: lists show it only to who sees the child
 
 
 class ReturnRefused(Exception):
@@ -137,8 +138,27 @@ def write_903(folder, *, council, year: int) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class Checked903:
+    """What the return would carry and what stops it: the episodes its Missing table is
+    written from (by primary key) and every record to fix (empty when it can be made)."""
+
+    made: Return903
+    written: frozenset[int]
+    fixes: list[Fix]
+
+
 def build_903(*, council, year: int) -> Return903:
     """The council's return for the collection year ending 31 March `year`."""
+    checked = check_903(council=council, year=year)
+    if checked.fixes:
+        raise ReturnRefused(checked.fixes)
+    return checked.made
+
+
+def check_903(*, council, year: int) -> Checked903:
+    """The return for the collection year ending 31 March `year` with what would stop it,
+    without refusing: the data quality checks (reports.data_quality) read the same."""
     period = collection_year(year)
     fixes: list[Fix] = []
     # The council's own children, joined rather than listed: a council has many thousands.
@@ -164,15 +184,16 @@ def build_903(*, council, year: int) -> Return903:
     in_year = {pk: theirs for pk, theirs in in_year.items() if theirs}
     for child_pk in sorted(in_year, key=lambda pk: children[pk].local_id):
         fixes += _formula_fixes(children[child_pk], in_year[child_pk])
+    written = frozenset(row.episode.pk for row in missing)
     if fixes:
-        raise ReturnRefused(fixes)
+        return Checked903(made=made, written=written, fixes=fixes)
     for child_pk in sorted(in_year, key=lambda pk: children[pk].local_id):
         child = children[child_pk]
         made.header.append(_header_row(child))
         made.episodes += [stay.row(child, period) for stay in in_year[child_pk]]
     for period_row in sorted(missing, key=lambda m: (children[m.child_pk].local_id, m.seen_at)):
         made.missing.append(period_row.row(children[period_row.child_pk]))
-    return made
+    return Checked903(made=made, written=written, fixes=[])
 
 
 @dataclass
@@ -351,7 +372,8 @@ def _overlapping(rows: list[MissingPeriod], children) -> list[Fix]:
                     second=after.episode.local_id,
                     child=child.local_id,
                 )
-                fixes.append(Fix(f"episode {after.episode.local_id}", _child_link(child), message))
+                record = f"episode {after.episode.local_id}"
+                fixes.append(Fix(record, _child_link(child), message, child.pk))
     return fixes
 
 
@@ -363,6 +385,7 @@ def _formula_fixes(child, stays: list[Stay]) -> list[Fix]:
             f"child {child.local_id}",
             _child_link(child),
             LOOKS_LIKE_A_FORMULA.format(what=what, child=child.local_id, start=value[0]),
+            child.pk,
         )
         for what, value in values
         if value.startswith(FORMULA_STARTS)
@@ -387,7 +410,7 @@ def _no_placement_fix(episode, child, start: dt.date) -> Fix:
 def _episode_fix(episode, child, template: str, **values) -> Fix:
     message = template.format(episode=episode.local_id, child=child.local_id, **values)
     link = reverse("episodes:edit", args=[episode.pk])
-    return Fix(f"episode {episode.local_id}", link, message)
+    return Fix(f"episode {episode.local_id}", link, message, child.pk)
 
 
 def _placement_fix(child, first: Placement, second: Placement) -> Fix:
@@ -398,7 +421,7 @@ def _placement_fix(child, first: Placement, second: Placement) -> Fix:
         day=when(second.start_date),
     )
     link = reverse("children:placement-edit", args=[second.pk])
-    return Fix(f"placement {second.local_id}", link, message)
+    return Fix(f"placement {second.local_id}", link, message, child.pk)
 
 
 def _child_link(child) -> str:

@@ -13,8 +13,14 @@ from django.db import connection
 CHUNK_ROWS = 5_000
 
 _TYPES = {
-    "postgresql": {"text": "text", "int": "bigint", "date": "date", "time": "timestamptz"},
-    "sqlite": {"text": "text", "int": "integer", "date": "text", "time": "text"},
+    "postgresql": {
+        "text": "text",
+        "int": "bigint",
+        "date": "date",
+        "time": "timestamptz",
+        "bool": "boolean",
+    },
+    "sqlite": {"text": "text", "int": "integer", "date": "text", "time": "text", "bool": "integer"},
 }
 
 
@@ -37,7 +43,7 @@ def adapt(value):
 
 
 class StagingTable:
-    """A temporary table filled in chunks; `columns` maps each name to text/int/date/time."""
+    """A temporary table filled in chunks; `columns` maps each name to text/int/date/time/bool."""
 
     def __init__(self, name: str, columns: dict[str, str], index_on: tuple[str, ...] = ()):
         self.name = name

@@ -71,16 +71,7 @@ def owed_returns(
     """Returns from missing this person may see that are still owed an interview, however
     long ago: no interview completed or declined, fewer offers with no contact than the
     council requires, and not closed by a coordinator; the longest owed first."""
-    settled = ReturnInterview.objects.filter(episode=OuterRef("pk"), outcome__in=SETTLED)
-    closed = InterviewClosure.objects.filter(episode=OuterRef("pk"), undone_at__isnull=True)
-    returns = (
-        visible_episodes(user=user, council=council)
-        # The interview is owed after a missing episode, and only those are counted.
-        .filter(category=Category.MISSING, returned_at__lte=now)
-        .filter(~Exists(settled), ~Exists(closed))
-        .alias(attempts=_no_contact_attempts())
-        .filter(attempts__lt=attempts_required())
-    )
+    returns = owed_among(visible_episodes(user=user, council=council), now=now)
     if child_id is not None:
         returns = returns.filter(child_id=child_id)
     if locality_id:
@@ -91,6 +82,20 @@ def owed_returns(
         )
         returns = returns.filter(Exists(offered_by))
     return returns.order_by("returned_at", "pk")
+
+
+def owed_among(episodes: QuerySet[Episode], *, now: dt.datetime) -> QuerySet[Episode]:
+    """Those of `episodes` that are returns from missing still owed an interview (the rule
+    of `owed_returns`, for a caller that has chosen the episodes already)."""
+    settled = ReturnInterview.objects.filter(episode=OuterRef("pk"), outcome__in=SETTLED)
+    closed = InterviewClosure.objects.filter(episode=OuterRef("pk"), undone_at__isnull=True)
+    return (
+        # The interview is owed after a missing episode, and only those are counted.
+        episodes.filter(category=Category.MISSING, returned_at__lte=now)
+        .filter(~Exists(settled), ~Exists(closed))
+        .alias(attempts=_no_contact_attempts())
+        .filter(attempts__lt=attempts_required())
+    )
 
 
 def owed_counts(returns: QuerySet[Episode], now: dt.datetime) -> OwedCounts:

@@ -53,9 +53,14 @@ def notification_receive(
     source_name: str = "",
     source_row: int | None = None,
     by=None,
+    problems: tuple[Problem, ...] = (),
 ) -> Received:
-    """Keep a notification from a force and apply it: once, however often it is sent."""
+    """Keep a notification from a force and apply it: once, however often it is sent.
+    `problems`: what the caller found wrong beyond the fields (a CSV row whose cells cannot be
+    told apart); with any, the notification is kept as a problem, as an unreadable one is."""
     reading = read_notification(data)
+    if problems:
+        reading = dataclasses.replace(reading, problems=[*problems, *reading.problems])
     force_name = storable(force_name or data.get("force") or "").strip()[:100]
     kept = fingerprint(force_name=force_name, reading=reading, raw=data)
     match = None

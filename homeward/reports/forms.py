@@ -67,9 +67,14 @@ class ReportForm(forms.Form):
 FIRST_903_YEAR = 2023  # 2022/23, the first collection in the DfE's current layout
 
 
+def latest_collection_year(today: dt.date) -> int:
+    """The collection year under way (named by the year it ends)."""
+    return today.year + 1 if today.month >= 4 else today.year
+
+
 def collection_years(today: dt.date) -> list[tuple[int, str]]:
     """Every collection year from 2022/23 to the one under way, the latest first."""
-    latest = today.year + 1 if today.month >= 4 else today.year
+    latest = latest_collection_year(today)
     return [
         (
             year,

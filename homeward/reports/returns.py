@@ -10,14 +10,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from homeward.access.rules import check_returns
+from homeward.access.rules import check_data_quality, check_returns
 from homeward.audit.models import Action
-from homeward.audit.services import audit_record
+from homeward.audit.services import audit_record, record_report_look
 from homeward.councils.installation import installation_council
 from homeward.exchange.annex_a import SHEET, list_8
 from homeward.exchange.downloads import XLSX, download, plain_filters
 from homeward.exchange.ssda903 import ReturnRefused, build_903, collection_year
-from homeward.reports.forms import AsAtForm, ReturnYearForm
+from homeward.reports.data_quality import CHECKS, by_check, data_quality, visible_rows
+from homeward.reports.forms import AsAtForm, ReturnYearForm, latest_collection_year
+
+# Lines shown under each check; the count above them is of every line.
+SHOWN_PER_CHECK = 200
 
 
 @login_required
@@ -79,3 +83,29 @@ def annex_a(request):
             sheet=SHEET,
         )
     return render(request, "reports/annex_a.html", {"form": form})
+
+
+@login_required
+def quality(request):
+    """What stands between the records and a clean return, for a collection year: each
+    check with its count and a link to every record to fix that this person may see."""
+    check_data_quality(request.user)
+    today = timezone.localdate()
+    form = ReturnYearForm(request.GET or {"year": latest_collection_year(today)}, today=today)
+    context = {"form": form}
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        council = installation_council()
+        rows = data_quality(council=council, year=year, now=timezone.now())
+        checks = by_check(visible_rows(rows, user=request.user))
+        record_report_look(request=request, label=f"data quality {year}")
+        context |= {
+            "span": collection_year(year),
+            "checks": [
+                (check, CHECKS[check], lines[:SHOWN_PER_CHECK], len(lines))
+                for check, lines in checks
+            ],
+            "total": sum(len(lines) for _, lines in checks),
+            "shown_per_check": SHOWN_PER_CHECK,
+        }
+    return render(request, "reports/data_quality.html", context)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from homeward.access.rules import (
     PUBLISHED_ONLY,
     check_reports,
+    may_check_data_quality,
     may_download_returns,
     only_published_report,
 )
@@ -39,6 +40,7 @@ def index(request):
         "only_published": only_published_report(request.user),
         "published_only_note": PUBLISHED_ONLY,
         "returns": may_download_returns(request.user),
+        "data_quality": may_check_data_quality(request.user),
     }
     if form.is_bound and form.is_valid():
         try:

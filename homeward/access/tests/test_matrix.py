@@ -40,6 +40,7 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
+from homeward.police.models import Notification
 from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tokens import force_create, force_token_issue
 
@@ -122,6 +123,8 @@ ROUTES = {
     # Police notifications: seen through the episode (or child) they are linked to.
     "notifications:index": {"needs": RECORD_EPISODE},
     "notifications:detail": {"needs": RECORD_EPISODE, "ids": {"pk": "notification"}},
+    # A force's CSV file uploaded by someone who records episodes (their council's only).
+    "notifications:upload": {"needs": RECORD_EPISODE},
     "interviews:due": {"needs": CASE},
     # Every casework role may open it (their allocations, if any); only those whose access
     # follows allocations are offered it (NAVIGATION).
@@ -147,6 +150,8 @@ ROUTES = {
     # The statutory returns' pages (a refused return lists the records to fix, linked).
     "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
     "reports:annex-a": {"needs": RETURNS},
+    # The records to fix before a clean return, each linked: for those who make the returns.
+    "reports:data-quality": {"needs": RETURNS},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
     "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
     "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
@@ -401,11 +406,15 @@ COMMANDS = {
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
+    "data-quality": OPERATOR,  # the records to fix before a clean return, for the data officer
     "export-903": OPERATOR,  # the SSDA903 return, for the installation's data officer
     "export-annex-a": OPERATOR,  # Ofsted's Annex A List 8
     "export-bundle": OPERATOR,
     "force-token": OPERATOR,  # police forces and their API tokens
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
+    "import-notifications": RECORD_EPISODE,  # --by USER must be someone who records episodes
+    "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
+    "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
@@ -419,15 +428,39 @@ def test_every_command_is_in_the_matrix():
     assert ours == set(COMMANDS), "Say in COMMANDS who may run each command"
 
 
+IMPORTS = {
+    "import-bundle": [],
+    "import-ssd": [],
+    "import-903": ["--year", "2025"],
+}
+
+
+@pytest.mark.parametrize("command", list(IMPORTS))
 @pytest.mark.parametrize("role", list(MAY_USE))
-def test_an_import_by_a_named_person_needs_their_role(world, role, tmp_path):
+def test_an_import_by_a_named_person_needs_their_role(world, role, command, tmp_path):
     user = person(role, world[1])
+    arguments = [command, str(tmp_path), *IMPORTS[command], "--by", user.username]
     if CREATE_CHILD in MAY_USE[role]:
         with pytest.raises(CommandError, match="Nothing was imported"):
-            call_command("import-bundle", str(tmp_path), "--by", user.username)
+            call_command(*arguments)
     else:
         with pytest.raises(CommandError, match="may not import"):
-            call_command("import-bundle", str(tmp_path), "--by", user.username)
+            call_command(*arguments)
+
+
+@pytest.mark.parametrize("role", list(MAY_USE))
+def test_importing_police_notifications_by_a_named_person_needs_their_role(role, tmp_path):
+    user = person(role, LocalityFactory(name="Made-up here"))
+    path = tmp_path / "notifications.csv"
+    path.write_text("force,police_ref,event\nMade-up Police,MS-1,update\n", encoding="utf-8")
+    command = ["import-notifications", str(path), "--council", "931", "--by", user.username]
+    if RECORD_EPISODE in MAY_USE[role]:
+        call_command(*command)
+        assert Notification.objects.get().created_by == user
+    else:
+        with pytest.raises(CommandError, match="may not import police notifications"):
+            call_command(*command)
+        assert not Notification.objects.exists()
 
 
 @pytest.mark.parametrize("role", list(MAY_USE))

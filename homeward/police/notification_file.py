@@ -1,0 +1,349 @@
+"""A file of police notifications (a force's daily export, or the same file uploaded by a
+coordinator), read row by row into notifications.
+
+A notification is evidence, so each row is kept as its own notification, even one that
+cannot be read or applied: a bad row among 500 does not stop the other 499. What is refused
+whole, before anything is kept, is a file that is not CSV, cannot be read to its end as CSV,
+or is not a file of notifications (no police_ref or event column). The file is read as
+bundles are (exchange.bundle_reading): UTF-8 with or without a byte-order mark, or
+Windows-1252, any line ends, `,` `;` or tabs between cells, headers in any case.
+"""
+
+import codecs
+from dataclasses import dataclass, field
+
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record
+from homeward.core.problems import Problem
+from homeward.exchange.bundle_reading import (
+    EMPTY_FILE,
+    HEADER_READ_AS,
+    UTF8,
+    CsvFile,
+    FileNotRead,
+    detect_encoding_of,
+    read_header,
+)
+from homeward.police.models import Notification, Source, State
+from homeward.police.reading import COLUMNS
+from homeward.police.services import notification_receive
+
+REQUIRED_COLUMNS = ("police_ref", "event")
+NOTHING_KEPT = "Nothing was kept from this file."
+NOT_CSV = (
+    "This file is {kind}, not a CSV file. Save it as 'CSV UTF-8 (Comma delimited)' and "
+    "import it again."
+)
+# The first bytes of files that are often mistaken for CSV files.
+SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook (or another zipped file)"),
+    (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook"),
+    (b"%PDF", "a PDF document"),
+    (b"{\\rtf", "a Word (RTF) document"),
+)
+NOT_NOTIFICATIONS = (
+    "This is not a file of police notifications: its header has no {columns} column. "
+    "The columns are listed in docs/notifications-csv.md; check the header row."
+)
+DUPLICATE_COLUMN = "The column '{column}' is in the header more than once. Keep only one."
+READ_AS_UTF8 = "read as UTF-8 text."
+READ_AS_UTF8_BOM = "read as UTF-8 text (it starts with a byte-order mark, as Excel writes)."
+UNKNOWN_COLUMN = (
+    "the column '{column}' was not read: it is not one of the notification columns "
+    "(docs/notifications-csv.md). Its values are kept with each notification as they arrived, "
+    "but Homeward does not use them."
+)
+BLANK_ROWS = "{rows} blank: skipped."
+SHORT_ROWS = "{rows} shorter than the header: the cells missing at the end were read as empty."
+WRONG_CELL_COUNT = (
+    "This row has {found} cells but the header has {expected}, so its cells cannot be told "
+    "apart (a comma inside a value that is not in quotes?). Check the row at the force."
+)
+NO_FORCE_COLUMN = (
+    "The file has no force column, so say which force sent it: give --force (or the force, "
+    "on the upload page)."
+)
+NO_FORCE = (
+    "Say which force sent this row: fill in its force column, or name the force for the "
+    "whole file (--force, or the force on the upload page)."
+)
+NOT_KEPT = (
+    "This row could not be kept as a notification, since its cells cannot be told apart: "
+    "correct it at the force and send it again."
+)
+FORCES_DISAGREE = (
+    "This row's force is '{row}' but the file was given as from '{given}'. Check which force "
+    "sent it: nothing of this row was applied."
+)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Something wrong in a row of the file: where (row and column) and what."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class KeptRow:
+    """A row kept as a notification; `created` is False when the same event had already been
+    received (nothing changed)."""
+
+    row: int
+    notification: object
+    created: bool
+
+
+@dataclass
+class FileRead:
+    """A file of notifications as read: how, what became of each row, and what was wrong."""
+
+    name: str
+    council: object
+    notes: list[str] = field(default_factory=list)
+    refused: str = ""  # why nothing was kept from the file; empty when it was read
+    refused_at: tuple[int, str] = (0, "")  # row and column of the refusal, when known
+    rows: int = 0
+    kept: list[KeptRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)
+    short_rows: list[int] = field(default_factory=list)  # fewer cells than the header
+    # Rows that could not be kept at all (their cells could not be read as CSV).
+    not_kept: list[int] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        """How many rows became new notifications now in this state (a held one applied by a
+        later row of the file counts as applied)."""
+        return sum(1 for kept in self.kept if kept.created and kept.notification.state == state)
+
+    @property
+    def already_received(self) -> int:
+        return sum(1 for kept in self.kept if not kept.created)
+
+    @property
+    def unreadable_before(self) -> int:
+        """Rows received before that could not be read then either."""
+        return sum(1 for k in self.kept if not k.created and k.notification.state == State.PROBLEM)
+
+    @property
+    def unreadable(self) -> int:
+        """Rows that could not be read: kept as problems (now or before), or not kept."""
+        problems = sum(1 for k in self.kept if k.notification.state == State.PROBLEM)
+        return problems + len(self.not_kept)
+
+
+def import_notifications(
+    f, *, name: str, council, force_name: str = "", source: str = Source.CSV, by=None
+) -> FileRead:
+    """Read a file of notifications (`f`, binary, seekable) and receive each row in its own
+    transaction (police.services.notification_receive); `force_name` is the force of rows
+    with none of their own. Audited, with what became of the rows."""
+    result = FileRead(name=name[:200], council=council)
+    rows = _rows(f, result, force_name)
+    if rows is not None:
+        header, records = rows
+        for number, cells, troubles in records:
+            _row(result, header, number, cells, troubles, force_name, source, by)
+        _as_they_are_now(result)
+    _audit(result, by, source)
+    return result
+
+
+def _rows(f, result: FileRead, force_name: str):
+    """(header names, records) of a file that can be read whole; None (the file refused,
+    with why) when it cannot."""
+    start = f.read(8)
+    f.seek(0)
+    for signature, kind in SIGNATURES:
+        if start.startswith(signature):
+            return _refuse(result, 1, "", NOT_CSV.format(kind=kind))
+    encoding = detect_encoding_of(f)
+    csv_file = CsvFile(encoding)
+    header: list[str] = []
+    try:
+        written = csv_file.header(f)
+        if not written:
+            return _refuse(result, 1, "", EMPTY_FILE)
+        header = _header(result, written, force_name)
+        if not header:
+            return None
+        # Read whole before anything is kept: a file that cannot be read to its end as CSV
+        # is refused, not half imported.
+        records = list(csv_file.records())
+    except FileNotRead as error:
+        return _refuse(result, error.row, _column(header, error.column), error.message)
+    f.seek(0)
+    with_bom = f.read(3) == codecs.BOM_UTF8
+    if encoding.name == UTF8:
+        csv_file.notes.insert(0, READ_AS_UTF8_BOM if with_bom else READ_AS_UTF8)
+    result.notes[:0] = csv_file.notes  # the encoding, and the cell separator when not ","
+    return header, records
+
+
+def _refuse(result: FileRead, row: int, column: str, message: str) -> None:
+    result.refused = message
+    result.refused_at = (row, column)
+
+
+def _header(result: FileRead, written: list[str], force_name: str) -> list[str] | None:
+    """The header's names as documented; None (the file refused) when it is not a file of
+    notifications."""
+    header = read_header(written, known=COLUMNS, required=REQUIRED_COLUMNS)
+    if header.missing:
+        columns = " or ".join(header.missing)
+        message = NOT_NOTIFICATIONS.format(columns=columns)
+        return _refuse(result, 1, header.missing[0], message)
+    if header.duplicated:
+        column = header.duplicated[0]
+        return _refuse(result, 1, column, DUPLICATE_COLUMN.format(column=column))
+    if "force" not in header.names and not force_name.strip():
+        return _refuse(result, 1, "force", NO_FORCE_COLUMN)
+    if header.renamed:
+        result.notes.append(HEADER_READ_AS.format(renamed=", ".join(header.renamed)))
+    result.notes += [UNKNOWN_COLUMN.format(column=column) for column in header.extra]
+    return header.names
+
+
+def _row(result: FileRead, header, number: int, cells, troubles, force_name, source, by):
+    if cells is not None and not any(cell.strip() for cell in cells):
+        result.blank_rows.append(number)
+        return
+    result.rows += 1
+    problems = [Problem(_column(header, index), message) for index, message in troubles]
+    if cells is None:
+        result.not_kept.append(number)
+        problems.append(Problem("", NOT_KEPT))
+        result.problems += [RowProblem(number, p.field, p.message) for p in problems]
+        return
+    # One cell too many is a problem, even an empty one: a comma written inside a value
+    # shifts the cells after it. Too few is read as the last cells left empty (some systems
+    # leave empty cells off the end of a row), and said.
+    if len(cells) > len(header):
+        message = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
+        problems.append(Problem("", message))
+    elif len(cells) < len(header):
+        result.short_rows.append(number)
+        cells = cells + [""] * (len(header) - len(cells))
+    # Cells past the header's end are kept too, as evidence, under their position.
+    data = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+    data |= {f"cell_{n}": cell for n, cell in enumerate(cells, 1) if n > len(header)}
+    force, force_problem = _force(data.get("force", ""), force_name)
+    if force_problem:
+        problems.append(force_problem)
+    received = notification_receive(
+        council=result.council,
+        force_name=force,
+        data=data,
+        source=source,
+        source_name=result.name,
+        source_row=number,
+        by=by,
+        problems=tuple(problems),
+    )
+    result.kept.append(KeptRow(number, received.notification, received.created))
+    result.problems += [RowProblem(number, p.field, p.message) for p in received.problems]
+
+
+def _as_they_are_now(result: FileRead, batch: int = 500) -> None:
+    """The kept notifications read again: a row held on arrival may have been applied by a
+    later row of the file (a found before its missing)."""
+    pks = [kept.notification.pk for kept in result.kept]
+    now = {}
+    for start in range(0, len(pks), batch):
+        now |= Notification.objects.in_bulk(pks[start : start + batch])
+    result.kept = [
+        KeptRow(kept.row, now.get(kept.notification.pk, kept.notification), kept.created)
+        for kept in result.kept
+    ]
+
+
+def _column(header: list[str], index: int | None) -> str:
+    return header[index] if index is not None and index < len(header) else ""
+
+
+def _force(written: str, given: str) -> tuple[str, Problem | None]:
+    """The force of a row: its own, else the file's; a problem when neither is given or
+    they disagree."""
+    written, given = " ".join(written.split()), " ".join(given.split())
+    if written and given and written.casefold() != given.casefold():
+        return written, Problem("force", FORCES_DISAGREE.format(row=written, given=given))
+    if not (written or given):
+        return "", Problem("force", NO_FORCE)
+    return written or given, None
+
+
+def _audit(result: FileRead, by, source: str) -> None:
+    details = {
+        "file": result.name,
+        "council": result.council.code,
+        "source": source,
+        "what": "police notifications",
+    }
+    if result.refused:
+        details["refused"] = result.refused
+    else:
+        details |= {
+            "rows": result.rows,
+            "states": {state: result.count(state) for state in State.values},
+            "already_received": result.already_received,
+            "not_kept": result.not_kept,
+        }
+    audit_record(user=by, action=Action.IMPORT, details=details)
+
+
+# What the import did, in words ------------------------------------------------------------
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _row_list(rows: list[int]) -> str:
+    words = [str(row) for row in rows]
+    listed = ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else words[0]
+    return f"{'Row' if len(rows) == 1 else 'Rows'} {listed} {'is' if len(rows) == 1 else 'are'}"
+
+
+def summary_lines(result: FileRead) -> list[str]:
+    """What became of the file's rows, in words a coordinator understands."""
+    if result.refused:
+        return [f"{result.name}: {result.refused} {NOTHING_KEPT}"]
+    council = f"{result.council.name} ({result.council.code})"
+    lines = [f"{_plural(result.rows, 'row', 'rows')} read from {result.name} for {council}:"]
+    lines += [
+        f"{_plural(result.count(State.APPLIED), 'notification', 'notifications')} applied",
+        f"{result.count(State.HELD):,} held until an earlier event arrives",
+        f"{result.count(State.REVIEW):,} waiting for review",
+        f"{result.unreadable - result.unreadable_before:,} could not be read (each listed with "
+        "its row, column and reason)",
+        f"{result.already_received:,} already received (the same event): nothing changed",
+    ]
+    if result.unreadable_before:
+        lines[-1] += f"; {result.unreadable_before:,} of them could not be read then either"
+    set_aside = result.count(State.SET_ASIDE)
+    if set_aside:
+        lines.append(f"{set_aside:,} set aside")
+    return lines
+
+
+def note_lines(result: FileRead) -> list[str]:
+    """How the file was read, each note a sentence about the file."""
+    notes = [f"{result.name}: {note}" for note in result.notes]
+    for rows, note in ((result.blank_rows, BLANK_ROWS), (result.short_rows, SHORT_ROWS)):
+        if rows:
+            notes.append(f"{result.name}: {note.format(rows=_row_list(rows))}")
+    return notes
+
+
+def problem_lines(result: FileRead) -> list[str]:
+    """Each problem with its file, row, column and reason."""
+    if result.refused:
+        row, column = result.refused_at
+        where = f"row {row}" + (f", column {column}" if column else "") if row else ""
+        return [f"{result.name}{', ' + where if where else ''}: {result.refused}"]
+    return [
+        f"{result.name}, row {p.row}{', column ' + p.column if p.column else ''}: {p.message}"
+        for p in result.problems
+    ]
