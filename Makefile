@@ -6,6 +6,12 @@ INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 DEMO_SEED ?= 931
 DEMO_DB := var/homeward.sqlite3
+# The made-up police forces of the demo feed (homeward demo-police-feed), and their API
+# tokens, issued by make demo.
+DEMO_FORCE := Made-up Shire Constabulary
+DEMO_SECOND_FORCE := Made-up Vale Police
+DEMO_FEED_TOKEN := var/demo-force-token
+DEMO_SECOND_TOKEN := var/demo-second-force-token
 
 .PHONY: demo test lint bench install clean frontend browser audit validator-903
 
@@ -83,7 +89,7 @@ audit: $(INSTALLED)
 demo: $(INSTALLED) frontend
 	@if [ -n "$$DATABASE_URL" ] && echo "$$DATABASE_URL" | grep -q '^postgres'; then \
 		echo "make demo loads made-up children and demo passwords: it refuses to run against PostgreSQL (unset DATABASE_URL)."; exit 2; fi
-	rm -f $(DEMO_DB)
+	rm -f $(DEMO_DB) $(DEMO_FEED_TOKEN) $(DEMO_SECOND_TOKEN)
 	mkdir -p var out
 	HOMEWARD_DEMO=true $(BIN)/homeward migrate --no-input --verbosity 0
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-data out/demo-bundle --seed $(DEMO_SEED) --summary
@@ -94,8 +100,25 @@ demo: $(INSTALLED) frontend
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format docx --out out/report-2020-H1.docx
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format pdf --out out/report-2020-H1.pdf
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
+	@# Two made-up forces serve the demo county; the demo feed posts notifications
+	@# with their tokens (shown once, kept in var/ for the feed alone).
+	HOMEWARD_DEMO=true $(BIN)/homeward force-token add-force "$(DEMO_FORCE)" --council 931
+	HOMEWARD_DEMO=true $(BIN)/homeward force-token add-force "$(DEMO_SECOND_FORCE)" --council 931
+	@umask 077 && HOMEWARD_DEMO=true $(BIN)/homeward force-token issue "$(DEMO_FORCE)" \
+		--label "Demo feed" | tail -n 1 > $(DEMO_FEED_TOKEN)
+	@umask 077 && HOMEWARD_DEMO=true $(BIN)/homeward force-token issue "$(DEMO_SECOND_FORCE)" \
+		--label "Demo feed" | tail -n 1 > $(DEMO_SECOND_TOKEN)
 	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with one of the accounts above."
 	@echo "The January-June 2020 scrutiny report is in out/report-2020-H1.{html,docx,pdf,json}."
+	@# A made-up force posts notifications to the API while the server runs (its log in
+	@# var/demo-police-feed.log), and is stopped when the server stops.
+	@if [ -s $(DEMO_FEED_TOKEN) ]; then \
+		echo "A made-up police force's feed is posting notifications; its log is var/demo-police-feed.log."; \
+		HOMEWARD_DEMO=true $(BIN)/homeward demo-police-feed --url http://127.0.0.1:$(PORT) \
+			--token-file $(DEMO_FEED_TOKEN) --second-token-file $(DEMO_SECOND_TOKEN) \
+			> var/demo-police-feed.log 2>&1 & feed=$$!; \
+		trap 'kill $$feed 2>/dev/null' EXIT INT TERM; \
+	else echo "No made-up police feed: the demo has no force token ($(DEMO_FEED_TOKEN))."; fi; \
 	HOMEWARD_DEMO=true $(BIN)/homeward runserver 127.0.0.1:$(PORT) --insecure
 
 bench: install
@@ -103,6 +126,7 @@ bench: install
 	$(BIN)/python -m bench.child_search
 	$(BIN)/python -m bench.notification_matching
 	$(BIN)/python -m bench.notification_import
+	$(BIN)/python -m bench.notification_api
 
 clean:
 	rm -rf $(VENV) $(VENV_903) var out

@@ -65,8 +65,10 @@ HEADERS = {spec.name: spec.header for spec in FILES}
 # The children's optional address columns are left out (the import keeps what is stored).
 ADDRESS_COLUMNS = ("other_names", "postcode", "address")
 HEADERS["children.csv"] = tuple(c for c in HEADERS["children.csv"] if c not in ADDRESS_COLUMNS)
-# So is the episodes' (every episode here is timed to the minute, not known to the day only).
-HEADERS["episodes.csv"] = tuple(c for c in HEADERS["episodes.csv"] if c != "day_precision")
+# So are the episodes' day_precision (every episode here is timed to the minute, not known to
+# the day only) and police references.
+EPISODES_LEFT_OUT = ("day_precision", "police_refs")
+HEADERS["episodes.csv"] = tuple(c for c in HEADERS["episodes.csv"] if c not in EPISODES_LEFT_OUT)
 
 
 @dataclass

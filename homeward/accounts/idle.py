@@ -14,9 +14,9 @@ from django.dispatch import receiver
 # page view: under load that was a large share of each request.
 REFRESH_AFTER_SECONDS = 60
 KEY = "homeward_refreshed_at"
-# Pages a screen fetches by itself, which are not the person at work: Missing now's
-# self-refresh must not keep an unattended screen signed in for ever.
-NOT_ACTIVITY = {"episodes:missing-now-table"}
+# Pages a screen fetches by itself, which are not the person at work: the self-refresh of
+# Missing now and of the home page's list must not keep an unattended screen signed in.
+NOT_ACTIVITY = {"episodes:missing-now-table", "dashboard:missing-now-table"}
 SIGNED_IN_AT = "homeward_signed_in_at"
 
 

@@ -1,12 +1,15 @@
 """The home page: who is missing now, which return interviews are due, the last six months."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from homeward.access.rules import (
     NO_PAGES,
     access_for,
+    check_case_pages,
     episodes_visible_to,
     landing_page_for,
     may_see_reports,
@@ -40,8 +43,8 @@ def home(request):
     )
     context = {
         "council": council,
-        "as_at": now,
-        "missing_now": episodes_missing_now(council=council, now=now, user=request.user),
+        "refresh_seconds": settings.HOMEWARD_MISSING_NOW_REFRESH_SECONDS,
+        **_missing_now(council=council, now=now, user=request.user),
         **_interviews_owed(council=council, now=now, user=request.user),
         "months": months,
         "total": total,
@@ -49,6 +52,24 @@ def home(request):
         "may_see_reports": may_see_reports(request.user),
     }
     return render(request, "dashboard/home.html", context)
+
+
+@login_required
+def missing_now_table(request):
+    """The home page's list of children missing now alone, for the page to refresh itself in
+    place: the same access rule as the page, and never kept by a browser or proxy."""
+    check_case_pages(request.user)
+    context = _missing_now(council=installation_council(), now=timezone.now(), user=request.user)
+    response = render(request, "dashboard/missing_now_table.html", context)
+    add_never_cache_headers(response)  # "no-store" among its directives
+    return response
+
+
+def _missing_now(*, council, now, user) -> dict:
+    rows = episodes_missing_now(council=council, now=now, user=user)
+    # The ids the refresh compares, to say who came and went.
+    listed = " ".join(str(row.episode_id) for row in rows)
+    return {"as_at": now, "missing_now": rows, "listed": listed}
 
 
 # The returns owed an interview the home page lists, the longest owed first; the Interviews

@@ -1,5 +1,6 @@
 """Reads of missing episodes that more than one page needs."""
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ class MissingNow:
     reported_by: str = ""
     # When the placing council was told; only for a child placed here by another council.
     placing_council_told_at: dt.datetime | None = None
+    # Recorded by Homeward from a police notification, not by a person.
+    from_police: bool = False
+    # Every police reference the episode is known by, the first given first.
+    police_references: tuple[str, ...] = ()
 
     @property
     def time_missing(self) -> str:
@@ -69,7 +74,39 @@ def episodes_missing_now(
         .values_list(*_MISSING_NOW_COLUMNS)
     )
     today = now.astimezone(LONDON).date()
-    return [_missing_now(row, now, today) for row in rows]
+    listed = [_missing_now(row, now, today) for row in rows]
+    return _with_police_references(listed, episodes)
+
+
+def _with_police_references(listed: list[MissingNow], episodes) -> list[MissingNow]:
+    """Each row with the references the police know the episode by, and whether Homeward
+    recorded it from a police notification (no person created it; a notification brought
+    its reference): read in one query for the whole list."""
+    refs = (
+        episodes.filter(police_refs__isnull=False)
+        .order_by("pk", "police_refs__added_at", "police_refs__pk")
+        .values_list("pk", "created_by_id", "police_refs__police_ref", "police_refs__notification")
+    )
+    known, from_police = {}, set()
+    for pk, created_by, ref, notification in refs:
+        known.setdefault(pk, []).append(ref)
+        if created_by is None and notification is not None:
+            from_police.add(pk)
+    return [
+        dataclasses.replace(
+            row,
+            from_police=row.episode_id in from_police,
+            police_references=_references(row.police_reference, known.get(row.episode_id, [])),
+        )
+        for row in listed
+    ]
+
+
+def _references(typed: str, known: list[str]) -> tuple[str, ...]:
+    """The reference on the episode (as a coordinator or the first report gave it), then the
+    others the police know it by."""
+    first = [typed] if typed else []
+    return tuple(first + [ref for ref in known if ref != typed])
 
 
 _MISSING_NOW_COLUMNS = (

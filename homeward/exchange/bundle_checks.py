@@ -8,6 +8,7 @@ record in the bundle takes the place of the recorded one with the same id.
 import datetime as dt
 from collections.abc import Collection, Iterator
 
+from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
@@ -47,6 +48,16 @@ UNKNOWN_REF = (
 NOT_CHECKED = (
     "{count} row(s) name a {what} that is not already recorded; they could not be checked, "
     "because {file} could not be read (see its problem)."
+)
+
+REFERENCE_TWICE = (
+    "The police reference '{ref}' is also given to episode {episode} (row {first}). A police "
+    "reference belongs to one episode: keep it on the right one."
+)
+REFERENCE_TAKEN = (
+    "The police reference '{ref}' already belongs to episode {episode} in Homeward, and a "
+    "police reference belongs to one episode. Remove it from this row, or correct the "
+    "episode id if this row is episode {episode}."
 )
 
 FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
@@ -140,6 +151,7 @@ def check_all(
     check_interview_returns(council_id, problems)
     check_returns_before_interviews(council_id, problems)
     check_interviews_while_missing(council_id, problems)
+    check_police_refs(council_id, problems)
 
 
 def check_duplicate_ids(problems) -> None:
@@ -456,3 +468,35 @@ def check_interviews_while_missing(council_id: int, problems) -> None:
         if where not in reported:  # the first clash of each row is enough to correct it
             reported.add(where)
             problems.add(*where, problem.field, problem.message)
+
+
+def check_police_refs(council_id: int, problems) -> None:
+    """A police reference names one episode: not two of the bundle, nor one of the bundle
+    and another Homeward already knows by it."""
+    twice = """
+        SELECT t.row_no, t.police_ref, t.first, e.ref FROM (
+            SELECT s.row_no, s.police_ref, MIN(f.row_no) AS first FROM hw_stage_police_ref s
+            JOIN hw_stage_police_ref f ON f.police_ref = s.police_ref AND f.row_no < s.row_no
+                AND f.episode_ref <> s.episode_ref
+            GROUP BY s.row_no, s.police_ref
+        ) t JOIN hw_stage_episode e ON e.row_no = t.first
+        ORDER BY 1, 2
+    """
+    # One cause, one problem: a reference given twice is not also said to be taken.
+    said = set()
+    for row_no, ref, first, episode in _rows(twice):
+        message = REFERENCE_TWICE.format(ref=ref, episode=episode, first=first)
+        problems.add("episodes.csv", row_no, "police_refs", message)
+        said.add((row_no, ref))
+    table = apps.get_model("police.EpisodeReference")._meta.db_table
+    taken = f"""
+        SELECT s.row_no, s.police_ref, e.local_id FROM hw_stage_police_ref s
+        JOIN {table} r ON r.council_id = {int(council_id)} AND r.police_ref = s.police_ref
+        JOIN episodes_episode e ON e.id = r.episode_id
+        WHERE e.local_id <> s.episode_ref ORDER BY 1, 2
+    """  # nosec B608
+    for row_no, ref, episode in _rows(taken):
+        if (row_no, ref) in said:
+            continue
+        message = REFERENCE_TAKEN.format(ref=ref, episode=episode)
+        problems.add("episodes.csv", row_no, "police_refs", message)

@@ -28,11 +28,33 @@ def _companions(council) -> dict[int, list[str]]:
     return found
 
 
+def _police_refs(council) -> dict[int, list[str]]:
+    # In the order Homeward learnt them, as the episode lists them.
+    found = defaultdict(list)
+    refs = (
+        apps.get_model("police.EpisodeReference")
+        .objects.filter(council=council)
+        .order_by("episode_id", "added_at", "pk")
+        .values_list("episode_id", "police_ref")
+    )
+    for episode_id, ref in refs.iterator(BATCH):
+        found[episode_id].append(ref)
+    return found
+
+
+def _lists(spec: FileSpec, council) -> dict[str, dict[int, list[str]]]:
+    """The file's list columns that have no field of their own (an episode's companions and
+    police references), by record."""
+    if spec.name != "episodes.csv":
+        return {}
+    companions = {pk: sorted(children) for pk, children in _companions(council).items()}
+    return {"seen_with": companions, "police_refs": _police_refs(council)}
+
+
 def _rows(spec: FileSpec, council):
     """Each record of the file's model for the council, as the file's cells."""
-    # Only "seen with" has no field of its own: it is the episode's companions.
     stored = [column for column in spec.columns if column.field is not None]
-    companions = _companions(council) if len(stored) < len(spec.columns) else None
+    lists = _lists(spec, council)
     rows = (
         apps.get_model(spec.model)
         .objects.filter(council=council)
@@ -44,7 +66,7 @@ def _rows(spec: FileSpec, council):
         yield [
             column.kind.write(next(stored_values))
             if column.field is not None
-            else ";".join(sorted(companions.get(pk, [])))
+            else ";".join(lists[column.name].get(pk, []))
             for column in spec.columns
         ]
 

@@ -21,6 +21,7 @@ from homeward.exchange.bundle_spec import (
     CONCERNS,
     COUNCIL,
     LOCALITY,
+    REFERENCES,
     TEXT,
     Column,
     FileSpec,
@@ -37,6 +38,10 @@ UNKNOWN_LOCALITY = (
     "'{value}' is not a locality of {council}. Add it to localities.csv or use one of: {known}."
 )
 MISSING_WITH_SELF = "A child cannot be missing with themselves. Remove '{value}' from seen_with."
+REFERENCE_TOO_LONG = (
+    "The police reference '{value}' is longer than {limit} characters. Check it, and that "
+    "references are separated by ';'."
+)
 
 
 @dataclass
@@ -222,7 +227,7 @@ def _text_limits(spec: FileSpec) -> tuple[tuple[str, int | None, bool], ...]:
     model = apps.get_model(spec.model)
     limits = []
     for column in spec.columns:
-        if column.kind not in (TEXT, LOCALITY, COUNCIL, CONCERNS, CHILDREN):
+        if column.kind not in (TEXT, LOCALITY, COUNCIL, CONCERNS, CHILDREN, REFERENCES):
             continue  # a code, a date, a number: its reader accepts only what it expects
         # Concerns are judged once normalised (repeats dropped), so by characters alone.
         own = column.field is not None and "__" not in column.field and column.kind is not CONCERNS
@@ -277,3 +282,16 @@ def seen_with(row: Row) -> list[str]:
     if child in others:
         row.problems.append(Problem("seen_with", MISSING_WITH_SELF.format(value=child)))
     return sorted({ref for ref in others if ref != child})
+
+
+def police_refs(row: Row) -> list[str]:
+    """The police references an episode is known by, in the order given (each once)."""
+    limit = apps.get_model("police.EpisodeReference")._meta.get_field("police_ref").max_length
+    refs = []
+    for ref in (part.strip() for part in row.cells.get("police_refs", "").split(";")):
+        if len(ref) > limit:
+            message = REFERENCE_TOO_LONG.format(value=ref, limit=limit)
+            row.problems.append(Problem("police_refs", message))
+        elif ref and ref not in refs:
+            refs.append(ref)
+    return refs

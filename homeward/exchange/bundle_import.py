@@ -25,7 +25,7 @@ from homeward.exchange import (
     bundle_local,
     bundle_merge,
 )
-from homeward.exchange.bundle_files import Context, Row, read_row, seen_with
+from homeward.exchange.bundle_files import Context, Row, police_refs, read_row, seen_with
 from homeward.exchange.bundle_reading import (
     CANNOT_OPEN,
     DUPLICATE_COLUMN,
@@ -126,6 +126,9 @@ class FileCounts:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    # Police references added to episodes not yet known by them, and to how many episodes.
+    references_added: int = 0
+    episodes_given_references: int = 0
     columns: tuple[str, ...] = ()
     cleared: dict[str, int] = field(default_factory=dict)
     defaulted: dict[str, int] = field(default_factory=dict)
@@ -150,7 +153,8 @@ class FileCounts:
 
     def as_details(self, spec: FileSpec) -> dict:
         """For the audit entry."""
-        return {
+        added = {"police_refs_added": self.references_added} if self.references_added else {}
+        return added | {
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
@@ -178,7 +182,8 @@ class ImportResult:
 
 
 def stage_tables() -> dict[str, StagingTable]:
-    """The staging table for each file (and for the children each episode was missing with)."""
+    """The staging table for each file (and for the children each episode was missing with,
+    and the police references it is known by)."""
     tables = {
         spec.name: StagingTable(spec.table, spec.stage_columns(), spec.index_on) for spec in FILES
     }
@@ -186,6 +191,11 @@ def stage_tables() -> dict[str, StagingTable]:
         "hw_stage_companion",
         {"row_no": "int", "episode_ref": "text", "child_ref": "text"},
         ("episode_ref",),
+    )
+    tables["police_refs"] = StagingTable(
+        "hw_stage_police_ref",
+        {"row_no": "int", "episode_ref": "text", "police_ref": "text", "position": "int"},
+        ("episode_ref", "police_ref"),
     )
     return tables
 
@@ -439,6 +449,7 @@ class _Reading:
         staged = read_row(spec, row)
         if spec.name == "episodes.csv":
             _stage_companions(row, staged[1], self.tables["seen_with"])
+            _stage_police_refs(row, staged[1], self.tables["police_refs"])
         if spec.name == "localities.csv" and staged[1]:
             self.context.localities.add(staged[1])
         self.problems.add_row(spec.name, number, row.problems)
@@ -476,11 +487,19 @@ def _stage_companions(row: Row, episode_ref: str | None, companions: StagingTabl
             companions.add((row.number, episode_ref, child_ref))
 
 
+def _stage_police_refs(row: Row, episode_ref: str | None, references: StagingTable) -> None:
+    for position, ref in enumerate(police_refs(row)):
+        if episode_ref:
+            references.add((row.number, episode_ref, ref, position))
+
+
 def _database_problem(error: DatabaseError, reading: _Reading, problems: ProblemList) -> None:
     """A database error as a problem with its cause, placed in the file it came from."""
     cause = error.__cause__ or error
     diag = getattr(cause, "diag", None)
-    file = {"seen_with": "episodes.csv"}.get(reading.file, reading.file)
+    file = {"seen_with": "episodes.csv", "police_refs": "episodes.csv"}.get(
+        reading.file, reading.file
+    )
     table = getattr(diag, "table_name", None)
     if not file and table:
         file = next((spec.name for spec in FILES if _db_table(spec) == table), "")

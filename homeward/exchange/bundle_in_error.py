@@ -76,10 +76,11 @@ def _skip(spec, found: list[tuple], files: dict) -> None:
         f"""DELETE FROM {spec.table} WHERE row_no IN ({", ".join(str(int(r)) for r, _ in found)})"""  # nosec B608
     )
     if spec.name == "episodes.csv":
-        _execute(
-            f"""DELETE FROM hw_stage_companion
-                WHERE row_no IN ({", ".join(str(int(r)) for r, _ in found)})"""  # nosec B608
-        )
+        for table in ("hw_stage_companion", "hw_stage_police_ref"):
+            _execute(
+                f"""DELETE FROM {table}
+                    WHERE row_no IN ({", ".join(str(int(r)) for r, _ in found)})"""  # nosec B608
+            )
     if spec.name in files:
         files[spec.name].rows -= len(found)
 

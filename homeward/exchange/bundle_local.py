@@ -130,9 +130,10 @@ def _unstage(plan) -> None:
             f"DELETE FROM {plan.spec.table} WHERE row_no IN (SELECT row_no FROM {compared})"
         )
         if plan.spec.name == "episodes.csv":
-            cursor.execute(
-                f"DELETE FROM hw_stage_companion WHERE episode_ref IN (SELECT ref FROM {compared})"
-            )
+            for table in ("hw_stage_companion", "hw_stage_police_ref"):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE episode_ref IN (SELECT ref FROM {compared})"
+                )
 
 
 def _changes(plan) -> list[LocalChange]:

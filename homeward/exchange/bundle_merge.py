@@ -21,6 +21,7 @@ from homeward.exchange.staging import adapt, differs, is_postgresql
 COMPARED = "hw_compare"
 COMPANIONS_CHANGED = "hw_companions_changed"
 SEEN_WITH = "seen_with"
+POLICE_REFS = "police_refs"
 # A stored record `t` changed in Homeward since an import last wrote it, or never imported.
 LOCAL = "(t.imported_at IS NULL OR t.changed_at > t.imported_at)"
 
@@ -215,6 +216,8 @@ def merge_all(council_id: int, by, now: dt.datetime, counts: dict) -> None:
         counts[spec.name].created = _insert(plan, by_id, now)
         if plan.compares_seen_with:
             _merge_companions(plan.council)
+        if spec.name == "episodes.csv" and POLICE_REFS in plan.present:
+            _add_police_refs(plan.council, now, counts[spec.name])
     drop_comparison()
     _refresh_statistics([plan.table for plan in plans])
 
@@ -318,3 +321,25 @@ def _merge_companions(council: int) -> None:
             ON CONFLICT (episode_id, child_id) DO NOTHING
         """
     )
+
+
+def _add_police_refs(council: int, now: dt.datetime, counts) -> None:
+    """Give each imported episode the police references the bundle lists that it is not yet
+    known by, in the order listed (the checks refused any that is another episode's)."""
+    table = apps.get_model("police.EpisodeReference")._meta.db_table
+    new = f"""
+        FROM hw_stage_police_ref s
+        JOIN episodes_episode e ON e.council_id = {council} AND e.local_id = s.episode_ref
+        WHERE NOT EXISTS (SELECT 1 FROM {table} r
+                          WHERE r.council_id = {council} AND r.police_ref = s.police_ref)
+    """  # nosec B608
+    added, episodes = _one(f"SELECT COUNT(*), COUNT(DISTINCT e.id) {new}")
+    counts.references_added, counts.episodes_given_references = int(added), int(episodes)
+    if added:
+        _execute(
+            f"""INSERT INTO {table}
+                    (council_id, episode_id, police_ref, force_name, added_at, notification_id)
+                SELECT {council}, e.id, s.police_ref, '', %(now)s, NULL {new}
+                ORDER BY s.row_no, s.position""",
+            {"now": adapt(now)},
+        )

@@ -65,6 +65,8 @@ LOCALITY = Kind("locality")
 # A `;`-separated list: concerns are checked and normalised, "seen with" names children.
 CONCERNS = Kind("concerns")
 CHILDREN = Kind("children")
+# A `;`-separated list of police references, each one episode's (police.EpisodeReference).
+REFERENCES = Kind("references")
 
 
 def code(choices, what: str) -> Kind:
@@ -313,6 +315,9 @@ EPISODES = FileSpec(
         Column("placing_la_notified_at", DATETIME, field="placing_la_notified_at"),
         # Staged in a table of its own (hw_stage_companion); exported from the companions.
         Column("seen_with", CHILDREN, stage=None, refers_to="children.csv"),
+        # Every police reference the episode is known by, in the order Homeward learnt them:
+        # staged in a table of its own (hw_stage_police_ref); an import adds, never removes.
+        Column("police_refs", REFERENCES, stage=None),
     ),
     nouns=("episode", "episodes"),
     derived=(Derived("last_seen_on", "date", _london_day),),

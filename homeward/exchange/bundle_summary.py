@@ -12,6 +12,7 @@ OVERWRITTEN_COUNT = ", {count} overwriting changes made in Homeward"
 CLEARED = "{file}: {column} cleared on {records}"
 DEFAULTED = "{file}: {column} left empty, so set to {default}, on {records}"
 ABSENT = "{file}: not in the file, so left as Homeward has them: {columns}"
+REFERENCES_ADDED = "{file}: police_refs: {count} police reference{s} added to {episodes}"
 
 
 def summary_lines(result) -> list[str]:
@@ -30,6 +31,13 @@ def summary_lines(result) -> list[str]:
             records = spec.noun(number)
             lines.append(
                 DEFAULTED.format(file=spec.name, column=column, default=default, records=records)
+            )
+        if counts.references_added:
+            count = counts.references_added
+            episodes = spec.noun(counts.episodes_given_references)
+            s = "" if count == 1 else "s"
+            lines.append(
+                REFERENCES_ADDED.format(file=spec.name, count=count, s=s, episodes=episodes)
             )
         absent = counts.absent(spec)
         if absent:

@@ -113,6 +113,7 @@ ROUTES = {
     "oidc:start": {"needs": None},
     "oidc:callback": {"needs": None},
     "dashboard:home": {"needs": CASE},
+    "dashboard:missing-now-table": {"needs": CASE},
     "episodes:missing-now": {"needs": CASE},
     "episodes:missing-now-table": {"needs": CASE},
     "episodes:start": {"needs": RECORD_EPISODE},
@@ -403,6 +404,7 @@ COMMANDS = {
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
     "data-quality": OPERATOR,  # the records to fix before a clean return, for the data officer
     "export-903": OPERATOR,  # the SSDA903 return, for the installation's data officer
@@ -414,6 +416,7 @@ COMMANDS = {
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
     "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,

@@ -115,6 +115,7 @@ def areas():
 
 LISTS = [
     ("dashboard:home", {}),
+    ("dashboard:missing-now-table", {}),
     ("episodes:missing-now", {}),
     ("episodes:missing-now-table", {}),
     ("interviews:due", {}),

@@ -136,13 +136,14 @@ def test_a_session_ends_after_the_absolute_lifetime_however_busy(client, setting
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("table", ["episodes:missing-now-table", "dashboard:missing-now-table"])
 def test_missing_nows_own_refresh_does_not_keep_an_idle_screen_signed_in(
-    client, settings, time_machine
+    client, settings, time_machine, table
 ):
     settings.SESSION_COOKIE_AGE = 30 * 60
     time_machine.move_to(NOW, tick=False)
     client.force_login(staff(roles.MISSING_COORDINATOR))
-    table = reverse("episodes:missing-now-table")
+    table = reverse(table)
     # The page refreshes itself every minute, for 40 minutes, with nobody at the screen...
     for minute in range(1, 41):
         time_machine.move_to(NOW + dt.timedelta(minutes=minute), tick=False)

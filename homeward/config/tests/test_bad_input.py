@@ -114,6 +114,7 @@ def pages(child, back) -> list[tuple[str, dict]]:
         (reverse("interviews:due"), {}),
         (reverse("exploitation:repeat-missing"), {}),
         (reverse("dashboard:home"), {}),
+        (reverse("dashboard:missing-now-table"), {}),
         (reverse("episodes:edit", args=[back.pk]), {}),
         (reverse("episodes:mark-returned", args=[back.pk]), {}),
         (reverse("interviews:record", args=[back.pk]), {}),

@@ -59,7 +59,7 @@ def test_exporting_writes_local_time_with_its_offset(tmp_path):
     text = (tmp_path / "out" / "episodes.csv").read_text()
     assert "E3,C2,away,2020-10-25T01:30:00+01:00," in text
     assert "E1,C1,missing,2020-03-02T18:00:00+00:00,2020-03-02T20:00:00+00:00," in text
-    assert text.splitlines()[1].endswith(",C2")  # seen_with
+    assert text.splitlines()[1].endswith(",C2,")  # seen_with, then no police_refs
 
 
 def test_re_importing_an_export_changes_nothing(tmp_path, capsys):

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
 from homeward.police.models import Notification
 
@@ -50,3 +51,32 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         }
     )
     raw = factory.SelfAttribute("fields")
+
+
+FEED_NAMES = [
+    ("Joshua", "Pemberton"),
+    ("Keira", "Okonjo"),
+    ("Callum", "Vasquez"),
+    ("Bethany", "Lindqvist"),
+    ("Tyler", "Fairweather"),
+    ("Maisie", "Dunmore"),
+]
+
+
+def feed_children(here) -> list:
+    """Six made-up children of `here` aged 12 to 15, each with a police id, a postcode and an
+    address: enough for a round of the demo police feed (police/demo_feed.py)."""
+    return [
+        ChildFactory(
+            council=here,
+            responsible_la=here,
+            first_name=first,
+            last_name=last,
+            date_of_birth=dt.date(2011 + number % 4, 3 + number, 14 - number),
+            sex="male" if number % 2 == 0 else "female",
+            police_id=f"MSC{number:05d}",
+            postcode=f"OX4 {number}AB",
+            address=f"{number + 1} Made-up Lane",
+        )
+        for number, (first, last) in enumerate(FEED_NAMES)
+    ]

@@ -1,10 +1,11 @@
-// Missing now refreshes its list in place while the page is open and the tab is shown,
-// keeping the sort, filter and page chosen, and tells screen readers what changed.
-// Without this script the page still works: it is up to date when loaded.
+// Missing now (and the home page's list of children missing now) refreshes in place while
+// the page is open and the tab is shown, keeping the sort, filter and page chosen, and tells
+// screen readers what changed. Without this script the page still works: it is up to date
+// when loaded.
 
 const list = document.getElementById("missing-now-list");
 const status = document.getElementById("missing-now-status");
-// Never more often than once a minute in use; the page says how often (tests set it shorter).
+// As often as HOMEWARD_MISSING_NOW_REFRESH_SECONDS says (the page says how often).
 const seconds = Math.max(1, Number(list?.dataset.refreshSeconds) || 60);
 let timer = null;
 let lastFetched = Date.now();
