@@ -10,11 +10,12 @@
 - A value a coordinator corrected (it differs from what the police last gave) is never
   overwritten: the notification waits in the review queue with the conflict.
 
-Callers hold the council's police lock (`lock_council_notifications`) and a transaction.
+Callers hold the notification's reference lock (`lock_police_reference`) and a transaction.
 """
 
 import dataclasses
 import datetime as dt
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from homeward.children.models import Child
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
+from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import when
 from homeward.episodes.models import Episode
 from homeward.episodes.selectors import NO_LOCALITY, suggestions_after
@@ -39,9 +41,6 @@ from homeward.police.models import (
     State,
 )
 from homeward.police.reading import TIMES
-
-# "Poli" in ASCII: the second key is the council's id (see core/locks.py for the first lock).
-NOTIFICATION_APPLIERS = 0x506F6C69
 
 # The episode fields the police give, in the order a conflict lists them.
 POLICE_FIELDS = (
@@ -97,16 +96,25 @@ HOW = {
 }
 
 
-def lock_council_notifications(council_id: int) -> None:
-    """Hold, until the transaction ends, the lock that applies the council's notifications
-    one at a time: two reports of one child at once make one episode, not two."""
+def lock_police_reference(council_id: int, police_ref: str) -> None:
+    """Hold, until the transaction ends, the lock on one police reference of a council: the
+    events of one reference (the same event sent twice, a found racing its report) are
+    applied one at a time, while other references' go on at once. Two references of one
+    child meet at the child's row lock (`_locked_child`) before either decides whether to
+    join an episode or record one."""
     if connection.vendor != "postgresql":
         return  # SQLite serialises every writer already (config/env.py).
+    digest = hashlib.sha256(f"{council_id}:{police_ref}".encode()).digest()
+    # One 64-bit key, which PostgreSQL keeps apart from the two-key locks of core/locks.py.
+    key = int.from_bytes(digest[:8], "big", signed=True)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
-            [NOTIFICATION_APPLIERS, int(council_id)],
-        )
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [key])
+
+
+def _locked_child(child: Child) -> Child:
+    """The child, locked (as the episode services lock it) until the transaction ends."""
+    lock_council_episodes(child.council_id)
+    return Child.objects.select_for_update(no_key=True).get(pk=child.pk)
 
 
 def typed(fields: dict) -> dict:
@@ -151,6 +159,7 @@ def apply(notification: Notification, *, match: Match | None = None) -> None:
 def apply_to_child(notification: Notification, child: Child, method: str) -> None:
     """Apply a missing or away report to `child`: join the episode they are in or record one."""
     values = typed(notification.fields)
+    child = _locked_child(child)
     notification.child = child
     notification.link_method = method
     episode = _episode_at(child, values["last_seen_at"], values.get("found_at"))

@@ -68,7 +68,7 @@ def notification_receive(
         match = applying.child_match(council=council, values=reading.values)
     try:
         with transaction.atomic():
-            applying.lock_council_notifications(council.pk)
+            applying.lock_police_reference(council.pk, _reference(reading, data))
             existing = Notification.objects.filter(council=council, fingerprint=kept).first()
             if existing is not None:
                 return _already(existing)
@@ -121,13 +121,18 @@ def _storable(value) -> str:
     return SURROGATE.sub("\ufffd", text)
 
 
+def _reference(reading, data: dict) -> str:
+    """The police reference to lock on: as read, or (unreadable) as it arrived."""
+    return str(reading.values.get("police_ref") or data.get("police_ref") or "")
+
+
 def _already(existing: Notification) -> Received:
     problems = [Problem(p["field"], p["message"]) for p in existing.problems]
     return Received(notification=existing, created=False, problems=problems)
 
 
 def _locked(notification: Notification) -> Notification:
-    applying.lock_council_notifications(notification.council_id)
+    applying.lock_police_reference(notification.council_id, notification.police_ref)
     return Notification.objects.select_for_update().get(pk=notification.pk)
 
 
@@ -270,7 +275,6 @@ def notification_resolve_conflict(
 def episode_relink(*, episode: Episode, child: Child, expected_version: int, by) -> Episode:
     """Undo a wrong link: the episode (with its interviews) and its notifications move to the
     right child, checked against that child's other episodes."""
-    applying.lock_council_notifications(episode.council_id)
     old = episode.child
     moved = episode_move(episode=episode, child=child, expected_version=expected_version, by=by)
     said = MOVED.format(episode=moved.local_id, old=old.local_id, new=child.local_id)
