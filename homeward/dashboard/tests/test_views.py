@@ -81,6 +81,9 @@ def test_it_shows_every_casework_role_the_council(client, role):
     html = page(client)
     assert '<h1 class="govuk-heading-xl">Oxfordshire: children missing and returned</h1>' in html
     assert "As at 17 May 2020, 10:00." in html
+    # The page's title is the council's name, and the refreshing script is in the page.
+    assert "<title>Oxfordshire – Homeward</title>" in " ".join(html.split())
+    assert html.count("missing-now.js") == 1
 
 
 def test_it_shows_a_child_missing_now_and_not_one_who_has_returned(coordinator):
