@@ -503,6 +503,11 @@ def typed_changes(conflicts: list[dict]) -> dict:
     return changes
 
 
+def as_text(value) -> str:
+    """A field's value as the conflicts and the police values keep it."""
+    return _json(value)
+
+
 def _json(value) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat()

@@ -71,6 +71,7 @@ NO_CHILD = (
     "council's child id."
 )
 BORN_LATER = "The date of birth ({born}) is after the {what}. Check both."
+REPORTED_BEFORE_SEEN = "The reported time is before the last seen time. Check both."
 FOUND_BEFORE_SEEN = "The found time is before the last seen time. Check both."
 WHAT = {
     "force": "force",
@@ -188,6 +189,9 @@ def _order_problems(values: dict) -> list[Problem]:
     seen, found = values.get("last_seen_at"), values.get("found_at")
     if seen and found and found <= seen:
         problems.append(Problem("found_at", FOUND_BEFORE_SEEN))
+    reported = values.get("reported_at")
+    if seen and reported and reported < seen:
+        problems.append(Problem("reported_at", REPORTED_BEFORE_SEEN))
     return problems
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from homeward.audit.services import record_change, values_before_change
 from homeward.children.models import Child
+from homeward.children.rules import postcode_problem
 from homeward.children.services import child_create
 from homeward.core.concurrency import save_changes
 from homeward.core.problems import Problem, raise_if_any
@@ -25,6 +26,18 @@ NOT_IN_REVIEW = "This notification is not waiting for review ({state}), so nothi
 NOT_A_REPORT = "Only a missing or away report can be linked to a child; this is {event}."
 OTHER_COUNCIL = "That child is another council's: link a child of {council}."
 NEEDS_DETAILS = "Give the child's {what} before a new child can be made from this notification."
+NOW_KNOWN = (
+    "A child with these details is now recorded ({children}): link the right one instead. "
+    "No new child was made."
+)
+POSTCODE_LEFT_OUT = (
+    "The police's postcode '{postcode}' is not a UK postcode, so the new child was recorded "
+    "without one: add it on the child's record when it is known."
+)
+CHANGED_SINCE = (
+    "The episode's {fields} changed after this conflict was found, so the police's value was "
+    "not taken: look at the episode again, then choose."
+)
 NO_CONFLICT = "This notification has no conflict to resolve."
 KEEP_CHOICES = ("coordinator", "police")
 KEPT_COORDINATORS = "Kept the coordinator's {fields}; the police's value is recorded here."
@@ -197,6 +210,16 @@ def notification_new_child(
         for field, what in needed.items()
         if not values.get(field)
     )
+    # Children recorded since the notification arrived (from another of the same child's
+    # reports, say) are looked for again: a second record of one child is never made.
+    match = applying.child_match(council=current.council, values=values)
+    shown = {candidate["child_id"] for candidate in current.candidates}
+    since = [c for c in match.candidates if c.child.pk not in shown and c.near]
+    if since:
+        known = ", ".join(c.child.local_id for c in since)
+        raise ValidationError(NOW_KNOWN.format(children=known))
+    postcode = values.get("postcode", "")
+    left_out = postcode if postcode and postcode_problem(postcode) else ""
     child = child_create(
         council=current.council,
         first_name=values["first_name"],
@@ -205,13 +228,20 @@ def notification_new_child(
         sex=values.get("sex") or "unknown",
         police_id=values.get("police_id", ""),
         other_names=values.get("other_names", ""),
-        postcode=values.get("postcode", ""),
+        postcode="" if left_out else postcode,
         address=values.get("address", ""),
         by=by,
     )
-    return notification_link(
+    linked = notification_link(
         notification=current, child=child, expected_version=expected_version, by=by
     )
+    if linked.state == State.PROBLEM:
+        # Not applied: the child is not made either (this transaction is rolled back).
+        raise ValidationError(" ".join(p["message"] for p in linked.problems))
+    if left_out:
+        linked.outcome = f"{linked.outcome} {POSTCODE_LEFT_OUT.format(postcode=left_out)}"
+        Notification.objects.filter(pk=linked.pk).update(outcome=linked.outcome)
+    return linked
 
 
 @transaction.atomic
@@ -260,6 +290,13 @@ def notification_resolve_conflict(
     fields = ", ".join(applying.LABELS[c["field"]] for c in current.conflicts)
     if keep == "police":
         episode = Episode.objects.get(pk=current.episode_id)
+        changed = [
+            applying.LABELS[c["field"]]
+            for c in current.conflicts
+            if applying.as_text(getattr(episode, c["field"])) != c["coordinator"]
+        ]
+        if changed:
+            raise ValidationError(CHANGED_SINCE.format(fields=", ".join(changed)))
         changes = applying.typed_changes(current.conflicts)
         episode_update(episode=episode, expected_version=episode.version, by=by, **changes)
         current.outcome = f"{current.outcome} {TOOK_POLICE.format(fields=fields)}"

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
-from homeward.access.rules import RECORD_EPISODE, access_for, check_action
+from homeward.access.rules import CREATE_CHILD, access_for, check_action
 from homeward.councils.installation import installation_council
 from homeward.police.models import Source
 from homeward.police.notification_file import import_notifications, note_lines, summary_lines
@@ -25,7 +25,9 @@ NOT_SHOWN = "Not shown: it concerns a child whose record you may not see."
 @login_required
 def upload(request):
     """Upload a CSV file of notifications; each row is kept as its own notification."""
-    check_action(request.user, RECORD_EPISODE)
+    # A file's rows may concern any child of the council, and may make episodes for them:
+    # only those who see every child and may record children (coordinators, administrators).
+    check_action(request.user, CREATE_CHILD)
     council = installation_council()
     if access_for(request.user).council_id != council.pk:
         raise PermissionDenied(ANOTHER_COUNCIL.format(council=council.name))

@@ -15,6 +15,7 @@ from homeward.access.rules import (
     RECORD_EPISODE,
     access_for,
     check_action,
+    may,
 )
 from homeward.audit.services import audit_refused, record_looks
 from homeward.children.selectors import visible_children
@@ -102,6 +103,7 @@ def index(request):
         "heading": dict(TABS)[show],
         "page": page,
         "query": query,
+        "may_upload": may(request.user, CREATE_CHILD),
     }
     return render(request, "police/index.html", context)
 

@@ -124,7 +124,7 @@ ROUTES = {
     "notifications:index": {"needs": RECORD_EPISODE},
     "notifications:detail": {"needs": RECORD_EPISODE, "ids": {"pk": "notification"}},
     # A force's CSV file uploaded by someone who records episodes (their council's only).
-    "notifications:upload": {"needs": RECORD_EPISODE},
+    "notifications:upload": {"needs": CREATE_CHILD},
     "interviews:due": {"needs": CASE},
     # Every casework role may open it (their allocations, if any); only those whose access
     # follows allocations are offered it (NAVIGATION).
@@ -412,7 +412,7 @@ COMMANDS = {
     "export-bundle": OPERATOR,
     "force-token": OPERATOR,  # police forces and their API tokens
     "import-bundle": CREATE_CHILD,  # --by USER must be someone who may record children
-    "import-notifications": RECORD_EPISODE,  # --by USER must be someone who records episodes
+    "import-notifications": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
@@ -454,7 +454,7 @@ def test_importing_police_notifications_by_a_named_person_needs_their_role(role,
     path = tmp_path / "notifications.csv"
     path.write_text("force,police_ref,event\nMade-up Police,MS-1,update\n", encoding="utf-8")
     command = ["import-notifications", str(path), "--council", "931", "--by", user.username]
-    if RECORD_EPISODE in MAY_USE[role]:
+    if CREATE_CHILD in MAY_USE[role]:
         call_command(*command)
         assert Notification.objects.get().created_by == user
     else:

@@ -146,7 +146,12 @@ def test_a_found_closes_the_episode_and_starts_the_interview_clock(child):
 def test_a_second_reference_joins_the_episode_the_child_is_in(child):
     receive(report())
     other = receive(
-        report(police_ref="NB-7777", last_seen_at="10/03/2026 02:00", risk="High"),
+        report(
+            police_ref="NB-7777",
+            last_seen_at="10/03/2026 02:00",
+            reported_at="10/03/2026 02:30",
+            risk="High",
+        ),
         force_name="Made-up Borders Police",
     ).notification
     episode = Episode.objects.get(child=child)
@@ -396,3 +401,53 @@ def test_a_nul_or_half_a_surrogate_pair_is_kept_as_a_problem_not_lost(child):
     assert {p.field for p in received.problems} >= {"circumstances", "address"}
     assert notification.raw["circumstances"] == "left\\x00 home"
     assert notification.raw["address"] == "1 Made-up \ufffdRoad"
+
+
+def test_a_report_made_before_the_child_was_last_seen_cannot_be_read(child):
+    received = receive(report(last_seen_at="10/03/2026 04:00", reported_at="10/03/2026 01:00"))
+    assert received.notification.state == State.PROBLEM
+    assert [p.field for p in received.problems] == ["reported_at"]
+
+
+def test_no_second_record_of_a_child_is_made_from_a_later_report(child):
+    details = dict(
+        police_id="", first_name="Quill", last_name="Nobodyknows", date_of_birth="01/01/2012"
+    )
+    first = receive(report(**details)).notification
+    second = receive(report(police_ref="MS-0002", **details)).notification
+    person = coordinator()
+    made = notification_new_child(notification=first, expected_version=first.version, by=person)
+    with pytest.raises(ValidationError, match=made.child.local_id):
+        notification_new_child(notification=second, expected_version=second.version, by=person)
+    assert Child.objects.filter(last_name="Nobodyknows").count() == 1
+
+
+def test_a_police_postcode_that_is_not_one_is_left_off_the_new_child_and_said():
+    waiting = receive(
+        report(police_id="", first_name="Quill", last_name="Nobodyknows", postcode="NFA")
+    ).notification
+    made = notification_new_child(
+        notification=waiting, expected_version=waiting.version, by=coordinator()
+    )
+    assert made.child.postcode == ""
+    assert "'NFA' is not a UK postcode" in made.outcome
+    assert made.episode is not None
+
+
+def test_the_police_value_is_not_taken_over_a_correction_made_since(child):
+    receive(report())
+    episode = Episode.objects.get(child=child)
+    episode = episode_update(episode=episode, expected_version=episode.version, risk="high")
+    conflict = receive(
+        {"police_ref": "MS-0001", "event": "update", "risk": "low", "event_at": "10/03/2026 09:00"}
+    ).notification
+    episode_update(episode=episode, expected_version=episode.version, risk="medium")
+    with pytest.raises(ValidationError, match="changed after this conflict was found"):
+        notification_resolve_conflict(
+            notification=conflict,
+            keep="police",
+            expected_version=conflict.version,
+            by=coordinator(),
+        )
+    episode.refresh_from_db()
+    assert episode.risk == "medium"

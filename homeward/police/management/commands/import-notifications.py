@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from homeward.access.rules import RECORD_EPISODE, may
+from homeward.access.rules import CREATE_CHILD, may
 from homeward.councils.models import Council
 from homeward.police.models import Source
 from homeward.police.notification_file import (
@@ -20,7 +20,8 @@ NO_COUNCIL = (
 )
 NO_USER = "There is no user called '{by}'."
 NOT_A_RECORDER = (
-    "{by} may not import police notifications: their role cannot record episodes. Name a "
+    "{by} may not import police notifications: a file may concern any child of the council, "
+    "and their role cannot record children. Name a "
     "missing children coordinator or an administrator with --by."
 )
 CANNOT_OPEN = "{file} could not be opened ({error}). Check the file name and that it can be read."
@@ -87,6 +88,6 @@ def _importer(by: str | None):
     user = get_user_model().objects.filter(username=by).first()
     if user is None:
         raise CommandError(NO_USER.format(by=by))
-    if not may(user, RECORD_EPISODE):
+    if not may(user, CREATE_CHILD):
         raise CommandError(NOT_A_RECORDER.format(by=by))
     return user
