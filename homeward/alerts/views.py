@@ -44,7 +44,9 @@ def preferences(request):
     allowed = may_receive_alerts(request.user)
     choices = alert_choices_for(request.user)
     chosen = [kind for kind in KINDS if choices.wants(kind)]
-    form = AlertChoicesForm(request.POST or None, initial={"alerts": chosen})
+    # Nothing ticked posts nothing at all, and is still a choice: bound on every POST.
+    posted = request.POST if request.method == "POST" else None
+    form = AlertChoicesForm(posted, initial={"alerts": chosen})
     if request.method == "POST" and allowed and form.is_valid():
         picked = set(form.cleaned_data["alerts"])
         alert_choices_set(user=request.user, **{kind: kind in picked for kind in KINDS})

@@ -52,3 +52,8 @@ def people(frozen):
 
 def recipients(mailbox) -> set[str]:
     return {message["X-Envelope-To"] for message in mailbox.messages}
+
+
+def text(message) -> str:
+    """A message's text as written (the SMTP transfer turned its line ends into CRLF)."""
+    return message.get_content().replace("\r\n", "\n")
