@@ -39,3 +39,10 @@ def test_each_message_is_kept_as_a_file_and_read_back(catcher):
 def test_the_mail_catcher_listens_on_loopback_only():
     with pytest.raises(CommandError, match="listens on this computer only"):
         call_command("mail-catcher", "--host", "0.0.0.0")  # noqa: S104
+
+
+@pytest.mark.django_db
+def test_an_email_a_source_queues_is_sent_in_the_same_run_as_the_clock_runs(mailbox, settings):
+    settings.HOMEWARD_ALERT_SOURCES = ("homeward.alerts.tests.test_outbox.one_email_source",)
+    call_command("send-alerts")
+    assert len(mailbox.messages) == 1

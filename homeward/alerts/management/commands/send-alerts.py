@@ -45,7 +45,8 @@ class Command(BaseCommand):
                 count = result.queued
                 self.stdout.write(QUEUED.format(source=result.source, count=count, s=_s(count)))
         if not no_send:
-            trouble = self._send(now) or trouble
+            # Read the clock again: an email the sources queued just now is due at once.
+            trouble = self._send(timezone.now()) or trouble
         if trouble:
             raise CommandError(NOT_ALL)
 
