@@ -99,10 +99,11 @@ def alert_choices_set(*, user, digest: bool, high_risk: bool, interview_breach: 
 
 def alert_recipients(kind: str) -> list:
     """Everyone who receives `kind`: active, with an email address, in a role that works with
-    children's records, and choosing it (or defaulting to it)."""
+    children's records (as the access rule, with the installation's overrides, says), and
+    choosing it (or defaulting to it)."""
     people = (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=roles.CASEWORK_ROLES)
+        .objects.filter(is_active=True, groups__name__in=roles.ROLES)
         .exclude(email="")
         .distinct()
         .order_by("pk")

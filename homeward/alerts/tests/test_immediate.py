@@ -167,3 +167,15 @@ def test_a_person_without_an_email_address_or_deactivated_gets_none(people, mail
     call_command("send-alerts")
 
     assert mailbox.messages == []
+
+
+def test_a_role_given_children_by_the_installation_is_alerted_once_it_chooses(
+    people, mailbox, settings
+):
+    settings.HOMEWARD_ACCESS = {"analyst": {"children": "council"}}
+    alert_choices_set(user=people.analyst, digest=False, high_risk=True, interview_breach=False)
+    missing_at_high_risk(people.child)
+
+    call_command("send-alerts")
+
+    assert "analyst@made-up-council.test" in recipients(mailbox)
