@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "homeward.dashboard",
     "homeward.alerts",
     "homeward.audit",
+    "homeward.borders",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -378,6 +379,17 @@ SPECTACULAR_SETTINGS = {
 # Who may see what (homeward/access/rules.py, docs/security.md): overrides of the role table
 # as JSON, e.g. {"practitioner": {"findings": "all"}}; and the repeat-missing threshold that
 # opens a child's record to the exploitation lead (episodes within so many days).
+# Office hours at placing councils (Europe/London, Monday to Friday, from the opening hour to
+# the closing hour): an episode reported outside them is told to the council's out-of-hours
+# address as well as its missing-children one (borders.selectors, docs/borders.md).
+HOMEWARD_OFFICE_OPENS_HOUR = env_int("HOMEWARD_OFFICE_OPENS_HOUR", 9)
+HOMEWARD_OFFICE_CLOSES_HOUR = env_int("HOMEWARD_OFFICE_CLOSES_HOUR", 17)
+if not 0 <= HOMEWARD_OFFICE_OPENS_HOUR < HOMEWARD_OFFICE_CLOSES_HOUR <= 24:
+    raise ConfigurationError(
+        "HOMEWARD_OFFICE_OPENS_HOUR must be before HOMEWARD_OFFICE_CLOSES_HOUR, both hours "
+        "of the day from 0 to 24, for example 9 and 17."
+    )
+
 HOMEWARD_ACCESS = env_json("HOMEWARD_ACCESS", {})
 HOMEWARD_ACCESS_REPEAT_EPISODES = env_int("HOMEWARD_ACCESS_REPEAT_EPISODES", 2)
 HOMEWARD_ACCESS_REPEAT_DAYS = env_int("HOMEWARD_ACCESS_REPEAT_DAYS", 365)
