@@ -75,3 +75,21 @@ def test_a_coordinator_chooses_alerts_and_retries_a_failed_email(page, mailbox, 
     assert len(mailbox.messages) == 2
     page.reload()
     expect(page.locator("#emails")).to_contain_text("Sent")
+
+
+def test_the_demo_administrator_reads_the_caught_emails(page, settings, tmp_path):
+    staff(roles.ADMINISTRATOR, username="made-up-admin")
+    settings.HOMEWARD_MAIL_CATCHER_DIR = str(tmp_path)
+    (tmp_path / "20261201T090000000000-0001.eml").write_bytes(
+        b"X-Envelope-To: demo-coordinator@made-up-county.example\r\n"
+        b"From: homeward@localhost\r\nTo: demo-coordinator@made-up-county.example\r\n"
+        b"Subject: Homeward: a child is missing at high risk\r\n"
+        b"Date: Tue, 01 Dec 2026 09:00:00 +0000\r\n\r\nEpisode: E000001\r\n"
+    )
+    sign_in(page, "made-up-admin", PASSWORD)
+    page.goto("/demo/mail/")
+    expect(page.locator("h1")).to_have_text("The demo's emails")
+    check_page(page, "alerts-demo-mail")
+    page.get_by_role("link", name="Homeward: a child is missing at high risk").click()
+    expect(page.locator("#body")).to_contain_text("Episode: E000001")
+    check_page(page, "alerts-demo-mail-message")

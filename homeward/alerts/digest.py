@@ -24,7 +24,7 @@ from homeward.alerts.preferences import DIGEST, alert_recipients
 logger = logging.getLogger(__name__)
 
 SUBJECT = "Homeward: what needs doing today, {day}"
-INTRODUCTION = "Good morning. This is what needs doing in Homeward today, {day}, among the \
+INTRODUCTION = "This is what needs doing in Homeward today, {day}, among the \
 children whose records you may see."
 SECTION_FAILED = "{title}: could not be counted today ({error}). Open Homeward to see it."
 FOOTER = """\
