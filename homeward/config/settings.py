@@ -269,6 +269,7 @@ if HOMEWARD_EMAIL_RETRY_MINUTES < 1 or HOMEWARD_EMAIL_MAX_ATTEMPTS < 1:
 HOMEWARD_ALERT_SOURCES = (
     "homeward.alerts.immediate.high_risk_alerts_queue",
     "homeward.alerts.immediate.interview_breach_alerts_queue",
+    "homeward.escalations.services.escalations_raise_due",
     "homeward.alerts.digest.digests_queue",
 )
 # The morning digest's sections, in order: dotted paths of functions
@@ -277,6 +278,7 @@ HOMEWARD_DIGEST_SECTIONS = (
     "homeward.alerts.sections.missing_now_section",
     "homeward.alerts.sections.interviews_section",
     "homeward.alerts.sections.panel_actions_section",
+    "homeward.escalations.digest.escalations_section",
 )
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
