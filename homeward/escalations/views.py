@@ -97,7 +97,10 @@ def detail(request, pk: int):
     check_escalations(request.user)
     escalation = _escalation(request, pk)
     record_look(request=request, child=escalation.child)
-    episodes = episodes_visible_to(request.user).filter(pk__in=escalation.episodes.all())
+    # The child's own: an episode moved to another child since (a wrong link undone) is theirs.
+    episodes = episodes_visible_to(request.user).filter(
+        pk__in=escalation.episodes.all(), child_id=escalation.child_id
+    )
     context = {
         "escalation": escalation,
         "rule": rule_words(escalation.rule),
