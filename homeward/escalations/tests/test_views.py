@@ -216,3 +216,24 @@ def test_referring_without_a_meeting_planned_says_what_to_do(client, ruby):
     signed_in(client, roles.MISSING_COORDINATOR)
     page = client.get(reverse("escalations:refer", args=[ruby.pk]))
     assert escape(NO_MEETING_PLANNED) in page.content.decode()
+
+
+def test_referring_needs_the_panels_pages(client, settings, ruby):
+    """A practitioner given escalations (not the panel) may close their child's, not refer it."""
+    from homeward.access.rules import NO_PANEL_PAGES
+
+    settings.HOMEWARD_ACCESS = {"practitioner": {"escalations": True}}
+    worker = signed_in(client, roles.PRACTITIONER)
+    child_allocate(child=ruby.child, worker=worker, allocated_on=dt.date(2020, 1, 1))
+    page = client.get(reverse("escalations:refer", args=[ruby.pk]))
+    assert page.status_code == 403 and escape(NO_PANEL_PAGES) in page.content.decode()
+    detail = client.get(reverse("escalations:detail", args=[ruby.pk])).content.decode()
+    assert "Refer to the panel" not in detail and "Close with an outcome" in detail
+
+
+def test_the_navigation_links_escalations_only_for_the_roles_that_act_on_them(client):
+    signed_in(client, roles.PRACTITIONER)
+    assert 'href="/escalations/"' not in client.get(reverse("children:mine")).content.decode()
+    client.logout()
+    signed_in(client, roles.EXPLOITATION_LEAD)
+    assert 'href="/escalations/"' in client.get(reverse("panel:index")).content.decode()
