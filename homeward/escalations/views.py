@@ -141,32 +141,32 @@ def _close(*, record, expected_version: int, by, **changes):
     )
 
 
-@login_required
-def edit(request, pk: int):
-    """Change the owner or the due date; refused, with their values, if someone saved first."""
+def _change(request, pk: int, page, update, template: str, done_words: str, **options):
+    """A change page of an escalation through the one edit flow: saved, or shown again."""
     check_escalations(request.user)
     escalation = _escalation(request, pk)
-    done = _edit(request, EDIT_PAGE, escalation, _update, form_kwargs={"owners": _owners(request)})
+    done = _edit(request, page, escalation, update, **options)
     if done.saved:
-        messages.success(request, f"{done.record} saved.")
+        messages.success(request, f"{done.record} {done_words}.")
         return redirect("escalations:detail", pk=escalation.pk)
     context = {"form": done.form, "escalation": done.record, "conflict": done.conflict}
     record_look(request=request, child=escalation.child)
-    return render(request, "escalations/edit.html", context)
+    return render(request, template, context)
+
+
+@login_required
+def edit(request, pk: int):
+    """Change the owner or the due date; refused, with their values, if someone saved first."""
+    owners = {"owners": _owners(request)}
+    return _change(
+        request, pk, EDIT_PAGE, _update, "escalations/edit.html", "saved", form_kwargs=owners
+    )
 
 
 @login_required
 def close(request, pk: int):
     """Close the escalation with an outcome and a sentence."""
-    check_escalations(request.user)
-    escalation = _escalation(request, pk)
-    done = _edit(request, CLOSE_PAGE, escalation, _close)
-    if done.saved:
-        messages.success(request, f"{done.record} closed.")
-        return redirect("escalations:detail", pk=escalation.pk)
-    context = {"form": done.form, "escalation": done.record, "conflict": done.conflict}
-    record_look(request=request, child=escalation.child)
-    return render(request, "escalations/close.html", context)
+    return _change(request, pk, CLOSE_PAGE, _close, "escalations/close.html", "closed")
 
 
 @login_required

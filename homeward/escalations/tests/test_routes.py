@@ -18,6 +18,7 @@ from homeward.escalations.tests.helpers import LONDON, NOW, episodes_ago
 from homeward.exchange.bundle_import import import_bundle
 from homeward.exchange.tests import bundles
 from homeward.police.services import notification_receive
+from homeward.police.tests.test_services import report
 
 pytestmark = pytest.mark.django_db
 
@@ -65,18 +66,7 @@ def test_a_police_notification_raises(time_machine, django_capture_on_commit_cal
         date_of_birth=dt.date(2011, 4, 3),
         police_id="PID-1001",
     )
-    data = {
-        "police_ref": "MS-0001",
-        "event": "missing",
-        "last_seen_at": "09/03/2026 21:30",
-        "reported_at": "09/03/2026 23:00",
-        "first_name": "Jordan",
-        "last_name": "Madeupson",
-        "date_of_birth": "03/04/2011",
-        "sex": "male",
-        "police_id": "PID-1001",
-        "risk": "High",
-    }
+    data = report(risk="High")
     with django_capture_on_commit_callbacks(execute=True):
         notification_receive(council=council(), force_name="Made-up Police", data=data)
     assert child.episodes.get().risk == "high"
