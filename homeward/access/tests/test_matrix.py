@@ -618,6 +618,7 @@ NAVIGATION = [
     (RECORD_EPISODE, "Notifications"),
     (CASE, "Interviews"),
     (CASE, "Repeat missing"),
+    (CASE, "Placed in"),
     (CASE, "Find a child"),
     (RECORD_EPISODE, "Record an episode"),
     (PANEL, "Panel"),
