@@ -6,9 +6,9 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from homeward.access.rules import (
     RECORD_EPISODE,
@@ -230,11 +230,12 @@ def register_discharge(request, pk: int):
 
 
 @login_required
-@require_POST
 def register_link(request, pk: int):
-    """Link an entry to the child's record, by the child's local id."""
+    """Link an entry to the child's record, by the child's local id (the entry's page asks)."""
     check_register_changes(request.user)
     entry = _entry(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = LinkForm(request.POST)
     if form.is_valid():
         local_id = form.cleaned_data["child_id"].strip()
@@ -259,11 +260,12 @@ def register_link(request, pk: int):
 
 
 @login_required
-@require_POST
 def register_create_child(request, pk: int):
     """Create the child's record from the entry, as placed here by the placing council."""
     check_register_changes(request.user)
     entry = _entry(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = CreateChildForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the child's sex to create their record.")

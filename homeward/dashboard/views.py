@@ -71,9 +71,8 @@ def _missing_now(*, council, now, user) -> dict:
     # The ids the refresh compares, to say who came and went.
     listed = " ".join(str(row.episode_id) for row in rows)
     # Placed-in children on no register entry that day (borders): nobody told us of them.
-    flagged = unregistered_episode_ids(
-        episode_ids=[row.episode_id for row in rows if row.placed_in]
-    )
+    # Asked of every listed episode, so that the page's queries do not depend on who is listed.
+    flagged = unregistered_episode_ids(episode_ids=[row.episode_id for row in rows])
     return {"as_at": now, "missing_now": rows, "listed": listed, "not_on_register": flagged}
 
 

@@ -103,7 +103,7 @@ def _missing_now_context(request) -> dict:
         "high_risk": RISK_ORDER[0],
         # Placed-in children on no register entry that day (borders): nobody told us of them.
         "not_on_register": unregistered_episode_ids(
-            episode_ids=[row.episode_id for row in page.object_list if row.placed_in]
+            episode_ids=[row.episode_id for row in page.object_list]
         ),
     }
 

@@ -30,6 +30,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
+from homeward.borders.tests.factories import CouncilContactFactory, PlacedInEntryFactory
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.problems import when
@@ -204,6 +205,24 @@ ROUTES = {
     # document is public: it describes the API and holds no record.
     "api:notifications": {"needs": FORCE_TOKEN},
     "api:openapi": {"needs": "anyone"},
+    # Across council borders. The placed-in register and its flag follow the child; an entry
+    # is recorded or changed by those who see every child and create records (CREATE_CHILD:
+    # coordinators and administrators), who also read the councils' contacts directory;
+    # administrators keep the directory (PEOPLE_PAGES). Linking and creating are POST only.
+    "borders:register": {"needs": CASE},
+    "borders:unregistered": {"needs": CASE},
+    "borders:entry": {"needs": CASE, "ids": {"pk": "entry"}},
+    "borders:record": {"needs": CREATE_CHILD},
+    "borders:upload": {"needs": CREATE_CHILD},
+    "borders:edit": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}},
+    "borders:discharge": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}},
+    "borders:link": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
+    "borders:create-child": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
+    "borders:elsewhere": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
+    "borders:directory": {"needs": CREATE_CHILD},
+    "borders:contact-add": {"needs": PEOPLE_PAGES},
+    "borders:contact-edit": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
+    "borders:contact-remove": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).
@@ -216,6 +235,7 @@ COUNCIL_WIDE = {
     "token",
     "force",
     "force_token",
+    "contact",  # the councils' contacts directory: about councils, not children
 }
 
 
@@ -312,6 +332,13 @@ def world(time_machine):
         force = force_create(name=f"Made-up {key} police", councils=[council()], by=None)
         records[key]["force"] = force
         records[key]["force_token"] = force_token_issue(force=force, by=None).token
+        # A placed-in register entry of the child (named as the child, so that a list showing
+        # it to someone who may not see the child would be caught), and a directory entry.
+        child = records[key]["child"]
+        records[key]["entry"] = PlacedInEntryFactory(
+            child=child, first_name=child.first_name, last_name=child.last_name
+        )
+        records[key]["contact"] = CouncilContactFactory()
     return records, here
 
 
@@ -350,7 +377,7 @@ def expected(name: str, role: str, which: str) -> int:
     kinds = route.get("ids", {}).values()
     if which == "unseen" and any(role not in seen_by(kind) for kind in kinds):
         return 404  # whether the child exists is itself private
-    return 200
+    return 405 if route.get("post_only") else 200
 
 
 def seen_by(kind: str) -> set[str]:
@@ -416,6 +443,8 @@ COMMANDS = {
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "load-contacts": OPERATOR,  # the councils' contacts directory: no child in it
+    "load-register": OPERATOR,  # homes' notices, for the installation's own council
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
     "two-factor-invite": OPERATOR,
