@@ -431,6 +431,7 @@ COMMANDS = {
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-borders": OPERATOR,  # demo only: made-up contacts, register entries
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
     "data-quality": OPERATOR,  # the records to fix before a clean return, for the data officer

@@ -1,0 +1,72 @@
+"""Our children's episodes in another council's area: on the child, and in our reports."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from homeward.borders.models import EpisodeElsewhere
+from homeward.borders.services import HOST_IS_US, episode_elsewhere_record
+from homeward.children.tests.factories import ChildFactory, PlacementFactory
+from homeward.councils.tests.factories import LocalityFactory, council
+from homeward.episodes.tests.factories import LONDON, EpisodeFactory
+from homeward.reports.engine import build_report
+
+pytestmark = pytest.mark.django_db
+
+SEEN = dt.datetime(2020, 3, 2, 18, tzinfo=LONDON)
+
+
+def told(child, **overrides):
+    values = {
+        "child": child,
+        "host_council": council("202"),
+        "last_seen_at": SEEN,
+        "reported_at": SEEN + dt.timedelta(hours=1),
+        "returned_at": SEEN + dt.timedelta(hours=15),
+        "told_at": SEEN + dt.timedelta(hours=16),
+    }
+    return episode_elsewhere_record(**values | overrides)
+
+
+def test_the_episode_is_the_childs_with_the_placement_they_lived_in():
+    child = ChildFactory()
+    placement = PlacementFactory(child=child, host_la=council("202"))
+    elsewhere = told(child, police_reference=" MADEUP-9 ")
+    episode = elsewhere.episode
+    assert (episode.child, episode.placement, episode.police_reference) == (
+        child,
+        placement,
+        "MADEUP-9",
+    )
+    assert episode.missing_from == "placement" and episode.legal_status == "looked_after"
+    assert episode.reported_by == "Camden (host council)"
+
+
+def test_the_host_council_cannot_be_this_council():
+    with pytest.raises(ValidationError) as refused:
+        told(ChildFactory(), host_council=council("931"))
+    assert refused.value.message_dict["host_council"] == [HOST_IS_US]
+    assert not EpisodeElsewhere.objects.exists()
+
+
+def test_an_episode_overlapping_another_is_refused_and_nothing_is_kept():
+    child = ChildFactory()
+    EpisodeFactory(child=child, last_seen_at=SEEN - dt.timedelta(hours=2))
+    with pytest.raises(ValidationError):
+        told(child)
+    assert not EpisodeElsewhere.objects.exists()
+
+
+def test_the_report_counts_it_among_our_children_placed_out_even_without_a_placement():
+    LocalityFactory(name="Made-up Oxford")
+    placed = ChildFactory()
+    PlacementFactory(child=placed, host_la=council("202"))
+    told(placed)
+    told(ChildFactory())  # no placement on record: the host council's word is enough
+    EpisodeFactory(child=ChildFactory(), last_seen_at=SEEN)  # at home here: not placed out
+    report = build_report(
+        council_code="931", period_from=dt.date(2020, 1, 1), period_to=dt.date(2020, 6, 30)
+    )
+    assert report["placed_out"] == {"children": 2, "episodes": 2}
+    assert report["missing"]["episodes"] == 3
