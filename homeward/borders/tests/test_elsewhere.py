@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from homeward.borders.models import EpisodeElsewhere
 from homeward.borders.services import HOST_IS_US, episode_elsewhere_record
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
-from homeward.councils.tests.factories import LocalityFactory, council
+from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import LONDON, EpisodeFactory
-from homeward.reports.engine import build_report
 
 pytestmark = pytest.mark.django_db
 
@@ -56,17 +55,3 @@ def test_an_episode_overlapping_another_is_refused_and_nothing_is_kept():
     with pytest.raises(ValidationError):
         told(child)
     assert not EpisodeElsewhere.objects.exists()
-
-
-def test_the_report_counts_it_among_our_children_placed_out_even_without_a_placement():
-    LocalityFactory(name="Made-up Oxford")
-    placed = ChildFactory()
-    PlacementFactory(child=placed, host_la=council("202"))
-    told(placed)
-    told(ChildFactory())  # no placement on record: the host council's word is enough
-    EpisodeFactory(child=ChildFactory(), last_seen_at=SEEN)  # at home here: not placed out
-    report = build_report(
-        council_code="931", period_from=dt.date(2020, 1, 1), period_to=dt.date(2020, 6, 30)
-    )
-    assert report["placed_out"] == {"children": 2, "episodes": 2}
-    assert report["missing"]["episodes"] == 3
