@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "homeward.benchmarks",
     "homeward.accounts",
     "homeward.dashboard",
+    "homeward.alerts",
     "homeward.audit",
     "homeward.borders",
     "django_otp",
@@ -251,6 +252,31 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")
 # A link to set a password works once, and for this long (Django's PasswordResetTokenGenerator).
 PASSWORD_RESET_TIMEOUT = env_int("HOMEWARD_PASSWORD_LINK_HOURS", 24) * 60 * 60
+# Homeward's address as people reach it, for the links in emails (no trailing slash).
+HOMEWARD_BASE_URL = env_str("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
+# The outbox (homeward/alerts/outbox.py): a failed email is tried again after this many
+# minutes, then twice as long each time, until it has been tried this many times.
+HOMEWARD_EMAIL_RETRY_MINUTES = env_int("HOMEWARD_EMAIL_RETRY_MINUTES", 5)
+HOMEWARD_EMAIL_MAX_ATTEMPTS = env_int("HOMEWARD_EMAIL_MAX_ATTEMPTS", 6)
+if HOMEWARD_EMAIL_RETRY_MINUTES < 1 or HOMEWARD_EMAIL_MAX_ATTEMPTS < 1:
+    raise ConfigurationError(
+        "HOMEWARD_EMAIL_RETRY_MINUTES and HOMEWARD_EMAIL_MAX_ATTEMPTS must be 1 or more: an "
+        "email is tried at least once, and never again at once."
+    )
+# What `homeward send-alerts` queues before it sends, in order: dotted paths of functions
+# `(now) -> int` (the emails each queued). Each app that sends email adds its own.
+HOMEWARD_ALERT_SOURCES = (
+    "homeward.alerts.immediate.high_risk_alerts_queue",
+    "homeward.alerts.immediate.interview_breach_alerts_queue",
+    "homeward.alerts.digest.digests_queue",
+)
+# The morning digest's sections, in order: dotted paths of functions
+# `(user, now) -> DigestSection | None` (homeward/alerts/digest.py).
+HOMEWARD_DIGEST_SECTIONS = (
+    "homeward.alerts.sections.missing_now_section",
+    "homeward.alerts.sections.interviews_section",
+    "homeward.alerts.sections.panel_actions_section",
+)
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
