@@ -3,7 +3,7 @@ of our children in another council's area."""
 
 from django import forms
 
-from homeward.borders.models import ContactPurpose, LegalBasis
+from homeward.borders.models import ChildContactRole, ContactPurpose, LegalBasis
 from homeward.core.codes import Sex
 from homeward.councils.models import Council
 from homeward.web.edits import EditForm
@@ -146,3 +146,16 @@ class RegisterEditForm(RegisterForm, EditForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["child_id"]
+
+
+class ChildContactForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Who they are", choices=ChildContactRole.choices, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label="Name", required=False, max_length=200)
+    email = forms.CharField(label="Email address", max_length=254)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].error_messages["required"] = "Choose the IRO or the social worker."
+        self.fields["email"].error_messages["required"] = "Enter the email address."

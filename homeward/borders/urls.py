@@ -19,6 +19,12 @@ urlpatterns = [
         views.elsewhere_record,
         name="elsewhere",
     ),
+    path(
+        "children/<int:child_pk>/contacts/new/", views.child_contact_add, name="child-contact-add"
+    ),
+    path(
+        "child-contacts/<int:pk>/remove/", views.child_contact_remove, name="child-contact-remove"
+    ),
     path("contacts/", views.directory, name="directory"),
     path("contacts/new/", views.contact_add, name="contact-add"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),

@@ -25,6 +25,7 @@ from homeward.audit.services import audit_refused, record_looks
 from homeward.borders import register, services
 from homeward.borders.csvfile import FileRejected
 from homeward.borders.forms import (
+    ChildContactForm,
     ContactEditForm,
     ContactForm,
     CreateChildForm,
@@ -36,7 +37,7 @@ from homeward.borders.forms import (
     RegisterForm,
     UploadForm,
 )
-from homeward.borders.models import CouncilContact
+from homeward.borders.models import ChildContact, CouncilContact
 from homeward.borders.register_file import register_load
 from homeward.borders.selectors import (
     CURRENT,
@@ -72,6 +73,8 @@ CHANGED_SINCE = "Someone changed this entry since you opened the page: check it 
 CONTACT_ADDED = "{email} is added to {council}'s contacts."
 CONTACT_SAVED = "The contact is saved."
 CONTACT_REMOVED = "{email} is removed from {council}'s contacts."
+CHILD_CONTACT_ADDED = "The contact is recorded: {child}'s notifications go to them."
+CHILD_CONTACT_REMOVED = "{email} is removed from the child's contacts."
 ELSEWHERE_RECORDED = (
     "The episode in {council}'s area is recorded on {child}'s timeline and counted in this "
     "council's reports."
@@ -461,3 +464,50 @@ def contact_remove(request, pk: int):
         messages.success(request, CONTACT_REMOVED.format(email=email, council=council.name))
         return redirect(f"{_directory_url()}?council={council.code}")
     return render(request, "borders/contact_remove.html", {"contact": contact})
+
+
+# A placed-in child's own contacts at the placing council.
+
+
+def _placed_in_child(request, child_pk: int) -> Child:
+    check_register_changes(request.user)
+    children = visible_children(user=request.user, council=installation_council())
+    return get_object_or_404(children, pk=child_pk)
+
+
+@login_required
+def child_contact_add(request, child_pk: int):
+    """Record a placed-in child's IRO or social worker at the placing council."""
+    child = _placed_in_child(request, child_pk)
+    form = ChildContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_contact_add(child=child, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            audit_refused(
+                request=request,
+                obj=child,
+                told=error.message_dict,
+                tried=plain_values(form.cleaned_data),
+            )
+            add_service_errors(form, error)
+        else:
+            messages.success(request, CHILD_CONTACT_ADDED.format(child=child))
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "borders/child_contact_form.html", {"form": form, "child": child})
+
+
+@login_required
+def child_contact_remove(request, pk: int):
+    """Remove a child's contact, once the coordinator has confirmed it."""
+    check_register_changes(request.user)
+    children = visible_children(user=request.user, council=installation_council())
+    contact = get_object_or_404(
+        ChildContact.objects.select_related("child").filter(child__in=children), pk=pk
+    )
+    if request.method == "POST":
+        child = contact.child
+        services.child_contact_remove(contact=contact, by=request.user)
+        messages.success(request, CHILD_CONTACT_REMOVED.format(email=contact.email))
+        return redirect("children:detail", pk=child.pk)
+    return render(request, "borders/child_contact_remove.html", {"contact": contact})

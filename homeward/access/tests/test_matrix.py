@@ -30,7 +30,11 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
-from homeward.borders.tests.factories import CouncilContactFactory, PlacedInEntryFactory
+from homeward.borders.tests.factories import (
+    ChildContactFactory,
+    CouncilContactFactory,
+    PlacedInEntryFactory,
+)
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.problems import when
@@ -219,6 +223,8 @@ ROUTES = {
     "borders:link": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
     "borders:create-child": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
     "borders:elsewhere": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
+    "borders:child-contact-add": {"needs": CREATE_CHILD, "ids": {"child_pk": "child"}},
+    "borders:child-contact-remove": {"needs": CREATE_CHILD, "ids": {"pk": "child_contact"}},
     "borders:directory": {"needs": CREATE_CHILD},
     "borders:contact-add": {"needs": PEOPLE_PAGES},
     "borders:contact-edit": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
@@ -339,6 +345,7 @@ def world(time_machine):
             child=child, first_name=child.first_name, last_name=child.last_name
         )
         records[key]["contact"] = CouncilContactFactory()
+        records[key]["child_contact"] = ChildContactFactory(child=child)
     return records, here
 
 

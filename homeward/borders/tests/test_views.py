@@ -9,7 +9,8 @@ from django.utils.html import escape
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
-from homeward.borders.models import CouncilContact, EpisodeElsewhere, PlacedInEntry
+from homeward.borders.models import ChildContact, CouncilContact, EpisodeElsewhere, PlacedInEntry
+from homeward.borders.selectors import placing_council_recipients
 from homeward.borders.tests.factories import CouncilContactFactory, PlacedInEntryFactory
 from homeward.borders.views import CONTACT_REMOVED, ELSEWHERE_RECORDED, RECORDED_UNLINKED
 from homeward.children.services import child_allocate
@@ -367,3 +368,43 @@ def test_a_council_without_addresses_says_so(client):
     client, _ = signed_in(client, roles.MISSING_COORDINATOR)
     listed = client.get(reverse("borders:directory"), {"council": "Camden"}).content.decode()
     assert "Nobody at Camden can be told by email" in listed
+
+
+# A placed-in child's own contacts.
+
+
+@pytest.mark.parametrize("role", [roles.PRACTITIONER, roles.POLICE_LIAISON, roles.ANALYST])
+def test_only_those_who_keep_the_register_record_a_childs_contacts(client, role, placed_in):
+    child, _ = placed_in
+    client, _ = signed_in(client, role)
+    response = client.post(
+        reverse("borders:child-contact-add", args=[child.pk]),
+        {"role": "iro", "email": "jo@camden.example.gov.uk"},
+    )
+    assert response.status_code == 403
+    assert not ChildContact.objects.exists()
+
+
+def test_a_coordinator_adds_the_childs_iro_who_is_then_told_instead_of_the_service(
+    client, placed_in
+):
+    child, episode = placed_in
+    CouncilContactFactory(purpose="iro", email="iros@camden.example.gov.uk")
+    client, _ = signed_in(client, roles.MISSING_COORDINATOR)
+    response = client.post(
+        reverse("borders:child-contact-add", args=[child.pk]),
+        {"role": "iro", "name": "Jo Madeup", "email": "Jo@Camden.example.gov.uk"},
+        follow=True,
+    )
+    assert "jo@camden.example.gov.uk" in response.content.decode()
+    assert [r.email for r in placing_council_recipients(episode=episode)] == [
+        "jo@camden.example.gov.uk"
+    ]
+    contact = ChildContact.objects.get()
+    client.get(reverse("borders:child-contact-remove", args=[contact.pk]))
+    assert ChildContact.objects.exists()  # opening the page removes nothing
+    client.post(reverse("borders:child-contact-remove", args=[contact.pk]))
+    assert not ChildContact.objects.exists()
+    assert [r.email for r in placing_council_recipients(episode=episode)] == [
+        "iros@camden.example.gov.uk"
+    ]
