@@ -80,13 +80,15 @@ def council_contact_change(
 @transaction.atomic
 def council_contact_remove(*, contact: CouncilContact, by=None) -> None:
     """Remove an address from the directory (audited with what it was)."""
+    _removed(contact, ("council", "purpose", "email", "name"), by)
+
+
+def _removed(contact, fields: tuple[str, ...], by) -> None:
+    """Delete a contact, auditing it with what it was (a contact is an address, not a case
+    record: removed, not archived)."""
     before = values_before_change(contact)
-    audit_record(
-        user=by,
-        action=Action.CHANGE,
-        obj=contact,
-        details={"removed": {key: before[key] for key in ("council", "purpose", "email", "name")}},
-    )
+    details = {"removed": {field: before[field] for field in fields}}
+    audit_record(user=by, action=Action.CHANGE, obj=contact, details=details)
     contact.delete()
 
 
@@ -108,14 +110,7 @@ def child_contact_add(*, child, role: str, email: str, name: str = "", by=None) 
 @transaction.atomic
 def child_contact_remove(*, contact: ChildContact, by=None) -> None:
     """Remove a child's contact (audited with what it was)."""
-    before = values_before_change(contact)
-    audit_record(
-        user=by,
-        action=Action.CHANGE,
-        obj=contact,
-        details={"removed": {key: before[key] for key in ("child", "role", "email", "name")}},
-    )
-    contact.delete()
+    _removed(contact, ("child", "role", "email", "name"), by)
 
 
 # Our own children placed out: a host council tells us one of them went missing there.

@@ -81,6 +81,14 @@ ELSEWHERE_RECORDED = (
 )
 
 
+def _refused(request, record, error: ValidationError, form, aliases=None) -> None:
+    """Audit a change that was refused (what the person was told and tried), and put the
+    refusal on the form, each message against its field."""
+    tried = plain_values(form.cleaned_data)
+    audit_refused(request=request, obj=record, told=error.message_dict, tried=tried)
+    add_service_errors(form, error, aliases=aliases)
+
+
 # The placed-in register.
 
 
@@ -174,10 +182,7 @@ def register_record(request):
                     council=council, child=chosen, by=request.user, **values
                 )
             except ValidationError as error:
-                audit_refused(
-                    request=request, obj=None, told=error.message_dict, tried=plain_values(values)
-                )
-                add_service_errors(form, error, aliases={"child": "child_id"})
+                _refused(request, None, error, form, aliases={"child": "child_id"})
             else:
                 if entry.child is None:
                     messages.warning(request, RECORDED_UNLINKED)
@@ -357,13 +362,7 @@ def elsewhere_record(request, child_pk: int):
         try:
             services.episode_elsewhere_record(child=child, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            audit_refused(
-                request=request,
-                obj=child,
-                told=error.message_dict,
-                tried=plain_values(form.cleaned_data),
-            )
-            add_service_errors(form, error)
+            _refused(request, child, error, form)
         else:
             host = form.cleaned_data["host_council"].name
             messages.success(request, ELSEWHERE_RECORDED.format(council=host, child=child))
@@ -404,13 +403,7 @@ def contact_add(request):
         try:
             contact = services.council_contact_add(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            audit_refused(
-                request=request,
-                obj=None,
-                told=error.message_dict,
-                tried=plain_values(form.cleaned_data),
-            )
-            add_service_errors(form, error)
+            _refused(request, None, error, form)
         else:
             message = CONTACT_ADDED.format(email=contact.email, council=contact.council.name)
             messages.success(request, message)
@@ -484,13 +477,7 @@ def child_contact_add(request, child_pk: int):
         try:
             services.child_contact_add(child=child, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            audit_refused(
-                request=request,
-                obj=child,
-                told=error.message_dict,
-                tried=plain_values(form.cleaned_data),
-            )
-            add_service_errors(form, error)
+            _refused(request, child, error, form)
         else:
             messages.success(request, CHILD_CONTACT_ADDED.format(child=child))
             return redirect("children:detail", pk=child.pk)

@@ -124,3 +124,13 @@ def test_rules_are_checked_once_the_cells_are_read():
         register_load(data=register_file(bad), name="r.csv", council=council())
     where = {(p.row, p.column) for p in rejected.value.problems}
     assert where == {(2, "placing_council_code"), (2, "discharged_on"), (2, "iro_email")}
+
+
+def test_load_register_loads_for_the_installations_council(tmp_path, capsys):
+    path = tmp_path / "register.csv"
+    path.write_bytes(register_file(",Ruby,Sample,01/01/2007,202,,Made-up House,,01/02/2020,,,,,,,"))
+    call_command("load-register", str(path))
+    assert "Added 1 register entry" in capsys.readouterr().out
+    assert PlacedInEntry.objects.get().council == council("931")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("load-register", str(tmp_path / "nowhere.csv"))
