@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -10,6 +11,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
 from homeward.audit.models import Action, AuditEntry
 from homeward.borders.models import ChildContact, CouncilContact, EpisodeElsewhere, PlacedInEntry
+from homeward.borders.register import placed_in_update
 from homeward.borders.selectors import placing_council_recipients
 from homeward.borders.tests.factories import CouncilContactFactory, PlacedInEntryFactory
 from homeward.borders.views import CONTACT_REMOVED, ELSEWHERE_RECORDED, RECORDED_UNLINKED
@@ -408,3 +410,41 @@ def test_a_coordinator_adds_the_childs_iro_who_is_then_told_instead_of_the_servi
     assert [r.email for r in placing_council_recipients(episode=episode)] == [
         "iros@camden.example.gov.uk"
     ]
+
+
+# Loading a file of notices on the web.
+
+
+def test_an_uploaded_file_with_problems_loads_nothing_and_lists_them(client):
+    client, _ = signed_in(client, roles.MISSING_COORDINATOR)
+    header = "first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on\n"
+    bad = header + "Ruby,Sample,31/02/2007,202,Made-up House,01/02/2020\n"
+    response = client.post(
+        reverse("borders:upload"),
+        {"file": SimpleUploadedFile("notices.csv", bad.encode(), "text/csv")},
+    )
+    content = response.content.decode()
+    assert "Nothing was loaded: 1 problem" in content
+    assert "Row 2, column date_of_birth" in content
+    assert not PlacedInEntry.objects.exists()
+    good = header + "Ruby,Sample,28/02/2007,202,Made-up House,01/02/2020\n"
+    response = client.post(
+        reverse("borders:upload"),
+        {"file": SimpleUploadedFile("notices.csv", good.encode(), "text/csv")},
+    )
+    assert "Added 1 register entry" in response.content.decode()
+    assert PlacedInEntry.objects.get().created_by is not None
+
+
+def test_a_correction_made_from_an_old_page_is_refused(client):
+    client, _ = signed_in(client, roles.MISSING_COORDINATOR)
+    entry = PlacedInEntryFactory()
+    form = client.get(reverse("borders:edit", args=[entry.pk])).context["form"]
+    data = {name: form[name].value() for name in ("version", "based_on")}
+    data |= entry_post(first_name="Maisie", last_name="Fictional", provider_name="Renamed House")
+    data.pop("child_id")
+    placed_in_update(entry=entry, expected_version=entry.version, notes="Meanwhile")
+    response = client.post(reverse("borders:edit", args=[entry.pk]), data)
+    assert "while you were editing it" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.provider_name == "Made-up House" and entry.notes == "Meanwhile"
