@@ -76,3 +76,40 @@ def test_a_coordinator_records_the_notice_nobody_sent(page):
     expect(page.locator("h1")).to_have_text("Keira Notreal")
     expect(page.locator("#not-on-register")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("jo.iro@camden.example.gov.uk")
+
+
+def test_an_administrator_keeps_the_directory_and_records_an_episode_elsewhere(page):
+    admin = UserFactory(username="made-up-directory-admin", roles=[roles.ADMINISTRATOR])
+    child = ChildFactory(first_name="Tyler", last_name="Sample")
+    sign_in_with_the_keyboard(page, admin.username)
+
+    # The directory: Camden has no address yet; add one.
+    page.goto("/contacts/?council=Camden")
+    expect(page.locator("main")).to_contain_text("Nobody at Camden can be told by email")
+    check_page(page, "borders-directory")
+    page.get_by_role("link", name="Add an address").click()
+    page.select_option("#id_council", label="Camden")
+    page.check("input[name=purpose][value=missing]")
+    page.fill("#id_email", "missing@camden.example.gov.uk")
+    check_page(page, "borders-contact-form")
+    page.get_by_role("button", name="Save the address").click()
+    expect(page.locator("table")).to_contain_text("missing@camden.example.gov.uk")
+    page.get_by_role("link", name="Remove missing@camden.example.gov.uk").click()
+    check_page(page, "borders-contact-remove")
+    page.get_by_role("button", name="Remove the address").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is removed")
+
+    # One of our children, missing in Camden's area, as Camden told us.
+    page.goto(f"/children/{child.pk}/")
+    page.get_by_role("link", name="Record an episode in another council's area").click()
+    check_page(page, "borders-elsewhere-form")
+    page.select_option("#id_host_council", label="Camden")
+    seen = timezone.localdate() - dt.timedelta(days=2)
+    fill_date(page, "last_seen_at", seen)
+    page.fill("#id_last_seen_at_time", "18:00")
+    fill_date(page, "told_at", seen + dt.timedelta(days=1))
+    page.fill("#id_told_at_time", "09:30")
+    page.get_by_role("button", name="Save the episode").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("in Camden's area")
+    expect(page.locator(".hw-timeline")).to_contain_text("In Camden's area")
+    check_page(page, "borders-child-elsewhere")

@@ -184,6 +184,11 @@ def unregistered_children(*, user, child=None) -> list[UnregisteredChild]:
     ]
 
 
+def unregistered_children_count(*, user) -> int:
+    """How many placed-in children this person sees went missing while on no register entry."""
+    return unregistered(episodes_visible_to(user)).values("child").distinct().count()
+
+
 # The register.
 
 CURRENT, LEFT, EVERYONE = "current", "left", "all"

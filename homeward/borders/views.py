@@ -44,6 +44,7 @@ from homeward.borders.selectors import (
     council_directory,
     placed_in_register,
     unregistered_children,
+    unregistered_children_count,
 )
 from homeward.children.models import Child
 from homeward.children.selectors import likely_matches, visible_children
@@ -113,7 +114,7 @@ def register_list(request):
         "query": query,
         "keeps": may_keep_register(request.user),
         "directory": may_keep_directory(request.user) or sees_every_child(request.user),
-        "unregistered": len(unregistered_children(user=request.user)),
+        "unregistered": unregistered_children_count(user=request.user),
     }
     return render(request, "borders/register.html", context)
 
