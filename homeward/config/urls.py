@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("homeward.exploitation.urls")),
     path("", include("homeward.panel.urls")),
     path("", include("homeward.borders.urls")),
+    path("", include("homeward.escalations.urls")),
     path("", include("homeward.in_error.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
