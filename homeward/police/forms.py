@@ -19,6 +19,20 @@ NOTE_NEEDED = "Say what more you need to know, and from whom."
 REASON_NEEDED = "Say why this notification is set aside."
 KEEP_NEEDED = "Choose whose value the episode keeps."
 CHILD_NEEDED = "Choose the child, or give their local id."
+# Django fills in the limit and the length (%-style).
+NOTE_TOO_LONG = (
+    "Your note is %(show_value)d characters long, and a note may be at most %(limit_value)d. "
+    "Shorten it: keep the full details in the child's case record and say here where they are."
+)
+REASON_TOO_LONG = (
+    "Your reason is %(show_value)d characters long, and a reason may be at most "
+    "%(limit_value)d. Shorten it: keep the full details in the child's case record and say "
+    "here where they are."
+)
+LOCAL_ID_TOO_LONG = (
+    "A local id is at most %(limit_value)d characters (this is %(show_value)d): copy it from "
+    "the child's page."
+)
 PAGE_TOO_OLD = "This page is out of date. Open the notification again, then try again."
 
 
@@ -30,12 +44,25 @@ class NotificationActionForm(forms.Form):
     # Moving an episode is checked against the episode's version, as the person saw it.
     episode_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     child = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    local_id = forms.CharField(label="The child's local id", required=False, max_length=64)
+    local_id = forms.CharField(
+        label="The child's local id",
+        required=False,
+        max_length=64,
+        error_messages={"max_length": LOCAL_ID_TOO_LONG},
+    )
     note = forms.CharField(
-        label="What more is needed", required=False, max_length=2000, widget=forms.Textarea
+        label="What more is needed",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": NOTE_TOO_LONG},
     )
     reason = forms.CharField(
-        label="Why it is set aside", required=False, max_length=2000, widget=forms.Textarea
+        label="Why it is set aside",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": REASON_TOO_LONG},
     )
     keep = forms.ChoiceField(
         label="Which value the episode keeps",

@@ -81,6 +81,10 @@ KEPT_OURS = (
 )
 TOOK_THEIRS = "Episode {episode} now has the police's {fields}."
 MOVED = "Episode {episode} is moved from {old} to {new}, with its police notifications."
+UNKNOWN_LIST = (
+    "There is no list called '{asked}' on this page, so the list {default} is shown. "
+    "The lists are {lists}."
+)
 NO_SUCH_CHILD = "There is no child with local id {local_id} that you may see."
 NOT_THAT_CHILD = "That child is not one you may see. Choose another, or give their local id."
 
@@ -91,8 +95,8 @@ def index(request):
     check_action(request.user, RECORD_EPISODE)
     council = installation_council()
     tabs = notification_tabs(user=request.user, council=council, today=timezone.localdate())
-    show = request.GET.get("show")
-    show = show if show in dict(TABS) else TABS[0][0]
+    asked = request.GET.get("show")
+    show = asked if asked in dict(TABS) else TABS[0][0]
     page, query = paginate(request, getattr(tabs, show))
     context = {
         "tabs": [
@@ -104,8 +108,18 @@ def index(request):
         "page": page,
         "query": query,
         "may_upload": may(request.user, CREATE_CHILD),
+        "unknown_list": _unknown_list(asked),
     }
     return render(request, "police/index.html", context)
+
+
+def _unknown_list(asked: str | None) -> str:
+    """What to say when the address asks for a list the page does not have (a link copied
+    wrong, or an old one): which it is showing instead."""
+    if asked is None or asked in dict(TABS):
+        return ""
+    lists = ", ".join(f"'{name}' ({heading.lower()})" for name, heading in TABS)
+    return UNKNOWN_LIST.format(asked=asked[:40], default=TABS[0][1].lower(), lists=lists)
 
 
 def _notification(request, pk: int) -> Notification:

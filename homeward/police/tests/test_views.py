@@ -229,6 +229,17 @@ def test_the_queue_is_high_risk_first_then_the_longest_waiting(coordinator):
     assert listed(response) == ["HIGH-OLDER", "HIGH-NEWER", "MEDIUM", "LOW-OLDEST", "UNGRADED"]
 
 
+def test_a_list_the_page_does_not_have_is_said_and_the_queue_shown_instead(coordinator):
+    NotificationFactory(police_ref="WAITING-1", state="review")
+    response = coordinator.get(reverse("notifications:index"), {"show": "bogus"})
+    said = text(response)
+    assert "There is no list called 'bogus' on this page, so the list waiting for review" in said
+    assert "'problems' (could not be read)" in said
+    assert listed(response) == ["WAITING-1"]
+    known = coordinator.get(reverse("notifications:index"), {"show": "held"})
+    assert "There is no list called" not in text(known)
+
+
 # A notification's page.
 
 
@@ -330,6 +341,24 @@ def test_asking_for_more_keeps_the_note_and_the_notification_in_the_queue(coordi
     notification.refresh_from_db()
     assert notification.state == State.REVIEW and notification.review_reason == "more_needed"
     assert "Rang the force for the DOB" in notification.outcome
+
+
+@pytest.mark.parametrize(
+    "action,field,words",
+    [("ask_more", "note", "Your note is 2001 characters long, and a note may be at most 2000."),
+     ("set_aside", "reason",
+      "Your reason is 2001 characters long, and a reason may be at most 2000.")],
+)  # fmt: skip
+def test_an_over_long_note_is_refused_with_the_limit_and_what_to_do(
+    coordinator, action, field, words
+):
+    twins()
+    notification = waiting()
+    said = text(act(coordinator, notification, action, **{field: "x" * 2001}))
+    assert words in said and "keep the full details in the child's case record" in said
+    assert "Ensure this value" not in said
+    notification.refresh_from_db()
+    assert notification.state == State.REVIEW and "x" * 100 not in notification.outcome
 
 
 def test_setting_aside_needs_a_reason_and_says_so(coordinator):
