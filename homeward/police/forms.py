@@ -44,6 +44,8 @@ class NotificationActionForm(forms.Form):
     # Moving an episode is checked against the episode's version, as the person saw it.
     episode_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     child = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The person has seen what the action will do (a disagreement, what moves) and goes on.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     local_id = forms.CharField(
         label="The child's local id",
         required=False,

@@ -12,7 +12,7 @@ from homeward.audit.services import record_change, values_before_change
 from homeward.children.models import Child
 from homeward.children.rules import postcode_problem
 from homeward.children.services import child_create
-from homeward.core.concurrency import save_changes
+from homeward.core.concurrency import ChangedByAnotherUser, save_changes
 from homeward.core.problems import Problem, raise_if_any
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_move, episode_update
@@ -309,9 +309,22 @@ def notification_resolve_conflict(
 
 
 @transaction.atomic
-def episode_relink(*, episode: Episode, child: Child, expected_version: int, by) -> Episode:
+def episode_relink(
+    *,
+    episode: Episode,
+    child: Child,
+    expected_version: int,
+    by,
+    notification: Notification | None = None,
+    notification_version: int | None = None,
+) -> Episode:
     """Undo a wrong link: the episode (with its interviews) and its notifications move to the
-    right child, checked against that child's other episodes."""
+    right child, checked against that child's other episodes, and against the version of the
+    notification the person undid it from, when they did."""
+    if notification is not None:
+        current = _locked(notification)
+        if current.version != notification_version:
+            raise ChangedByAnotherUser(Notification.objects.get(pk=current.pk), [])
     old = episode.child
     moved = episode_move(episode=episode, child=child, expected_version=expected_version, by=by)
     said = MOVED.format(episode=moved.local_id, old=old.local_id, new=child.local_id)

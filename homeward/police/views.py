@@ -2,6 +2,8 @@
 be read) and a notification's page, where a person links it, makes a new child from it, asks
 for more, sets it aside, settles a conflict, or moves an episode linked to the wrong child."""
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,12 +36,15 @@ from homeward.police.forms import (
 from homeward.police.models import Notification, State
 from homeward.police.selectors import (
     candidates_for,
+    chosen,
     conflicts_of,
+    disagreements,
     linked_child,
     notification_tabs,
     notifications_visible,
     raw_fields,
     side_by_side,
+    what_moves,
 )
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
@@ -80,7 +85,19 @@ KEPT_OURS = (
     "notification."
 )
 TOOK_THEIRS = "Episode {episode} now has the police's {fields}."
-MOVED = "Episode {episode} is moved from {old} to {new}, with its police notifications."
+MOVED = (
+    "Episode {episode} is moved from {old} to {new}, with its return home interview records, "
+    "its police references, its risk grading history and its police notifications."
+)
+DETAILS_DISAGREE = (
+    "The notification's {fields} {verb} not agree with {child}'s record. Check the two side "
+    "by side below: link only if you are sure it is the same child."
+)
+CHECK_THE_MOVE = "Check what will move to {child} before you move it."
+NOT_MOVED = (
+    "Episode {episode} was not moved: {what} was changed by {who} at {when}, after you opened "
+    "this page. The page now shows it as it is: look again, then choose."
+)
 UNKNOWN_LIST = (
     "There is no list called '{asked}' on this page, so the list {default} is shown. "
     "The lists are {lists}."
@@ -128,6 +145,26 @@ def _notification(request, pk: int) -> Notification:
     return get_object_or_404(chosen, pk=pk)
 
 
+@dataclass
+class Confirmation:
+    """What an action will do, for the person to confirm before it is done."""
+
+    action: str
+    child: object
+    data: dict
+    differ: list[str] = field(default_factory=list)
+    moves: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+
+class ConfirmFirst(Exception):
+    """The person must see what the action will do, and confirm it, before it is done."""
+
+    def __init__(self, confirmation: Confirmation):
+        super().__init__(confirmation.action)
+        self.confirmation = confirmation
+
+
 @login_required
 def detail(request, pk: int):
     """What arrived, what became of it, and (POST) one action on it."""
@@ -156,11 +193,20 @@ def _context(request, notification: Notification, form) -> dict:
     shown = [c.child for c in candidates.shown]
     if notification.child_id:
         shown.append(notification.child)
+    confirm = getattr(form, "confirm", None)
+    if confirm is not None:
+        shown.append(confirm.child)
     record_looks(request=request, children=shown)
     actions = access_for(request.user).actions
     offered = {action for action, needs in NEEDS.items() if needs in actions}
     linked = linked_child(notification) if notification.state == State.APPLIED else None
     return {
+        "confirm": confirm,
+        "confirm_rows": _confirm_rows(notification, confirm),
+        "confirm_shown": [chosen(notification, confirm.child)] if confirm else [],
+        "confirm_differ": _labels(confirm.differ) if confirm else [],
+        "check_the_move": CHECK_THE_MOVE.format(child=confirm.child) if confirm else "",
+        "disagree": _disagree_words(confirm),
         "notification": notification,
         "form": form,
         "raw": raw_fields(notification),
@@ -178,6 +224,26 @@ def _context(request, notification: Notification, form) -> dict:
     }
 
 
+def _confirm_rows(notification: Notification, confirm: Confirmation | None) -> list:
+    if confirm is None:
+        return []
+    return side_by_side(notification, [chosen(notification, confirm.child)])
+
+
+def _labels(differ: list[str]) -> list[str]:
+    """The side-by-side rows' labels of the details that disagree."""
+    return [label.capitalize() for label in differ]
+
+
+def _disagree_words(confirm: Confirmation | None) -> str:
+    if confirm is None or not confirm.differ:
+        return ""
+    differ = confirm.differ
+    fields = " and ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
+    verb = "does" if len(differ) == 1 else "do"
+    return DETAILS_DISAGREE.format(fields=fields, verb=verb, child=confirm.child)
+
+
 def _act(request, notification: Notification, form) -> str | None:
     """Take the action asked for; what it did in words, or None with the refusal on the form."""
     action = form.cleaned_data["action"]
@@ -185,6 +251,8 @@ def _act(request, notification: Notification, form) -> str | None:
         raise PermissionDenied(NOT_YOUR_ACTION)
     try:
         return ACTIONS[action](request, notification, form.cleaned_data)
+    except ConfirmFirst as asked:
+        form.confirm = asked.confirmation
     except ChangedByAnotherUser as clash:
         audit_refused(request=request, obj=notification, told=str(clash), tried=_tried(form))
         form.add_error(None, str(clash))
@@ -222,6 +290,11 @@ def _chosen_child(request, notification: Notification, data: dict):
 
 def _link(request, notification: Notification, data: dict) -> str:
     child = _chosen_child(request, notification, data)
+    # A child given by local id was not among those shown side by side: their details are
+    # shown now, and a disagreement is confirmed before the link is made.
+    differ = [] if data.get("child") else disagreements(notification, child)
+    if differ and not data.get("confirmed"):
+        raise ConfirmFirst(Confirmation(action=LINK, child=child, data=data, differ=differ))
     done = services.notification_link(
         notification=notification, child=child, expected_version=data["version"], by=request.user
     )
@@ -276,13 +349,32 @@ def _relink(request, notification: Notification, data: dict) -> str:
     if episode is None:
         raise ValidationError(NOT_LINKED)
     child = _chosen_child(request, notification, data)
+    if not data.get("confirmed"):
+        moves, changes = what_moves(episode, child)
+        differ = disagreements(notification, child)
+        raise ConfirmFirst(
+            Confirmation(RELINK, child, data, differ=differ, moves=moves, changes=changes)
+        )
     old = episode.child
-    services.episode_relink(
-        episode=episode,
-        child=child,
-        expected_version=data["episode_version"],
-        by=request.user,
-    )
+    try:
+        services.episode_relink(
+            episode=episode,
+            child=child,
+            expected_version=data["episode_version"],
+            notification=notification,
+            notification_version=data["version"],
+            by=request.user,
+        )
+    except ChangedByAnotherUser as clash:
+        record = clash.record
+        if isinstance(record, Notification):
+            what = f"notification {record.police_ref or 'without a reference'}"
+        else:
+            what = f"episode {episode.local_id}"
+        who = getattr(record.changed_by, "username", None) or "someone else"
+        when = timezone.localtime(record.changed_at).strftime("%-d %b %Y %H:%M")
+        said = NOT_MOVED.format(episode=episode.local_id, what=what, who=who, when=when)
+        raise ValidationError(said) from None
     return MOVED.format(episode=episode.local_id, old=old, new=child)
 
 
