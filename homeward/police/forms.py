@@ -18,6 +18,7 @@ KEEP_CHOICES = (
 NOTE_NEEDED = "Say what more you need to know, and from whom."
 REASON_NEEDED = "Say why this notification is set aside."
 KEEP_NEEDED = "Choose whose value the episode keeps."
+KEEP_FIELD_NEEDED = "For {label}, choose whose value the episode keeps."
 CHILD_NEEDED = "Choose the child, or give their local id."
 # Django fills in the limit and the length (%-style).
 NOTE_TOO_LONG = (
@@ -73,11 +74,38 @@ class NotificationActionForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, conflicts=(), **kwargs):
+        """`conflicts`: the notification's conflicts (selectors.Conflict), each a choice."""
+        super().__init__(*args, **kwargs)
+        self.conflicts = list(conflicts)
+        for conflict in self.conflicts:
+            self.fields[keep_field(conflict.field)] = forms.ChoiceField(
+                label=f"{conflict.label}: which value the episode keeps",
+                choices=(
+                    ("coordinator", f"Keep the coordinator's: {conflict.coordinator}"),
+                    ("police", f"Take the police's: {conflict.police}"),
+                ),
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def keep_fields(self) -> list:
+        """Each conflict with its choice on the form, in the conflicts' order."""
+        return [(conflict, self[keep_field(conflict.field)]) for conflict in self.conflicts]
+
     def clean(self):
         data = super().clean()
         action = data.get("action")
         needs = {ASK_MORE: ("note", NOTE_NEEDED), SET_ASIDE: ("reason", REASON_NEEDED)}
-        needs |= {KEEP: ("keep", KEEP_NEEDED)}
+        if action == KEEP and self.conflicts and not data.get("keep"):
+            # One choice a field; "keep" (the same for all) is still understood.
+            for conflict in self.conflicts:
+                name = keep_field(conflict.field)
+                if not data.get(name):
+                    self.add_error(name, KEEP_FIELD_NEEDED.format(label=conflict.label.lower()))
+            data["keeps"] = {c.field: data.get(keep_field(c.field)) for c in self.conflicts}
+        elif action == KEEP and not data.get("keep"):
+            self.add_error("keep", KEEP_NEEDED)
         if action in needs:
             name, message = needs[action]
             if not (data.get(name) or "").strip():
@@ -87,3 +115,8 @@ class NotificationActionForm(forms.Form):
         if action == RELINK and data.get("episode_version") is None:
             self.add_error(None, PAGE_TOO_OLD)
         return data
+
+
+def keep_field(field: str) -> str:
+    """The form's name of the choice for one conflicting field."""
+    return f"keep_{field}"

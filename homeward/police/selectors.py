@@ -318,6 +318,7 @@ class Conflict:
     label: str
     coordinator: str
     police: str
+    field: str = ""
 
 
 def _conflict_value(field: str, value) -> str:
@@ -341,6 +342,7 @@ def conflicts_of(notification: Notification) -> list[Conflict]:
             label=LABELS.get(c["field"], c["field"]).capitalize(),
             coordinator=_conflict_value(c["field"], c.get("coordinator")),
             police=_conflict_value(c["field"], c.get("police")),
+            field=c["field"],
         )
         for c in notification.conflicts or []
         if isinstance(c, dict) and "field" in c

@@ -170,7 +170,7 @@ def detail(request, pk: int):
     """What arrived, what became of it, and (POST) one action on it."""
     check_action(request.user, RECORD_EPISODE)
     notification = _notification(request, pk)
-    form = NotificationActionForm(request.POST or None)
+    form = NotificationActionForm(request.POST or None, conflicts=conflicts_of(notification))
     if request.method == "POST" and form.is_valid():
         said = _act(request, notification, form)
         if said:
@@ -332,16 +332,21 @@ def _set_aside(request, notification: Notification, data: dict) -> str:
 
 
 def _keep(request, notification: Notification, data: dict) -> str:
-    fields = " and ".join(c.label.lower() for c in conflicts_of(notification))
+    conflicts = conflicts_of(notification)
+    keeps = data.get("keeps") or dict.fromkeys((c.field for c in conflicts), data["keep"])
     done = services.notification_resolve_conflict(
         notification=notification,
-        keep=data["keep"],
+        keep=keeps,
         expected_version=data["version"],
         by=request.user,
     )
-    said = KEPT_OURS if data["keep"] == "coordinator" else TOOK_THEIRS
     episode = done.episode.local_id if done.episode else ""
-    return said.format(episode=episode, fields=fields)
+    said = []
+    for kept, words in (("police", TOOK_THEIRS), ("coordinator", KEPT_OURS)):
+        fields = " and ".join(c.label.lower() for c in conflicts if keeps.get(c.field) == kept)
+        if fields:
+            said.append(words.format(episode=episode, fields=fields))
+    return " ".join(said)
 
 
 def _relink(request, notification: Notification, data: dict) -> str:

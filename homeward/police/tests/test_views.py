@@ -487,6 +487,38 @@ def test_a_conflict_is_settled_by_keeping_one_value(coordinator, keep, risk):
     assert expected in said
 
 
+def test_each_conflicting_field_is_chosen_on_its_own_and_where_found_is_labelled_so(
+    coordinator,
+):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    receive(report(police_id="PID-7"))
+    receive({"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15",
+             "event_at": "10/03/2026 08:15", "found_location": "Bus station"})  # fmt: skip
+    episode = Episode.objects.get()
+    episode_update(episode=episode, expected_version=episode.version, risk="high",
+                   found_location="A friend's house")  # fmt: skip
+    update = receive({"police_ref": "MS-0001", "event": "update", "risk": "low",
+                      "event_at": "10/03/2026 09:00",
+                      "found_location": "Railway station"})  # fmt: skip
+    assert update.review_reason == "conflict" and len(update.conflicts) == 2
+    shown = text(page(coordinator, update))
+    assert "Where found A friend's house Railway station" in shown and "found at" not in shown
+    assert "Risk grading: which value the episode keeps" in shown
+    assert "Where found: which value the episode keeps" in shown
+    half = text(act(coordinator, update, "keep", keep_risk="coordinator"))
+    assert "For where found, choose whose value the episode keeps." in half
+    said = text(act(coordinator, update, "keep", keep_risk="coordinator",
+                    keep_found_location="police"))  # fmt: skip
+    episode.refresh_from_db()
+    assert episode.risk == "high" and episode.found_location == "Railway station"
+    assert (
+        f"Episode {episode.local_id} now has the police's where found. Episode "
+        f"{episode.local_id} keeps the coordinator's risk grading" in said
+    )
+    update.refresh_from_db()
+    assert "Took the police's where found. Kept the coordinator's risk grading" in update.outcome
+
+
 def wrongly_linked() -> tuple[Child, Child, Notification, Episode]:
     """Kit's police id on Kat's report: linked to Kit, who returned and was interviewed."""
     wrong = ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
