@@ -316,6 +316,15 @@ def test_a_link_a_person_made_says_who_made_it_and_how_not_a_percentage(coordina
     assert "% likely" not in words(tree)
 
 
+def test_the_linked_list_says_how_each_was_linked_never_100_percent_likely(coordinator):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    receive(report(police_id="PID-7"))
+    tree = lxml.html.fromstring(coordinator.get(reverse("notifications:index"),
+                                                {"show": "linked"}).content)  # fmt: skip
+    row = words(tree.xpath("//tr[@data-ref='MS-0001']")[0])
+    assert "Kit Knownson Police id" in row and "likely" not in row
+
+
 def test_a_link_by_police_id_says_so(coordinator):
     ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
     notification = receive(report(police_id="PID-7"))
