@@ -109,6 +109,7 @@ demo: $(INSTALLED) frontend
 		--returned-before $$($(BIN)/python -c 'import datetime as d; print(d.date.today() - d.timedelta(days=30))') \
 		--reason "Demo county history: returns from before the last 30 days were followed up outside Homeward" \
 		--by demo-coordinator
+	HOMEWARD_DEMO=true $(BIN)/homeward demo-escalations --seed $(DEMO_SEED)
 	@# Two made-up forces serve the demo county; the demo feed posts notifications
 	@# with their tokens (shown once, kept in var/ for the feed alone).
 	HOMEWARD_DEMO=true $(BIN)/homeward force-token add-force "$(DEMO_FORCE)" --council 931
