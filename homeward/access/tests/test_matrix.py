@@ -531,6 +531,7 @@ def test_importing_police_notifications_by_a_named_person_needs_their_role(role,
     user = person(role, LocalityFactory(name="Made-up here"))
     path = tmp_path / "notifications.csv"
     path.write_text("force,police_ref,event\nMade-up Police,MS-1,update\n", encoding="utf-8")
+    force_create(name="Made-up Police", councils=[council()], by=None)
     command = ["import-notifications", str(path), "--council", "931", "--by", user.username]
     if CREATE_CHILD in MAY_USE[role]:
         call_command(*command)
