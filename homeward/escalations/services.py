@@ -182,6 +182,8 @@ def _join(escalation: Escalation, rule: Rule, seen: list[Seen]) -> None:
 def _raise(rule: Rule, child: Child, trigger: int, episodes, now: dt.datetime) -> Escalation | None:
     """Create the escalation, or nothing if another check raised it a moment ago."""
     try:
+        # Only the escalation's own constraints may be caught here: its audit entry is written
+        # after, so a failed entry is not taken for "already raised" but undoes the check.
         with transaction.atomic():
             escalation = Escalation.objects.create(
                 council_id=child.council_id,
@@ -195,10 +197,10 @@ def _raise(rule: Rule, child: Child, trigger: int, episodes, now: dt.datetime) -
                 due_on=timezone.localdate(now) + dt.timedelta(days=due_days(rule.kind)),
             )
             escalation.episodes.set(episodes)
-            record_change(record=escalation, by=None)
     except IntegrityError:
         logger.info("Escalation %s of child %s already raised", rule.code, child.pk)
         return None
+    record_change(record=escalation, by=None)
     return escalation
 
 
