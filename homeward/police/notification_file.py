@@ -33,9 +33,10 @@ from homeward.police.services import notification_receive
 
 REQUIRED_COLUMNS = ("police_ref", "event")
 # Rows received in one transaction (each in its own savepoint): enough that a commit and the
-# audit log's head are no longer most of a row's time, few enough that a force's API call
-# about one of their references waits a second or so at most.
-ROWS_AT_ONCE = 100
+# audit log's head a row are shared, few enough that a writer waiting for them (an API call
+# about one of their references; on SQLite, any writer) waits well under a second on a quiet
+# machine, and within SQLite's 20 s even on a very busy one.
+ROWS_AT_ONCE = 20
 NOTHING_KEPT = "Nothing was kept from this file."
 NOT_CSV = (
     "This file is {kind}, not a CSV file. Save it as 'CSV UTF-8 (Comma delimited)' and "
