@@ -11,9 +11,11 @@ urlpatterns = [
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),
     path("", include("homeward.panel.urls")),
+    path("", include("homeward.escalations.urls")),
     path("", include("homeward.in_error.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
     path("", include("homeward.police.force_urls")),
     path("", include("homeward.police.api_urls")),
+    path("", include("homeward.alerts.urls")),
 ]

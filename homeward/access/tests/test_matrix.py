@@ -29,6 +29,7 @@ from homeward.access.rules import (
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
+from homeward.alerts.outbox import email_queue
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
@@ -37,6 +38,7 @@ from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import OVERLAPS_ANOTHER, STILL_MISSING_ANOTHER
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.escalations.tests.factories import EscalationFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
@@ -62,23 +64,26 @@ ROWS = "row-level downloads"
 # The statutory returns name every looked-after child: named rows, whole council.
 RETURNS = "statutory returns"
 PANEL = "panel pages"
+ESCALATIONS = "escalations"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 FORCE_TOKEN = "a police force's token"
+EMAILS_SENT = "emails sent"  # every email Homeward sent (alerts: coordinators, administrators)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES},
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS,
+                          EMAILS_SENT},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS, CLOSE_INTERVIEW},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS, EMAILS_SENT},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
-                              REPORTS, PANEL, RECORD_PANEL},
+                              REPORTS, PANEL, RECORD_PANEL, ESCALATIONS},
     roles.POLICE_LIAISON: {CASE, RECORD_EPISODE},
     roles.ANALYST: {REPORTS, ROWS},
     roles.SCRUTINY: {REPORTS},
@@ -172,6 +177,12 @@ ROUTES = {
     },
     "panel:action-edit": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
     "panel:action-done": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
+    # Escalations (every role that has them has the panel's pages too, to refer to it).
+    "escalations:index": {"needs": ESCALATIONS},
+    "escalations:detail": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
+    "escalations:edit": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
+    "escalations:close": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
+    "escalations:refer": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
     # Records entered in error and merged children (in_error): "episodes" is the kind of
     # record in the URL, as written; each kind is found through the same rule.
     "in_error:mark": {"needs": CORRECT_ERRORS, "ids": {"kind": "episodes", "pk": "episode"}},
@@ -204,6 +215,18 @@ ROUTES = {
     # document is public: it describes the API and holds no record.
     "api:notifications": {"needs": FORCE_TOKEN},
     "api:openapi": {"needs": "anyone"},
+    # Alerts: each person's own choices (a role without children's records is told it gets
+    # none); the emails sent; retrying one (POST only); the demo's caught mail, which does
+    # not exist outside the demo (alerts/tests/test_views.py tests it there).
+    "alerts:preferences": {"needs": "signed in", "status": 200},
+    "alerts:emails": {"needs": EMAILS_SENT},
+    "alerts:retry": {"needs": EMAILS_SENT, "ids": {"pk": "email"}},
+    "alerts:demo-mail": {"needs": "signed in", "status": 404},
+    "alerts:demo-mail-message": {
+        "needs": "signed in",
+        "status": 404,
+        "ids": {"name": "caught.eml"},
+    },
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).
@@ -216,6 +239,8 @@ COUNCIL_WIDE = {
     "token",
     "force",
     "force_token",
+    "email",
+    "caught.eml",
 }
 
 
@@ -286,6 +311,10 @@ def world(time_machine):
                 episode=back, outcome="no_contact", completed_at=None
             ),
             "screening": ScreeningFactory(child=talked_about),
+            # An escalation makes its child the exploitation lead's too, so the "unseen" one
+            # is of the child discussed at the panel (with another child's episode for its
+            # trigger: that child has none of their own, and their page lists none of it).
+            "escalation": EscalationFactory(child=talked_about, trigger=back),
             "meeting": discussion.meeting,
             "discussion": discussion,
             "action": action,
@@ -312,6 +341,14 @@ def world(time_machine):
         force = force_create(name=f"Made-up {key} police", councils=[council()], by=None)
         records[key]["force"] = force
         records[key]["force_token"] = force_token_issue(force=force, by=None).token
+        records[key]["email"], _ = email_queue(
+            key=f"matrix:{key}",
+            to=f"made-up-{key}@made-up-council.test",
+            subject="Homeward: a child is missing at high risk",
+            body="Made-up body",
+            purpose="high-risk",
+            child=records[key]["child"],
+        )
     return records, here
 
 
@@ -326,7 +363,7 @@ def expected(name: str, role: str, which: str) -> int:
     needs = route["needs"]
     if name == "accounts:sign-in":
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
-    if name in ("accounts:sign-out", "accounts:stay-signed-in"):
+    if name in ("accounts:sign-out", "accounts:stay-signed-in", "alerts:retry"):
         return 405  # POST only
     if name.startswith("oidc:"):
         return 404  # no identity provider is set up
@@ -357,7 +394,7 @@ def seen_by(kind: str) -> set[str]:
     """Who may see the "unseen" record of this kind."""
     if kind in COUNCIL_WIDE:
         return set(PEOPLE)
-    if kind in ("discussion", "action", "screening"):
+    if kind in ("discussion", "action", "screening", "escalation"):
         return SEES_DISCUSSED
     return SEES_EVERY_CHILD
 
@@ -401,9 +438,11 @@ def body(response) -> str:
 OPERATOR = "operator only"
 COMMANDS = {
     "audit": OPERATOR,
+    "mail-catcher": OPERATOR,  # demo only: an SMTP sink on loopback
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-escalations": OPERATOR,  # demo only: made-up escalations of the demo county
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
     "data-quality": OPERATOR,  # the records to fix before a clean return, for the data officer
@@ -418,6 +457,8 @@ COMMANDS = {
     "load-dfe": OPERATOR,  # published figures only
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
+    "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too); each
+    # alert follows the rule
     "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,
 }
@@ -620,6 +661,7 @@ NAVIGATION = [
     (CASE, "Repeat missing"),
     (CASE, "Find a child"),
     (RECORD_EPISODE, "Record an episode"),
+    (ESCALATIONS, "Escalations"),
     (PANEL, "Panel"),
     (ROWS, "Downloads"),
     (REPORTS, "Reports"),
@@ -881,8 +923,10 @@ def test_every_link_on_every_page_a_person_may_use_opens_for_them(client, world,
     pages = [
         url_for(name, records["seen"])
         for name, _ in ALL_ROUTES
-        # The sign-in pages (and the password pages beside them) are for signing in.
-        if not name.startswith(("accounts:", "reports:download", "exchange:"))
+        # The sign-in pages (and the password pages beside them) are for signing in; a
+        # person's own alert choices are an account page too, open to someone with no role
+        # (whose home page is the page saying there is none: 403 by design).
+        if not name.startswith(("accounts:", "alerts:preferences", "reports:download", "exchange:"))
         and name not in ("people:forgotten-password", "people:set-password")
         and expected(name, role, "seen") == 200
     ]
