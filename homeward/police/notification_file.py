@@ -218,9 +218,9 @@ def _header(result: FileRead, written: list[str], force_name: str) -> list[str] 
 
 def _rows_together(result: FileRead, header, records, force_name, source, by) -> None:
     """Receive some rows in one transaction, in their order: one commit and one hold of the
-    audit log's head for them all, where one a row was most of a row's time. Their police
-    references are locked first, in one order, so that this never waits for a writer that
-    waits for it (a force's API call about one of these references)."""
+    audit log's head for them all, not one a row. Their police references are locked first,
+    in one order, so that this never waits for a writer that waits for it (a force's API call
+    about one of these references)."""
     with transaction.atomic(), entries_together():
         lock_police_references(result.council.pk, _references(header, records))
         for number, cells, troubles in records:
