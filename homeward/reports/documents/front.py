@@ -3,9 +3,19 @@ Summary findings and Recommendations.
 """
 
 from homeward.reports.rounding import percentage
+from homeward.reports.wording import (
+    change_clause,
+    decimal,
+    known,
+    long_date,
+    number,
+    percent,
+    plural,
+    share,
+    words,
+)
 
 from .blocks import Block, Bullets, Section
-from .wording import change_clause, decimal, known, long_date, number, percent, plural, share, words
 
 NO_DATA = (
     "No data for this period: no child was recorded as missing or away in it, none returned "

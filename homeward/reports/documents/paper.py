@@ -9,13 +9,14 @@ The text never quotes a suppressed figure ("c"): a sentence that would need one 
 out or said another way.
 """
 
+from homeward.reports.wording import SEVERITY_ORDER, long_date, period_phrase
+
 from .annex import Annex
 from .blocks import Paper, Section
 from .comparison import Comparison
 from .front import Front
 from .interviews import Interviews
 from .places import Places
-from .wording import SEVERITY_ORDER, long_date, period_phrase
 
 # --- the paper ----------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ import docx
 import pytest
 
 from homeward.reports.documents import build, charts, html, render
-from homeward.reports.documents.wording import change_clause, period_phrase, share
 from homeward.reports.tests.sample_report import sample_report
+from homeward.reports.wording import change_clause, period_phrase, share
 
 SECTIONS = ["Recommendation", "Executive summary", "Summary findings", "Recommendations"]
 SECTIONS += ["Data annex"]
@@ -176,7 +176,8 @@ def test_a_place_is_named_only_when_it_lies_outside_the_limits(report):
 
 def test_the_control_chart_table_marks_the_signal_months(document):
     months = row_values(docx_table(document, "Month", "Jul 2018"))
-    assert len(months) == 24
+    assert len(months) == 25  # and the centre line's row: all 24 months together
+    assert months["All 24 months (centre line)"][-1] == "–"
     assert months["Jan 2020"][-1] == "beyond the limits"
     assert months["Dec 2019"][-1] == "–"
     assert months["Jan 2020"][:3] == ["46", "18", "39.1"]
