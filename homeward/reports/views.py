@@ -76,7 +76,8 @@ def download(request, fmt: str):
     if fmt == "json":
         import json
 
-        content = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
+        content = json.dumps(documents.with_outline(report), indent=2, ensure_ascii=False)
+        content = content.encode("utf-8")
     else:
         content = documents.render(report, fmt)
     meta = report["meta"]

@@ -108,3 +108,11 @@ def test_the_check_fails_when_a_finding_drifts_from_its_table():
     drifted["cites"][0]["shown"] += "1"
     with pytest.raises(AssertionError):
         check_agreement(report)
+
+
+def test_a_change_on_a_year_earlier_quotes_the_headline_table():
+    report = sample_report()
+    report["previous_year"]["change_pct"]["missing_episodes"] = 12.0
+    report["findings"] = find(report)
+    assert any(f["rule"] == "year_on_year" for f in report["findings"])
+    check_agreement(report)
