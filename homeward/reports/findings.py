@@ -15,7 +15,7 @@ from homeward.reports import tables
 from homeward.reports.funnel import standing, standing_label
 from homeward.reports.publication import SUPPRESSED
 from homeward.reports.rounding import whole_percent
-from homeward.reports.wording import decimal, month_label, plural, share
+from homeward.reports.wording import decimal, month_label, share
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "info": 2}
 YEAR_ON_YEAR_PCT = 10
@@ -426,10 +426,15 @@ def notification_findings(report: dict) -> list[dict]:
             "medium",
             text,
             {**told, "target_pct": target},
-            f"Find out, with the police and providers, who was to tell the placing council of "
-            f"each of the {number(late)} missing {plural(late, 'episode', 'episodes')} of "
-            f"children placed here by other councils that were not notified within 24 hours, "
-            "and check the notifications each week until the target is met.",
+            "Find out, with the police and providers, who was to tell the placing council of "
+            + (
+                "the one missing episode of a child placed here by another council that was "
+                if late == 1
+                else f"each of the {number(late)} missing episodes of children placed here by "
+                "other councils that were "
+            )
+            + "not notified within 24 hours, and check the notifications each week until the "
+            "target is met.",
             cites=[cite(tables.PLACED, tables.ROW_NOTIFIED, "Number", shown)],
         )
     ]
@@ -521,6 +526,21 @@ def apply_edits(findings: list[dict], edits: list[dict]) -> list[dict]:
     return [by_id[id_] for id_ in order]
 
 
+def apply_draft_edits(findings: list[dict], edits: list[dict]) -> tuple[list[dict], list[str]]:
+    """The findings with a draft's edits applied, and the ids of findings edited or removed
+    that the figures no longer produce (their edits are left out, and the page says so)."""
+    known = {f["id"] for f in findings}
+    applied, stale = [], []
+    for edit in edits:
+        if edit.get("add"):
+            known.add(edit["id"])
+        if edit["id"] in known:
+            applied.append(edit)
+        elif edit["id"] not in stale:
+            stale.append(edit["id"])
+    return apply_edits(findings, applied), stale
+
+
 def _authored(edit: dict) -> dict:
     return finding(
         edit["id"],
@@ -529,4 +549,4 @@ def _authored(edit: dict) -> dict:
         edit["text"],
         {},
         edit.get("recommendation", ""),
-    )
+    ) | {"edited": True}
