@@ -3,14 +3,14 @@ recommendations, write the implications and context notes, and issue the paper; 
 who reads reports reads the issued versions."""
 
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from homeward.access.rules import (
     check_author_reports,
@@ -33,6 +33,21 @@ from homeward.reports.selectors import (
 )
 from homeward.reports.views import DOWNLOADS
 
+
+def author_post_only(view):
+    """Refuse anyone but the paper's author (403) before anything else, then anything but a
+    POST (405): whether a route exists tells a refused person nothing."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        check_author_reports(request.user)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 SAVED = "Your change was saved."
 ISSUED = (
     "The paper was issued as issue {number}. It is kept as issued: later changes to the data "
@@ -46,7 +61,7 @@ PUBLICATION_ONLY = "Your role reads only papers issued in their publication vers
 
 
 @login_required
-@require_POST
+@author_post_only
 def open_paper(request):
     """Open (or make) the draft for the period and scope chosen on the Reports page."""
     check_author_reports(request.user)
@@ -144,7 +159,7 @@ def finding(request, draft: int, finding_id: str | None = None):
 
 
 @login_required
-@require_POST
+@author_post_only
 def remove_finding(request, draft: int, finding_id: str):
     check_author_reports(request.user)
     draft_ = get_object_or_404(PaperDraft, pk=draft)
@@ -192,7 +207,7 @@ def details(request, draft: int):
 
 
 @login_required
-@require_POST
+@author_post_only
 def add_note(request, draft: int):
     check_author_reports(request.user)
     draft_ = get_object_or_404(PaperDraft, pk=draft)
@@ -221,7 +236,7 @@ def add_note(request, draft: int):
 
 
 @login_required
-@require_POST
+@author_post_only
 def remove_note(request, draft: int, index: int):
     check_author_reports(request.user)
     draft_ = get_object_or_404(PaperDraft, pk=draft)
@@ -240,7 +255,7 @@ def remove_note(request, draft: int, index: int):
 
 
 @login_required
-@require_POST
+@author_post_only
 def issue(request, draft: int):
     """Freeze the paper as it stands as its next issue."""
     check_author_reports(request.user)

@@ -43,6 +43,8 @@ from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFa
 from homeward.police.models import Notification
 from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tokens import force_create, force_token_issue
+from homeward.reports.models import IssuedPaper, PaperDraft
+from homeward.reports.tests.sample_report import sample_report
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 7, 17, 10, 0, tzinfo=LONDON)
@@ -65,16 +67,17 @@ PANEL = "panel pages"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 FORCE_TOKEN = "a police force's token"
+PAPER_AUTHOR = "the committee paper's author"  # edits and issues it (access.rules)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES},
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, PAPER_AUTHOR},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS, CLOSE_INTERVIEW},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW, PAPER_AUTHOR},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
@@ -147,6 +150,30 @@ ROUTES = {
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
+    # The committee paper: its author edits and issues it (the changes are POSTs only);
+    # everyone who reads reports reads an issued paper (scrutiny: publication versions only).
+    "reports:open-paper": {"needs": PAPER_AUTHOR, "post_only": True},
+    "reports:paper": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
+    "reports:add-finding": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
+    "reports:finding": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper", "finding_id": "author-1"}},
+    "reports:remove-finding": {
+        "needs": PAPER_AUTHOR,
+        "ids": {"draft": "paper", "finding_id": "author-1"},
+        "post_only": True,
+    },
+    "reports:paper-details": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
+    "reports:add-note": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}, "post_only": True},
+    "reports:remove-note": {
+        "needs": PAPER_AUTHOR,
+        "ids": {"draft": "paper", "index": "1"},
+        "post_only": True,
+    },
+    "reports:issue": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}, "post_only": True},
+    "reports:issued": {"needs": REPORTS, "ids": {"draft": "paper", "number": "1"}},
+    "reports:issued-download": {
+        "needs": REPORTS,
+        "ids": {"draft": "paper", "number": "1", "fmt": "json"},
+    },
     # The statutory returns' pages (a refused return lists the records to fix, linked).
     "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
     "reports:annex-a": {"needs": RETURNS},
@@ -209,6 +236,9 @@ ROUTES = {
 # meeting is the council's (the children discussed at it are filtered on its page).
 COUNCIL_WIDE = {
     "json",
+    "paper",
+    "author-1",
+    "1",
     "meeting",
     "person",
     "allocation",
@@ -304,6 +334,7 @@ def world(time_machine):
             ),
         }
     records["seen"]["elsewhere"] = elsewhere
+    records["seen"]["paper"] = records["unseen"]["paper"] = committee_paper()
     for key in ("seen", "unseen"):  # a person, and an allocation, for the people pages
         records[key]["person"] = staff(roles.PRACTITIONER, username=f"made-up-{key}-person")
         records[key]["allocation"] = child_allocate(
@@ -313,6 +344,21 @@ def world(time_machine):
         records[key]["force"] = force
         records[key]["force_token"] = force_token_issue(force=force, by=None).token
     return records, here
+
+
+def committee_paper() -> PaperDraft:
+    """A draft committee paper with a finding of its author's, issued once."""
+    author = staff(roles.MISSING_COORDINATOR, username="made-up-paper-author")
+    draft = PaperDraft.objects.create(
+        council_code="931",
+        period_from=dt.date(2020, 1, 1),
+        period_to=dt.date(2020, 6, 30),
+        edits=[{"id": "author-1", "add": True, "text": "A made-up finding."}],
+        context_notes=[{"from": "2020-03-23", "to": None, "text": "A made-up note."}],
+    )
+    report = sample_report()
+    IssuedPaper.objects.create(draft=draft, number=1, issued_by=author, report=report)
+    return draft
 
 
 def person(role: str, here):
@@ -343,6 +389,10 @@ def expected(name: str, role: str, which: str) -> int:
         return 302 if any(part in MAY_USE[role] for part, _ in LANDING) else 403
     if needs not in MAY_USE[role]:
         return 403
+    if route.get("post_only"):
+        return 405
+    if name.startswith("reports:issued") and role in ONLY_PUBLISHED:
+        return 403  # the world's paper was issued in full, not its publication version
     if name == "reports:download" and role in ONLY_PUBLISHED:
         # Scrutiny read only the published report, and one about this world's few children
         # is refused (reports/publication.py); reports/tests/test_publication.py has theirs.
