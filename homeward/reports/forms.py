@@ -158,3 +158,22 @@ class NoteForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text='For example "The first COVID-19 lockdown began."',
     )
+
+
+TEMPLATE_TOO_BIG = "The template is larger than {mb} MB. Choose the council's .docx template."
+TEMPLATE_MAX_MB = 10
+
+
+class TemplateForm(forms.Form):
+    """The council's Word template, to write the paper in its house style."""
+
+    template = forms.FileField(
+        label="The council's Word template (.docx)",
+        help_text="The paper is written in its styles, with its header, footer and logo.",
+    )
+
+    def clean_template(self):
+        upload = self.cleaned_data["template"]
+        if upload.size > TEMPLATE_MAX_MB * 1024 * 1024:
+            raise ValidationError(TEMPLATE_TOO_BIG.format(mb=TEMPLATE_MAX_MB))
+        return upload

@@ -22,7 +22,15 @@ from homeward.audit.services import audit_record
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.reports import committee, documents, services
 from homeward.reports.documents import html
-from homeward.reports.forms import DetailsForm, FindingForm, NoteForm, OpenPaperForm, VersionForm
+from homeward.reports.documents.docx import TemplateError
+from homeward.reports.forms import (
+    DetailsForm,
+    FindingForm,
+    NoteForm,
+    OpenPaperForm,
+    TemplateForm,
+    VersionForm,
+)
 from homeward.reports.models import PaperDraft
 from homeward.reports.selectors import (
     draft_finding,
@@ -48,6 +56,7 @@ def author_post_only(view):
     return checked
 
 
+FORMATS = [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("json", "JSON data")]
 SAVED = "Your change was saved."
 ISSUED = (
     "The paper was issued as issue {number}. It is kept as issued: later changes to the data "
@@ -89,7 +98,7 @@ def paper(request, draft: int):
     return _paper_page(request, draft_)
 
 
-def _paper_page(request, draft: PaperDraft, *, issue_form=None, status=200):
+def _paper_page(request, draft: PaperDraft, *, issue_form=None, template_form=None, status=200):
     report, stale = draft_report(draft)
     paper_ = documents.build(report)
     context = {
@@ -106,6 +115,8 @@ def _paper_page(request, draft: PaperDraft, *, issue_form=None, status=200):
         "paper": paper_,
         "body": html.body(paper_),
         "saved": request.GET.get("saved") and SAVED,
+        "formats": FORMATS,
+        "template_form": template_form or TemplateForm(),
     }
     return render(request, "reports/paper.html", context, status=status)
 
@@ -279,8 +290,13 @@ def issue(request, draft: int):
 def issued(request, draft: int, number: int):
     """An issued paper, as it was issued."""
     record = _issued_for(request, draft, number)
-    paper_ = documents.build(record.report)
     audit_record(request=request, action=Action.VIEW_REPORT, obj=record, details={"issue": number})
+    return _issued_page(request, record)
+
+
+def _issued_page(request, record, *, template_form=None, status=200):
+    paper_ = documents.build(record.report)
+    number = record.number
     return render(
         request,
         "reports/issued.html",
@@ -288,11 +304,88 @@ def issued(request, draft: int, number: int):
             "record": record,
             "paper": paper_,
             "body": html.body(paper_),
-            "formats": [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("json", "JSON data")],
+            "formats": FORMATS,
             "later": issued_papers(record.draft).filter(number__gt=number).last(),
             "just_issued": ISSUED.format(number=number) if request.GET.get("new") else "",
+            "template_form": template_form or TemplateForm(),
         },
+        status=status,
     )
+
+
+@login_required
+def paper_download(request, draft: int, fmt: str):
+    """The draft as it stands (with the author's edits) as a file, to check before issue."""
+    check_author_reports(request.user)
+    draft_ = get_object_or_404(PaperDraft, pk=draft)
+    if fmt not in DOWNLOADS:
+        raise Http404("No such format.")
+    report, _ = draft_report(draft_)
+    return _file(request, draft_, report, fmt, f"committee-paper-{draft}-draft.{fmt}")
+
+
+@login_required
+@author_post_only
+def paper_in_template(request, draft: int):
+    """The draft as a Word document in the council's template, uploaded for the purpose."""
+    draft_ = get_object_or_404(PaperDraft, pk=draft)
+    form = TemplateForm(request.POST, request.FILES)
+    if form.is_valid():
+        report, _ = draft_report(draft_)
+        response = _in_template(request, draft_, report, form, f"committee-paper-{draft}-draft")
+        if response:
+            return response
+    draft_.refresh_from_db()
+    return _paper_page(request, draft_, template_form=form, status=400)
+
+
+@login_required
+def issued_in_template(request, draft: int, number: int):
+    """An issued paper as a Word document in the council's template."""
+    record = _issued_for(request, draft, number)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = TemplateForm(request.POST, request.FILES)
+    if form.is_valid():
+        name = f"committee-paper-{draft}-issue-{number}"
+        response = _in_template(request, record, record.report, form, name)
+        if response:
+            return response
+    return _issued_page(request, record, template_form=form, status=400)
+
+
+def _in_template(request, record, report: dict, form, name: str) -> HttpResponse | None:
+    upload = form.cleaned_data["template"]
+    try:
+        content = documents.render(
+            report, "docx", template=upload.read(), template_name=upload.name
+        )
+    except TemplateError as error:
+        form.add_error("template", str(error))
+        return None
+    return _respond(request, record, content, "docx", f"{name}.docx", template=upload.name)
+
+
+def _file(request, record, report: dict, fmt: str, name: str) -> HttpResponse:
+    if fmt == "json":
+        content = json.dumps(documents.with_outline(report), indent=2, ensure_ascii=False).encode(
+            "utf-8"
+        )
+    else:
+        content = documents.render(report, fmt)
+    return _respond(request, record, content, fmt, name)
+
+
+def _respond(request, record, content: bytes, fmt: str, name: str, **details) -> HttpResponse:
+    audit_record(
+        request=request,
+        action=Action.REPORT_DOWNLOAD,
+        obj=record,
+        details={"format": fmt, **details},
+    )
+    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -301,20 +394,11 @@ def issued_download(request, draft: int, number: int, fmt: str):
     record = _issued_for(request, draft, number)
     if fmt not in DOWNLOADS:
         raise Http404("No such format.")
-    if fmt == "json":
+    if fmt == "json":  # exactly as issued: its sections are stored with it
         content = json.dumps(record.report, indent=2, ensure_ascii=False).encode("utf-8")
     else:
         content = documents.render(record.report, fmt)
-    audit_record(
-        request=request,
-        action=Action.REPORT_DOWNLOAD,
-        obj=record,
-        details={"format": fmt, "issue": number},
-    )
-    response = HttpResponse(content, content_type=DOWNLOADS[fmt])
-    name = f"committee-paper-{draft}-issue-{number}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _respond(request, record, content, fmt, f"committee-paper-{draft}-issue-{number}.{fmt}")
 
 
 def _issued_for(request, draft: int, number: int):

@@ -24,6 +24,21 @@ urlpatterns = [
         name="remove-note",
     ),
     path("reports/papers/<int:draft>/issue/", papers.issue, name="issue"),
+    path(
+        "reports/papers/<int:draft>/download.<str:fmt>",
+        papers.paper_download,
+        name="paper-download",
+    ),
+    path(
+        "reports/papers/<int:draft>/in-template/",
+        papers.paper_in_template,
+        name="paper-in-template",
+    ),
+    path(
+        "reports/papers/<int:draft>/issued/<int:number>/in-template/",
+        papers.issued_in_template,
+        name="issued-in-template",
+    ),
     path("reports/papers/<int:draft>/issued/<int:number>/", papers.issued, name="issued"),
     path(
         "reports/papers/<int:draft>/issued/<int:number>/download.<str:fmt>",

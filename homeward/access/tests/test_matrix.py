@@ -171,7 +171,18 @@ ROUTES = {
         "post_only": True,
     },
     "reports:issue": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}, "post_only": True},
+    "reports:paper-download": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper", "fmt": "json"}},
+    "reports:paper-in-template": {
+        "needs": PAPER_AUTHOR,
+        "ids": {"draft": "paper"},
+        "post_only": True,
+    },
     "reports:issued": {"needs": REPORTS, "ids": {"draft": "paper", "number": "1"}},
+    "reports:issued-in-template": {
+        "needs": REPORTS,
+        "ids": {"draft": "paper", "number": "1"},
+        "post_only": True,
+    },
     "reports:issued-download": {
         "needs": REPORTS,
         "ids": {"draft": "paper", "number": "1", "fmt": "json"},
@@ -396,10 +407,10 @@ def expected(name: str, role: str, which: str) -> int:
         return 302 if any(part in MAY_USE[role] for part, _ in LANDING) else 403
     if needs not in MAY_USE[role]:
         return 403
-    if route.get("post_only"):
-        return 405
     if name.startswith("reports:issued") and role in ONLY_PUBLISHED:
         return 403  # the world's paper was issued in full, not its publication version
+    if route.get("post_only"):
+        return 405
     if name == "reports:download" and role in ONLY_PUBLISHED:
         # Scrutiny read only the published report, and one about this world's few children
         # is refused (reports/publication.py); reports/tests/test_publication.py has theirs.

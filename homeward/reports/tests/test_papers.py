@@ -7,6 +7,7 @@ import io
 import docx
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from homeward.accounts.tests.factories import UserFactory
@@ -278,3 +279,58 @@ def _in_march():
     from homeward.episodes.tests.factories import LONDON
 
     return dt.datetime(2020, 3, 10, 20, 0, tzinfo=LONDON)
+
+
+def a_template() -> bytes:
+    template = docx.Document()
+    template.sections[0].header.paragraphs[0].text = "Made-up County Council: OFFICIAL"
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_author_downloads_the_draft_with_their_edits_and_in_the_councils_template(
+    client, county
+):
+    signed_in(client, "missing coordinator")
+    draft = opened(client)
+    client.post(
+        f"/reports/papers/{draft.pk}/findings/repeat-unscreened/",
+        {"version": 1, "text": "The author's own words.", "recommendation": ""},
+    )
+    word = client.get(f"/reports/papers/{draft.pk}/download.docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "The author's own words." in text
+    upload = SimpleUploadedFile("house.docx", a_template())
+    styled = client.post(f"/reports/papers/{draft.pk}/in-template/", {"template": upload})
+    assert styled.status_code == 200
+    document = docx.Document(io.BytesIO(styled.content))
+    assert document.sections[0].header.paragraphs[0].text == "Made-up County Council: OFFICIAL"
+    assert "The author's own words." in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_a_template_that_is_not_word_is_refused_on_the_page(client, county):
+    signed_in(client, "missing coordinator")
+    draft = opened(client)
+    upload = SimpleUploadedFile("house.docx", b"not a word document")
+    response = client.post(f"/reports/papers/{draft.pk}/in-template/", {"template": upload})
+    assert response.status_code == 400
+    assert "The template house.docx is not a Word document" in response.text
+
+
+def test_an_issued_paper_downloads_in_the_councils_template(client, county):
+    author = UserFactory(roles=["missing coordinator"])
+    draft = services.paper_draft_open(
+        council_code="931", period_from=_date(H1["period_from"]),
+        period_to=_date(H1["period_to"]), locality="", publication=False, by=author,
+    )  # fmt: skip
+    draft = services.paper_details_change(
+        draft=draft, expected_version=1, changes=AUTHOR, by=author
+    )
+    services.paper_issue(draft=draft, expected_version=draft.version, by=author)
+    signed_in(client, "analyst")
+    upload = SimpleUploadedFile("house.docx", a_template())
+    styled = client.post(f"/reports/papers/{draft.pk}/issued/1/in-template/", {"template": upload})
+    assert styled.status_code == 200
+    header = docx.Document(io.BytesIO(styled.content)).sections[0].header.paragraphs[0].text
+    assert header == "Made-up County Council: OFFICIAL"
