@@ -77,12 +77,15 @@ INSTALLED_APPS = [
     "homeward.panel",
     "homeward.in_error",
     "homeward.police",
+    "homeward.escalations",
     "homeward.exchange",
     "homeward.reports",
     "homeward.benchmarks",
     "homeward.accounts",
     "homeward.dashboard",
+    "homeward.alerts",
     "homeward.audit",
+    "homeward.borders",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -250,6 +253,33 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")
 # A link to set a password works once, and for this long (Django's PasswordResetTokenGenerator).
 PASSWORD_RESET_TIMEOUT = env_int("HOMEWARD_PASSWORD_LINK_HOURS", 24) * 60 * 60
+# Homeward's address as people reach it, for the links in emails (no trailing slash).
+HOMEWARD_BASE_URL = env_str("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
+# The outbox (homeward/alerts/outbox.py): a failed email is tried again after this many
+# minutes, then twice as long each time, until it has been tried this many times.
+HOMEWARD_EMAIL_RETRY_MINUTES = env_int("HOMEWARD_EMAIL_RETRY_MINUTES", 5)
+HOMEWARD_EMAIL_MAX_ATTEMPTS = env_int("HOMEWARD_EMAIL_MAX_ATTEMPTS", 6)
+if HOMEWARD_EMAIL_RETRY_MINUTES < 1 or HOMEWARD_EMAIL_MAX_ATTEMPTS < 1:
+    raise ConfigurationError(
+        "HOMEWARD_EMAIL_RETRY_MINUTES and HOMEWARD_EMAIL_MAX_ATTEMPTS must be 1 or more: an "
+        "email is tried at least once, and never again at once."
+    )
+# What `homeward send-alerts` queues before it sends, in order: dotted paths of functions
+# `(now) -> int` (the emails each queued). Each app that sends email adds its own.
+HOMEWARD_ALERT_SOURCES = (
+    "homeward.alerts.immediate.high_risk_alerts_queue",
+    "homeward.alerts.immediate.interview_breach_alerts_queue",
+    "homeward.escalations.services.escalations_raise_due",
+    "homeward.alerts.digest.digests_queue",
+)
+# The morning digest's sections, in order: dotted paths of functions
+# `(user, now) -> DigestSection | None` (homeward/alerts/digest.py).
+HOMEWARD_DIGEST_SECTIONS = (
+    "homeward.alerts.sections.missing_now_section",
+    "homeward.alerts.sections.interviews_section",
+    "homeward.alerts.sections.panel_actions_section",
+    "homeward.escalations.digest.escalations_section",
+)
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
@@ -338,6 +368,17 @@ SPECTACULAR_SETTINGS = {
 # Who may see what (homeward/access/rules.py, docs/security.md): overrides of the role table
 # as JSON, e.g. {"practitioner": {"findings": "all"}}; and the repeat-missing threshold that
 # opens a child's record to the exploitation lead (episodes within so many days).
+# Office hours at placing councils (Europe/London, Monday to Friday, from the opening hour to
+# the closing hour): an episode reported outside them is told to the council's out-of-hours
+# address as well as its missing-children one (borders.selectors, docs/borders.md).
+HOMEWARD_OFFICE_OPENS_HOUR = env_int("HOMEWARD_OFFICE_OPENS_HOUR", 9)
+HOMEWARD_OFFICE_CLOSES_HOUR = env_int("HOMEWARD_OFFICE_CLOSES_HOUR", 17)
+if not 0 <= HOMEWARD_OFFICE_OPENS_HOUR < HOMEWARD_OFFICE_CLOSES_HOUR <= 24:
+    raise ConfigurationError(
+        "HOMEWARD_OFFICE_OPENS_HOUR must be before HOMEWARD_OFFICE_CLOSES_HOUR, both hours "
+        "of the day from 0 to 24, for example 9 and 17."
+    )
+
 HOMEWARD_ACCESS = env_json("HOMEWARD_ACCESS", {})
 HOMEWARD_ACCESS_REPEAT_EPISODES = env_int("HOMEWARD_ACCESS_REPEAT_EPISODES", 2)
 HOMEWARD_ACCESS_REPEAT_DAYS = env_int("HOMEWARD_ACCESS_REPEAT_DAYS", 365)
@@ -398,3 +439,43 @@ if HOMEWARD_RHI_ATTEMPTS_REQUIRED < 1:
         "HOMEWARD_RHI_ATTEMPTS_REQUIRED must be 1 or more: the offers of an interview with no "
         f"contact made before a return is no longer owed one, not {HOMEWARD_RHI_ATTEMPTS_REQUIRED}."
     )
+
+# Escalation when patterns appear (homeward/escalations/rules.py, docs/escalations.md): the
+# rules' thresholds, as common local protocols set them. A count rule with 0 episodes is off.
+HOMEWARD_ESCALATION_REPEAT_EPISODES = env_int("HOMEWARD_ESCALATION_REPEAT_EPISODES", 3)
+HOMEWARD_ESCALATION_REPEAT_DAYS = env_int("HOMEWARD_ESCALATION_REPEAT_DAYS", 30)
+HOMEWARD_ESCALATION_HIGH_RISK = env_bool("HOMEWARD_ESCALATION_HIGH_RISK", True)
+HOMEWARD_ESCALATION_PLACED_IN_EPISODES = env_int("HOMEWARD_ESCALATION_PLACED_IN_EPISODES", 3)
+HOMEWARD_ESCALATION_PLACED_IN_DAYS = env_int("HOMEWARD_ESCALATION_PLACED_IN_DAYS", 90)
+# A pattern whose latest episode was last seen longer ago than this raises nothing: history
+# imported or recorded late is not a task for today.
+HOMEWARD_ESCALATION_RECENT_DAYS = env_int("HOMEWARD_ESCALATION_RECENT_DAYS", 30)
+# Days from raising to the due date, for each kind of escalation.
+HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS = env_int("HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS", 2)
+HOMEWARD_ESCALATION_SCREENING_DUE_DAYS = env_int("HOMEWARD_ESCALATION_SCREENING_DUE_DAYS", 7)
+HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS = env_int("HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS", 14)
+# Who owns a new escalation of each kind, by username ({"strategy_discussion": "asmith"});
+# a kind not named goes to the one active person holding its role, if only one does.
+HOMEWARD_ESCALATION_OWNERS = env_json("HOMEWARD_ESCALATION_OWNERS", {})
+for _name in (
+    "HOMEWARD_ESCALATION_REPEAT_EPISODES",
+    "HOMEWARD_ESCALATION_PLACED_IN_EPISODES",
+):
+    if globals()[_name] < 0:
+        raise ConfigurationError(
+            f"{_name} must be 0 (the rule is off) or more, not {globals()[_name]}."
+        )
+for _name in (
+    "HOMEWARD_ESCALATION_REPEAT_DAYS",
+    "HOMEWARD_ESCALATION_PLACED_IN_DAYS",
+    "HOMEWARD_ESCALATION_RECENT_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigurationError(f"{_name} must be 1 day or more, not {globals()[_name]}.")
+for _name in (
+    "HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS",
+    "HOMEWARD_ESCALATION_SCREENING_DUE_DAYS",
+    "HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ConfigurationError(f"{_name} must be 0 days or more, not {globals()[_name]}.")

@@ -16,8 +16,12 @@ class Mailbox:
     def __init__(self):
         self.messages = []
         self._arrived = threading.Condition()
+        # A reply such as "550 Mailbox unavailable" makes the server refuse every message.
+        self.refusal = None
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refusal:
+            return self.refusal
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self._arrived:
@@ -50,5 +54,6 @@ def mailbox(settings):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.DEFAULT_FROM_EMAIL = "homeward@made-up-council.test"
+    box.port = controller.port
     yield box
     controller.stop()
