@@ -56,6 +56,7 @@ def author_post_only(view):
     return checked
 
 
+NOTE_DATES = ("first_", "last_")
 FORMATS = [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("json", "JSON data")]
 SAVED = "Your change was saved."
 ISSUED = (
@@ -194,6 +195,9 @@ def details(request, draft: int):
     check_author_reports(request.user)
     draft_ = get_object_or_404(PaperDraft, pk=draft)
     fields = committee.FIELDS
+    # The page's two forms post here; the note's is the one with dates.
+    if request.method == "POST" and any(k.startswith(NOTE_DATES) for k in request.POST):
+        return _add_note(request, draft_)
     if request.method == "POST":
         form = DetailsForm(request.POST)
         if form.is_valid() and _attempt(
@@ -217,11 +221,7 @@ def details(request, draft: int):
     )
 
 
-@login_required
-@author_post_only
-def add_note(request, draft: int):
-    check_author_reports(request.user)
-    draft_ = get_object_or_404(PaperDraft, pk=draft)
+def _add_note(request, draft_: PaperDraft):
     form = NoteForm(request.POST)
     if form.is_valid() and _attempt(
         form,

@@ -17,7 +17,6 @@ urlpatterns = [
         name="remove-finding",
     ),
     path("reports/papers/<int:draft>/details/", papers.details, name="paper-details"),
-    path("reports/papers/<int:draft>/notes/", papers.add_note, name="add-note"),
     path(
         "reports/papers/<int:draft>/notes/<int:index>/remove/",
         papers.remove_note,

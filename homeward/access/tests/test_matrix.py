@@ -167,7 +167,6 @@ ROUTES = {
         "post_only": True,
     },
     "reports:paper-details": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
-    "reports:add-note": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}, "post_only": True},
     "reports:remove-note": {
         "needs": PAPER_AUTHOR,
         "ids": {"draft": "paper", "index": "1"},

@@ -253,7 +253,7 @@ def test_a_context_note_added_on_the_web_appears_beside_the_change(client, count
     signed_in(client, "missing coordinator")
     draft = opened(client)
     response = client.post(
-        f"/reports/papers/{draft.pk}/notes/",
+        f"/reports/papers/{draft.pk}/details/",
         {"version": 1, "first_day": "23", "first_month": "3", "first_year": "2020",
          "text": "The first COVID-19 lockdown began."},
     )  # fmt: skip
