@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from homeward.core.clock import Period, calendar_months, months_ending
 from homeward.core.codes import Category
-from homeward.reports import figures, findings, publication
+from homeward.reports import committee, figures, findings, publication
 from homeward.reports.funnel import funnel
 from homeward.reports.scope import Scope, scope_for
 from homeward.reports.spc import p_chart
@@ -66,6 +66,7 @@ def build_report(
     if publication:
         report = _suppressed(report)
     report["findings"] = findings.find(report)
+    report["paper"] = committee.parts(report)
     return report
 
 

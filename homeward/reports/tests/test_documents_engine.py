@@ -68,4 +68,4 @@ def test_the_report_command_writes_every_format(county, tmp_path):
     )
     assert int(figures["Missing episodes"][0]) == report["missing"]["episodes"]
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
-    assert '<h2 id="summary-findings">' in (tmp_path / "report.html").read_text()
+    assert '<h2 id="analysis">' in (tmp_path / "report.html").read_text()
