@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("homeward.exploitation.urls")),
     path("", include("homeward.panel.urls")),
     path("", include("homeward.in_error.urls")),
+    path("", include("homeward.notices.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
     path("", include("homeward.police.force_urls")),

@@ -23,6 +23,7 @@ CASEWORK_PAGES = [
     ("episodes:missing-now", "Missing now"),
     ("notifications:index", "Notifications"),
     ("interviews:due", "Interviews"),
+    ("notices:index", "Placing councils"),
     ("exploitation:repeat-missing", "Repeat missing"),
     ("children:search", "Find a child"),
     ("episodes:start", "Record an episode"),
@@ -62,6 +63,6 @@ def service_navigation(context):
 def _is_current(name: str, current: str) -> bool:
     if name in ("panel:index", "people:index"):
         return current.startswith(name.split(":")[0] + ":")
-    if name == "notifications:index":
-        return current.startswith("notifications:")
+    if name in ("notifications:index", "notices:index"):
+        return current.startswith(name.split(":")[0] + ":")
     return name == current or (name == "children:search" and current == "children:detail")
