@@ -61,4 +61,5 @@ def test_a_notification_is_sent_and_acknowledged(page, mailbox, settings, live_s
 
     sign_in_with_the_keyboard(page, coordinator.username)
     page.goto(f"/children/{child.pk}/")
-    expect(page.locator("#placing-council ~ table")).to_contain_text("by Made-up Kent Officer")
+    told = page.get_by_role("table", name="Notifications to the placing council")
+    expect(told).to_contain_text("by Made-up Kent Officer")
