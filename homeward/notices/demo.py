@@ -1,13 +1,25 @@
-"""Made-up notices for the demo county's placed-in children (`homeward demo-notices`)."""
+"""Made-up notices for the demo county's placed-in children (`homeward demo-notices`).
+
+The demo county's bundle types a time each placing council was told. For the placed-in
+children's recent and open episodes, the demo tells them through notices instead (the
+typed time goes, the notice's record is the evidence), so *Placing councils* shows each
+state: acknowledged, awaiting, overdue, still to send, and a council with no address.
+The demo's emails are written to files (var/demo-mail/), not sent anywhere.
+"""
 
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.test.utils import override_settings
+from django.utils import timezone
 
+from homeward.alerts.models import EmailStatus
+from homeward.alerts.outbox import emails_send_due
 from homeward.borders.selectors import placing_council_for
 from homeward.borders.services import council_contact_add
 from homeward.core.codes import Category
@@ -18,16 +30,17 @@ from homeward.notices.selectors import due_for
 from homeward.notices.services import notice_acknowledge, notice_send
 
 HOUR = dt.timedelta(hours=1)
-# How long before now each made-up notice was sent: acknowledged, awaiting, one overdue.
-ACKNOWLEDGED = (72, 50, 30)
-AWAITING = (3, 2)
-OVERDUE = 30
+RECENT = 12  # the latest placed-in episodes the demo tells through notices
+AWAITING_HOURS = (2, 3)  # sent this long ago, not yet acknowledged (not overdue)
+OVERDUE_HOURS = 30  # sent this long ago, still not acknowledged
+LEFT_TO_SEND = 2  # the latest episodes left on the list to send
 
 
 @dataclass
 class Made:
     notices: int = 0
     acknowledged: int = 0
+    awaiting: int = 0
     overdue: int = 0
     left_to_send: int = 0
     without_contact: str = ""
@@ -44,39 +57,74 @@ def _made_up_contact(council) -> None:
         )
 
 
-@transaction.atomic
-def demo_notices_create(*, council, now: dt.datetime) -> Made:
-    """Give the placed-in children's open and latest episodes made-up notices: some
-    acknowledged, some awaiting, one overdue; leave one council without a contact and a few
-    episodes still to tell, so that the list shows each state."""
-    episodes = list(
+def _recent(council, now: dt.datetime) -> list[Episode]:
+    since = now - dt.timedelta(days=settings.HOMEWARD_NOTICE_LOOKBACK_DAYS)
+    return list(
         Episode.objects.filter(council=council, category=Category.MISSING)
         .exclude(child__responsible_la=F("council"))
+        .filter(Q(returned_at__isnull=True) | Q(last_seen_at__gte=since))
         .select_related("child")
-        .order_by(F("returned_at").desc(nulls_first=True), "-last_seen_at")[:12]
+        .order_by("-last_seen_at")[:RECENT]
     )
+
+
+def _demo_mail():
+    """The demo's outbox writes files: nothing leaves the machine."""
+    folder = settings.VAR_DIR / "demo-mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend", EMAIL_FILE_PATH=folder
+    )
+
+
+def _send(episode, at: dt.datetime, kind: str = NoticeKind.MISSING):
+    """Send the notice now, recorded as sent at `at` (the made-up past)."""
+    notice = notice_send(due=due_for(episode=episode, kind=kind), now=at)
+    with _demo_mail():
+        emails_send_due(now=timezone.now())
+    notice.emails.filter(status=EmailStatus.SENT).update(sent_at=at, created_at=at)
+    return notice
+
+
+def _acknowledge(notice, at: dt.datetime) -> None:
+    token = acknowledgement_token(notice)
+    notice_acknowledge(token=token, name="Made-up duty officer", now=at + 2 * HOUR)
+
+
+@transaction.atomic
+def demo_notices_create(*, council, now: dt.datetime) -> Made:
+    """Tell the placing councils of the latest placed-in episodes through made-up notices."""
+    episodes = _recent(council, now)
     made = Made()
-    councils = [placing_council_for(episode=e) for e in episodes]
-    without = councils[-1] if councils else None
-    for placing in {c for c in councils if c is not None and c != without}:
-        _made_up_contact(placing)
-    made.without_contact = without.name if without else ""
-    ages = [*ACKNOWLEDGED, *AWAITING, OVERDUE]
+    if not episodes:
+        return made
+    Episode.objects.filter(pk__in=[e.pk for e in episodes]).update(placing_la_notified_at=None)
+    to_send, episodes = episodes[:LEFT_TO_SEND], episodes[LEFT_TO_SEND:]
+    without = placing_council_for(episode=to_send[-1])
+    made.without_contact = without.name
+    for episode in episodes + to_send[:-1]:
+        placing = placing_council_for(episode=episode)
+        if placing != without:
+            _made_up_contact(placing)
+    made.left_to_send = len(to_send)
+    plan = [*AWAITING_HOURS, OVERDUE_HOURS]
     for episode in episodes:
-        due = due_for(episode=episode, kind=NoticeKind.MISSING)
-        if due is None or due.problem or not ages:
-            made.left_to_send += due is not None
+        episode.placing_la_notified_at = None  # cleared above, in the database
+        if due_for(episode=episode, kind=NoticeKind.MISSING) is None:
             continue
-        age = ages.pop(0)
-        notice = notice_send(due=due, now=now - age * HOUR)
+        hours = plan.pop(0) if plan else None
+        at = now - hours * HOUR if hours else (episode.reported_at or episode.last_seen_at) + HOUR
+        at = max(at, episode.last_seen_at + HOUR)
+        notice = _send(episode, at)
         made.notices += 1
-        if age in ACKNOWLEDGED:
-            notice_acknowledge(
-                token=acknowledgement_token(notice),
-                name="Made-up duty officer",
-                now=now - (age - 5) * HOUR,
-            )
+        if hours is None:
+            _acknowledge(notice, at)
             made.acknowledged += 1
-        elif age == OVERDUE:
+            if episode.returned_at is not None:  # and the follow-up, acknowledged too
+                at = max(at, episode.returned_at) + HOUR
+                _acknowledge(_send(episode, at, NoticeKind.RETURNED), at)
+        elif hours == OVERDUE_HOURS:
             made.overdue += 1
+        else:
+            made.awaiting += 1
     return made

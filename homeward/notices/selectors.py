@@ -83,9 +83,10 @@ def notices_due(*, episodes: QuerySet, now: dt.datetime) -> list[Due]:
 
 def _next_for(episode: Episode) -> tuple[str | None, ReturnInterview | None]:
     sent = {n.kind: n for n in episode.placing_council_notices.all()}
-    # A time typed in (or imported) when no notice was recorded is the evidence they were told.
-    if NoticeKind.MISSING not in sent and episode.placing_la_notified_at is None:
-        return NoticeKind.MISSING, None
+    if NoticeKind.MISSING not in sent:
+        # A time typed in (or imported) when no notice was recorded is the evidence they were
+        # told, outside Homeward: so were the follow-ups, as far as Homeward can know.
+        return (None, None) if episode.placing_la_notified_at else (NoticeKind.MISSING, None)
     if episode.returned_at is None:
         return None, None
     if NoticeKind.RETURNED not in sent:

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         made = demo_notices_create(council=installation_council(), now=timezone.now())
         self.stdout.write(
             f"Made-up notices to placing councils: {made.notices} ({made.acknowledged} "
-            f"acknowledged, {made.overdue} overdue); {made.left_to_send} still to send. "
-            f"{made.without_contact or 'No council'} is left without a directory address, so "
-            "the list shows the problem."
+            f"acknowledged, {made.awaiting} awaiting, {made.overdue} overdue); "
+            f"{made.left_to_send} episodes still to tell. {made.without_contact or 'No council'} "
+            "is left without a directory address, so the list shows the problem. The emails "
+            "are in var/demo-mail/."
         )
