@@ -79,6 +79,26 @@ def _queue(record, content: Content, *, about, key: str, purpose: str) -> int:
     return queued
 
 
+def _recorded(due: Due, *, now: dt.datetime, by, **values) -> PlacingCouncilNotice:
+    """The notice of `due`, recorded once (refused, in words, when it already was)."""
+    try:
+        with transaction.atomic():
+            return PlacingCouncilNotice.objects.create(
+                council=due.episode.council,
+                episode=due.episode,
+                kind=due.kind,
+                interview=due.interview,
+                placing_council=due.placing_council,
+                recipients=_recipients_json(due.recipients),
+                prepared_at=now,
+                created_by=by,
+                changed_by=by,
+                **values,
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_SENT) from None
+
+
 @transaction.atomic
 def notice_send(
     *, due: Due, now: dt.datetime, by=None, expected: str | None = None
@@ -92,22 +112,7 @@ def notice_send(
         raise ValidationError(CHANGED_SINCE_PREVIEW)
     if due.problem:
         raise ValidationError(due.problem)
-    try:
-        with transaction.atomic():
-            notice = PlacingCouncilNotice.objects.create(
-                council=due.episode.council,
-                episode=due.episode,
-                kind=due.kind,
-                interview=due.interview,
-                placing_council=due.placing_council,
-                recipients=_recipients_json(due.recipients),
-                subject=content.subject,
-                prepared_at=now,
-                created_by=by,
-                changed_by=by,
-            )
-    except IntegrityError:
-        raise ValidationError(ALREADY_SENT) from None
+    notice = _recorded(due, now=now, by=by, subject=content.subject)
     key = f"placing-council-notice:{notice.pk}"
     _queue(notice, content, about=notice, key=key, purpose=PURPOSE)
     record_change(record=notice, by=by)
@@ -128,23 +133,7 @@ def notice_record_told(
         errors["told_at"] = [TOLD_IN_FUTURE]
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            notice = PlacingCouncilNotice.objects.create(
-                council=due.episode.council,
-                episode=due.episode,
-                kind=due.kind,
-                interview=due.interview,
-                placing_council=due.placing_council,
-                recipients=_recipients_json(due.recipients),
-                prepared_at=now,
-                told_other_way=how.strip(),
-                told_at=told_at,
-                created_by=by,
-                changed_by=by,
-            )
-    except IntegrityError:
-        raise ValidationError(ALREADY_SENT) from None
+    notice = _recorded(due, now=now, by=by, told_other_way=how.strip(), told_at=told_at)
     record_change(record=notice, by=by)
     return notice
 
