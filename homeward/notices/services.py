@@ -182,6 +182,8 @@ def notices_to_chase(*, now: dt.datetime):
             told_at__isnull=True,
             prepared_at__lte=now - chase_after(),
             prepared_at__gte=since,
+            # An episode entered in error is not chased (its notices stay, with it).
+            episode__entered_in_error_at__isnull=True,
         )
         .exclude(kind=NoticeKind.CHASE)
         .select_related("episode", "episode__child", "episode__council", "placing_council")

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from homeward.alerts.outbox import emails_send_due
+from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_mark_returned
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.notices.alerts import placing_council_notices_queue
@@ -176,3 +177,9 @@ def test_the_interview_outcome_and_findings_follow(mailbox, kent_contacts, episo
     assert "Findings: Made-up findings: pulled by made-up friends in Oxford." in body
     assert "Made-up RHI worker" not in body
     assert due_now(episode=episode, now=NOW) is None
+
+
+def test_an_episode_entered_in_error_is_not_chased(mailbox, kent_contacts, episode):
+    _send(episode)
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=NOW)
+    assert placing_council_notices_queue(NOW + 48 * HOUR) == 0
