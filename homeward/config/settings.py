@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "homeward.in_error",
     "homeward.notices",
     "homeward.police",
+    "homeward.escalations",
     "homeward.exchange",
     "homeward.reports",
     "homeward.benchmarks",
@@ -271,6 +272,7 @@ HOMEWARD_ALERT_SOURCES = (
     "homeward.alerts.immediate.high_risk_alerts_queue",
     "homeward.alerts.immediate.interview_breach_alerts_queue",
     "homeward.notices.alerts.placing_council_notices_queue",
+    "homeward.escalations.services.escalations_raise_due",
     "homeward.alerts.digest.digests_queue",
 )
 # The morning digest's sections, in order: dotted paths of functions
@@ -280,6 +282,7 @@ HOMEWARD_DIGEST_SECTIONS = (
     "homeward.alerts.sections.interviews_section",
     "homeward.alerts.sections.panel_actions_section",
     "homeward.notices.alerts.unacknowledged_section",
+    "homeward.escalations.digest.escalations_section",
 )
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
@@ -448,3 +451,49 @@ HOMEWARD_NOTICE_LOOKBACK_DAYS = env_int("HOMEWARD_NOTICE_LOOKBACK_DAYS", 30)
 # How a placing council reaches the host's missing children team, written in every notice
 # (for example "Missing children team, 01865 000000, missing@council.gov.uk").
 HOMEWARD_NOTICE_CONTACT = env_str("HOMEWARD_NOTICE_CONTACT", "")
+for _name in (
+    "HOMEWARD_PLACING_COUNCIL_CHASE_HOURS",
+    "HOMEWARD_NOTICE_LINK_DAYS",
+    "HOMEWARD_NOTICE_LOOKBACK_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigurationError(f"{_name} must be 1 or more, not {globals()[_name]}.")
+# Escalation when patterns appear (homeward/escalations/rules.py, docs/escalations.md): the
+# rules' thresholds, as common local protocols set them. A count rule with 0 episodes is off.
+HOMEWARD_ESCALATION_REPEAT_EPISODES = env_int("HOMEWARD_ESCALATION_REPEAT_EPISODES", 3)
+HOMEWARD_ESCALATION_REPEAT_DAYS = env_int("HOMEWARD_ESCALATION_REPEAT_DAYS", 30)
+HOMEWARD_ESCALATION_HIGH_RISK = env_bool("HOMEWARD_ESCALATION_HIGH_RISK", True)
+HOMEWARD_ESCALATION_PLACED_IN_EPISODES = env_int("HOMEWARD_ESCALATION_PLACED_IN_EPISODES", 3)
+HOMEWARD_ESCALATION_PLACED_IN_DAYS = env_int("HOMEWARD_ESCALATION_PLACED_IN_DAYS", 90)
+# A pattern whose latest episode was last seen longer ago than this raises nothing: history
+# imported or recorded late is not a task for today.
+HOMEWARD_ESCALATION_RECENT_DAYS = env_int("HOMEWARD_ESCALATION_RECENT_DAYS", 30)
+# Days from raising to the due date, for each kind of escalation.
+HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS = env_int("HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS", 2)
+HOMEWARD_ESCALATION_SCREENING_DUE_DAYS = env_int("HOMEWARD_ESCALATION_SCREENING_DUE_DAYS", 7)
+HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS = env_int("HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS", 14)
+# Who owns a new escalation of each kind, by username ({"strategy_discussion": "asmith"});
+# a kind not named goes to the one active person holding its role, if only one does.
+HOMEWARD_ESCALATION_OWNERS = env_json("HOMEWARD_ESCALATION_OWNERS", {})
+for _name in (
+    "HOMEWARD_ESCALATION_REPEAT_EPISODES",
+    "HOMEWARD_ESCALATION_PLACED_IN_EPISODES",
+):
+    if globals()[_name] < 0:
+        raise ConfigurationError(
+            f"{_name} must be 0 (the rule is off) or more, not {globals()[_name]}."
+        )
+for _name in (
+    "HOMEWARD_ESCALATION_REPEAT_DAYS",
+    "HOMEWARD_ESCALATION_PLACED_IN_DAYS",
+    "HOMEWARD_ESCALATION_RECENT_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigurationError(f"{_name} must be 1 day or more, not {globals()[_name]}.")
+for _name in (
+    "HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS",
+    "HOMEWARD_ESCALATION_SCREENING_DUE_DAYS",
+    "HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ConfigurationError(f"{_name} must be 0 days or more, not {globals()[_name]}.")
