@@ -183,3 +183,24 @@ def test_an_episode_entered_in_error_is_not_chased(mailbox, kent_contacts, episo
     _send(episode)
     Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=NOW)
     assert placing_council_notices_queue(NOW + 48 * HOUR) == 0
+
+
+def test_missing_now_says_the_placing_council_was_told_when_its_notice_was_sent(
+    mailbox, kent_contacts, episode, coordinator
+):
+    from homeward.episodes.selectors import episodes_missing_now
+
+    def told():
+        (row,) = episodes_missing_now(council=episode.council, now=NOW, user=coordinator)
+        return row.placing_council_told_at
+
+    assert told() is None
+    Episode.objects.filter(pk=episode.pk).update(placing_la_notified_at=NOW - HOUR)
+    assert told() == NOW - HOUR  # typed, with no notice recorded: the evidence there is
+    Episode.objects.filter(pk=episode.pk).update(placing_la_notified_at=None)
+    episode.refresh_from_db()
+    notice = notice_send(due=due_now(episode=episode, now=NOW), now=NOW)
+    assert told() is None  # recorded, not yet sent
+    emails_send_due(now=NOW)
+    assert told() == NOW
+    assert notice.emails.count() == 2
