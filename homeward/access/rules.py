@@ -477,6 +477,26 @@ def check_people(user) -> None:
         raise PermissionDenied(NO_PEOPLE_PAGES)
 
 
+# Emails sent (homeward/alerts): to whom and what, the placing councils' notifications among
+# them, so for those who see every child (coordinators) and administrators, who keep the
+# mail working. The demo's caught mail, for administrators only.
+
+NO_EMAILS_SENT = (
+    "Only a missing children coordinator or a Homeward administrator can see the emails "
+    "Homeward sent. Ask them if you need to know whether an email went."
+)
+
+
+def may_see_emails_sent(user) -> bool:
+    return sees_every_child(user) or may_manage_people(user)
+
+
+def check_emails_sent(user) -> None:
+    """Refuse (403) a person who may not see the emails Homeward sent."""
+    if not may_see_emails_sent(user):
+        raise PermissionDenied(NO_EMAILS_SENT)
+
+
 # The panel: its meetings are the council's, seen by the roles that use the panel's pages;
 # a child's discussions and their actions follow the child, like everything else about them.
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("homeward.reports.urls")),
     path("", include("homeward.police.force_urls")),
     path("", include("homeward.police.api_urls")),
+    path("", include("homeward.alerts.urls")),
 ]

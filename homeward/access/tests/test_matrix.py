@@ -29,6 +29,7 @@ from homeward.access.rules import (
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
+from homeward.alerts.outbox import email_queue
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
@@ -67,16 +68,18 @@ ESCALATIONS = "escalations"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 FORCE_TOKEN = "a police force's token"
+EMAILS_SENT = "emails sent"  # every email Homeward sent (alerts: coordinators, administrators)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS},
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS,
+                          EMAILS_SENT},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS, EMAILS_SENT},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
@@ -227,6 +230,18 @@ ROUTES = {
     # document is public: it describes the API and holds no record.
     "api:notifications": {"needs": FORCE_TOKEN},
     "api:openapi": {"needs": "anyone"},
+    # Alerts: each person's own choices (a role without children's records is told it gets
+    # none); the emails sent; retrying one (POST only); the demo's caught mail, which does
+    # not exist outside the demo (alerts/tests/test_views.py tests it there).
+    "alerts:preferences": {"needs": "signed in", "status": 200},
+    "alerts:emails": {"needs": EMAILS_SENT},
+    "alerts:retry": {"needs": EMAILS_SENT, "ids": {"pk": "email"}},
+    "alerts:demo-mail": {"needs": "signed in", "status": 404},
+    "alerts:demo-mail-message": {
+        "needs": "signed in",
+        "status": 404,
+        "ids": {"name": "caught.eml"},
+    },
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).
@@ -239,6 +254,8 @@ COUNCIL_WIDE = {
     "token",
     "force",
     "force_token",
+    "email",
+    "caught.eml",
 }
 
 
@@ -339,6 +356,14 @@ def world(time_machine):
         force = force_create(name=f"Made-up {key} police", councils=[council()], by=None)
         records[key]["force"] = force
         records[key]["force_token"] = force_token_issue(force=force, by=None).token
+        records[key]["email"], _ = email_queue(
+            key=f"matrix:{key}",
+            to=f"made-up-{key}@made-up-council.test",
+            subject="Homeward: a child is missing at high risk",
+            body="Made-up body",
+            purpose="high-risk",
+            child=records[key]["child"],
+        )
     return records, here
 
 
@@ -353,7 +378,7 @@ def expected(name: str, role: str, which: str) -> int:
     needs = route["needs"]
     if name == "accounts:sign-in":
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
-    if name in ("accounts:sign-out", "accounts:stay-signed-in"):
+    if name in ("accounts:sign-out", "accounts:stay-signed-in", "alerts:retry"):
         return 405  # POST only
     if name.startswith("oidc:"):
         return 404  # no identity provider is set up
@@ -430,6 +455,7 @@ def body(response) -> str:
 OPERATOR = "operator only"
 COMMANDS = {
     "audit": OPERATOR,
+    "mail-catcher": OPERATOR,  # demo only: an SMTP sink on loopback
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
@@ -449,7 +475,8 @@ COMMANDS = {
     "load-dfe": OPERATOR,  # published figures only
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
-    "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too)
+    "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too); each
+    # alert follows the rule
     "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,
 }
@@ -915,8 +942,10 @@ def test_every_link_on_every_page_a_person_may_use_opens_for_them(client, world,
     pages = [
         url_for(name, records["seen"])
         for name, _ in ALL_ROUTES
-        # The sign-in pages (and the password pages beside them) are for signing in.
-        if not name.startswith(("accounts:", "reports:download", "exchange:"))
+        # The sign-in pages (and the password pages beside them) are for signing in; a
+        # person's own alert choices are an account page too, open to someone with no role
+        # (whose home page is the page saying there is none: 403 by design).
+        if not name.startswith(("accounts:", "alerts:preferences", "reports:download", "exchange:"))
         and name not in ("people:forgotten-password", "people:set-password")
         and expected(name, role, "seen") == 200
     ]
