@@ -110,7 +110,9 @@ def demo_notices_create(*, council, now: dt.datetime) -> Made:
     plan = [*AWAITING_HOURS, OVERDUE_HOURS]
     for episode in episodes:
         episode.placing_la_notified_at = None  # cleared above, in the database
-        if due_for(episode=episode, kind=NoticeKind.MISSING) is None:
+        due = due_for(episode=episode, kind=NoticeKind.MISSING)
+        if due is None or due.problem:  # the council left without an address: still to tell
+            made.left_to_send += due is not None
             continue
         hours = plan.pop(0) if plan else None
         at = now - hours * HOUR if hours else (episode.reported_at or episode.last_seen_at) + HOUR
