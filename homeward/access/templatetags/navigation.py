@@ -26,6 +26,7 @@ CASEWORK_PAGES = [
     ("interviews:due", "Interviews"),
     ("notices:index", "Placing councils"),
     ("exploitation:repeat-missing", "Repeat missing"),
+    ("borders:register", "Placed in"),
     ("children:search", "Find a child"),
     ("episodes:start", "Record an episode"),
 ]
@@ -67,4 +68,6 @@ def _is_current(name: str, current: str) -> bool:
         return current.startswith(name.split(":")[0] + ":")
     if name in ("notifications:index", "notices:index"):
         return current.startswith(name.split(":")[0] + ":")
+    if name == "borders:register":  # the register, its entries and forms
+        return current.startswith("borders:") and "contact" not in current
     return name == current or (name == "children:search" and current == "children:detail")

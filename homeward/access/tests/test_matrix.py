@@ -31,6 +31,11 @@ from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
 from homeward.alerts.outbox import email_queue
 from homeward.audit.models import Action, AuditEntry
+from homeward.borders.tests.factories import (
+    ChildContactFactory,
+    CouncilContactFactory,
+    PlacedInEntryFactory,
+)
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.problems import when
@@ -242,6 +247,26 @@ ROUTES = {
         "status": 404,
         "ids": {"name": "caught.eml"},
     },
+    # Across council borders. The placed-in register and its flag follow the child; an entry
+    # is recorded or changed by those who see every child and create records (CREATE_CHILD:
+    # coordinators and administrators), who also read the councils' contacts directory;
+    # administrators keep the directory (PEOPLE_PAGES). Linking and creating are POST only.
+    "borders:register": {"needs": CASE},
+    "borders:unregistered": {"needs": CASE},
+    "borders:entry": {"needs": CASE, "ids": {"pk": "entry"}},
+    "borders:record": {"needs": CREATE_CHILD},
+    "borders:upload": {"needs": CREATE_CHILD},
+    "borders:edit": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}},
+    "borders:discharge": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}},
+    "borders:link": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
+    "borders:create-child": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
+    "borders:elsewhere": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
+    "borders:child-contact-add": {"needs": CREATE_CHILD, "ids": {"child_pk": "child"}},
+    "borders:child-contact-remove": {"needs": CREATE_CHILD, "ids": {"pk": "child_contact"}},
+    "borders:directory": {"needs": CREATE_CHILD},
+    "borders:contact-add": {"needs": PEOPLE_PAGES},
+    "borders:contact-edit": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
+    "borders:contact-remove": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).
@@ -256,6 +281,7 @@ COUNCIL_WIDE = {
     "force_token",
     "email",
     "caught.eml",
+    "contact",  # the councils' contacts directory: about councils, not children
 }
 
 
@@ -364,6 +390,14 @@ def world(time_machine):
             purpose="high-risk",
             child=records[key]["child"],
         )
+        # A placed-in register entry of the child (named as the child, so that a list showing
+        # it to someone who may not see the child would be caught), and a directory entry.
+        child = records[key]["child"]
+        records[key]["entry"] = PlacedInEntryFactory(
+            child=child, first_name=child.first_name, last_name=child.last_name
+        )
+        records[key]["contact"] = CouncilContactFactory()
+        records[key]["child_contact"] = ChildContactFactory(child=child)
     return records, here
 
 
@@ -404,7 +438,7 @@ def expected(name: str, role: str, which: str) -> int:
     kinds = route.get("ids", {}).values()
     if which == "unseen" and any(role not in seen_by(kind) for kind in kinds):
         return 404  # whether the child exists is itself private
-    return 200
+    return 405 if route.get("post_only") else 200
 
 
 def seen_by(kind: str) -> set[str]:
@@ -460,6 +494,7 @@ COMMANDS = {
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
     "demo-notices": OPERATOR,  # demo only: made-up notices to placing councils
+    "demo-borders": OPERATOR,  # demo only: made-up contacts, register entries
     "demo-escalations": OPERATOR,  # demo only: made-up escalations of the demo county
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
@@ -473,6 +508,8 @@ COMMANDS = {
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "load-contacts": OPERATOR,  # the councils' contacts directory: no child in it
+    "load-register": OPERATOR,  # homes' notices, for the installation's own council
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
     "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too); each
@@ -512,6 +549,7 @@ def test_importing_police_notifications_by_a_named_person_needs_their_role(role,
     user = person(role, LocalityFactory(name="Made-up here"))
     path = tmp_path / "notifications.csv"
     path.write_text("force,police_ref,event\nMade-up Police,MS-1,update\n", encoding="utf-8")
+    force_create(name="Made-up Police", councils=[council()], by=None)
     command = ["import-notifications", str(path), "--council", "931", "--by", user.username]
     if CREATE_CHILD in MAY_USE[role]:
         call_command(*command)
@@ -678,6 +716,7 @@ NAVIGATION = [
     (CASE, "Interviews"),
     (CASE, "Placing councils"),
     (CASE, "Repeat missing"),
+    (CASE, "Placed in"),
     (CASE, "Find a child"),
     (RECORD_EPISODE, "Record an episode"),
     (ESCALATIONS, "Escalations"),
