@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from homeward.alerts.models import EmailStatus
 from homeward.alerts.outbox import emails_send_due
+from homeward.borders.models import CouncilContact
 from homeward.borders.selectors import placing_council_for
-from homeward.borders.services import council_contact_add
+from homeward.borders.services import council_contact_add, council_contact_remove
 from homeward.core.codes import Category
 from homeward.episodes.models import Episode
 from homeward.notices.links import acknowledgement_token
@@ -102,6 +103,12 @@ def demo_notices_create(*, council, now: dt.datetime) -> Made:
     to_send, episodes = episodes[:LEFT_TO_SEND], episodes[LEFT_TO_SEND:]
     without = placing_council_for(episode=to_send[-1])
     made.without_contact = without.name
+    # The demo's directory (demo-borders) lists every council: this one's missing-children
+    # addresses are taken out, so the list shows what a missing address looks like.
+    for contact in CouncilContact.objects.filter(
+        council=without, purpose__in=("missing", "out_of_hours")
+    ):
+        council_contact_remove(contact=contact)
     for episode in episodes + to_send[:-1]:
         placing = placing_council_for(episode=episode)
         if placing != without:
