@@ -103,6 +103,7 @@ demo: $(INSTALLED) frontend
 	HOMEWARD_DEMO=true $(BIN)/homeward import-bundle out/demo-bundle --council 931
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-panel --seed $(DEMO_SEED)
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-borders --seed $(DEMO_SEED) --out out/demo-register.csv
+	HOMEWARD_DEMO=true $(BIN)/homeward demo-notices
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format json --out out/report-2020-H1.json
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format html --out out/report-2020-H1.html
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format docx --out out/report-2020-H1.docx

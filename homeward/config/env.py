@@ -140,3 +140,13 @@ def sqlite_database(path) -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         },
     }
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of a few words, such as automatic or on_click."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    if value.strip() not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value.strip()

@@ -9,6 +9,7 @@ from homeward.config.env import (
     ConfigurationError,
     database_from_url,
     env_bool,
+    env_choice,
     env_fraction,
     env_int,
     env_json,
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "homeward.exploitation",
     "homeward.panel",
     "homeward.in_error",
+    "homeward.notices",
     "homeward.police",
     "homeward.escalations",
     "homeward.exchange",
@@ -283,6 +285,7 @@ HOMEWARD_MAIL_CATCHER_DIR = env_str("HOMEWARD_MAIL_CATCHER_DIR", "")
 HOMEWARD_ALERT_SOURCES = (
     "homeward.alerts.immediate.high_risk_alerts_queue",
     "homeward.alerts.immediate.interview_breach_alerts_queue",
+    "homeward.notices.alerts.placing_council_notices_queue",
     "homeward.escalations.services.escalations_raise_due",
     "homeward.alerts.digest.digests_queue",
 )
@@ -292,6 +295,7 @@ HOMEWARD_DIGEST_SECTIONS = (
     "homeward.alerts.sections.missing_now_section",
     "homeward.alerts.sections.interviews_section",
     "homeward.alerts.sections.panel_actions_section",
+    "homeward.notices.alerts.unacknowledged_section",
     "homeward.escalations.digest.escalations_section",
 )
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
@@ -454,6 +458,29 @@ if HOMEWARD_RHI_ATTEMPTS_REQUIRED < 1:
         f"contact made before a return is no longer owed one, not {HOMEWARD_RHI_ATTEMPTS_REQUIRED}."
     )
 
+# Telling placing councils of their children's episodes here (docs/notices.md): sent by a
+# coordinator's click (on_click) or by the next `homeward send-alerts` (automatic); chased
+# when not acknowledged within the hours given, once each such interval; the link to
+# acknowledge receipt works once, for the days given.
+HOMEWARD_NOTIFY_PLACING_COUNCILS = env_choice(
+    "HOMEWARD_NOTIFY_PLACING_COUNCILS", "on_click", ("automatic", "on_click")
+)
+HOMEWARD_PLACING_COUNCIL_CHASE_HOURS = env_int("HOMEWARD_PLACING_COUNCIL_CHASE_HOURS", 24)
+HOMEWARD_NOTICE_LINK_DAYS = env_int("HOMEWARD_NOTICE_LINK_DAYS", 14)
+# Episodes last seen longer ago than this are not listed as still to tell (an import of
+# years of history would otherwise list every old episode); they count in the report as
+# they are.
+HOMEWARD_NOTICE_LOOKBACK_DAYS = env_int("HOMEWARD_NOTICE_LOOKBACK_DAYS", 30)
+# How a placing council reaches the host's missing children team, written in every notice
+# (for example "Missing children team, 01865 000000, missing@council.gov.uk").
+HOMEWARD_NOTICE_CONTACT = env_str("HOMEWARD_NOTICE_CONTACT", "")
+for _name in (
+    "HOMEWARD_PLACING_COUNCIL_CHASE_HOURS",
+    "HOMEWARD_NOTICE_LINK_DAYS",
+    "HOMEWARD_NOTICE_LOOKBACK_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigurationError(f"{_name} must be 1 or more, not {globals()[_name]}.")
 # Escalation when patterns appear (homeward/escalations/rules.py, docs/escalations.md): the
 # rules' thresholds, as common local protocols set them. A count rule with 0 episodes is off.
 HOMEWARD_ESCALATION_REPEAT_EPISODES = env_int("HOMEWARD_ESCALATION_REPEAT_EPISODES", 3)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("homeward.borders.urls")),
     path("", include("homeward.escalations.urls")),
     path("", include("homeward.in_error.urls")),
+    path("", include("homeward.notices.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
     path("", include("homeward.police.force_urls")),

@@ -4,7 +4,20 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.apps import apps
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from homeward.access.rules import episodes_visible_to
 from homeward.children.models import Child, Placement
@@ -69,7 +82,7 @@ def episodes_missing_now(
     # the page (it is sorted in Python), and building model instances for it cost more
     # than the rest of the page.
     rows = (
-        episodes.annotate(risk_rank=_risk_rank())
+        episodes.annotate(risk_rank=_risk_rank(), notice_told_at=_notice_told_at())
         .order_by("risk_rank", "last_seen_at", "pk")
         .values_list(*_MISSING_NOW_COLUMNS)
     )
@@ -129,8 +142,31 @@ _MISSING_NOW_COLUMNS = (
     "police_reference",
     "risk_reviewed_at",
     "reported_by",
-    "placing_la_notified_at",
+    "notice_told_at",
 )
+
+
+def _notice_told_at():
+    """When the placing council was told of the episode by its missing notice (first email
+    sent, or told another way): homeward/notices, looked up by name, as it sits above."""
+    notices = apps.get_model("notices", "PlacingCouncilNotice")
+    missing = notices.objects.filter(episode=OuterRef("pk"), kind="missing")
+    sent = (
+        notices.emails.through.objects.filter(
+            placingcouncilnotice__episode=OuterRef("pk"),
+            placingcouncilnotice__kind="missing",
+            email__status="sent",
+        )
+        .order_by("email__sent_at")
+        .values("email__sent_at")[:1]
+    )
+    told = Coalesce(Subquery(missing.values("told_at")[:1]), Subquery(sent))
+    # A notice recorded and not yet sent: not told, whatever was typed (as the report counts).
+    return Case(
+        When(Exists(missing), then=told),
+        default=F("placing_la_notified_at"),
+        output_field=DateTimeField(),
+    )
 
 
 def choice_labels(model, name: str) -> dict:
@@ -172,7 +208,7 @@ def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
         police_reference,
         risk_reviewed_at,
         reported_by,
-        placing_la_notified_at,
+        notice_told_at,
     ) = row
     placed_in = responsible_la_id != council_id  # Child.is_placed_in
     return MissingNow(
@@ -195,7 +231,7 @@ def _missing_now(row: tuple, now: dt.datetime, today: dt.date) -> MissingNow:
         police_reference=police_reference,
         risk_reviewed_at=risk_reviewed_at,
         reported_by=reported_by,
-        placing_council_told_at=placing_la_notified_at if placed_in else None,
+        placing_council_told_at=notice_told_at if placed_in else None,
     )
 
 

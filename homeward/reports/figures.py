@@ -38,6 +38,7 @@ from homeward.core.codes import Category, InterviewOutcome, LegalStatus, Placeme
 from homeward.exploitation.models import Screening
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.rules import RHI_DUE_WITHIN
+from homeward.notices.selectors import told_within
 from homeward.reports.rounding import percentage
 from homeward.reports.scope import Scope
 
@@ -285,9 +286,8 @@ def _per_child(periods: tuple[Period, ...]) -> dict:
         (Q(placement__isnull=False) & ~Q(placement__host_la=F("council")))
         | Q(elsewhere__isnull=False)
     )
-    told_in_time = Q(
-        placing_la_notified_at__lte=Coalesce("reported_at", "last_seen_at") + NOTIFY_WITHIN
-    )
+    # From the notices sent (homeward/notices), or the typed time where none was sent.
+    told_in_time = told_within(NOTIFY_WITHIN)
     known = missing & ~Q(legal_status=LegalStatus.NONE)
     counts = {}
     for i, period in enumerate(periods):

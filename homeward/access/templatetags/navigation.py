@@ -24,6 +24,7 @@ CASEWORK_PAGES = [
     ("episodes:missing-now", "Missing now"),
     ("notifications:index", "Notifications"),
     ("interviews:due", "Interviews"),
+    ("notices:index", "Placing councils"),
     ("exploitation:repeat-missing", "Repeat missing"),
     ("borders:register", "Placed in"),
     ("children:search", "Find a child"),
@@ -65,8 +66,8 @@ def service_navigation(context):
 def _is_current(name: str, current: str) -> bool:
     if name in ("panel:index", "people:index", "escalations:index"):
         return current.startswith(name.split(":")[0] + ":")
-    if name == "notifications:index":
-        return current.startswith("notifications:")
+    if name in ("notifications:index", "notices:index"):
+        return current.startswith(name.split(":")[0] + ":")
     if name == "borders:register":  # the register, its entries and forms
         return current.startswith("borders:") and "contact" not in current
     return name == current or (name == "children:search" and current == "children:detail")

@@ -234,6 +234,21 @@ ROUTES = {
     "in_error:undo": {"needs": CORRECT_ERRORS, "ids": {"kind": "episodes", "pk": "episode"}},
     "in_error:merge": {"needs": CORRECT_ERRORS, "ids": {"pk": "child"}},
     "in_error:unmerge": {"needs": CORRECT_ERRORS, "ids": {"pk": "child"}},
+    # Placing councils told (notices): the list for case roles; sending (or recording how
+    # they were told) for those who record episodes, of an episode they may see. The public
+    # acknowledgement page takes a signed link: one made up here names no notice (404).
+    "notices:index": {"needs": CASE},
+    "notices:send": {"needs": RECORD_EPISODE, "ids": {"pk": "episode", "kind": "missing"}},
+    "notices:told": {"needs": RECORD_EPISODE, "ids": {"pk": "episode", "kind": "missing"}},
+    "notices:send-outcome": {
+        "needs": RECORD_EPISODE,
+        "ids": {"pk": "returned", "kind": "interview_outcome", "interview_pk": "interview"},
+    },
+    "notices:told-outcome": {
+        "needs": RECORD_EPISODE,
+        "ids": {"pk": "returned", "kind": "interview_outcome", "interview_pk": "interview"},
+    },
+    "notices:acknowledge": {"needs": "anyone", "ids": {"token": "token"}},
     # People (administrators), and the password pages anyone may open.
     "people:index": {"needs": PEOPLE_PAGES},
     "people:create": {"needs": PEOPLE_PAGES},
@@ -465,6 +480,8 @@ def expected(name: str, role: str, which: str) -> int:
         return 405  # POST only
     if name.startswith("oidc:"):
         return 404  # no identity provider is set up
+    if name == "notices:acknowledge":
+        return 404  # a made-up link names no notice, whoever opens it
     if route["needs"] == "anyone":
         return 200
     if needs == FORCE_TOKEN:
@@ -546,6 +563,7 @@ COMMANDS = {
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-notices": OPERATOR,  # demo only: made-up notices to placing councils
     "demo-borders": OPERATOR,  # demo only: made-up contacts, register entries
     "demo-escalations": OPERATOR,  # demo only: made-up escalations of the demo county
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
@@ -766,6 +784,7 @@ NAVIGATION = [
     (CASE, "Missing now"),
     (RECORD_EPISODE, "Notifications"),
     (CASE, "Interviews"),
+    (CASE, "Placing councils"),
     (CASE, "Repeat missing"),
     (CASE, "Placed in"),
     (CASE, "Find a child"),

@@ -4,6 +4,7 @@ from homeward.config.env import (
     ConfigurationError,
     database_from_url,
     env_bool,
+    env_choice,
     env_fraction,
     env_rate,
 )
@@ -89,3 +90,14 @@ def test_a_rate_setting_is_a_number_of_requests_per_period(monkeypatch):
         monkeypatch.setenv("HOMEWARD_MADE_UP_RATE", bad)
         with pytest.raises(ConfigurationError, match="such as 120/minute"):
             env_rate("HOMEWARD_MADE_UP_RATE", "120/minute")
+
+
+def test_a_choice_setting_is_one_of_its_words(monkeypatch):
+    choices = ("automatic", "on_click")
+    monkeypatch.setenv("HOMEWARD_MADE_UP_CHOICE", "automatic")
+    assert env_choice("HOMEWARD_MADE_UP_CHOICE", "on_click", choices) == "automatic"
+    monkeypatch.setenv("HOMEWARD_MADE_UP_CHOICE", "")
+    assert env_choice("HOMEWARD_MADE_UP_CHOICE", "on_click", choices) == "on_click"
+    monkeypatch.setenv("HOMEWARD_MADE_UP_CHOICE", "sometimes")
+    with pytest.raises(ConfigurationError, match="one of automatic, on_click, not 'sometimes'"):
+        env_choice("HOMEWARD_MADE_UP_CHOICE", "on_click", choices)

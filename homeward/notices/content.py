@@ -1,0 +1,153 @@
+"""What a notice says: only what a placing council needs, nothing more (docs/notices.md).
+
+Pure functions of the episode (and interview): the preview a coordinator reads and the
+email sent are built by the same code, so what is previewed is what is sent.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from homeward.notices.models import NoticeKind
+
+# Shown in the preview where each email will carry its own link.
+LINK_PLACEHOLDER = "[the link to acknowledge receipt]"
+NOT_GRADED = "Not graded yet"
+NOT_GIVEN = "Not given"
+
+SUBJECTS = {
+    NoticeKind.MISSING: "Missing: a child placed here by {placing} (from {host})",
+    NoticeKind.RETURNED: "Returned: a child placed here by {placing} (from {host})",
+    NoticeKind.INTERVIEW_OUTCOME: (
+        "Return home interview: a child placed here by {placing} (from {host})"
+    ),
+}
+CHASE_SUBJECT = "Reminder, not yet acknowledged: {subject}"
+
+OPENINGS = {
+    NoticeKind.MISSING: (
+        "{host} tells you, as the placing council (or the child's independent reviewing "
+        "officer), that a child you placed in our area has been reported missing."
+    ),
+    NoticeKind.RETURNED: (
+        "{host} tells you that the child you placed in our area, whose missing episode we "
+        "told you of, has returned."
+    ),
+    NoticeKind.INTERVIEW_OUTCOME: (
+        "{host} sends you the outcome of the return home interview offered after the "
+        "child you placed in our area returned, and its findings, which you are entitled to."
+    ),
+}
+CHASE_OPENING = (
+    "We sent you the notification below on {sent} and have not had an acknowledgement. "
+    "Please acknowledge receipt with the link at the end."
+)
+CLOSING = """Please acknowledge receipt (no account is needed; the link works once, until {until}):
+{link}
+
+This email is about a child: keep it secure and do not forward it outside those who need it.
+Reply to {contact} to reach our missing children team."""
+
+
+@dataclass(frozen=True)
+class Content:
+    subject: str
+    body: str  # with LINK_PLACEHOLDER where the link goes
+
+
+def _when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return NOT_GIVEN
+    return f"{timezone.localtime(moment):%-d %B %Y, %H:%M}"
+
+
+def host_contact() -> str:
+    """How the placing council reaches the host's missing children team."""
+    return settings.HOMEWARD_NOTICE_CONTACT or settings.DEFAULT_FROM_EMAIL
+
+
+def _who(episode) -> list[tuple[str, str]]:
+    child = episode.child
+    return [
+        ("Child", f"{child.first_name} {child.last_name}"),
+        ("Date of birth", f"{child.date_of_birth:%-d %B %Y}"),
+    ]
+
+
+def _reference(episode) -> list[tuple[str, str]]:
+    return [
+        ("Police reference", episode.police_reference or NOT_GIVEN),
+        ("Our reference", episode.local_id),
+    ]
+
+
+def missing_lines(episode) -> list[tuple[str, str]]:
+    """Who, when last seen, where from, risk, police reference: and nothing else."""
+    where = episode.get_missing_from_display()
+    if episode.last_seen_location:
+        where = f"{where}: {episode.last_seen_location}"
+    return [
+        *_who(episode),
+        ("Last seen", _when(episode.last_seen_at)),
+        ("Missing from", where),
+        ("Risk (police grading)", episode.get_risk_display() if episode.risk else NOT_GRADED),
+        *_reference(episode),
+    ]
+
+
+def returned_lines(episode) -> list[tuple[str, str]]:
+    """Who, when last seen and when returned, police reference."""
+    return [
+        *_who(episode),
+        ("Last seen", _when(episode.last_seen_at)),
+        ("Returned", _when(episode.returned_at)),
+        *_reference(episode),
+    ]
+
+
+def interview_lines(episode, interview) -> list[tuple[str, str]]:
+    """Who, the return, the interview's outcome and dates, and its findings."""
+    return [
+        *_who(episode),
+        ("Returned", _when(episode.returned_at)),
+        ("Interview outcome", interview.get_outcome_display()),
+        ("Offered", _when(interview.offered_at)),
+        ("Held", _when(interview.completed_at)),
+        ("Findings", interview.findings or "None recorded"),
+        *_reference(episode),
+    ]
+
+
+def lines_for(kind: str, episode, interview=None) -> list[tuple[str, str]]:
+    if kind == NoticeKind.MISSING:
+        return missing_lines(episode)
+    if kind == NoticeKind.RETURNED:
+        return returned_lines(episode)
+    return interview_lines(episode, interview)
+
+
+def content_for(
+    *, kind: str, episode, placing_council, interview=None, link_until: dt.datetime
+) -> Content:
+    """The subject and body of a notice of `kind` (the link left as LINK_PLACEHOLDER)."""
+    host = episode.council.name
+    subject = SUBJECTS[kind].format(placing=placing_council.name, host=host)
+    rows = "\n".join(f"{label}: {value}" for label, value in lines_for(kind, episode, interview))
+    closing = CLOSING.format(
+        until=f"{timezone.localtime(link_until):%-d %B %Y}",
+        link=LINK_PLACEHOLDER,
+        contact=host_contact(),
+    )
+    body = f"{OPENINGS[kind].format(host=host)}\n\n{rows}\n\n{closing}\n"
+    return Content(subject=subject, body=body)
+
+
+def chase_content(original: Content, *, sent_at: dt.datetime) -> Content:
+    """The reminder of a notice: the notice again, under a line saying it is a reminder."""
+    opening = CHASE_OPENING.format(sent=_when(sent_at))
+    return Content(
+        subject=CHASE_SUBJECT.format(subject=original.subject)[:200],
+        body=f"{opening}\n\n{original.body}",
+    )

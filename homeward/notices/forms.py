@@ -1,0 +1,29 @@
+from django import forms
+
+from homeward.web.forms import LondonDateTimeField
+
+
+class SendForm(forms.Form):
+    """The preview's one button: carries a digest of what the person saw."""
+
+    previewed = forms.CharField(widget=forms.HiddenInput)
+
+
+class ToldForm(forms.Form):
+    how = forms.CharField(
+        label="How you told them",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: by phone to their duty team, who gave their name.",
+    )
+    told_at = LondonDateTimeField(what="time you told them", label="When", required=False)
+
+
+class AcknowledgeForm(forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        required=False,
+        help_text="So that the council which sent the notification knows who received it.",
+    )

@@ -1,0 +1,222 @@
+"""Which placing councils are still to be told, and which have not acknowledged."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from homeward.access.rules import episodes_visible_to
+from homeward.alerts.models import EmailStatus
+from homeward.borders.selectors import placing_council_for, placing_council_recipients
+from homeward.core.codes import Category, InterviewOutcome
+from homeward.episodes.models import Episode
+from homeward.interviews.models import ReturnInterview
+from homeward.notices.models import NoticeKind, PlacingCouncilNotice
+
+# The directory's purpose of a placing council's address for missing notifications.
+MISSING_PURPOSES = {"missing", "out_of_hours"}
+NO_CONTACT = (
+    "No missing-notification contact for {council}: add one in the directory, or record how "
+    "you told them."
+)
+# The interview outcomes that end the offer: the placing council is sent the one it ended with.
+FINAL_OUTCOMES = (InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED)
+
+
+@dataclass
+class Due:
+    """A notice still to send: its episode, kind, interview, to whom, and any problem."""
+
+    episode: Episode
+    kind: str
+    placing_council: object
+    recipients: list = field(default_factory=list)
+    interview: ReturnInterview | None = None
+
+    @property
+    def problem(self) -> str:
+        if not any(r.purpose in MISSING_PURPOSES for r in self.recipients):
+            return NO_CONTACT.format(council=self.placing_council.name)
+        return ""
+
+    @property
+    def kind_label(self) -> str:
+        return NoticeKind(self.kind).label
+
+
+def _placed_in_episodes(episodes: QuerySet, now: dt.datetime) -> QuerySet:
+    since = now - dt.timedelta(days=settings.HOMEWARD_NOTICE_LOOKBACK_DAYS)
+    return (
+        episodes.filter(category=Category.MISSING)
+        .exclude(child__responsible_la=F("council"))
+        .filter(
+            Q(returned_at__isnull=True) | Q(last_seen_at__gte=since) | Q(returned_at__gte=since)
+        )
+        .select_related("child", "council", "placement")
+    )
+
+
+def notices_due(*, episodes: QuerySet, now: dt.datetime) -> list[Due]:
+    """The notices still to send for these episodes (placed-in children's, recent or open):
+    the missing notice first, then the return's, then each final interview outcome."""
+    due = []
+    for episode in _placed_in_episodes(episodes, now).order_by("last_seen_at", "pk"):
+        kind, interview = _next_for(episode)
+        if kind is None:
+            continue
+        council = placing_council_for(episode=episode)
+        if council is None:
+            continue
+        due.append(
+            Due(
+                episode=episode,
+                kind=kind,
+                interview=interview,
+                placing_council=council,
+                recipients=placing_council_recipients(episode=episode),
+            )
+        )
+    return due
+
+
+def _next_for(episode: Episode) -> tuple[str | None, ReturnInterview | None]:
+    sent = {n.kind: n for n in episode.placing_council_notices.all()}
+    if NoticeKind.MISSING not in sent:
+        # A time typed in (or imported) when no notice was recorded is the evidence they were
+        # told, outside Homeward: so were the follow-ups, as far as Homeward can know.
+        return (None, None) if episode.placing_la_notified_at else (NoticeKind.MISSING, None)
+    if episode.returned_at is None:
+        return None, None
+    if NoticeKind.RETURNED not in sent:
+        return NoticeKind.RETURNED, None
+    told = episode.placing_council_notices.filter(kind=NoticeKind.INTERVIEW_OUTCOME)
+    interview = (
+        ReturnInterview.objects.filter(episode=episode, outcome__in=FINAL_OUTCOMES)
+        .exclude(pk__in=told.values("interview"))
+        .order_by("offered_at", "pk")
+        .first()
+    )
+    return (NoticeKind.INTERVIEW_OUTCOME, interview) if interview else (None, None)
+
+
+def due_for(*, episode: Episode, kind: str, interview=None) -> Due | None:
+    """The notice of `kind` due for this episode now, if it is the one due."""
+    next_kind, next_interview = _next_for(episode)
+    if next_kind != kind or (interview is not None and next_interview != interview):
+        return None
+    council = placing_council_for(episode=episode)
+    if council is None:
+        return None
+    return Due(
+        episode=episode,
+        kind=kind,
+        interview=next_interview,
+        placing_council=council,
+        recipients=placing_council_recipients(episode=episode),
+    )
+
+
+def with_sent_at(notices: QuerySet) -> QuerySet:
+    """Notices with `first_sent_at`: when the first of their emails was sent (or told)."""
+    return notices.annotate(
+        emailed_at=Min("emails__sent_at", filter=Q(emails__status=EmailStatus.SENT))
+    )
+
+
+def sent_at_of(notice) -> dt.datetime | None:
+    """When the placing council was told by this notice: its first email sent, or the
+    time a coordinator recorded telling them another way."""
+    if notice.told_at is not None:
+        return notice.told_at
+    emailed = getattr(notice, "emailed_at", None)
+    if emailed is None:
+        emailed = (
+            notice.emails.filter(status=EmailStatus.SENT)
+            .aggregate(first=Min("sent_at"))
+            .get("first")
+        )
+    return emailed
+
+
+def chase_after() -> dt.timedelta:
+    return dt.timedelta(hours=settings.HOMEWARD_PLACING_COUNCIL_CHASE_HOURS)
+
+
+def awaiting_acknowledgement(*, episodes: QuerySet) -> QuerySet:
+    """Notices sent by email for these episodes and not yet acknowledged, oldest first."""
+    return with_sent_at(
+        PlacingCouncilNotice.objects.filter(
+            episode__in=episodes.values("pk"),
+            acknowledged_at__isnull=True,
+            told_at__isnull=True,
+        )
+        .exclude(kind=NoticeKind.CHASE)
+        .select_related("episode", "episode__child", "placing_council")
+        .order_by("prepared_at", "pk")
+    )
+
+
+def is_overdue(notice, now: dt.datetime) -> bool:
+    return notice.acknowledged_at is None and now - notice.prepared_at >= chase_after()
+
+
+def notices_visible_to(user) -> QuerySet:
+    """The notices of the episodes this person may see."""
+    return PlacingCouncilNotice.objects.filter(episode__in=episodes_visible_to(user).values("pk"))
+
+
+def notices_of_episode(*, user, episode) -> QuerySet:
+    """An episode's notices (reminders too), as the episode's page shows them."""
+    return with_sent_at(
+        notices_visible_to(user).filter(episode=episode).select_related("placing_council")
+    ).order_by("prepared_at", "pk")
+
+
+def notices_of_child(*, user, child) -> QuerySet:
+    """A child's notices (not reminders), as the child's page shows them."""
+    return with_sent_at(
+        notices_visible_to(user)
+        .filter(episode__child=child)
+        .exclude(kind=NoticeKind.CHASE)
+        .select_related("placing_council", "episode")
+    ).order_by("-prepared_at", "-pk")
+
+
+def to_tell_list(*, user, now: dt.datetime) -> dict:
+    """The *Placing councils to tell* list: notices to send (with problems), and those
+    awaiting acknowledgement (overdue first)."""
+    episodes = episodes_visible_to(user)
+    awaiting = list(awaiting_acknowledgement(episodes=episodes))
+    for notice in awaiting:
+        notice.overdue = is_overdue(notice, now)
+        notice.sent_at = sent_at_of(notice)
+    awaiting.sort(key=lambda n: (not n.overdue, n.prepared_at))
+    return {"to_send": notices_due(episodes=episodes, now=now), "awaiting": awaiting}
+
+
+def first_missing_notice_sent(*, episode) -> dt.datetime | None:
+    """When the placing council was first told of this episode by a notice."""
+    notice = episode.placing_council_notices.filter(kind=NoticeKind.MISSING).first()
+    return sent_at_of(notice) if notice else None
+
+
+def due_now(*, episode: Episode, now: dt.datetime) -> Due | None:
+    """The notice due for this episode now, if any (as its page offers it)."""
+    due = notices_due(episodes=Episode.objects.filter(pk=episode.pk), now=now)
+    return due[0] if due else None
+
+
+def told_within(within: dt.timedelta) -> Q:
+    """A condition on Episode: its placing council was told of it within `within` of the
+    report to police (last seen, when no report time), counted from the notice records: the
+    first email of its missing notice sent by then, or told another way by then. An episode
+    with no missing notice counts the time typed in or imported (`placing_la_notified_at`)
+    as the evidence there is."""
+    deadline = Coalesce(OuterRef("reported_at"), OuterRef("last_seen_at")) + within
+    notices = PlacingCouncilNotice.objects.filter(episode=OuterRef("pk"), kind=NoticeKind.MISSING)
+    emailed = notices.filter(emails__status=EmailStatus.SENT, emails__sent_at__lte=deadline)
+    told = notices.filter(told_at__lte=deadline)
+    typed = Q(placing_la_notified_at__lte=Coalesce("reported_at", "last_seen_at") + within)
+    return Q(Exists(emailed)) | Q(Exists(told)) | (~Q(Exists(notices)) & typed)

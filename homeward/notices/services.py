@@ -1,0 +1,240 @@
+"""Sending notices to placing councils, recording how else they were told, their
+acknowledgements, and reminders when none comes."""
+
+import datetime as dt
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from homeward.alerts.models import EmailStatus
+from homeward.alerts.outbox import email_queue, homeward_link
+from homeward.audit.models import Action
+from homeward.audit.services import audit_record, record_change
+from homeward.notices import links
+from homeward.notices.content import LINK_PLACEHOLDER, Content, chase_content, content_for
+from homeward.notices.models import NoticeKind, PlacingCouncilNotice
+from homeward.notices.selectors import Due, chase_after, sent_at_of
+
+PURPOSE = "placing_council_notice"
+CHASE_PURPOSE = "placing_council_chase"
+ALREADY_SENT = (
+    "This notification has already been sent or recorded, so nothing was sent again. "
+    "Its record is on the episode's page."
+)
+NOT_DUE = (
+    "This notification is not the one due for the episode now (it may have been sent "
+    "already, or the episode changed), so nothing was sent. Open the list again."
+)
+CHANGED_SINCE_PREVIEW = (
+    "What would be sent changed since you previewed it (the episode or the directory's "
+    "contacts changed), so nothing was sent. Check the new preview and send it."
+)
+TOLD_HOW_MISSING = "Say how you told them, for example by phone to their duty team."
+TOLD_WHEN_MISSING = "Enter when you told them."
+TOLD_IN_FUTURE = "The time you told them cannot be in the future."
+NAME_MISSING = "Enter your name, so that the council knows who received it."
+
+
+def preview_of(due: Due, *, now: dt.datetime) -> Content:
+    """What will be sent for `due` (the link shown as a placeholder)."""
+    return content_for(
+        kind=due.kind,
+        episode=due.episode,
+        placing_council=due.placing_council,
+        interview=due.interview,
+        link_until=links.link_until(now),
+    )
+
+
+def fingerprint(due: Due, content: Content) -> str:
+    """A digest of exactly what would be sent and to whom: the preview carries it back."""
+    whom = "\n".join(f"{r.email} {r.name} {r.purpose}" for r in due.recipients)
+    text = f"{due.kind}\n{whom}\n{content.subject}\n{content.body}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _recipients_json(recipients) -> list[dict]:
+    return [{"email": r.email, "name": r.name, "purpose": r.purpose} for r in recipients]
+
+
+def _queue(record, content: Content, *, about, key: str, purpose: str) -> int:
+    """Queue `content` to each of `record`'s recipients, with a new link to acknowledge the
+    notice `about` (the notice itself, or the one a reminder reminds of)."""
+    link = homeward_link(links.acknowledgement_path(about))
+    queued = 0
+    for recipient in record.recipients:
+        email, created = email_queue(
+            key=f"{key}:{recipient['email'].lower()}",
+            to=recipient["email"],
+            subject=content.subject,
+            body=content.body.replace(LINK_PLACEHOLDER, link),
+            purpose=purpose,
+            council=record.council,
+            child=record.episode.child,
+            episode=record.episode,
+        )
+        record.emails.add(email)
+        queued += int(created)
+    return queued
+
+
+def _recorded(due: Due, *, now: dt.datetime, by, **values) -> PlacingCouncilNotice:
+    """The notice of `due`, recorded once (refused, in words, when it already was)."""
+    try:
+        with transaction.atomic():
+            return PlacingCouncilNotice.objects.create(
+                council=due.episode.council,
+                episode=due.episode,
+                kind=due.kind,
+                interview=due.interview,
+                placing_council=due.placing_council,
+                recipients=_recipients_json(due.recipients),
+                prepared_at=now,
+                created_by=by,
+                changed_by=by,
+                **values,
+            )
+    except IntegrityError:
+        raise ValidationError(ALREADY_SENT) from None
+
+
+@transaction.atomic
+def notice_send(
+    *, due: Due, now: dt.datetime, by=None, expected: str | None = None
+) -> PlacingCouncilNotice:
+    """Record a notice and queue its emails to the placing council and the child's IRO.
+
+    `expected` is the fingerprint of the preview the person saw: refused if what would be
+    sent has changed since. Refused when there is no missing-notification contact."""
+    content = preview_of(due, now=now)
+    if expected is not None and expected != fingerprint(due, content):
+        raise ValidationError(CHANGED_SINCE_PREVIEW)
+    if due.problem:
+        raise ValidationError(due.problem)
+    notice = _recorded(due, now=now, by=by, subject=content.subject)
+    key = f"placing-council-notice:{notice.pk}"
+    _queue(notice, content, about=notice, key=key, purpose=PURPOSE)
+    record_change(record=notice, by=by)
+    return notice
+
+
+@transaction.atomic
+def notice_record_told(
+    *, due: Due, how: str, told_at: dt.datetime | None, now: dt.datetime, by
+) -> PlacingCouncilNotice:
+    """Record that the placing council was told some other way (no email is sent)."""
+    errors = {}
+    if not how.strip():
+        errors["how"] = [TOLD_HOW_MISSING]
+    if told_at is None:
+        errors["told_at"] = [TOLD_WHEN_MISSING]
+    elif told_at > now:
+        errors["told_at"] = [TOLD_IN_FUTURE]
+    if errors:
+        raise ValidationError(errors)
+    notice = _recorded(due, now=now, by=by, told_other_way=how.strip(), told_at=told_at)
+    record_change(record=notice, by=by)
+    return notice
+
+
+def notice_for_link(token: str) -> PlacingCouncilNotice:
+    """The notice an acknowledgement link names, if the link may still be used."""
+    pk = links.notice_pk_from(token)
+    notice = PlacingCouncilNotice.objects.select_related("council").filter(pk=pk).first()
+    if notice is None or notice.kind == NoticeKind.CHASE:
+        raise links.LinkRefused(links.LINK_NOT_VALID)
+    if notice.acknowledged_at is not None:
+        raise links.LinkRefused(links.LINK_USED)
+    return notice
+
+
+@transaction.atomic
+def notice_acknowledge(*, token: str, name: str, now: dt.datetime) -> PlacingCouncilNotice:
+    """Record the recipient's acknowledgement of receipt (once: the link then stops working)."""
+    notice = notice_for_link(token)
+    if not name.strip():
+        raise ValidationError({"name": [NAME_MISSING]})
+    changed = PlacingCouncilNotice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True)
+    name = name.strip()[:200]
+    if not changed.update(acknowledged_at=now, acknowledged_by_name=name, changed_at=now):
+        raise links.LinkRefused(links.LINK_USED)
+    audit_record(
+        action=Action.CHANGE,
+        obj=notice,
+        username=f"{name} (acknowledged by link)",
+        details={"acknowledged_at": [None, now], "acknowledged_by_name": ["", name]},
+    )
+    notice.acknowledged_at, notice.acknowledged_by_name = now, name
+    return notice
+
+
+def _chase_number(notice, now: dt.datetime) -> int:
+    return int((now - notice.prepared_at) / chase_after())
+
+
+def notices_to_chase(*, now: dt.datetime):
+    """Sent notices unacknowledged past the chase time, whose link days have not run out."""
+    since = now - dt.timedelta(days=links.link_days())
+    return (
+        PlacingCouncilNotice.objects.filter(
+            acknowledged_at__isnull=True,
+            told_at__isnull=True,
+            prepared_at__lte=now - chase_after(),
+            prepared_at__gte=since,
+            # An episode entered in error is not chased (its notices stay, with it).
+            episode__entered_in_error_at__isnull=True,
+        )
+        .exclude(kind=NoticeKind.CHASE)
+        .select_related("episode", "episode__child", "episode__council", "placing_council")
+    )
+
+
+@transaction.atomic
+def notice_chase(*, notice: PlacingCouncilNotice, now: dt.datetime) -> int:
+    """Remind the recipients of an unacknowledged notice, once per chase interval; the
+    number of emails queued (none when this interval's reminder was already sent)."""
+    number = _chase_number(notice, now)
+    first_sent = sent_at_of(notice)
+    if number < 1 or first_sent is None:
+        return 0
+    try:
+        with transaction.atomic():
+            chase = PlacingCouncilNotice.objects.create(
+                council=notice.council,
+                episode=notice.episode,
+                kind=NoticeKind.CHASE,
+                chased=notice,
+                chase_number=number,
+                placing_council=notice.placing_council,
+                recipients=notice.recipients,
+                prepared_at=now,
+            )
+    except IntegrityError:
+        return 0
+    original = content_for(
+        kind=notice.kind,
+        episode=notice.episode,
+        placing_council=notice.placing_council,
+        interview=notice.interview,
+        link_until=links.link_until(now),
+    )
+    content = chase_content(original, sent_at=first_sent)
+    chase.subject = content.subject
+    chase.save(update_fields=["subject"])
+    key = f"placing-council-chase:{notice.pk}:{number}"
+    queued = _queue(chase, content, about=notice, key=key, purpose=CHASE_PURPOSE)
+    record_change(record=chase, by=None)
+    return queued
+
+
+def emails_of(notice) -> list:
+    """The notice's emails, with how sending them went."""
+    return list(notice.emails.order_by("to"))
+
+
+def sending_went(notice) -> tuple[int, int]:
+    """(sent, not yet sent) of a notice's emails."""
+    emails = emails_of(notice)
+    sent = sum(1 for e in emails if e.status == EmailStatus.SENT)
+    return sent, len(emails) - sent

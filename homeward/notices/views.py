@@ -1,0 +1,162 @@
+"""The placing councils' pages: the list to tell, the preview and send, how else they were
+told, and the public page on which a recipient acknowledges receipt."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from homeward.access.rules import (
+    RECORD_EPISODE,
+    check_action,
+    check_case_pages,
+    episodes_visible_to,
+    may,
+)
+from homeward.alerts.outbox import emails_send_due
+from homeward.audit.services import audit_refused
+from homeward.interviews.models import ReturnInterview
+from homeward.notices import links
+from homeward.notices.forms import AcknowledgeForm, SendForm, ToldForm
+from homeward.notices.models import NoticeKind
+from homeward.notices.selectors import due_for, to_tell_list
+from homeward.notices.services import (
+    NOT_DUE,
+    fingerprint,
+    notice_acknowledge,
+    notice_for_link,
+    notice_record_told,
+    notice_send,
+    preview_of,
+    sending_went,
+)
+from homeward.web.forms import add_service_errors
+
+SENT = "The notification is sent to {council} ({count} recipients)."
+QUEUED = (
+    "The notification to {council} is recorded, but {left} of its emails could not be sent "
+    "yet: Homeward tries again, and the list shows it until it is acknowledged."
+)
+TOLD = "Recorded how you told {council}. No email was sent."
+SENT_KINDS = (NoticeKind.MISSING, NoticeKind.RETURNED, NoticeKind.INTERVIEW_OUTCOME)
+
+
+@login_required
+def index(request):
+    """Placing councils to tell: what to send, with problems, and what awaits acknowledgement."""
+    check_case_pages(request.user)
+    context = to_tell_list(user=request.user, now=timezone.now())
+    context["sends"] = may(request.user, RECORD_EPISODE)
+    return render(request, "notices/index.html", context)
+
+
+def _due(request, pk: int, kind: str, interview_pk: int | None):
+    check_action(request.user, RECORD_EPISODE)
+    if kind not in SENT_KINDS:
+        raise Http404
+    episode = get_object_or_404(episodes_visible_to(request.user), pk=pk)
+    interview = None
+    if interview_pk is not None:
+        interview = get_object_or_404(ReturnInterview.objects, pk=interview_pk, episode=episode)
+    return episode, due_for(episode=episode, kind=kind, interview=interview)
+
+
+def _not_due(request, episode):
+    """Nothing of this kind is due for the episode: said on a page of its own."""
+    return render(request, "notices/not_due.html", {"episode": episode, "message": NOT_DUE})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def send(request, pk: int, kind: str, interview_pk: int | None = None):
+    """The notice exactly as it will be sent, and the one button that sends it."""
+    episode, due = _due(request, pk, kind, interview_pk)
+    if due is None:
+        return _not_due(request, episode)
+    now = timezone.now()
+    content = preview_of(due, now=now)
+    previewed = fingerprint(due, content)
+    form = SendForm(request.POST or None)
+    refused = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = notice_send(
+                due=due, now=now, by=request.user, expected=form.cleaned_data["previewed"]
+            )
+        except ValidationError as error:
+            audit_refused(request=request, obj=episode, told={"": error.messages}, tried={})
+            refused = error.messages
+        else:
+            return _sent(request, notice, due)
+    # Always the fingerprint of the preview shown now: after a refusal, this is the new one.
+    form = SendForm(initial={"previewed": previewed})
+    context = {"due": due, "content": content, "form": form, "episode": episode, "refused": refused}
+    return render(request, "notices/send.html", context)
+
+
+def _sent(request, notice, due):
+    """Send the notice's emails now, and say how that went."""
+    emails_send_due(now=timezone.now())
+    sent, left = sending_went(notice)
+    council = due.placing_council.name
+    if left:
+        messages.warning(request, QUEUED.format(council=council, left=left))
+    else:
+        messages.success(request, SENT.format(council=council, count=sent))
+    return redirect("notices:index")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def told(request, pk: int, kind: str, interview_pk: int | None = None):
+    """Record that the placing council was told another way (no email)."""
+    episode, due = _due(request, pk, kind, interview_pk)
+    if due is None:
+        return _not_due(request, episode)
+    form = ToldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice_record_told(
+                due=due,
+                how=form.cleaned_data["how"],
+                told_at=form.cleaned_data["told_at"],
+                now=timezone.now(),
+                by=request.user,
+            )
+        except ValidationError as error:
+            audit_refused(request=request, obj=episode, told=error.message_dict, tried={})
+            add_service_errors(form, error)
+        else:
+            messages.success(request, TOLD.format(council=due.placing_council.name))
+            return redirect("notices:index")
+    return render(request, "notices/told.html", {"due": due, "form": form, "episode": episode})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def acknowledge(request, token: str):
+    """Public: the recipient of a notice acknowledges receipt, giving their name."""
+    try:
+        notice = notice_for_link(token)
+    except links.LinkRefused as refused:
+        return _refused(request, refused)
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice_acknowledge(token=token, name=form.cleaned_data["name"], now=timezone.now())
+        except links.LinkRefused as refused:
+            return _refused(request, refused)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return render(request, "notices/acknowledged.html", {"council": notice.council})
+    return render(request, "notices/acknowledge.html", {"form": form, "council": notice.council})
+
+
+def _refused(request, refused: links.LinkRefused):
+    status = 404 if str(refused) == links.LINK_NOT_VALID else 410
+    return render(request, "notices/link_refused.html", {"message": str(refused)}, status=status)
