@@ -6,11 +6,12 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from homeward.alerts.models import EmailStatus
 from homeward.alerts.outbox import email_queue, homeward_link
 from homeward.audit.models import Action
-from homeward.audit.services import audit_record, record_change
+from homeward.audit.services import audit_record, change_details, record_change
 from homeward.notices import links
 from homeward.notices.content import LINK_PLACEHOLDER, Content, chase_content, content_for
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
@@ -157,15 +158,18 @@ def notice_acknowledge(*, token: str, name: str, now: dt.datetime) -> PlacingCou
         raise ValidationError({"name": [NAME_MISSING]})
     changed = PlacingCouncilNotice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True)
     name = name.strip()[:200]
-    if not changed.update(acknowledged_at=now, acknowledged_by_name=name, changed_at=now):
+    acknowledged = {"acknowledged_at": now, "acknowledged_by_name": name}
+    if not changed.update(version=F("version") + 1, changed_at=now, **acknowledged):
         raise links.LinkRefused(links.LINK_USED)
+    # Entered like every other change (each field's before and after), so the audit log
+    # shows it the same way; by the name typed, as the recipient has no account.
     audit_record(
         action=Action.CHANGE,
         obj=notice,
         username=f"{name} (acknowledged by link)",
-        details={"acknowledged_at": [None, now], "acknowledged_by_name": ["", name]},
+        details=change_details({"acknowledged_at": None, "acknowledged_by_name": ""}, acknowledged),
     )
-    notice.acknowledged_at, notice.acknowledged_by_name = now, name
+    notice.refresh_from_db()
     return notice
 
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 import homeward
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
+from homeward.alerts.models import EmailStatus
 from homeward.audit.models import Action, AuditEntry, AuditHead
 from homeward.audit.services import (
     NOT_IN_A_TRANSACTION,
@@ -73,6 +74,10 @@ from homeward.interviews.services import (
     interviews_close_before,
 )
 from homeward.interviews.tests.factories import ReturnInterviewFactory
+from homeward.notices import links as notice_links
+from homeward.notices import services as notice_services
+from homeward.notices.models import NoticeKind, PlacingCouncilNotice
+from homeward.notices.selectors import chase_after, due_now
 from homeward.panel import services as panel_services
 from homeward.panel.models import PanelAction, PanelDiscussion, PanelMeeting
 from homeward.panel.tests.factories import (
@@ -106,6 +111,9 @@ class Write:
     saved: Callable[[], bool]
     field: str  # a field whose before and after (or, removed, whose value) the entry must show
     by_system: bool = False  # made by Homeward itself, for nobody: the entry names no one
+    # Made by someone without an account (a notice's recipient, by its link): the entry
+    # names them in these words, and no user.
+    named: str = ""
 
 
 def created(model, **lookup) -> Callable[[], bool]:
@@ -974,6 +982,77 @@ def _paper_issue(tmp_path):
     )
 
 
+KENT = "886"
+
+
+def _a_due_notice():
+    """The missing notice due for a child placed here by Kent, who has a contact to tell."""
+    child = ChildFactory(responsible_la=council(KENT))
+    PlacementFactory(child=child, placing_la=council(KENT), start_date=dt.date(2019, 1, 1))
+    borders_services.council_contact_add(
+        council=council(KENT), purpose="missing", email="missing@kent.made-up.test"
+    )
+    episode = EpisodeFactory(child=child, last_seen_at=EVENING, returned_at=None)
+    return due_now(episode=episode, now=EVENING + dt.timedelta(hours=1))
+
+
+def _a_sent_notice() -> PlacingCouncilNotice:
+    due = _a_due_notice()
+    return notice_services.notice_send(due=due, now=EVENING + dt.timedelta(hours=1))
+
+
+def _notice_send(tmp_path):
+    due = _a_due_notice()
+    return Write(
+        lambda by: notice_services.notice_send(due=due, now=EVENING + dt.timedelta(hours=1), by=by),
+        created(PlacingCouncilNotice, episode=due.episode, kind=NoticeKind.MISSING),
+        "subject",
+    )
+
+
+def _notice_record_told(tmp_path):
+    due = _a_due_notice()
+    return Write(
+        lambda by: notice_services.notice_record_told(
+            due=due,
+            how="Made-up: by phone to their duty team.",
+            told_at=EVENING + dt.timedelta(minutes=30),
+            now=EVENING + dt.timedelta(hours=1),
+            by=by,
+        ),
+        created(PlacingCouncilNotice, episode=due.episode, told_at__isnull=False),
+        "told_other_way",
+    )
+
+
+def _notice_acknowledge(tmp_path):
+    notice = _a_sent_notice()
+    token = notice_links.acknowledgement_token(notice)
+    return Write(
+        lambda by: notice_services.notice_acknowledge(
+            token=token, name="Made-up Kent Officer", now=EVENING + dt.timedelta(hours=3)
+        ),
+        created(PlacingCouncilNotice, pk=notice.pk, acknowledged_at__isnull=False),
+        "acknowledged_by_name",
+        named="Made-up Kent Officer (acknowledged by link)",
+    )
+
+
+def _notice_chase(tmp_path):
+    notice = _a_sent_notice()
+    # Its emails went (the outbox's record of them, as sending them leaves it): a notice is
+    # chased from when it was first sent.
+    notice.emails.update(status=EmailStatus.SENT, sent_at=notice.prepared_at, next_attempt_at=None)
+
+    def chase(by):
+        notice_services.notice_chase(notice=notice, now=notice.prepared_at + chase_after())
+        return PlacingCouncilNotice.objects.get(chased=notice)
+
+    return Write(
+        chase, created(PlacingCouncilNotice, chased=notice), "chase_number", by_system=True
+    )
+
+
 WRITES = {
     "child_create": _child_create,
     "child_update": _child_update,
@@ -1037,6 +1116,10 @@ WRITES = {
     "paper_note_add": _paper_note_add,
     "paper_note_remove": _paper_note_remove,
     "paper_issue": _paper_issue,
+    "notice_send": _notice_send,
+    "notice_record_told": _notice_record_told,
+    "notice_acknowledge": _notice_acknowledge,
+    "notice_chase": _notice_chase,
 }
 
 
@@ -1065,6 +1148,15 @@ NOT_WRITES = {
     "homeward.escalations.services.escalations_raise_due",
     # Who a new escalation goes to: a look-up.
     "homeward.escalations.services.default_owner",
+    # What a notice would say and a digest of it (computed, nothing saved); the notice an
+    # acknowledgement link names, and the notices due a reminder (look-ups); a notice's
+    # emails and how many went (read from the outbox).
+    "homeward.notices.services.preview_of",
+    "homeward.notices.services.fingerprint",
+    "homeward.notices.services.notice_for_link",
+    "homeward.notices.services.notices_to_chase",
+    "homeward.notices.services.emails_of",
+    "homeward.notices.services.sending_went",
 }
 # Write services kept beside what they serve rather than in their app's services module.
 OTHER_SERVICE_MODULES = ["homeward.police.tokens", "homeward.borders.register"]
@@ -1129,10 +1221,10 @@ def test_each_write_service_audits_its_change(name, coordinator, tmp_path):
         .order_by("-sequence")
         .first()
     )
-    who = None if write.by_system else coordinator
+    who = None if write.by_system or write.named else coordinator
     assert (entry.user, entry.username, entry.ip) == (
         who,
-        who.username if who else "",
+        who.username if who else write.named,
         "192.0.2.44",
     )
     if "removed" in entry.details:  # a removed contact: the entry keeps what it was
