@@ -21,7 +21,9 @@ from django.urls import reverse
 import homeward
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
-from homeward.alerts.models import EmailStatus
+from homeward.alerts.models import AlertPreference, Email, EmailStatus
+from homeward.alerts.outbox import email_queue, email_retry
+from homeward.alerts.preferences import alert_choices_set
 from homeward.audit.models import Action, AuditEntry, AuditHead
 from homeward.audit.services import (
     NOT_IN_A_TRANSACTION,
@@ -31,12 +33,15 @@ from homeward.audit.services import (
 )
 from homeward.borders import register as placed_in
 from homeward.borders import services as borders_services
+from homeward.borders.directory import contacts_load
 from homeward.borders.models import ChildContact, CouncilContact, EpisodeElsewhere, PlacedInEntry
+from homeward.borders.register_file import register_load
 from homeward.borders.tests.factories import (
     ChildContactFactory,
     CouncilContactFactory,
     PlacedInEntryFactory,
 )
+from homeward.borders.tests.test_files import register_file
 from homeward.children.models import Allocation, Child, Placement
 from homeward.children.services import (
     child_allocate,
@@ -1053,6 +1058,57 @@ def _notice_chase(tmp_path):
     )
 
 
+def _register_load(tmp_path):
+    row = (
+        ",Made-up,Newcomer,17/05/2008,202,care_order,Made-up House,SC000001,01/02/2020,,"
+        "03/02/2020,,,,,"
+    )
+
+    def load(by):
+        register_load(data=register_file(row), name="r.csv", council=council(), by=by)
+        return PlacedInEntry.objects.get(last_name="Newcomer")
+
+    return Write(load, created(PlacedInEntry, last_name="Newcomer"), "first_name")
+
+
+def _contacts_load(tmp_path):
+    data = b"council_code,purpose,email,name\n202,missing,made-up@camden.example.gov.uk,\n"
+
+    def load(by):
+        contacts_load(data=data, name="c.csv", by=by)
+        return CouncilContact.objects.get(email="made-up@camden.example.gov.uk")
+
+    return Write(load, created(CouncilContact, email="made-up@camden.example.gov.uk"), "email")
+
+
+def _alert_choices_set(tmp_path):
+    # A person chooses their own alerts: the coordinator making the change is the one chosen for.
+    return Write(
+        lambda by: alert_choices_set(user=by, digest=True, high_risk=False, interview_breach=True),
+        created(AlertPreference, user__username="made-up-coordinator"),
+        "digest",
+    )
+
+
+def _email_retry(tmp_path):
+    email, _ = email_queue(
+        key="made-up:1",
+        to="placing@made-up-council.test",
+        subject="A made-up notification",
+        body="Made-up body",
+        purpose="made-up",
+    )
+    # As sending leaves an email whose retries ran out.
+    Email.objects.filter(pk=email.pk).update(
+        status=EmailStatus.FAILED, attempts=6, next_attempt_at=None, last_error="Made-up: 550."
+    )
+    return Write(
+        lambda by: email_retry(email=email, by=by),
+        created(Email, pk=email.pk, next_attempt_at__isnull=False),
+        "next_attempt_at",
+    )
+
+
 WRITES = {
     "child_create": _child_create,
     "child_update": _child_update,
@@ -1120,6 +1176,10 @@ WRITES = {
     "notice_record_told": _notice_record_told,
     "notice_acknowledge": _notice_acknowledge,
     "notice_chase": _notice_chase,
+    "register_load": _register_load,
+    "contacts_load": _contacts_load,
+    "alert_choices_set": _alert_choices_set,
+    "email_retry": _email_retry,
 }
 
 
@@ -1157,9 +1217,36 @@ NOT_WRITES = {
     "homeward.notices.services.notices_to_chase",
     "homeward.notices.services.emails_of",
     "homeward.notices.services.sending_went",
+    # Who may receive alerts, and what they receive (look-ups).
+    "homeward.alerts.preferences.may_receive_alerts",
+    "homeward.alerts.preferences.role_defaults",
+    "homeward.alerts.preferences.alert_choices_for",
+    "homeward.alerts.preferences.alert_recipients",
+    # The emails due to be sent (a look-up), the wait before the next attempt, and a page's
+    # full address for an email (computed).
+    "homeward.alerts.outbox.emails_due",
+    "homeward.alerts.outbox.retry_delay",
+    "homeward.alerts.outbox.homeward_link",
+}
+# Services that do write, with no audit entry of their own: each email is itself a record
+# the outbox keeps (Homeward never deletes one), with whom it was to, what it said, what it is
+# about (council, child, episode), when it was queued and when it was sent; queuing and
+# sending are Homeward's own work, for no person. Sending keeps how it went on the email
+# (status, attempts, when sent) and only the last error, not each earlier one. What made
+# an email (a notice sent, a retry asked for) is audited by its own service (above).
+NOT_AUDITED = {
+    "homeward.alerts.outbox.email_queue",
+    "homeward.alerts.outbox.emails_send_due",
 }
 # Write services kept beside what they serve rather than in their app's services module.
-OTHER_SERVICE_MODULES = ["homeward.police.tokens", "homeward.borders.register"]
+OTHER_SERVICE_MODULES = [
+    "homeward.police.tokens",
+    "homeward.borders.register",
+    "homeward.borders.register_file",
+    "homeward.borders.directory",
+    "homeward.alerts.preferences",
+    "homeward.alerts.outbox",
+]
 
 
 def service_functions() -> set[str]:
@@ -1175,7 +1262,7 @@ def service_functions() -> set[str]:
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__ and not name.startswith("_"):
                 found.add(f"{module.__name__}.{name}")
-    return found - NOT_WRITES
+    return found - NOT_WRITES - NOT_AUDITED
 
 
 def test_every_write_service_is_checked_here():
