@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from homeward.core.clock import Period, calendar_months, months_ending
 from homeward.core.codes import Category
-from homeward.reports import figures, findings, publication
+from homeward.reports import analyses, figures, findings, publication
 from homeward.reports.funnel import funnel
 from homeward.reports.scope import Scope, scope_for
 from homeward.reports.spc import p_chart
@@ -65,6 +65,8 @@ def build_report(
         report["previous_year"] = _not_compared(report["previous_year"])
     if publication:
         report = _suppressed(report)
+    with _counting():
+        report["analyses"] = analyses.build(scope, period, publication=publication)
     report["findings"] = findings.find(report)
     return report
 
