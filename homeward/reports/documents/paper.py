@@ -9,6 +9,7 @@ The text never quotes a suppressed figure ("c"): a sentence that would need one 
 out or said another way.
 """
 
+from . import analyses
 from .annex import Annex
 from .blocks import Paper, Section
 from .comparison import Comparison
@@ -59,6 +60,7 @@ class _Writer(Front, Annex, Places, Interviews, Comparison):
                 self.executive_summary(),
                 self.summary_findings(),
                 self.recommendations(),
+                *analyses.sections(self.report),
                 Section("Data annex", 1, [self.annex_intro()]),
                 *self.annex(),
             ],
