@@ -24,6 +24,14 @@ GROUPS = {
 NOT_KNOWN_CODES = ("REFU", "NOBT", "")
 NOT_KNOWN = "not_known"
 ORDER = ("white", "mixed", "asian", "black", "other", NOT_KNOWN)
+NAMES = {
+    "white": "White",
+    "mixed": "Mixed or multiple ethnic groups",
+    "asian": "Asian or Asian British",
+    "black": "Black, African, Caribbean or Black British",
+    "other": "another ethnic group",
+    NOT_KNOWN: "no ethnicity known (or refused)",
+}
 NO_POPULATION = (
     "Homeward holds no population aged 0-17 by ethnic group, so these shares of the children "
     "missing are not compared with the council's population."
@@ -66,7 +74,7 @@ def findings(data: dict) -> list[str]:
         return []
     sentences = [
         f"{g['children']} of the {data['children']} children missing were recorded as "
-        f"{name.replace('_', ' ')} ({pct(g['share_pct'])})."
+        f"{NAMES[name]} ({pct(g['share_pct'])})."
         for name, g in shown.items()
     ]
     return [*sentences, NO_POPULATION]

@@ -9,7 +9,7 @@ missing coordinator, exploitation lead, analyst); the published version hides ev
 provider with fewer than 5 children placed, name and URN with its figures.
 """
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 
 from homeward.children.models import Placement
 from homeward.core.clock import Period
@@ -20,6 +20,9 @@ from homeward.reports.funnel import funnel
 from homeward.reports.publication import is_small
 from homeward.reports.scope import Scope
 
+OUT_OF_AREA = "out_of_area"
+PLACES = {OUT_OF_AREA: "out of the area", NOT_KNOWN: "locality not recorded"}
+
 
 def count(scope: Scope, period: Period) -> dict:
     """Per placement type, each provider's children placed and episodes from it, with limits."""
@@ -28,8 +31,16 @@ def count(scope: Scope, period: Period) -> dict:
     if scope.council is not None:
         placements = placements.filter(council=scope.council)
     placements = placements.exclude(provider_urn="", provider_name="")
-    rows = placements.values(
-        "pk", "child_id", "placement_type", "provider_urn", "provider_name", "locality__name"
+    rows = placements.annotate(
+        away=Case(When(host_la=F("council"), then=Value(False)), default=Value(True))
+    ).values(
+        "pk",
+        "child_id",
+        "placement_type",
+        "provider_urn",
+        "provider_name",
+        "locality__name",
+        "away",
     )
     providers: dict[tuple, dict] = {}
     of_placement = {}
@@ -40,7 +51,7 @@ def count(scope: Scope, period: Period) -> dict:
             {
                 "name": row["provider_name"] or row["provider_urn"],
                 "urn": row["provider_urn"] or None,
-                "locality": row["locality__name"] or NOT_KNOWN,
+                "locality": row["locality__name"] or (OUT_OF_AREA if row["away"] else NOT_KNOWN),
                 "placed": set(),
                 "count": 0,
             },
@@ -109,8 +120,9 @@ def findings(data: dict) -> list[str]:
             "providers of its type and size."
         ]
     return [
-        f"{p['name']} ({p['locality']}) had {shown(p['count'])} missing episodes from "
-        f"{shown(p['size'])} children placed ({p['value']} per child), above the 99.8% limit of "
-        f"{p['upper_998']} for a provider of its type and size."
+        f"{p['name']} ({PLACES.get(p['locality'], p['locality'])}) had {shown(p['count'])} "
+        f"missing episodes from {shown(p['size'])} "
+        f"{'child' if p['size'] == 1 else 'children'} placed ({p['value']} per child), above "
+        f"the 99.8% limit of {p['upper_998']} for a provider of its type and size."
         for p in found
     ]

@@ -103,7 +103,9 @@ def _providers(data: dict) -> Section:
         kind = _label(placement_type, PLACEMENT)
         rows = [
             [
-                p["locality"],
+                {"out_of_area": "Out of the area", "not_known": "Not recorded"}.get(
+                    p["locality"], p["locality"]
+                ),
                 p["name"] + (f" ({p['urn']})" if p.get("urn") not in (None, SUPPRESSED) else ""),
                 number(p["size"]),
                 number(p["count"]),

@@ -201,6 +201,7 @@ def test_providers_rate_is_episodes_per_child_placed_by_type(county):
     assert (home_one["size"], home_one["count"], home_one["value"]) == (2, 6, 3.0)
     assert home_one["flag"] == "within"
     (foster,) = found["by_type"]["foster"]["points"]
+    assert foster["locality"] == providers.OUT_OF_AREA  # hosted by 872
     assert (foster["name"], foster["urn"], foster["size"], foster["count"]) == (
         "Far Foster",
         None,
@@ -393,6 +394,9 @@ def test_ethnicity_is_counted_by_major_group(county):
         "not_known": (1, 3, 20.0),
     }
     assert all(g["population_share"] is None for g in found["groups"].values())
+    assert ethnicity.findings(found)[0] == (
+        "2 of the 5 children missing were recorded as White (40.0%)."
+    )
     published = ethnicity.suppress(found)
     assert all(g["children"] == SUPPRESSED for g in published["groups"].values())
     assert ethnicity.findings(published) == [ethnicity.NO_POPULATION]
