@@ -40,7 +40,9 @@ def count(scope: Scope, period: Period) -> dict:
                 "interviews": found[code]["interviews"],
                 "children": len(found[code]["children"]),
             }
-            for code in sorted(found, key=lambda c: (-found[c]["interviews"], c))
+            for code in sorted(
+                found, key=lambda c: (-len(found[c]["children"]), -found[c]["interviews"], c)
+            )
         ],
     }
 
@@ -75,7 +77,8 @@ def findings(data: dict) -> list[str]:
         if top:
             first = top[0]
             sentences.append(
-                f"The {word} recorded most often was '{first['label'].split(': ', 1)[-1]}': "
-                f"{first['interviews']} interviews with {first['children']} children."
+                f"The {word} recorded for the most children was "
+                f"'{first['label'].split(': ', 1)[-1]}': {first['children']} children, "
+                f"in {first['interviews']} interviews."
             )
     return sentences

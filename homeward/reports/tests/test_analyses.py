@@ -338,6 +338,7 @@ def test_the_interview_service_published_hides_small_groups_and_bins(county):
 
 def test_what_children_say_is_counted_by_hand(county):
     found = children_say.count(scope(), PERIOD)
+    # Most children first (both 1 here), then most interviews.
 
     assert (found["interviews_completed"], found["interviews_with_factors"]) == (2, 2)
     assert [(f["code"], f["kind"], f["interviews"], f["children"]) for f in found["factors"]] == [
@@ -376,8 +377,8 @@ def test_children_say_findings_use_the_top_factor_of_each_kind():
     assert said == [
         "30 of the 40 interviews completed after the period's returns record what the child "
         "said as codes.",
-        "The pull factor recorded most often was 'to be with friends': 12 interviews with 8 "
-        "children.",
+        "The pull factor recorded for the most children was 'to be with friends': 8 children, "
+        "in 12 interviews.",
     ]
 
 
