@@ -57,6 +57,8 @@ def build_report(
         report["previous_year"] = previous_year(
             scope, period, headline(report), counted_earlier | {"rhi": rhi_earlier}
         )
+        # Each analysis makes its own publication version (analyses/__init__.py).
+        found = analyses.build(scope, period, publication=publication)
     report["meta"] |= {
         "no_data": _no_data(report),
         "unfinished": _unfinished(period),
@@ -65,8 +67,7 @@ def build_report(
         report["previous_year"] = _not_compared(report["previous_year"])
     if publication:
         report = _suppressed(report)
-    with _counting():
-        report["analyses"] = analyses.build(scope, period, publication=publication)
+    report["analyses"] = found
     report["findings"] = findings.find(report)
     return report
 

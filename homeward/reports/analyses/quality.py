@@ -7,7 +7,7 @@ Data quality page lists), and children merged or corrected since the period's en
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from homeward.children.models import Child
@@ -22,19 +22,20 @@ def count(scope: Scope, period: Period, since: dt.date | None = None) -> dict:
     """The statement's counts; `since` is the last paper's date (default: the period's end)."""
     episodes = scope.episodes().filter(figures.seen_in(period))
     gaps = episodes.aggregate(
-        no_locality=figures.Count("pk", filter=Q(locality__isnull=True)),
-        no_risk=figures.Count("pk", filter=Q(risk="")),
-        episodes=figures.Count("pk"),
+        no_locality=Count("pk", filter=Q(locality__isnull=True)),
+        no_risk=Count("pk", filter=Q(risk="")),
+        episodes=Count("pk"),
     )
     since = since or period.last
     after = Period(since, since).ends_before
     changed = Child.all_records.filter(changed_at__gte=after)
-    merged = changed.filter(merged_into__isnull=False)
     if scope.council is not None:
-        changed, merged = (
-            changed.filter(council=scope.council),
-            merged.filter(council=scope.council),
-        )
+        changed = changed.filter(council=scope.council)
+    children = changed.aggregate(
+        merged=Count("pk", filter=Q(merged_into__isnull=False)),
+        # A child first recorded after `since` is new, not a correction of the paper's.
+        corrected=Count("pk", filter=Q(merged_into__isnull=True, created_at__lt=after)),
+    )
     no_outcome = 0
     if scope.council is not None:
         no_outcome = len(
@@ -47,11 +48,8 @@ def count(scope: Scope, period: Period, since: dt.date | None = None) -> dict:
         "no_risk": gaps["no_risk"],
         "returns_without_outcome": no_outcome,
         "since": since.isoformat(),
-        "children_merged": merged.count(),
-        # A child first recorded after `since` is new, not a correction of the paper's.
-        "children_corrected": changed.filter(
-            merged_into__isnull=True, created_at__lt=after
-        ).count(),
+        "children_merged": children["merged"],
+        "children_corrected": children["corrected"],
     }
 
 
