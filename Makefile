@@ -100,6 +100,7 @@ demo: $(INSTALLED) frontend
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format docx --out out/report-2020-H1.docx
 	HOMEWARD_DEMO=true $(BIN)/homeward report --from 2020-01-01 --to 2020-06-30 --format pdf --out out/report-2020-H1.pdf
 	HOMEWARD_DEMO=true $(BIN)/homeward demo-users
+	HOMEWARD_DEMO=true $(BIN)/homeward demo-escalations --seed $(DEMO_SEED)
 	@# Two made-up forces serve the demo county; the demo feed posts notifications
 	@# with their tokens (shown once, kept in var/ for the feed alone).
 	HOMEWARD_DEMO=true $(BIN)/homeward force-token add-force "$(DEMO_FORCE)" --council 931

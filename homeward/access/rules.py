@@ -70,6 +70,7 @@ _EVERYTHING = {
     "rows": NAMED_ROWS,
     "reports": ALL_REPORTS,
     "panel": True,
+    "escalations": True,
     "people": False,
 }
 _NOTHING = {
@@ -80,6 +81,8 @@ _NOTHING = {
     "rows": "",
     "reports": "",
     "panel": False,  # the panel's pages: its meetings and open actions
+    # The escalations raised by repeat or high-risk missing: the list, and acting on them.
+    "escalations": False,
     # The people pages: accounts, roles, sign-in links, two-factor set-up and allocations.
     "people": False,
 }
@@ -100,6 +103,7 @@ DEFAULT_ACCESS: dict[str, dict] = {
         "actions": {RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING, RECORD_PANEL},
         "reports": ALL_REPORTS,
         "panel": True,
+        "escalations": True,
     },
     roles.POLICE_LIAISON: _NOTHING
     | {"children": OWN_LOCALITIES, "findings": NO_FINDINGS, "actions": {RECORD_EPISODE}},
@@ -143,6 +147,10 @@ NO_DATA_QUALITY = (
     "the record to fix, so only the roles that make the statutory returns (a missing children "
     "coordinator) may use it. Ask your Homeward administrator if you need it."
 )
+NO_ESCALATION_PAGES = (
+    "Your role cannot see the escalations. Ask the missing children coordinator or your "
+    "Homeward administrator if you need access."
+)
 NO_PANEL_PAGES = (
     "Your role cannot see the panel's pages. Ask the panel chair or your Homeward "
     "administrator if you need access."
@@ -173,6 +181,7 @@ class Access:
     rows: str
     reports: str
     panel: bool
+    escalations: bool
     people: bool
     council_id: int | None
     team: str
@@ -214,6 +223,7 @@ def access_for(user) -> Access:
         rows=max((r["rows"] for r in rules), key=_ROWS_ORDER.index, default=""),
         reports=max((r["reports"] for r in rules), key=_REPORTS_ORDER.index, default=""),
         panel=any(rule.get("panel") for rule in rules),
+        escalations=any(rule.get("escalations") for rule in rules),
         people=any(rule.get("people") for rule in rules),
         council_id=council_id,
         team=team,
@@ -430,6 +440,7 @@ def check_data_quality(user) -> None:
 
 CASE_PAGES = "dashboard:home"
 PANEL_PAGES = "panel:index"
+ESCALATION_PAGES = "escalations:index"
 REPORT_PAGES = "reports:index"
 ROW_PAGES = "exchange:exports"
 PEOPLE_PAGES = "people:index"
@@ -441,6 +452,7 @@ def pages_for(user) -> list[str]:
     uses = {
         CASE_PAGES: access.uses_case_pages,
         PANEL_PAGES: access.panel,
+        ESCALATION_PAGES: access.escalations and access.uses_case_pages,
         REPORT_PAGES: bool(access.reports),
         ROW_PAGES: bool(access.rows),
         PEOPLE_PAGES: access.people,
@@ -509,6 +521,48 @@ def panel_actions_visible_to(user) -> QuerySet:
     return PanelAction.objects.filter(discussion__in=discussions)
 
 
+# Escalations: a child's escalations follow the child, for the roles that act on them.
+
+
+def may_see_escalations(user) -> bool:
+    access = access_for(user)
+    return access.escalations and access.uses_case_pages and access.council_id is not None
+
+
+def check_escalations(user) -> None:
+    """Refuse (403) a person whose role does not act on escalations."""
+    if not may_see_escalations(user):
+        raise PermissionDenied(NO_ESCALATION_PAGES)
+
+
+def escalations_visible_to(user) -> QuerySet:
+    """Every escalation of a child this person may see, for the roles that act on them."""
+    from homeward.escalations.models import Escalation
+
+    if not may_see_escalations(user):
+        return Escalation.objects.none()
+    access = access_for(user)
+    escalations = Escalation.objects.filter(council_id=access.council_id)
+    if ALL_IN_COUNCIL in access.scopes:
+        return escalations  # every escalation's child is the council's, as for discussions
+    return escalations.filter(child__in=children_visible_to(user).values("pk"))
+
+
+def escalation_owners(council_id: int) -> QuerySet:
+    """The active people of a council whose role acts on escalations: who may own one."""
+    from homeward.councils.installation import installation_council
+
+    acting = [role for role, rule in role_table().items() if rule.get("escalations")]
+    here = Q(staff_profile__council_id=council_id)
+    try:
+        if installation_council().pk == council_id:  # no council on the profile: this one
+            here |= Q(staff_profile__council__isnull=True) | Q(staff_profile__isnull=True)
+    except ImproperlyConfigured:
+        pass
+    people = get_user_model().objects.filter(here, is_active=True, groups__name__in=acting)
+    return people.distinct().order_by("username")
+
+
 # Scopes: each is a condition on Child.
 
 
@@ -533,6 +587,7 @@ def _allocated(user, access: Access) -> Q:
 def _repeat_or_screened(user, access: Access) -> Q:
     from homeward.core.codes import Category
     from homeward.episodes.models import Episode
+    from homeward.escalations.models import Escalation
     from homeward.exploitation.models import Screening
     from homeward.panel.models import PanelDiscussion
 
@@ -546,7 +601,10 @@ def _repeat_or_screened(user, access: Access) -> Q:
     )
     screened = Screening.objects.filter(child=OuterRef("pk"))
     discussed = PanelDiscussion.objects.filter(child=OuterRef("pk"))
-    return Q(pk__in=repeat) | Q(Exists(screened)) | Q(Exists(discussed))
+    # An escalated child is one the exploitation lead works on (a screening due, a plan to
+    # review with the panel chair), however few their episodes.
+    escalated = Escalation.objects.filter(child=OuterRef("pk"))
+    return Q(pk__in=repeat) | Q(Exists(screened)) | Q(Exists(discussed)) | Q(Exists(escalated))
 
 
 def _in_localities(user, access: Access) -> Q:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "homeward.panel",
     "homeward.in_error",
     "homeward.police",
+    "homeward.escalations",
     "homeward.exchange",
     "homeward.reports",
     "homeward.benchmarks",
@@ -268,6 +269,7 @@ if HOMEWARD_EMAIL_RETRY_MINUTES < 1 or HOMEWARD_EMAIL_MAX_ATTEMPTS < 1:
 HOMEWARD_ALERT_SOURCES = (
     "homeward.alerts.immediate.high_risk_alerts_queue",
     "homeward.alerts.immediate.interview_breach_alerts_queue",
+    "homeward.escalations.services.escalations_raise_due",
     "homeward.alerts.digest.digests_queue",
 )
 # The morning digest's sections, in order: dotted paths of functions
@@ -276,6 +278,7 @@ HOMEWARD_DIGEST_SECTIONS = (
     "homeward.alerts.sections.missing_now_section",
     "homeward.alerts.sections.interviews_section",
     "homeward.alerts.sections.panel_actions_section",
+    "homeward.escalations.digest.escalations_section",
 )
 AXES_FAILURE_LIMIT = env_int("HOMEWARD_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HOMEWARD_LOCKOUT_MINUTES", 15))
@@ -427,3 +430,43 @@ if HOMEWARD_RHI_ATTEMPTS_REQUIRED < 1:
         "HOMEWARD_RHI_ATTEMPTS_REQUIRED must be 1 or more: the offers of an interview with no "
         f"contact made before a return is no longer owed one, not {HOMEWARD_RHI_ATTEMPTS_REQUIRED}."
     )
+
+# Escalation when patterns appear (homeward/escalations/rules.py, docs/escalations.md): the
+# rules' thresholds, as common local protocols set them. A count rule with 0 episodes is off.
+HOMEWARD_ESCALATION_REPEAT_EPISODES = env_int("HOMEWARD_ESCALATION_REPEAT_EPISODES", 3)
+HOMEWARD_ESCALATION_REPEAT_DAYS = env_int("HOMEWARD_ESCALATION_REPEAT_DAYS", 30)
+HOMEWARD_ESCALATION_HIGH_RISK = env_bool("HOMEWARD_ESCALATION_HIGH_RISK", True)
+HOMEWARD_ESCALATION_PLACED_IN_EPISODES = env_int("HOMEWARD_ESCALATION_PLACED_IN_EPISODES", 3)
+HOMEWARD_ESCALATION_PLACED_IN_DAYS = env_int("HOMEWARD_ESCALATION_PLACED_IN_DAYS", 90)
+# A pattern whose latest episode was last seen longer ago than this raises nothing: history
+# imported or recorded late is not a task for today.
+HOMEWARD_ESCALATION_RECENT_DAYS = env_int("HOMEWARD_ESCALATION_RECENT_DAYS", 30)
+# Days from raising to the due date, for each kind of escalation.
+HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS = env_int("HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS", 2)
+HOMEWARD_ESCALATION_SCREENING_DUE_DAYS = env_int("HOMEWARD_ESCALATION_SCREENING_DUE_DAYS", 7)
+HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS = env_int("HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS", 14)
+# Who owns a new escalation of each kind, by username ({"strategy_discussion": "asmith"});
+# a kind not named goes to the one active person holding its role, if only one does.
+HOMEWARD_ESCALATION_OWNERS = env_json("HOMEWARD_ESCALATION_OWNERS", {})
+for _name in (
+    "HOMEWARD_ESCALATION_REPEAT_EPISODES",
+    "HOMEWARD_ESCALATION_PLACED_IN_EPISODES",
+):
+    if globals()[_name] < 0:
+        raise ConfigurationError(
+            f"{_name} must be 0 (the rule is off) or more, not {globals()[_name]}."
+        )
+for _name in (
+    "HOMEWARD_ESCALATION_REPEAT_DAYS",
+    "HOMEWARD_ESCALATION_PLACED_IN_DAYS",
+    "HOMEWARD_ESCALATION_RECENT_DAYS",
+):
+    if globals()[_name] < 1:
+        raise ConfigurationError(f"{_name} must be 1 day or more, not {globals()[_name]}.")
+for _name in (
+    "HOMEWARD_ESCALATION_STRATEGY_DUE_DAYS",
+    "HOMEWARD_ESCALATION_SCREENING_DUE_DAYS",
+    "HOMEWARD_ESCALATION_PLAN_REVIEW_DUE_DAYS",
+):
+    if globals()[_name] < 0:
+        raise ConfigurationError(f"{_name} must be 0 days or more, not {globals()[_name]}.")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),
     path("", include("homeward.panel.urls")),
+    path("", include("homeward.escalations.urls")),
     path("", include("homeward.in_error.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),

@@ -28,6 +28,7 @@ from homeward.episodes.rules import (
     overlap_problem,
     shares_a_day,
 )
+from homeward.escalations.services import escalations_check_after_commit
 
 EDITABLE_FIELDS = {
     "category",
@@ -235,6 +236,7 @@ def episode_record(
     )
     episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
     record_change(record=episode, by=by)
+    escalations_check_after_commit(child_id=child.pk)
     return episode
 
 
@@ -260,6 +262,7 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
         saved.risk_reviewed_at = timezone.now() if saved.risk else None
         Episode.objects.filter(pk=saved.pk).update(risk_reviewed_at=saved.risk_reviewed_at)
     record_change(record=saved, by=by, before=before)
+    escalations_check_after_commit(child_id=saved.child_id)
     return saved
 
 
@@ -302,6 +305,7 @@ def episode_move(*, episode: Episode, child: Child, expected_version: int, by=No
     )
     moved.companions.filter(child=child).delete()
     record_change(record=moved, by=by, before=before)
+    escalations_check_after_commit(child_id=child.pk)
     return moved
 
 

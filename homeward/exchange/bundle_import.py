@@ -18,6 +18,7 @@ from homeward.audit.services import audit_record
 from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import Problem
 from homeward.councils.models import Council, Locality
+from homeward.escalations.services import escalations_check_council_after_commit
 from homeward.exchange import (
     bundle_absent,
     bundle_checks,
@@ -244,6 +245,9 @@ def import_bundle(
             _database_problem(error, reading, problems)
             raise BundleRejected(problems) from error
         _audit(audit_folder or str(path), result, by)
+        # Once the import commits, the escalation rules are checked for every child of the
+        # council missing recently: the import writes rows in bulk, not through the services.
+        escalations_check_council_after_commit(council_id=council.pk, now=now)
         bundle_merge.drop_comparison()
         for table in tables.values():
             table.drop()

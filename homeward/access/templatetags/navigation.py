@@ -4,6 +4,7 @@ from django import template
 
 from homeward.access.rules import (
     CASE_PAGES,
+    ESCALATION_PAGES,
     PANEL_PAGES,
     PEOPLE_PAGES,
     RECORD_EPISODE,
@@ -29,6 +30,7 @@ CASEWORK_PAGES = [
 ]
 # The other parts of the service, each linked when the rule lets the person use it.
 OTHER_PAGES = [
+    (ESCALATION_PAGES, "Escalations"),
     (PANEL_PAGES, "Panel"),
     (ROW_PAGES, "Downloads"),
     (REPORT_PAGES, "Reports"),
@@ -60,7 +62,7 @@ def service_navigation(context):
 
 
 def _is_current(name: str, current: str) -> bool:
-    if name in ("panel:index", "people:index"):
+    if name in ("panel:index", "people:index", "escalations:index"):
         return current.startswith(name.split(":")[0] + ":")
     if name == "notifications:index":
         return current.startswith("notifications:")

@@ -37,6 +37,7 @@ from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import OVERLAPS_ANOTHER, STILL_MISSING_ANOTHER
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.escalations.tests.factories import EscalationFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory, PanelDiscussionFactory
@@ -62,6 +63,7 @@ ROWS = "row-level downloads"
 # The statutory returns name every looked-after child: named rows, whole council.
 RETURNS = "statutory returns"
 PANEL = "panel pages"
+ESCALATIONS = "escalations"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 FORCE_TOKEN = "a police force's token"
@@ -71,14 +73,14 @@ FORCE_TOKEN = "a police force's token"
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES},
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS, CLOSE_INTERVIEW},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
-                              REPORTS, PANEL, RECORD_PANEL},
+                              REPORTS, PANEL, RECORD_PANEL, ESCALATIONS},
     roles.POLICE_LIAISON: {CASE, RECORD_EPISODE},
     roles.ANALYST: {REPORTS, ROWS},
     roles.SCRUTINY: {REPORTS},
@@ -172,6 +174,12 @@ ROUTES = {
     },
     "panel:action-edit": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
     "panel:action-done": {"needs": RECORD_PANEL, "ids": {"pk": "action"}},
+    # Escalations (every role that has them has the panel's pages too, to refer to it).
+    "escalations:index": {"needs": ESCALATIONS},
+    "escalations:detail": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
+    "escalations:edit": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
+    "escalations:close": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
+    "escalations:refer": {"needs": ESCALATIONS, "ids": {"pk": "escalation"}},
     # Records entered in error and merged children (in_error): "episodes" is the kind of
     # record in the URL, as written; each kind is found through the same rule.
     "in_error:mark": {"needs": CORRECT_ERRORS, "ids": {"kind": "episodes", "pk": "episode"}},
@@ -286,6 +294,10 @@ def world(time_machine):
                 episode=back, outcome="no_contact", completed_at=None
             ),
             "screening": ScreeningFactory(child=talked_about),
+            # An escalation makes its child the exploitation lead's too, so the "unseen" one
+            # is of the child discussed at the panel (with another child's episode for its
+            # trigger: that child has none of their own, and their page lists none of it).
+            "escalation": EscalationFactory(child=talked_about, trigger=back),
             "meeting": discussion.meeting,
             "discussion": discussion,
             "action": action,
@@ -357,7 +369,7 @@ def seen_by(kind: str) -> set[str]:
     """Who may see the "unseen" record of this kind."""
     if kind in COUNCIL_WIDE:
         return set(PEOPLE)
-    if kind in ("discussion", "action", "screening"):
+    if kind in ("discussion", "action", "screening", "escalation"):
         return SEES_DISCUSSED
     return SEES_EVERY_CHILD
 
@@ -404,6 +416,7 @@ COMMANDS = {
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-escalations": OPERATOR,  # demo only: made-up escalations of the demo county
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
     "data-quality": OPERATOR,  # the records to fix before a clean return, for the data officer
@@ -418,6 +431,7 @@ COMMANDS = {
     "load-dfe": OPERATOR,  # published figures only
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
+    "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too)
     "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,
 }
@@ -620,6 +634,7 @@ NAVIGATION = [
     (CASE, "Repeat missing"),
     (CASE, "Find a child"),
     (RECORD_EPISODE, "Record an episode"),
+    (ESCALATIONS, "Escalations"),
     (PANEL, "Panel"),
     (ROWS, "Downloads"),
     (REPORTS, "Reports"),

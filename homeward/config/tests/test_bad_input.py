@@ -18,6 +18,7 @@ from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.escalations.tests.factories import EscalationFactory
 from homeward.exploitation.models import Screening
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.models import ReturnInterview
@@ -187,6 +188,7 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
     issued = made_up_force()
     records |= {"force": issued.token.force, "force_token": issued.token}
     records["notification"] = NotificationFactory()
+    records["escalation"] = EscalationFactory(trigger=episode)
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})

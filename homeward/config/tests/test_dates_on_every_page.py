@@ -13,6 +13,7 @@ from homeward.accounts.tests.people import staff
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.escalations.tests.factories import EscalationFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
@@ -52,6 +53,7 @@ def records(time_machine):
         "force": issued.token.force,
         "force_token": issued.token,
         "notification": NotificationFactory(),
+        "escalation": EscalationFactory(trigger=back),
     }
 
 
