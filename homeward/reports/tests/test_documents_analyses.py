@@ -3,12 +3,17 @@ the report JSON's own figures, in draft and publication (the county of test_anal
 
 import datetime as dt
 import io
+import json
 
 import docx
+import pytest
 
+from homeward.accounts import roles
+from homeward.accounts.tests.factories import UserFactory
 from homeward.reports.documents import analyses as sections
 from homeward.reports.documents import render
 from homeward.reports.engine import build_report
+from homeward.reports.publication import SUPPRESSED
 from homeward.reports.tests.test_analyses import county  # noqa: F401 - the fixture
 from homeward.reports.tests.test_documents import docx_table, headings, row_values, under
 
@@ -66,3 +71,43 @@ def test_in_the_published_paper_small_analyses_show_c(county):  # noqa: F811
     assert [c.text for c in providers.rows[1].cells][1:4] == ["c", "c", "c"]
     panel = row_values(docx_table(document, "Agency", "Education"))
     assert panel["Education"] == ["c", "0", "c"]
+
+
+QUERY = {
+    "period_from_day": "1",
+    "period_from_month": "1",
+    "period_from_year": "2020",
+    "period_to_day": "30",
+    "period_to_month": "6",
+    "period_to_year": "2020",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "named"),
+    [
+        (roles.MISSING_COORDINATOR, True),
+        (roles.EXPLOITATION_LEAD, True),
+        (roles.ANALYST, True),
+        (roles.SCRUTINY, False),
+    ],
+)
+def test_only_the_roles_reading_the_whole_report_see_a_small_providers_name(
+    client,
+    county,  # noqa: F811
+    role,
+    named,
+):
+    client.force_login(UserFactory(roles=[role]))
+
+    report = json.loads(client.get("/reports/download.json", QUERY).content)
+
+    (home,) = report["analyses"]["providers"]["by_type"]["childrens_home"]["points"]
+    assert (home["name"] == "Home One") is named
+    assert (home["name"] == SUPPRESSED) is not named
+
+
+def test_a_practitioner_cannot_download_the_report(client, county):  # noqa: F811
+    client.force_login(UserFactory(roles=[roles.PRACTITIONER]))
+
+    assert client.get("/reports/download.json", QUERY).status_code == 403
