@@ -13,7 +13,7 @@ from django.utils import timezone
 from homeward.children.models import Child
 from homeward.core.clock import Period
 from homeward.reports import figures
-from homeward.reports.analyses.common import few
+from homeward.reports.analyses.common import few, shown
 from homeward.reports.data_quality import returns_without_outcome
 from homeward.reports.scope import Scope
 
@@ -60,10 +60,11 @@ def suppress(data: dict) -> dict:
 
 def findings(data: dict) -> list[str]:
     """One sentence from the statement's own counts."""
+    n = {key: shown(value) for key, value in data.items()}
     return [
-        f"Of the period's {data['episodes']} episodes, {data['open_at_end']} were still open at "
-        f"its end, {data['no_locality']} had no locality and {data['no_risk']} no risk grading; "
-        f"{data['returns_without_outcome']} returns had no interview outcome recorded; since "
-        f"{data['since']}, {data['children_merged']} children were merged into another record "
-        f"and {data['children_corrected']} corrected."
+        f"Of the period's {n['episodes']} episodes, {n['open_at_end']} were still open at its "
+        f"end, {n['no_locality']} had no locality and {n['no_risk']} no risk grading; "
+        f"{n['returns_without_outcome']} returns had no interview outcome recorded; since "
+        f"{n['since']}, {n['children_merged']} children were merged into another record and "
+        f"{n['children_corrected']} corrected."
     ]

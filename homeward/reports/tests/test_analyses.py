@@ -528,3 +528,51 @@ def test_no_published_analysis_shows_a_count_of_1_to_4(county):
 
     assert small_counts(draft)  # the county is small: the draft has many
     assert small_counts(published) == []
+
+
+def test_the_interview_service_findings_say_the_tables_figures():
+    figures = {
+        "monthly": {
+            "completed_within_72h": {
+                "centre": 64.5,
+                "signals": [{"rule": "beyond_limits", "direction": "below", "months": ["2019-11"]}],
+            }
+        },
+        "hours_to_interview": {"interviews": 120, "median": 30.5, "p90": 90.0},
+        "by_held_by": {
+            "team": {"completed_within_72h": {"n": 40, "of": 60, "pct": 66.7}},
+            "commissioned": {"completed_within_72h": {"n": "c", "of": "c", "pct": "c"}},
+        },
+    }
+
+    said = rhi_service.findings(figures)
+
+    assert said == [
+        "Over the 24 months to the period's end, 64.5% of returns had an interview completed "
+        "within 72 hours; 1 month(s) lay outside the chart's 3-sigma limits.",
+        "Of 120 interviews completed after the period's returns, half were held within 30.5 "
+        "hours of the return and nine in ten within 90.0 hours.",
+        "Returns whose interview was held by the council's own team: 40 of 60 completed within "
+        "72 hours (66.7%).",
+    ]
+
+
+def test_the_data_quality_finding_says_the_statements_counts():
+    figures = {
+        "episodes": 920,
+        "open_at_end": 2,
+        "no_locality": 60,
+        "no_risk": 0,
+        "returns_without_outcome": 97,
+        "since": "2020-06-30",
+        "children_merged": "c",
+        "children_corrected": 12,
+    }
+
+    (said,) = quality.findings(figures)
+
+    assert said == (
+        "Of the period's 920 episodes, 2 were still open at its end, 60 had no locality and 0 "
+        "no risk grading; 97 returns had no interview outcome recorded; since 2020-06-30, fewer "
+        "than 5 children were merged into another record and 12 corrected."
+    )
