@@ -10,7 +10,9 @@ from e2e.conftest import check_page
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD, UserFactory
 from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
 from homeward.police.models import Notification, State
+from homeward.police.tokens import force_create
 
 # Transactional, because the live server reads from another thread.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_a_coordinator_uploads_a_file_and_sees_each_row_and_problem(page, tmp_path):
     UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
+    force_create(name="Made-up Police", councils=[council()], by=None)
     ChildFactory(
         first_name="Jordan",
         last_name="Madeupson",

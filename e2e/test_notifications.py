@@ -62,3 +62,27 @@ def test_a_coordinator_links_a_queued_notification_to_a_candidate(page):
     assert Episode.objects.get().child == jordan
     page.get_by_role("link", name="Back to notifications").click()
     expect(page.get_by_role("link", name="Waiting for review (0)")).to_be_visible()
+
+
+def test_a_coordinator_sees_what_moves_before_moving_a_wrongly_linked_episode(page):
+    UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
+    wrong = ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-E2E-7")
+    right = ChildFactory(first_name="Kat", last_name="Knownson")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    data = {"police_ref": "MS-E2E-2", "event": "missing", "police_id": "PID-E2E-7",
+            "last_seen_at": f"{yesterday:%d/%m/%Y} 21:30", "risk": "Amber-ish"}  # fmt: skip
+    received = notification_receive(council=council(), force_name="Made-up Police", data=data)
+    assert Episode.objects.get().child == wrong
+
+    sign_in(page, "made-up-coordinator")
+    page.goto(f"/notifications/{received.notification.pk}/")
+    page.get_by_text("This link is wrong").click()
+    page.locator("#link-is-wrong").get_by_label("The child's local id").fill(right.local_id)
+    page.get_by_role("button", name="Move the episode to this child").click()
+    expect(page.locator("#what-moves")).to_contain_text("risk grading history")
+    expect(page.locator("#what-stays")).to_contain_text("Kit Knownson keeps their record")
+    check_page(page, "notification-move-confirm")
+    assert Episode.objects.get().child == wrong
+    page.get_by_role("button", name="Yes, move episode").click()
+    expect(page.get_by_role("alert")).to_contain_text("is moved from Kit Knownson to Kat Knownson")
+    assert Episode.objects.get().child == right

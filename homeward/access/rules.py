@@ -477,6 +477,26 @@ def check_people(user) -> None:
         raise PermissionDenied(NO_PEOPLE_PAGES)
 
 
+# Emails sent (homeward/alerts): to whom and what, the placing councils' notifications among
+# them, so for those who see every child (coordinators) and administrators, who keep the
+# mail working. The demo's caught mail, for administrators only.
+
+NO_EMAILS_SENT = (
+    "Only a missing children coordinator or a Homeward administrator can see the emails "
+    "Homeward sent. Ask them if you need to know whether an email went."
+)
+
+
+def may_see_emails_sent(user) -> bool:
+    return sees_every_child(user) or may_manage_people(user)
+
+
+def check_emails_sent(user) -> None:
+    """Refuse (403) a person who may not see the emails Homeward sent."""
+    if not may_see_emails_sent(user):
+        raise PermissionDenied(NO_EMAILS_SENT)
+
+
 # The panel: its meetings are the council's, seen by the roles that use the panel's pages;
 # a child's discussions and their actions follow the child, like everything else about them.
 
@@ -645,3 +665,53 @@ def pseudonym(child) -> str:
 def month_of(day: dt.date | None) -> str:
     """A date of birth reduced to its month, as analysts see it."""
     return day.strftime("%Y-%m") if day else ""
+
+
+# The placed-in register (borders): other councils' children placed here, as the homes'
+# notices told us. An entry linked to a child follows the child; an entry not yet linked to
+# any record names a child nobody may otherwise see, so only those who see every child do.
+
+NO_REGISTER_CHANGES = (
+    "Only a missing children coordinator can record or change the placed-in register. Ask "
+    "them to record the home's notice."
+)
+NO_DIRECTORY_CHANGES = (
+    "Only a Homeward administrator can change the councils' contacts directory. Ask your "
+    "Homeward administrator for the change you need."
+)
+
+
+def placed_in_entries_visible_to(user) -> QuerySet:
+    """The placed-in register entries this person may see: those of the children they see."""
+    from homeward.borders.models import PlacedInEntry
+
+    access = access_for(user)
+    if not access.scopes or access.council_id is None:
+        return PlacedInEntry.objects.none()
+    entries = PlacedInEntry.objects.filter(council_id=access.council_id)
+    if ALL_IN_COUNCIL in access.scopes:
+        return entries
+    return entries.filter(child__in=children_visible_to(user).values("pk"))
+
+
+def may_keep_register(user) -> bool:
+    """Whether this person records the homes' notices: who sees every child and creates them."""
+    return sees_every_child(user) and CREATE_CHILD in access_for(user).actions
+
+
+def check_register_changes(user) -> None:
+    """Refuse (403) a person who may not record or change the placed-in register."""
+    check_case_pages(user)
+    if not may_keep_register(user):
+        raise PermissionDenied(NO_REGISTER_CHANGES)
+
+
+def may_keep_directory(user) -> bool:
+    """Whether this person keeps the councils' contacts directory (administrators)."""
+    return access_for(user).people
+
+
+def check_directory_changes(user) -> None:
+    """Refuse (403) a person who may not change the contacts directory."""
+    if not may_keep_directory(user):
+        raise PermissionDenied(NO_DIRECTORY_CHANGES)

@@ -77,3 +77,23 @@ class Email(models.Model):
     @property
     def audit_label(self) -> str:
         return f"email {self.pk} ({self.purpose})"
+
+
+class AlertPreference(models.Model):
+    """Which alerts a person chose to receive; without a row, their roles' defaults
+    (alerts.preferences.DEFAULTS) apply."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preference"
+    )
+    digest = models.BooleanField()
+    high_risk = models.BooleanField()
+    interview_breach = models.BooleanField()
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Alert choices of user {self.user_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"alert choices of user {self.user_id}"

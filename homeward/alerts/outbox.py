@@ -28,6 +28,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from homeward.alerts.models import Email, EmailStatus
+from homeward.audit.services import record_change, values_before_change
 
 # Long enough for the slowest mail server to take one message (EMAIL_TIMEOUT is per step).
 SENDING_LEASE = dt.timedelta(minutes=10)
@@ -220,3 +221,23 @@ def _code_and_text(code: int, text) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return f"{code} {text}"
+
+
+NOT_FAILED = "Email {pk} is {status}, not failed, so there is nothing to retry."
+RETRYING = (
+    "Email {pk} to {to} will be tried again by the next run of send-alerts, within a few minutes."
+)
+
+
+def email_retry(*, email: Email, by) -> Email:
+    """Make a failed email due again now (audited); refused unless it is still failed."""
+    with transaction.atomic():
+        before = values_before_change(email)
+        current = Email.objects.get(pk=email.pk)
+        if current.status != EmailStatus.FAILED:
+            raise ValueError(
+                NOT_FAILED.format(pk=email.pk, status=current.get_status_display().lower())
+            )
+        Email.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+        record_change(record=current, by=by, before=before)
+    return current

@@ -8,12 +8,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from homeward.borders.models import ChildContact, ChildContactRole, ContactPurpose, CouncilContact
-from homeward.children.models import Placement
+from homeward.access.rules import episodes_visible_to, placed_in_entries_visible_to
+from homeward.borders.models import (
+    ChildContact,
+    ChildContactRole,
+    ContactPurpose,
+    CouncilContact,
+    EpisodeElsewhere,
+    PlacedInEntry,
+)
+from homeward.children.models import Child, Placement
 from homeward.councils.models import Council
+from homeward.episodes.models import Episode
 
 CHILD_IRO = "child_iro"  # a Recipient's purpose when it is the child's own IRO
 
@@ -110,3 +120,130 @@ def _placement_when_last_seen(episode) -> Placement | None:
         .order_by("-start_date")
         .first()
     )
+
+
+# The flag: a placed-in child who went missing while no home's notice on the register covered
+# the day they were last seen. It means nobody told this council the child was placed here.
+
+
+def _covering_entry():
+    """Register entries of the episode's child covering the day it was last seen."""
+    day = OuterRef("last_seen_day")
+    return PlacedInEntry.objects.filter(child=OuterRef("child"), admitted_on__lte=day).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gte=day)
+    )
+
+
+def unregistered(episodes: QuerySet) -> QuerySet:
+    """Those of `episodes` whose child is placed in and was on no register entry that day."""
+    return (
+        episodes.exclude(child__responsible_la_id=F("council_id"))
+        .annotate(last_seen_day=TruncDate("last_seen_at"))
+        .exclude(Exists(_covering_entry()))
+    )
+
+
+def unregistered_episode_ids(*, episode_ids) -> set[int]:
+    """Which of these episodes are flagged (for lists that show many episodes at once)."""
+    flagged = unregistered(Episode.objects.filter(pk__in=list(episode_ids)))
+    return set(flagged.values_list("pk", flat=True))
+
+
+def episode_is_unregistered(*, episode) -> bool:
+    """Whether this episode is flagged: its placed-in child was on no register entry that day."""
+    return unregistered(Episode.objects.filter(pk=episode.pk)).exists()
+
+
+@dataclass(frozen=True)
+class UnregisteredChild:
+    """A placed-in child nobody told us about: their flagged episodes, the latest first."""
+
+    child: Child
+    placing_council: Council
+    episodes: list
+
+
+def unregistered_children(*, user, child=None) -> list[UnregisteredChild]:
+    """Placed-in children with an episode on no register entry, of the episodes this person
+    sees; the child whose latest such episode is most recent first."""
+    episodes = unregistered(episodes_visible_to(user)).select_related(
+        "child__responsible_la", "placement__placing_la"
+    )
+    if child is not None:
+        episodes = episodes.filter(child=child)
+    by_child: dict[int, list] = {}
+    for episode in episodes.order_by("-last_seen_at"):
+        by_child.setdefault(episode.child_id, []).append(episode)
+    return [
+        UnregisteredChild(
+            child=listed[0].child,
+            placing_council=placing_council_for(episode=listed[0]),
+            episodes=listed,
+        )
+        for listed in by_child.values()
+    ]
+
+
+def unregistered_children_count(*, user) -> int:
+    """How many placed-in children this person sees went missing while on no register entry."""
+    return unregistered(episodes_visible_to(user)).values("child").distinct().count()
+
+
+# The register.
+
+CURRENT, LEFT, EVERYONE = "current", "left", "all"
+
+
+def placed_in_register(
+    *,
+    user,
+    status: str = CURRENT,
+    placing_council: Council | None = None,
+    home: str = "",
+    unlinked_only: bool = False,
+) -> QuerySet:
+    """The register entries this person may see: placed here now, left, or everyone."""
+    entries = placed_in_entries_visible_to(user).select_related("placing_council", "child")
+    if status == CURRENT:
+        entries = entries.filter(discharged_on__isnull=True)
+    elif status == LEFT:
+        entries = entries.filter(discharged_on__isnull=False)
+    if placing_council is not None:
+        entries = entries.filter(placing_council=placing_council)
+    if home.strip():
+        term = home.strip()
+        entries = entries.filter(Q(provider_name__icontains=term) | Q(provider_urn__iexact=term))
+    if unlinked_only:
+        entries = entries.filter(child__isnull=True)
+    return entries.order_by("-admitted_on", "last_name", "first_name", "pk")
+
+
+def child_register_entries(*, user, child) -> list[PlacedInEntry]:
+    """The child's register entries this person may see, the latest admission first."""
+    entries = placed_in_entries_visible_to(user).filter(child=child)
+    return list(entries.select_related("placing_council").order_by("-admitted_on", "-pk"))
+
+
+def episodes_elsewhere(*, episode_ids) -> dict[int, EpisodeElsewhere]:
+    """Which of these episodes happened in another council's area, by episode id."""
+    found = EpisodeElsewhere.objects.filter(episode_id__in=list(episode_ids))
+    return {elsewhere.episode_id: elsewhere for elsewhere in found.select_related("host_council")}
+
+
+@dataclass(frozen=True)
+class DirectoryCouncil:
+    council: Council
+    contacts: list[CouncilContact]
+
+
+def council_directory(*, search: str = "") -> list[DirectoryCouncil]:
+    """Every council with its contacts (none yet: an empty list), by name; `search` matches
+    the council's name or code."""
+    councils = Council.objects.order_by("name")
+    if search:
+        councils = councils.filter(Q(name__icontains=search) | Q(code=search))
+    contacts: dict[int, list[CouncilContact]] = {}
+    listed = CouncilContact.objects.filter(council__in=councils).order_by("purpose", "email")
+    for contact in listed:
+        contacts.setdefault(contact.council_id, []).append(contact)
+    return [DirectoryCouncil(council, contacts.get(council.pk, [])) for council in councils]

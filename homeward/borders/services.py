@@ -1,7 +1,11 @@
 """Writing the councils' contacts directory and a placed-in child's own contacts."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from homeward.audit.models import Action
 from homeward.audit.services import (
@@ -11,10 +15,13 @@ from homeward.audit.services import (
     save_audited,
     values_before_change,
 )
-from homeward.borders.models import ChildContact, CouncilContact
+from homeward.borders.models import ChildContact, CouncilContact, EpisodeElsewhere
 from homeward.borders.rules import child_contact_problems, contact_problems, normalise_email
-from homeward.core.problems import Problem, raise_if_any
+from homeward.children.models import Placement
+from homeward.core.codes import Category, LegalStatus, MissingFrom
+from homeward.core.problems import Problem, raise_if_any, record_text_problems
 from homeward.councils.models import Council
+from homeward.episodes.services import episode_record
 
 ALREADY_LISTED = "{council} already has this address for {purpose}."
 CHILD_ALREADY_HAS = "The child already has this address for their {role}."
@@ -73,13 +80,15 @@ def council_contact_change(
 @transaction.atomic
 def council_contact_remove(*, contact: CouncilContact, by=None) -> None:
     """Remove an address from the directory (audited with what it was)."""
+    _removed(contact, ("council", "purpose", "email", "name"), by)
+
+
+def _removed(contact, fields: tuple[str, ...], by) -> None:
+    """Delete a contact, auditing it with what it was (a contact is an address, not a case
+    record: removed, not archived)."""
     before = values_before_change(contact)
-    audit_record(
-        user=by,
-        action=Action.CHANGE,
-        obj=contact,
-        details={"removed": {key: before[key] for key in ("council", "purpose", "email", "name")}},
-    )
+    details = {"removed": {field: before[field] for field in fields}}
+    audit_record(user=by, action=Action.CHANGE, obj=contact, details=details)
     contact.delete()
 
 
@@ -101,11 +110,71 @@ def child_contact_add(*, child, role: str, email: str, name: str = "", by=None) 
 @transaction.atomic
 def child_contact_remove(*, contact: ChildContact, by=None) -> None:
     """Remove a child's contact (audited with what it was)."""
-    before = values_before_change(contact)
-    audit_record(
-        user=by,
-        action=Action.CHANGE,
-        obj=contact,
-        details={"removed": {key: before[key] for key in ("child", "role", "email", "name")}},
+    _removed(contact, ("child", "role", "email", "name"), by)
+
+
+# Our own children placed out: a host council tells us one of them went missing there.
+
+NOT_OUR_CHILD = (
+    "{child} is placed here by another council: record their episode as usual (New missing "
+    "episode). This form is for this council's own children placed in another council's area."
+)
+HOST_IS_US = (
+    "Choose the council in whose area the child went missing: for an episode in this "
+    "council's own area, record a new missing episode instead."
+)
+
+
+@transaction.atomic
+def episode_elsewhere_record(
+    *,
+    child,
+    host_council: Council,
+    last_seen_at: dt.datetime,
+    told_at: dt.datetime,
+    reported_at: dt.datetime | None = None,
+    returned_at: dt.datetime | None = None,
+    police_reference: str = "",
+    category: str = Category.MISSING,
+    notes: str = "",
+    by=None,
+) -> EpisodeElsewhere:
+    """Record a host council's notice that one of our children placed there went missing: an
+    episode of the child (so their timeline and our reports count it), marked as elsewhere."""
+    problems = []
+    if child.is_placed_in:
+        problems.append(Problem("child", NOT_OUR_CHILD.format(child=child)))
+    if host_council.pk == child.council_id:
+        problems.append(Problem("host_council", HOST_IS_US))
+    problems += record_text_problems(EpisodeElsewhere, {"notes": notes})
+    raise_if_any(problems)
+    day = timezone.localtime(last_seen_at).date()
+    placement = (
+        Placement.objects.filter(child=child, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("-start_date", "-pk")
+        .first()
     )
-    contact.delete()
+    episode = episode_record(
+        child=child,
+        category=category,
+        last_seen_at=last_seen_at,
+        reported_at=reported_at,
+        returned_at=returned_at,
+        police_reference=police_reference.strip(),
+        missing_from=MissingFrom.PLACEMENT,
+        legal_status=LegalStatus.LOOKED_AFTER,
+        placement=placement,
+        reported_by=f"{host_council.name} (host council)"[:200],
+        by=by,
+    )
+    elsewhere = EpisodeElsewhere.objects.create(
+        episode=episode,
+        host_council=host_council,
+        told_at=told_at,
+        notes=notes.strip(),
+        created_by=by,
+        changed_by=by,
+    )
+    record_change(record=elsewhere, by=by)
+    return elsewhere

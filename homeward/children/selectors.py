@@ -423,6 +423,7 @@ def _episode_events(records: ChildRecords) -> list[Event]:
         if companion_ids
         else set()
     )
+    borders = _borders_details(records)
     events = []
     for episode in episodes:
         events.append(
@@ -440,6 +441,7 @@ def _episode_events(records: ChildRecords) -> list[Event]:
                     ("Reported by", episode.reported_by or "Not recorded"),
                     ("Reported to police", _when(episode.reported_at)),
                     *_placing_council_told(records.child, episode),
+                    *borders.get(episode.pk, []),
                     *_from_the_police(episode),
                 ],
                 # Only the companions this person may see are named.
@@ -485,6 +487,29 @@ def _from_the_police(episode: Episode) -> list[tuple[str, str]]:
         ]
         rows.append(("Risk gradings", "\n".join(lines)))
     return rows
+
+
+def _borders_details(records: ChildRecords) -> dict[int, list[tuple[str, str]]]:
+    """Across council borders, by episode: where one of our children's episodes happened in
+    another council's area, and which of a placed-in child's were on no register entry."""
+    from homeward.borders.selectors import episodes_elsewhere, unregistered_episode_ids
+
+    ids = [episode.pk for episode in records.episodes]
+    details: dict[int, list[tuple[str, str]]] = {}
+    if not ids:
+        return details
+    for pk, elsewhere in episodes_elsewhere(episode_ids=ids).items():
+        told = f"In {elsewhere.host_council.name}'s area: they told us {_when(elsewhere.told_at)}"
+        details[pk] = [("Where", told)] + (
+            [("Host's notes", elsewhere.notes)] if elsewhere.notes else []
+        )
+    if records.child.is_placed_in:
+        for pk in unregistered_episode_ids(episode_ids=ids):
+            details.setdefault(pk, []).append(("Placed-in register", NOT_ON_REGISTER))
+    return details
+
+
+NOT_ON_REGISTER = "Not on the register that day: nobody told us the child was placed here"
 
 
 def _placing_council_told(child: Child, episode: Episode) -> list[tuple[str, str]]:

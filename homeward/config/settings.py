@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "homeward.core.context_processors.installation",
                 "homeward.access.context_processors.access",
+                "homeward.alerts.context_processors.account_links",
             ],
         },
     },
@@ -264,6 +265,19 @@ if HOMEWARD_EMAIL_RETRY_MINUTES < 1 or HOMEWARD_EMAIL_MAX_ATTEMPTS < 1:
         "HOMEWARD_EMAIL_RETRY_MINUTES and HOMEWARD_EMAIL_MAX_ATTEMPTS must be 1 or more: an "
         "email is tried at least once, and never again at once."
     )
+# The morning digest goes out from this hour (0-23, UK time), once a day to each person.
+HOMEWARD_DIGEST_HOUR = env_int("HOMEWARD_DIGEST_HOUR", 7)
+if not 0 <= HOMEWARD_DIGEST_HOUR <= 23:
+    raise ConfigurationError(
+        f"HOMEWARD_DIGEST_HOUR must be an hour from 0 to 23, not {HOMEWARD_DIGEST_HOUR}."
+    )
+# A high-risk episode is alerted if graded high within this many hours and still open; an
+# interview is alerted this many hours before its 72 hours run out.
+HOMEWARD_HIGH_RISK_ALERT_HOURS = env_int("HOMEWARD_HIGH_RISK_ALERT_HOURS", 24)
+HOMEWARD_INTERVIEW_WARNING_HOURS = env_int("HOMEWARD_INTERVIEW_WARNING_HOURS", 12)
+# The demo's mail catcher (`homeward mail-catcher`) keeps each email as a file here, and
+# administrators read them on a page (alerts/views.py); empty everywhere but the demo.
+HOMEWARD_MAIL_CATCHER_DIR = env_str("HOMEWARD_MAIL_CATCHER_DIR", "")
 # What `homeward send-alerts` queues before it sends, in order: dotted paths of functions
 # `(now) -> int` (the emails each queued). Each app that sends email adds its own.
 HOMEWARD_ALERT_SOURCES = (

@@ -11,10 +11,12 @@ urlpatterns = [
     path("", include("homeward.children.urls")),
     path("", include("homeward.exploitation.urls")),
     path("", include("homeward.panel.urls")),
+    path("", include("homeward.borders.urls")),
     path("", include("homeward.escalations.urls")),
     path("", include("homeward.in_error.urls")),
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
     path("", include("homeward.police.force_urls")),
     path("", include("homeward.police.api_urls")),
+    path("", include("homeward.alerts.urls")),
 ]

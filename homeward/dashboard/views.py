@@ -16,6 +16,7 @@ from homeward.access.rules import (
     sees_every_episode,
 )
 from homeward.accounts.selectors import administrators_to_ask
+from homeward.borders.selectors import unregistered_episode_ids
 from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
 from homeward.episodes.selectors import episodes_missing_now
@@ -69,7 +70,10 @@ def _missing_now(*, council, now, user) -> dict:
     rows = episodes_missing_now(council=council, now=now, user=user)
     # The ids the refresh compares, to say who came and went.
     listed = " ".join(str(row.episode_id) for row in rows)
-    return {"as_at": now, "missing_now": rows, "listed": listed}
+    # Placed-in children on no register entry that day (borders): nobody told us of them.
+    # Asked of every listed episode, so that the page's queries do not depend on who is listed.
+    flagged = unregistered_episode_ids(episode_ids=[row.episode_id for row in rows])
+    return {"as_at": now, "missing_now": rows, "listed": listed, "not_on_register": flagged}
 
 
 # The returns owed an interview the home page lists, the longest owed first; the Interviews

@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from homeward.access.rules import RECORD_EPISODE, can_see_episode, check_action, check_case_pages
 from homeward.audit.history import change_history
 from homeward.audit.services import audit_refused, record_look, record_search
+from homeward.borders.selectors import unregistered_episode_ids
 from homeward.children.forms import ChildSearchForm
 from homeward.children.selectors import find_children, visible_children
 from homeward.core.clock import due_words
@@ -100,6 +101,10 @@ def _missing_now_context(request) -> dict:
         "listed": " ".join(str(row.episode_id) for row in rows),
         "sort_label": SORTS[sort],
         "high_risk": RISK_ORDER[0],
+        # Placed-in children on no register entry that day (borders): nobody told us of them.
+        "not_on_register": unregistered_episode_ids(
+            episode_ids=[row.episode_id for row in page.object_list]
+        ),
     }
 
 

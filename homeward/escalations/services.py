@@ -124,6 +124,10 @@ def escalations_raise_due(now: dt.datetime) -> int:
     )
 
 
+# What `homeward send-alerts` says this source's number counts (it queues no emails itself).
+escalations_raise_due.what_it_counts = "escalation{s} raised"
+
+
 def _recently_missing(now: dt.datetime, council_id: int | None = None) -> list[int]:
     since = now - dt.timedelta(days=settings.HOMEWARD_ESCALATION_RECENT_DAYS)
     episodes = Episode.objects.filter(last_seen_at__gte=since, last_seen_at__lte=now)

@@ -12,12 +12,14 @@ Then the notification is kept whatever it holds: one that cannot be read is kept
 problem, and answered 400 with what was wrong and its id.
 """
 
+import json
 import logging
 import math
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_header_parameters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -26,6 +28,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.utils.json import strict_constant
 from rest_framework.views import APIView
 
 from homeward.audit.models import Action
@@ -67,6 +70,36 @@ NOT_JSON_TYPE = (
     "was {type}). Nothing was kept."
 )
 NOT_JSON = "The body is not JSON ({why}). Nothing was kept."
+# What to send, said after each reason a body could not be read.
+SEND_ONE = (
+    'Send one notification as a JSON object in UTF-8, for example {"council": "931", '
+    '"police_ref": "MS-0001", "event": "missing", ...} (docs/api.md lists the fields). '
+    "Nothing was kept."
+)
+EMPTY_BODY = "The body is empty. " + SEND_ONE
+NOT_UTF8_CHARSET = (
+    "The body was sent as '{charset}' (the charset of its Content-Type): Homeward reads "
+    "UTF-8 only. Send Content-Type: application/json, or application/json; charset=utf-8, "
+    "with the body written in UTF-8. Nothing was kept."
+)
+NOT_UTF8_BODY = (
+    "The body is not UTF-8 text: byte {at} ({byte}) cannot be read as UTF-8, as when a body "
+    "is written in Latin-1 or Windows-1252. Write it in UTF-8 (é is two bytes, C3 A9). "
+    "Nothing was kept."
+)
+NOT_JSON_AT = "The body is not valid JSON: {what}, at line {line}, column {column}."
+NESTED_TOO_DEEPLY = "The body is not a notification: it is nested too deeply to read. " + SEND_ONE
+# Python's JSON reader's words for what it expected, in a person's words.
+JSON_PROBLEMS = (
+    ("Expecting value", "a value was expected (a string in double quotes, for each field)"),
+    ("Expecting property name", "a field name in double quotes was expected"),
+    ("Expecting ',' delimiter", "a comma was expected between two fields"),
+    ("Expecting ':' delimiter", "a colon was expected between a field's name and its value"),
+    ("Unterminated string", "a string is not closed with a double quote"),
+    ("Extra data", "there is more after the end of the JSON object"),
+    ("Invalid control character", "a string holds a line break or tab: write it as \\n or \\t"),
+    ("Invalid \\escape", "a backslash in a string starts no escape JSON knows: write it as \\\\"),
+)
 NOT_AN_OBJECT = "Send one notification as a JSON object: field names and their values."
 NOT_A_FIELD = "'{name}' is not a field Homeward knows (docs/api.md lists them). Leave it out."
 NOT_TEXT = (
@@ -161,14 +194,41 @@ class JSONOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+class Unreadable(exceptions.ParseError):
+    """A body that could not be read, with what was wrong and what to send, in words."""
+
+
 class JSONObjectParser(JSONParser):
-    """JSON, refused as a parse error (400) when nested too deep to read, not a 500."""
+    """JSON in UTF-8 (whatever charset is declared), each way it cannot be read said in
+    words (400), never a 500: another charset, bytes that are not UTF-8, JSON that is not."""
 
     def parse(self, stream, media_type=None, parser_context=None):
+        _, params = parse_header_parameters(media_type or "")
+        charset = params.get("charset", "utf-8").strip()
+        if charset.lower().replace("-", "").replace("_", "") != "utf8":
+            raise Unreadable(NOT_UTF8_CHARSET.format(charset=charset[:40]))
+        raw = stream.read() if stream is not None else b""
         try:
-            return super().parse(stream, media_type, parser_context)
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = f"{raw[error.start]:02X}"
+            raise Unreadable(NOT_UTF8_BODY.format(at=error.start + 1, byte=byte)) from None
+        if not text.strip():
+            raise Unreadable(EMPTY_BODY)
+        parse_constant = strict_constant if self.strict else None
+        try:
+            return json.loads(text, parse_constant=parse_constant)
+        except json.JSONDecodeError as error:
+            what = next((said for ours, said in JSON_PROBLEMS if error.msg.startswith(ours)), "")
+            what = what or "it could not be read"
+            line, column = error.lineno, error.colno
+            said = NOT_JSON_AT.format(what=what, line=line, column=column)
+            raise Unreadable(f"{said} {SEND_ONE}") from None
         except RecursionError:
-            raise exceptions.ParseError("it is nested too deeply") from None
+            raise Unreadable(NESTED_TOO_DEEPLY) from None
+        except ValueError as error:  # NaN or Infinity, which JSON does not have
+            said = NOT_JSON.format(why=str(error)[:200]).removesuffix(" Nothing was kept.")
+            raise Unreadable(f"{said} {SEND_ONE}") from None
 
 
 class NotificationsView(APIView):
@@ -237,6 +297,9 @@ class NotificationsView(APIView):
         size = _declared_size(request)
         if size > MOST_BYTES:
             raise Refused([error(None, TOO_BIG.format(size=size, most=MOST_BYTES))], 413)
+        if size == 0:
+            # DRF reads no body as an empty object: it is said as what it is.
+            raise Refused([error(None, EMPTY_BODY)])
         data = request.data
         if not isinstance(data, dict):
             raise Refused([error(None, NOT_AN_OBJECT)])
@@ -337,6 +400,8 @@ def refusal(exc, context):
     elif isinstance(exc, exceptions.UnsupportedMediaType):
         kind = context["request"].content_type or "no Content-Type"
         problems = [error(None, NOT_JSON_TYPE.format(type=kind[:100]))]
+    elif isinstance(exc, Unreadable):
+        problems = [error(None, str(exc.detail))]
     elif isinstance(exc, exceptions.ParseError):
         problems = [error(None, NOT_JSON.format(why=_why(exc)))]
     elif isinstance(exc, exceptions.MethodNotAllowed):

@@ -95,9 +95,10 @@ RESPONSES = {
     400: OpenApiResponse(
         KeptAsProblem,
         description=(
-            "Not a notification Homeward can take: the body is not a JSON object of known "
-            "string fields with a council (nothing kept), or its fields cannot be read (kept "
-            "as a problem: id says which)."
+            "Not a notification Homeward can take: the body is empty, not UTF-8 (or sent with "
+            "another charset), not valid JSON, or not a JSON object of known string fields "
+            "with a council (nothing kept: field is null when the whole body is at fault), or "
+            "its fields cannot be read (kept as a problem: id says which)."
         ),
     ),
     401: OpenApiResponse(Refusal, description="No token, or one that is unknown or revoked."),
@@ -171,6 +172,14 @@ EXAMPLES = [
             ),
             "already_received": False,
         },
+    ),
+    _refused(
+        "Not valid JSON",
+        400,
+        None,
+        "The body is not valid JSON: a comma was expected between two fields, at line 3, "
+        "column 5. Send one notification as a JSON object in UTF-8, for example … Nothing "
+        "was kept.",
     ),
     _refused("No token", 401, None, "Send the force's token in the Authorization header."),
     _refused("Not served", 403, "council", "Made-up Police does not send notifications for …"),

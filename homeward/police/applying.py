@@ -58,7 +58,7 @@ LABELS = {
     "returned_at": "returned",
     "risk": "risk grading",
     "missing_from": "missing from",
-    "found_location": "found at",
+    "found_location": "where found",
     "reported_by": "reported by",
 }
 

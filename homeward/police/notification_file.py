@@ -24,7 +24,7 @@ from homeward.exchange.bundle_reading import (
     detect_encoding_of,
     read_header,
 )
-from homeward.police.models import Notification, Source, State
+from homeward.police.models import Force, Notification, Source, State
 from homeward.police.reading import COLUMNS
 from homeward.police.services import notification_receive
 
@@ -76,6 +76,19 @@ FORCES_DISAGREE = (
     "sent it: nothing of this row was applied."
 )
 
+UNKNOWN_FORCE = (
+    "'{force}' is not a force registered in Homeward to send notifications for {council}, so "
+    "nothing of this row was applied. {registered} Check the force's name in the file, or ask "
+    "the Homeward administrator to add the force (People, Police forces)."
+)
+NOT_THIS_COUNCILS = (
+    "'{force}' is registered in Homeward, but not to send notifications for {council}, so "
+    "nothing of this row was applied. {registered} If it should, ask the Homeward "
+    "administrator to add {council} to the force (People, Police forces)."
+)
+REGISTERED = "The forces registered for {council} are: {forces}."
+NONE_REGISTERED = "No force is registered for {council} yet."
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -112,6 +125,8 @@ class FileRead:
     short_rows: list[int] = field(default_factory=list)  # fewer cells than the header
     # Rows that could not be kept at all (their cells could not be read as CSV).
     not_kept: list[int] = field(default_factory=list)
+    # The registered forces by name (casefolded), read once for the file.
+    forces: dict = field(default_factory=dict)
 
     def count(self, state: str) -> int:
         """How many rows became new notifications now in this state (a held one applied by a
@@ -141,6 +156,10 @@ def import_notifications(
     transaction (police.services.notification_receive); `force_name` is the force of rows
     with none of their own. Audited, with what became of the rows."""
     result = FileRead(name=name[:200], council=council)
+    result.forces = {
+        " ".join(force.name.split()).casefold(): force
+        for force in Force.objects.prefetch_related("councils")
+    }
     rows = _rows(f, result, force_name)
     if rows is not None:
         header, records = rows
@@ -230,11 +249,15 @@ def _row(result: FileRead, header, number: int, cells, troubles, force_name, sou
     data = {name: cell for name, cell in zip(header, cells, strict=False) if name}
     data |= {f"cell_{n}": cell for n, cell in enumerate(cells, 1) if n > len(header)}
     force, force_problem = _force(data.get("force", ""), force_name)
+    registered = None
+    if not force_problem:
+        registered, force_problem = _registered(result, force)
     if force_problem:
         problems.append(force_problem)
     received = notification_receive(
         council=result.council,
         force_name=force,
+        force=registered,
         data=data,
         source=source,
         source_name=result.name,
@@ -272,6 +295,25 @@ def _force(written: str, given: str) -> tuple[str, Problem | None]:
     if not (written or given):
         return "", Problem("force", NO_FORCE)
     return written or given, None
+
+
+def _registered(result: FileRead, name: str) -> tuple[Force | None, Problem | None]:
+    """The registered force of that name serving the file's council; a problem (naming the
+    forces that do) when there is none."""
+    force = result.forces.get(name.casefold())
+    council = result.council
+    if force is not None and any(c.pk == council.pk for c in force.councils.all()):
+        return force, None
+    serving = sorted(f.name for f in result.forces.values() if council in f.councils.all())
+    registered = (
+        REGISTERED.format(council=council.name, forces=", ".join(f"'{n}'" for n in serving))
+        if serving
+        else NONE_REGISTERED.format(council=council.name)
+    )
+    said = UNKNOWN_FORCE if force is None else NOT_THIS_COUNCILS
+    return None, Problem(
+        "force", said.format(force=name, council=council.name, registered=registered)
+    )
 
 
 def _audit(result: FileRead, by, source: str) -> None:

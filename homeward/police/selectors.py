@@ -10,6 +10,7 @@ it is). Nobody sees another council's.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -20,11 +21,14 @@ from homeward.access.rules import (
     children_visible_to,
     episodes_visible_to,
 )
+from homeward.children.matching import fold
 from homeward.children.models import Child
 from homeward.core.clock import LONDON
 from homeward.core.codes import Risk
+from homeward.episodes.models import Episode
 from homeward.episodes.selectors import RISK_ORDER
-from homeward.police.applying import LABELS
+from homeward.police import matching
+from homeward.police.applying import LABELS, typed
 from homeward.police.models import LinkMethod, Notification, State
 from homeward.police.reading import COLUMNS
 
@@ -172,10 +176,57 @@ class Candidate:
     score: float
     method: str
     agreements: list[Agreement]
+    # How likely, or how linked, in words: shown under the child's name.
+    said: str = ""
 
     @property
     def percent(self) -> str:
-        return f"{self.score * 100:.1f}%"
+        return _percent(self.score)
+
+
+def _percent(score: float) -> str:
+    """A likelihood as a person reads it: never "100%" nor "0%", which no matcher can know."""
+    if score >= 0.995:
+        return "over 99%"
+    if score < 0.01:
+        return "under 1%"
+    return f"{score * 100:.0f}%"
+
+
+# Why a likely candidate was still sent for review (the matcher's guards), in words.
+GUARDS = (
+    (matching.TWINS, "a twin or sibling matches too"),
+    (matching.FIRST_NAME_DIFFERS, "the first name does not agree"),
+    (matching.TOO_CLOSE, "another child is nearly as likely"),
+)
+STRONG_BUT_REVIEWED = "Strong match on details ({percent}), but sent for review because {why}"
+SAME_ID = {
+    "police_id": "The same police id",
+    "local_id": "The council's child id the police gave",
+}
+LIKELY = "{percent} likely on the details"
+
+
+FIRST_NAME_DISAGREES = (
+    "Strong match on the other details ({percent}), but the first name does not agree: "
+    "a twin or sibling?"
+)
+
+
+def _likelihood(notification: Notification, candidate: dict) -> str:
+    """What is true of a candidate's likelihood, in words."""
+    score, method = float(candidate.get("score") or 0), candidate.get("method", "")
+    if method in SAME_ID:
+        return SAME_ID[method]
+    if score >= settings.HOMEWARD_MATCH_AUTO_LINK:
+        levels = {a.get("field"): a.get("level") for a in candidate.get("agreements", [])}
+        first = levels.get("first_name", matching.MISSING)
+        if first not in matching.FIRST_NAME_LINKS and first != matching.MISSING:
+            return FIRST_NAME_DISAGREES.format(percent=_percent(score))
+        why = next((why for guard, why in GUARDS if guard in notification.outcome), "")
+        if why:
+            return STRONG_BUT_REVIEWED.format(percent=_percent(score), why=why)
+    return LIKELY.format(percent=_percent(score))
 
 
 @dataclass(frozen=True)
@@ -199,6 +250,7 @@ def candidates_for(*, user, notification: Notification) -> Candidates:
                 Agreement(a["field"], a["level"], float(a.get("weight") or 0))
                 for a in c.get("agreements", [])
             ],
+            said=_likelihood(notification, c),
         )
         for c in stored
         if c.get("child_id") in seen
@@ -266,6 +318,7 @@ class Conflict:
     label: str
     coordinator: str
     police: str
+    field: str = ""
 
 
 def _conflict_value(field: str, value) -> str:
@@ -289,6 +342,7 @@ def conflicts_of(notification: Notification) -> list[Conflict]:
             label=LABELS.get(c["field"], c["field"]).capitalize(),
             coordinator=_conflict_value(c["field"], c.get("coordinator")),
             police=_conflict_value(c["field"], c.get("police")),
+            field=c["field"],
         )
         for c in notification.conflicts or []
         if isinstance(c, dict) and "field" in c
@@ -304,10 +358,123 @@ def linked_child(notification: Notification) -> Candidate | None:
     stored = next((c for c in notification.candidates or [] if c.get("child_id") == child.pk), {})
     return Candidate(
         child=child,
-        score=float(stored.get("score") or notification.match_score or 0),
+        score=float(stored.get("score") or 0),
         method=notification.link_method,
         agreements=[
             Agreement(a["field"], a["level"], float(a.get("weight") or 0))
             for a in stored.get("agreements", [])
         ],
+        said=how_linked(notification, float(stored.get("score") or 0)),
     )
+
+
+LINKED_BY_PERSON = "Linked by {who}, {when}: a person chose this child"
+LINKED_BY_MATCHING = "Linked automatically, {when}: {percent} likely on the details"
+LINKED_BY_ID = "Linked automatically, {when}: {how}"
+LINKED_BY_REFERENCE = "Linked by its police reference, already known for the episode, {when}"
+
+
+def how_linked(notification: Notification, score: float) -> str:
+    """Who linked the notification to its child and how, in words (not a likelihood: a
+    person's link has none)."""
+    at = notification.applied_at or notification.changed_at
+    when = f"{timezone.localtime(at):%-d %b %Y %H:%M}" if at else "when it arrived"
+    method = notification.link_method
+    if method == LinkMethod.PERSON:
+        who = getattr(notification.changed_by, "username", "") or "a person"
+        return LINKED_BY_PERSON.format(who=who, when=when)
+    if method == LinkMethod.AUTOMATIC:
+        return LINKED_BY_MATCHING.format(when=when, percent=_percent(score))
+    if method in SAME_ID:
+        return LINKED_BY_ID.format(when=when, how=SAME_ID[method].lower())
+    return LINKED_BY_REFERENCE.format(when=when)
+
+
+# Linking a child by local id, and moving an episode: what a person confirms first.
+
+CHECKED = (
+    ("first_name", "first name"),
+    ("last_name", "last name"),
+    ("date_of_birth", "date of birth"),
+    ("sex", "sex"),
+)
+UNKNOWN_SEX = ("", "unknown")
+
+
+def disagreements(notification: Notification, child: Child) -> list[str]:
+    """The details (names, date of birth, sex) the notification gives that the child's record
+    disagrees with, in words; a detail either leaves out is not a disagreement."""
+    values = typed(notification.fields or {})
+    differ = []
+    for name, label in CHECKED:
+        theirs, ours = values.get(name) or "", getattr(child, name) or ""
+        if name == "sex" and (theirs in UNKNOWN_SEX or ours in UNKNOWN_SEX):
+            continue
+        if name.endswith("_name"):
+            theirs, ours = fold(str(theirs)), fold(str(ours))
+        if theirs and ours and theirs != ours:
+            differ.append(label)
+    return differ
+
+
+def chosen(notification: Notification, child: Child) -> Candidate:
+    """A child a person chose by local id, to show beside the notification."""
+    stored = next((c for c in notification.candidates or [] if c.get("child_id") == child.pk), {})
+    return Candidate(
+        child=child,
+        score=float(stored.get("score") or 0),
+        method="",
+        agreements=[
+            Agreement(a["field"], a["level"], float(a.get("weight") or 0))
+            for a in stored.get("agreements", [])
+        ],
+        said="The child you chose by local id",
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def what_moves(episode: Episode, child: Child) -> tuple[list[str], list[str]]:
+    """Everything that moves with an episode to `child`, and what changes or stays, in words
+    a person reads before confirming the move."""
+    old = episode.child
+    back = (
+        f"returned {timezone.localtime(episode.returned_at):%-d %b %Y %H:%M}"
+        if episode.returned_at
+        else "still missing"
+    )
+    seen = f"{timezone.localtime(episode.last_seen_at):%-d %b %Y %H:%M}"
+    moves = [f"Episode {episode.local_id} (last seen {seen}, {back}) and all recorded on it"]
+    interviews = episode.interviews.count()
+    records = _plural(interviews, "return home interview record", "return home interview records")
+    moves.append(
+        f"Its {records} (offers and outcomes)"
+        if interviews
+        else "Its return home interview, when one is recorded (none is yet)"
+    )
+    closures = episode.interview_closures.filter(undone_at__isnull=True).count()
+    if closures:
+        moves.append("The closure of its interview, with the coordinator's reason")
+    gradings = list(episode.risk_gradings.all())
+    if gradings:
+        graded = _plural(len(gradings), "grading", "gradings")
+        latest = gradings[-1].verbatim
+        moves.append(f"Its police risk grading history: {graded}, the latest “{latest}”")
+    refs = list(episode.police_refs.values_list("police_ref", flat=True))
+    if refs:
+        things = "reference" if len(refs) == 1 else "references"
+        moves.append(f"Its police {things}: {', '.join(refs)}")
+    notifications = episode.notifications.count()
+    moves.append(
+        f"{_plural(notifications, 'police notification', 'police notifications')} about it, "
+        f"this one included: each will say it is about {child}"
+    )
+    changes = []
+    if episode.placement_id:
+        changes.append(f"The episode's placement is taken off it: it was {old}'s placement")
+    if episode.companions.filter(child=child).exists():
+        changes.append(f"{child} is taken off the children it says were missing with them")
+    changes.append(f"{old} keeps their record, their other episodes and their screenings")
+    return moves, changes

@@ -12,7 +12,7 @@ from homeward.audit.services import record_change, values_before_change
 from homeward.children.models import Child
 from homeward.children.rules import postcode_problem
 from homeward.children.services import child_create
-from homeward.core.concurrency import save_changes
+from homeward.core.concurrency import ChangedByAnotherUser, save_changes
 from homeward.core.problems import Problem, raise_if_any
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_move, episode_update
@@ -278,40 +278,63 @@ def notification_ask_more(
 
 @transaction.atomic
 def notification_resolve_conflict(
-    *, notification: Notification, keep: str, expected_version: int, by
+    *, notification: Notification, keep: str | dict[str, str], expected_version: int, by
 ) -> Notification:
-    """A person chooses between a coordinator's correction and the police's later value."""
-    if keep not in KEEP_CHOICES:
-        raise ValueError(f"keep must be one of {KEEP_CHOICES}, not {keep!r}")
+    """A person chooses, field by field, between a coordinator's correction and the police's
+    later value (`keep`: one choice for every field, or a choice for each field)."""
     current = _locked(notification)
     if current.review_reason != ReviewReason.CONFLICT or not current.conflicts:
         raise ValidationError(NO_CONFLICT)
+    fields = [c["field"] for c in current.conflicts]
+    choices = dict.fromkeys(fields, keep) if isinstance(keep, str) else dict(keep)
+    if any(choices.get(field) not in KEEP_CHOICES for field in fields):
+        raise ValueError(f"keep must be one of {KEEP_CHOICES} for each of {fields}, not {keep!r}")
     before = values_before_change(current)
-    fields = ", ".join(applying.LABELS[c["field"]] for c in current.conflicts)
-    if keep == "police":
+    taken = [c for c in current.conflicts if choices[c["field"]] == "police"]
+    kept = [c for c in current.conflicts if choices[c["field"]] == "coordinator"]
+    said = []
+    if taken:
         episode = Episode.objects.get(pk=current.episode_id)
         changed = [
             applying.LABELS[c["field"]]
-            for c in current.conflicts
+            for c in taken
             if applying.as_text(getattr(episode, c["field"])) != c["coordinator"]
         ]
         if changed:
             raise ValidationError(CHANGED_SINCE.format(fields=", ".join(changed)))
-        changes = applying.typed_changes(current.conflicts)
+        changes = applying.typed_changes(taken)
         episode_update(episode=episode, expected_version=episode.version, by=by, **changes)
-        current.outcome = f"{current.outcome} {TOOK_POLICE.format(fields=fields)}"
-    else:
-        current.outcome = f"{current.outcome} {KEPT_COORDINATORS.format(fields=fields)}"
+        said.append(TOOK_POLICE.format(fields=_labelled(taken)))
+    if kept:
+        said.append(KEPT_COORDINATORS.format(fields=_labelled(kept)))
+    current.outcome = f"{current.outcome} {' '.join(said)}"
     current.state = State.APPLIED
     current.review_reason = ""
     current.applied_at = timezone.now()
     return _decided(current, expected_version, by, before)
 
 
+def _labelled(conflicts: list[dict]) -> str:
+    return ", ".join(applying.LABELS[c["field"]] for c in conflicts)
+
+
 @transaction.atomic
-def episode_relink(*, episode: Episode, child: Child, expected_version: int, by) -> Episode:
+def episode_relink(
+    *,
+    episode: Episode,
+    child: Child,
+    expected_version: int,
+    by,
+    notification: Notification | None = None,
+    notification_version: int | None = None,
+) -> Episode:
     """Undo a wrong link: the episode (with its interviews) and its notifications move to the
-    right child, checked against that child's other episodes."""
+    right child, checked against that child's other episodes, and against the version of the
+    notification the person undid it from, when they did."""
+    if notification is not None:
+        current = _locked(notification)
+        if current.version != notification_version:
+            raise ChangedByAnotherUser(Notification.objects.get(pk=current.pk), [])
     old = episode.child
     moved = episode_move(episode=episode, child=child, expected_version=expected_version, by=by)
     said = MOVED.format(episode=moved.local_id, old=old.local_id, new=child.local_id)

@@ -2,6 +2,8 @@
 be read) and a notification's page, where a person links it, makes a new child from it, asks
 for more, sets it aside, settles a conflict, or moves an episode linked to the wrong child."""
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,12 +36,15 @@ from homeward.police.forms import (
 from homeward.police.models import Notification, State
 from homeward.police.selectors import (
     candidates_for,
+    chosen,
     conflicts_of,
+    disagreements,
     linked_child,
     notification_tabs,
     notifications_visible,
     raw_fields,
     side_by_side,
+    what_moves,
 )
 from homeward.web.forms import add_service_errors
 from homeward.web.paging import paginate
@@ -80,7 +85,23 @@ KEPT_OURS = (
     "notification."
 )
 TOOK_THEIRS = "Episode {episode} now has the police's {fields}."
-MOVED = "Episode {episode} is moved from {old} to {new}, with its police notifications."
+MOVED = (
+    "Episode {episode} is moved from {old} to {new}, with its return home interview records, "
+    "its police references, its risk grading history and its police notifications."
+)
+DETAILS_DISAGREE = (
+    "The notification's {fields} {verb} not agree with {child}'s record. Check the two side "
+    "by side below: link only if you are sure it is the same child."
+)
+CHECK_THE_MOVE = "Check what will move to {child} before you move it."
+NOT_MOVED = (
+    "Episode {episode} was not moved: {what} was changed by {who} at {when}, after you opened "
+    "this page. The page now shows it as it is: look again, then choose."
+)
+UNKNOWN_LIST = (
+    "There is no list called '{asked}' on this page, so the list {default} is shown. "
+    "The lists are {lists}."
+)
 NO_SUCH_CHILD = "There is no child with local id {local_id} that you may see."
 NOT_THAT_CHILD = "That child is not one you may see. Choose another, or give their local id."
 
@@ -91,8 +112,8 @@ def index(request):
     check_action(request.user, RECORD_EPISODE)
     council = installation_council()
     tabs = notification_tabs(user=request.user, council=council, today=timezone.localdate())
-    show = request.GET.get("show")
-    show = show if show in dict(TABS) else TABS[0][0]
+    asked = request.GET.get("show")
+    show = asked if asked in dict(TABS) else TABS[0][0]
     page, query = paginate(request, getattr(tabs, show))
     context = {
         "tabs": [
@@ -104,8 +125,18 @@ def index(request):
         "page": page,
         "query": query,
         "may_upload": may(request.user, CREATE_CHILD),
+        "unknown_list": _unknown_list(asked),
     }
     return render(request, "police/index.html", context)
+
+
+def _unknown_list(asked: str | None) -> str:
+    """What to say when the address asks for a list the page does not have (a link copied
+    wrong, or an old one): which it is showing instead."""
+    if asked is None or asked in dict(TABS):
+        return ""
+    lists = ", ".join(f"'{name}' ({heading.lower()})" for name, heading in TABS)
+    return UNKNOWN_LIST.format(asked=asked[:40], default=TABS[0][1].lower(), lists=lists)
 
 
 def _notification(request, pk: int) -> Notification:
@@ -114,12 +145,32 @@ def _notification(request, pk: int) -> Notification:
     return get_object_or_404(chosen, pk=pk)
 
 
+@dataclass
+class Confirmation:
+    """What an action will do, for the person to confirm before it is done."""
+
+    action: str
+    child: object
+    data: dict
+    differ: list[str] = field(default_factory=list)
+    moves: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+
+class ConfirmFirst(Exception):
+    """The person must see what the action will do, and confirm it, before it is done."""
+
+    def __init__(self, confirmation: Confirmation):
+        super().__init__(confirmation.action)
+        self.confirmation = confirmation
+
+
 @login_required
 def detail(request, pk: int):
     """What arrived, what became of it, and (POST) one action on it."""
     check_action(request.user, RECORD_EPISODE)
     notification = _notification(request, pk)
-    form = NotificationActionForm(request.POST or None)
+    form = NotificationActionForm(request.POST or None, conflicts=conflicts_of(notification))
     if request.method == "POST" and form.is_valid():
         said = _act(request, notification, form)
         if said:
@@ -142,11 +193,20 @@ def _context(request, notification: Notification, form) -> dict:
     shown = [c.child for c in candidates.shown]
     if notification.child_id:
         shown.append(notification.child)
+    confirm = getattr(form, "confirm", None)
+    if confirm is not None:
+        shown.append(confirm.child)
     record_looks(request=request, children=shown)
     actions = access_for(request.user).actions
     offered = {action for action, needs in NEEDS.items() if needs in actions}
     linked = linked_child(notification) if notification.state == State.APPLIED else None
     return {
+        "confirm": confirm,
+        "confirm_rows": _confirm_rows(notification, confirm),
+        "confirm_shown": [chosen(notification, confirm.child)] if confirm else [],
+        "confirm_differ": _labels(confirm.differ) if confirm else [],
+        "check_the_move": CHECK_THE_MOVE.format(child=confirm.child) if confirm else "",
+        "disagree": _disagree_words(confirm),
         "notification": notification,
         "form": form,
         "raw": raw_fields(notification),
@@ -164,6 +224,26 @@ def _context(request, notification: Notification, form) -> dict:
     }
 
 
+def _confirm_rows(notification: Notification, confirm: Confirmation | None) -> list:
+    if confirm is None:
+        return []
+    return side_by_side(notification, [chosen(notification, confirm.child)])
+
+
+def _labels(differ: list[str]) -> list[str]:
+    """The side-by-side rows' labels of the details that disagree."""
+    return [label.capitalize() for label in differ]
+
+
+def _disagree_words(confirm: Confirmation | None) -> str:
+    if confirm is None or not confirm.differ:
+        return ""
+    differ = confirm.differ
+    fields = " and ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
+    verb = "does" if len(differ) == 1 else "do"
+    return DETAILS_DISAGREE.format(fields=fields, verb=verb, child=confirm.child)
+
+
 def _act(request, notification: Notification, form) -> str | None:
     """Take the action asked for; what it did in words, or None with the refusal on the form."""
     action = form.cleaned_data["action"]
@@ -171,6 +251,8 @@ def _act(request, notification: Notification, form) -> str | None:
         raise PermissionDenied(NOT_YOUR_ACTION)
     try:
         return ACTIONS[action](request, notification, form.cleaned_data)
+    except ConfirmFirst as asked:
+        form.confirm = asked.confirmation
     except ChangedByAnotherUser as clash:
         audit_refused(request=request, obj=notification, told=str(clash), tried=_tried(form))
         form.add_error(None, str(clash))
@@ -208,6 +290,11 @@ def _chosen_child(request, notification: Notification, data: dict):
 
 def _link(request, notification: Notification, data: dict) -> str:
     child = _chosen_child(request, notification, data)
+    # A child given by local id was not among those shown side by side: their details are
+    # shown now, and a disagreement is confirmed before the link is made.
+    differ = [] if data.get("child") else disagreements(notification, child)
+    if differ and not data.get("confirmed"):
+        raise ConfirmFirst(Confirmation(action=LINK, child=child, data=data, differ=differ))
     done = services.notification_link(
         notification=notification, child=child, expected_version=data["version"], by=request.user
     )
@@ -245,16 +332,21 @@ def _set_aside(request, notification: Notification, data: dict) -> str:
 
 
 def _keep(request, notification: Notification, data: dict) -> str:
-    fields = " and ".join(c.label.lower() for c in conflicts_of(notification))
+    conflicts = conflicts_of(notification)
+    keeps = data.get("keeps") or dict.fromkeys((c.field for c in conflicts), data["keep"])
     done = services.notification_resolve_conflict(
         notification=notification,
-        keep=data["keep"],
+        keep=keeps,
         expected_version=data["version"],
         by=request.user,
     )
-    said = KEPT_OURS if data["keep"] == "coordinator" else TOOK_THEIRS
     episode = done.episode.local_id if done.episode else ""
-    return said.format(episode=episode, fields=fields)
+    said = []
+    for kept, words in (("police", TOOK_THEIRS), ("coordinator", KEPT_OURS)):
+        fields = " and ".join(c.label.lower() for c in conflicts if keeps.get(c.field) == kept)
+        if fields:
+            said.append(words.format(episode=episode, fields=fields))
+    return " ".join(said)
 
 
 def _relink(request, notification: Notification, data: dict) -> str:
@@ -262,13 +354,32 @@ def _relink(request, notification: Notification, data: dict) -> str:
     if episode is None:
         raise ValidationError(NOT_LINKED)
     child = _chosen_child(request, notification, data)
+    if not data.get("confirmed"):
+        moves, changes = what_moves(episode, child)
+        differ = disagreements(notification, child)
+        raise ConfirmFirst(
+            Confirmation(RELINK, child, data, differ=differ, moves=moves, changes=changes)
+        )
     old = episode.child
-    services.episode_relink(
-        episode=episode,
-        child=child,
-        expected_version=data["episode_version"],
-        by=request.user,
-    )
+    try:
+        services.episode_relink(
+            episode=episode,
+            child=child,
+            expected_version=data["episode_version"],
+            notification=notification,
+            notification_version=data["version"],
+            by=request.user,
+        )
+    except ChangedByAnotherUser as clash:
+        record = clash.record
+        if isinstance(record, Notification):
+            what = f"notification {record.police_ref or 'without a reference'}"
+        else:
+            what = f"episode {episode.local_id}"
+        who = getattr(record.changed_by, "username", None) or "someone else"
+        when = timezone.localtime(record.changed_at).strftime("%-d %b %Y %H:%M")
+        said = NOT_MOVED.format(episode=episode.local_id, what=what, who=who, when=when)
+        raise ValidationError(said) from None
     return MOVED.format(episode=episode.local_id, old=old, new=child)
 
 

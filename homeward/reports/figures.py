@@ -279,7 +279,12 @@ def per_child_counts(scope: Scope, *periods: Period) -> list[dict]:
 def _per_child(periods: tuple[Period, ...]) -> dict:
     missing = is_category(Category.MISSING)
     placed_in = missing & ~Q(child__responsible_la=F("council"))
-    placed_out = missing & Q(placement__isnull=False) & ~Q(placement__host_la=F("council"))
+    # Our child placed out: their placement is in another council's area, or the host council
+    # told us of the episode there (borders.EpisodeElsewhere) where no such placement is known.
+    placed_out = missing & (
+        (Q(placement__isnull=False) & ~Q(placement__host_la=F("council")))
+        | Q(elsewhere__isnull=False)
+    )
     told_in_time = Q(
         placing_la_notified_at__lte=Coalesce("reported_at", "last_seen_at") + NOTIFY_WITHIN
     )

@@ -25,6 +25,7 @@ CASEWORK_PAGES = [
     ("notifications:index", "Notifications"),
     ("interviews:due", "Interviews"),
     ("exploitation:repeat-missing", "Repeat missing"),
+    ("borders:register", "Placed in"),
     ("children:search", "Find a child"),
     ("episodes:start", "Record an episode"),
 ]
@@ -66,4 +67,6 @@ def _is_current(name: str, current: str) -> bool:
         return current.startswith(name.split(":")[0] + ":")
     if name == "notifications:index":
         return current.startswith("notifications:")
+    if name == "borders:register":  # the register, its entries and forms
+        return current.startswith("borders:") and "contact" not in current
     return name == current or (name == "children:search" and current == "children:detail")

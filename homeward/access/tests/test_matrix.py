@@ -29,7 +29,13 @@ from homeward.access.rules import (
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import PASSWORD
 from homeward.accounts.tests.people import staff
+from homeward.alerts.outbox import email_queue
 from homeward.audit.models import Action, AuditEntry
+from homeward.borders.tests.factories import (
+    ChildContactFactory,
+    CouncilContactFactory,
+    PlacedInEntryFactory,
+)
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
 from homeward.core.problems import when
@@ -67,16 +73,18 @@ ESCALATIONS = "escalations"
 PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 FORCE_TOKEN = "a police force's token"
+EMAILS_SENT = "emails sent"  # every email Homeward sent (alerts: coordinators, administrators)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
 MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS},
+                          CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS,
+                          EMAILS_SENT},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS, EMAILS_SENT},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
@@ -212,6 +220,38 @@ ROUTES = {
     # document is public: it describes the API and holds no record.
     "api:notifications": {"needs": FORCE_TOKEN},
     "api:openapi": {"needs": "anyone"},
+    # Alerts: each person's own choices (a role without children's records is told it gets
+    # none); the emails sent; retrying one (POST only); the demo's caught mail, which does
+    # not exist outside the demo (alerts/tests/test_views.py tests it there).
+    "alerts:preferences": {"needs": "signed in", "status": 200},
+    "alerts:emails": {"needs": EMAILS_SENT},
+    "alerts:retry": {"needs": EMAILS_SENT, "ids": {"pk": "email"}},
+    "alerts:demo-mail": {"needs": "signed in", "status": 404},
+    "alerts:demo-mail-message": {
+        "needs": "signed in",
+        "status": 404,
+        "ids": {"name": "caught.eml"},
+    },
+    # Across council borders. The placed-in register and its flag follow the child; an entry
+    # is recorded or changed by those who see every child and create records (CREATE_CHILD:
+    # coordinators and administrators), who also read the councils' contacts directory;
+    # administrators keep the directory (PEOPLE_PAGES). Linking and creating are POST only.
+    "borders:register": {"needs": CASE},
+    "borders:unregistered": {"needs": CASE},
+    "borders:entry": {"needs": CASE, "ids": {"pk": "entry"}},
+    "borders:record": {"needs": CREATE_CHILD},
+    "borders:upload": {"needs": CREATE_CHILD},
+    "borders:edit": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}},
+    "borders:discharge": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}},
+    "borders:link": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
+    "borders:create-child": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
+    "borders:elsewhere": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
+    "borders:child-contact-add": {"needs": CREATE_CHILD, "ids": {"child_pk": "child"}},
+    "borders:child-contact-remove": {"needs": CREATE_CHILD, "ids": {"pk": "child_contact"}},
+    "borders:directory": {"needs": CREATE_CHILD},
+    "borders:contact-add": {"needs": PEOPLE_PAGES},
+    "borders:contact-edit": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
+    "borders:contact-remove": {"needs": PEOPLE_PAGES, "ids": {"pk": "contact"}},
 }
 # Records every person who may use their page sees, whoever else they concern: a panel
 # meeting is the council's (the children discussed at it are filtered on its page).
@@ -224,6 +264,9 @@ COUNCIL_WIDE = {
     "token",
     "force",
     "force_token",
+    "email",
+    "caught.eml",
+    "contact",  # the councils' contacts directory: about councils, not children
 }
 
 
@@ -324,6 +367,22 @@ def world(time_machine):
         force = force_create(name=f"Made-up {key} police", councils=[council()], by=None)
         records[key]["force"] = force
         records[key]["force_token"] = force_token_issue(force=force, by=None).token
+        records[key]["email"], _ = email_queue(
+            key=f"matrix:{key}",
+            to=f"made-up-{key}@made-up-council.test",
+            subject="Homeward: a child is missing at high risk",
+            body="Made-up body",
+            purpose="high-risk",
+            child=records[key]["child"],
+        )
+        # A placed-in register entry of the child (named as the child, so that a list showing
+        # it to someone who may not see the child would be caught), and a directory entry.
+        child = records[key]["child"]
+        records[key]["entry"] = PlacedInEntryFactory(
+            child=child, first_name=child.first_name, last_name=child.last_name
+        )
+        records[key]["contact"] = CouncilContactFactory()
+        records[key]["child_contact"] = ChildContactFactory(child=child)
     return records, here
 
 
@@ -338,7 +397,7 @@ def expected(name: str, role: str, which: str) -> int:
     needs = route["needs"]
     if name == "accounts:sign-in":
         return 200 if role == ANONYMOUS else 302  # signed in already: sent on
-    if name in ("accounts:sign-out", "accounts:stay-signed-in"):
+    if name in ("accounts:sign-out", "accounts:stay-signed-in", "alerts:retry"):
         return 405  # POST only
     if name.startswith("oidc:"):
         return 404  # no identity provider is set up
@@ -362,7 +421,7 @@ def expected(name: str, role: str, which: str) -> int:
     kinds = route.get("ids", {}).values()
     if which == "unseen" and any(role not in seen_by(kind) for kind in kinds):
         return 404  # whether the child exists is itself private
-    return 200
+    return 405 if route.get("post_only") else 200
 
 
 def seen_by(kind: str) -> set[str]:
@@ -413,9 +472,11 @@ def body(response) -> str:
 OPERATOR = "operator only"
 COMMANDS = {
     "audit": OPERATOR,
+    "mail-catcher": OPERATOR,  # demo only: an SMTP sink on loopback
     "close-interviews": CLOSE_INTERVIEW,  # --by USER must be someone who may close them
     "demo-data": OPERATOR,  # writes made-up data only
     "demo-panel": OPERATOR,  # demo only: made-up panel meetings
+    "demo-borders": OPERATOR,  # demo only: made-up contacts, register entries
     "demo-escalations": OPERATOR,  # demo only: made-up escalations of the demo county
     "demo-police-feed": OPERATOR,  # demo only: posts made-up notifications with a force's token
     "demo-users": OPERATOR,
@@ -429,9 +490,12 @@ COMMANDS = {
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "load-contacts": OPERATOR,  # the councils' contacts directory: no child in it
+    "load-register": OPERATOR,  # homes' notices, for the installation's own council
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
-    "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too)
+    "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too); each
+    # alert follows the rule
     "two-factor-invite": OPERATOR,
     "two-factor-reset": OPERATOR,
 }
@@ -467,6 +531,7 @@ def test_importing_police_notifications_by_a_named_person_needs_their_role(role,
     user = person(role, LocalityFactory(name="Made-up here"))
     path = tmp_path / "notifications.csv"
     path.write_text("force,police_ref,event\nMade-up Police,MS-1,update\n", encoding="utf-8")
+    force_create(name="Made-up Police", councils=[council()], by=None)
     command = ["import-notifications", str(path), "--council", "931", "--by", user.username]
     if CREATE_CHILD in MAY_USE[role]:
         call_command(*command)
@@ -632,6 +697,7 @@ NAVIGATION = [
     (RECORD_EPISODE, "Notifications"),
     (CASE, "Interviews"),
     (CASE, "Repeat missing"),
+    (CASE, "Placed in"),
     (CASE, "Find a child"),
     (RECORD_EPISODE, "Record an episode"),
     (ESCALATIONS, "Escalations"),
@@ -896,8 +962,10 @@ def test_every_link_on_every_page_a_person_may_use_opens_for_them(client, world,
     pages = [
         url_for(name, records["seen"])
         for name, _ in ALL_ROUTES
-        # The sign-in pages (and the password pages beside them) are for signing in.
-        if not name.startswith(("accounts:", "reports:download", "exchange:"))
+        # The sign-in pages (and the password pages beside them) are for signing in; a
+        # person's own alert choices are an account page too, open to someone with no role
+        # (whose home page is the page saying there is none: 403 by design).
+        if not name.startswith(("accounts:", "alerts:preferences", "reports:download", "exchange:"))
         and name not in ("people:forgotten-password", "people:set-password")
         and expected(name, role, "seen") == 200
     ]

@@ -146,6 +146,8 @@ def test_send_alerts_says_what_it_sent_and_fails_loudly_when_it_cannot(mailbox, 
     out = capsys.readouterr().out
     assert "Sent 1 email." in out
     assert "homeward.alerts.digest.digests_queue: 0 emails queued." in out
+    # The escalations sweep queues no email: its line says what it counted.
+    assert "homeward.escalations.services.escalations_raise_due: 0 escalations raised." in out
 
     _queue(key="test:2")
     settings.EMAIL_PORT = _free_port()

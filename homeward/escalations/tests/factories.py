@@ -13,6 +13,8 @@ class EscalationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Escalation
+        # The post-generation hook adds to a many-to-many: no second save is needed.
+        skip_postgeneration_save = True
 
     trigger = factory.SubFactory(EpisodeFactory)
     child = factory.SelfAttribute("trigger.child")

@@ -225,10 +225,10 @@ def test_a_body_that_is_not_json_is_answered_415(client, issued, content_type):
 @pytest.mark.parametrize(
     "body,says",
     [
-        ("{not json", "The body is not JSON"),
+        ("{not json", "The body is not valid JSON"),
         ("[1, 2]", api.NOT_AN_OBJECT),
         ('"missing"', api.NOT_AN_OBJECT),
-        ("[" * 30_000 + "]" * 30_000, "nested too deeply"),
+        ("[" * 30_000 + "]" * 30_000, api.NESTED_TOO_DEEPLY),
     ],
 )
 def test_a_body_that_is_not_a_json_object_is_answered_400(client, issued, body, says):
@@ -236,6 +236,70 @@ def test_a_body_that_is_not_a_json_object_is_answered_400(client, issued, body, 
     assert response.status_code == 400
     assert says in messages(response)[None]
     assert not Notification.objects.exists()
+
+
+LATIN_1 = '{"council": "931", "police_ref": "MS-0001", "event": "missing", "first_name": "Zoé"}'
+
+
+@pytest.mark.parametrize(
+    "body,content_type,says",
+    [
+        ("", "application/json", api.EMPTY_BODY),
+        ("  \r\n", "application/json", api.EMPTY_BODY),
+        (
+            LATIN_1.encode("latin-1"),
+            "application/json",
+            "The body is not UTF-8 text: byte 82 (E9) cannot be read as UTF-8, as when a body "
+            "is written in Latin-1 or Windows-1252. Write it in UTF-8",
+        ),
+        (
+            LATIN_1.encode("latin-1"),
+            "application/json; charset=ISO-8859-1",
+            "The body was sent as 'ISO-8859-1' (the charset of its Content-Type): Homeward "
+            "reads UTF-8 only. Send Content-Type: application/json, or application/json; "
+            "charset=utf-8",
+        ),
+        (LATIN_1.encode(), "application/json; charset=made-up", "sent as 'made-up'"),
+        (
+            '{"council": "931",}',
+            "application/json",
+            "The body is not valid JSON: a field name in double quotes was expected, at line 1, "
+            "column 19. Send one notification as a JSON object in UTF-8",
+        ),
+        (
+            "{'council': '931'}",
+            "application/json",
+            "The body is not valid JSON: a field name in double quotes was expected, at line 1, "
+            "column 2.",
+        ),
+        (
+            '{"council": "931"} {}',
+            "application/json",
+            "there is more after the end of the JSON object, at line 1, column 20.",
+        ),
+    ],
+)
+def test_a_body_that_cannot_be_read_is_answered_400_in_words_with_what_to_send(
+    client, issued, body, content_type, says
+):
+    # Sent as bytes, as they are: the test client would re-encode a body to its charset.
+    body = body.encode() if isinstance(body, str) else body
+    auth = f"Bearer {issued.secret}"
+    response = client.generic("POST", URL, body, content_type, HTTP_AUTHORIZATION=auth)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    errors = response.json()["errors"]
+    assert len(errors) == 1 and errors[0]["field"] is None
+    assert says in errors[0]["message"] and errors[0]["message"].endswith("Nothing was kept.")
+    assert "JSON parse error" not in errors[0]["message"]
+    assert not Notification.objects.exists()
+
+
+def test_a_body_in_utf_8_with_its_charset_said_is_read(client, issued):
+    response = post(client, report().__or__({"first_name": "Zoé"}), issued,
+                    content_type="application/json; charset=UTF-8")  # fmt: skip
+    assert response.status_code in (201, 400)
+    assert Notification.objects.get().raw["first_name"] == "Zoé"
 
 
 def test_values_that_are_not_strings_and_unknown_fields_are_refused_by_name(client, issued):

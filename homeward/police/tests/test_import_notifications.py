@@ -12,6 +12,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import LONDON
 from homeward.police.models import Notification, Source, State
@@ -19,8 +20,12 @@ from homeward.police.notification_file import (
     FORCES_DISAGREE,
     NO_FORCE_COLUMN,
     NOT_KEPT,
+    NOT_THIS_COUNCILS,
+    REGISTERED,
+    UNKNOWN_FORCE,
     WRONG_CELL_COUNT,
 )
+from homeward.police.tokens import force_create
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +40,12 @@ GOOD_ROWS = [
     f"{FORCE},MS-0001,found,10/03/2026 08:00,,Jordan,Madeupson,03/04/2011,PID-1001",
     f"{FORCE},MS-0002,missing,09/03/2026 20:00,09/03/2026 19:00,Avery,Notknown,01/01/2012,",
 ]
+
+
+@pytest.fixture(autouse=True)
+def registered():
+    """The made-up force is registered to send notifications for the council."""
+    return force_create(name=FORCE, councils=[council()], by=None)
 
 
 @pytest.fixture(autouse=True)
@@ -245,6 +256,32 @@ def test_the_force_option_serves_rows_without_a_force_and_a_disagreement_is_a_pr
     assert disagreed.state == State.PROBLEM
     message = FORCES_DISAGREE.format(row="Other Made-up Police", given=FORCE)
     assert f"notifications.csv, row 3, column force: {message}" in err
+    assert failed
+
+
+def test_a_force_not_registered_for_the_council_is_a_problem_of_its_row_alone(
+    tmp_path, capsys, child, registered
+):
+    force_create(name="Made-up Faraway Police", councils=[council("202")], by=None)
+    rows = [
+        GOOD_ROWS[0],
+        GOOD_ROWS[2].replace(FORCE, "Made-up Shyre Police"),
+        GOOD_ROWS[2].replace(FORCE, "Made-up Faraway Police").replace("MS-0002", "MS-0003"),
+    ]
+    out, err, failed = run(write(tmp_path, rows), capsys=capsys)
+    name = council().name
+    listed = REGISTERED.format(council=name, forces=f"'{FORCE}'")
+    unknown = UNKNOWN_FORCE.format(force="Made-up Shyre Police", council=name, registered=listed)
+    assert f"notifications.csv, row 3, column force: {unknown}" in err
+    elsewhere = NOT_THIS_COUNCILS.format(
+        force="Made-up Faraway Police", council=name, registered=listed
+    )
+    assert f"notifications.csv, row 4, column force: {elsewhere}" in err
+    assert "- 1 notification applied" in out and "- 2 could not be read" in out
+    states = dict(Notification.objects.values_list("police_ref", "state"))
+    assert states == {"MS-0001": State.APPLIED, "MS-0002": State.PROBLEM, "MS-0003": State.PROBLEM}
+    assert Notification.objects.get(police_ref="MS-0001").force == registered
+    assert not Episode.objects.exclude(child=child).exists()
     assert failed
 
 

@@ -18,6 +18,7 @@ from homeward.councils.tests.factories import council
 from homeward.episodes.tests.factories import LONDON
 from homeward.police.models import Notification, Source, State
 from homeward.police.services import notification_receive
+from homeward.police.tokens import force_create
 from homeward.police.upload_forms import CHOOSE_FILE, TOO_LARGE
 from homeward.police.upload_views import ANOTHER_COUNCIL
 
@@ -33,6 +34,12 @@ REPORT = (
 UNKNOWN_CHILD = f"{FORCE},MS-0002,missing,,09/03/2026 19:00,Avery,Notknown,01/01/2012,"
 BAD_TIME = f"{FORCE},MS-0003,missing,,31/02/2026 10:00,Sam,Madeup,01/01/2012,"
 URL = "/notifications/upload/"
+
+
+@pytest.fixture(autouse=True)
+def registered():
+    """The made-up force is registered to send notifications for the council."""
+    return force_create(name=FORCE, councils=[council()], by=None)
 
 
 @pytest.fixture(autouse=True)

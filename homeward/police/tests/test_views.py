@@ -19,6 +19,8 @@ from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_update
 from homeward.episodes.tests.factories import LONDON
+from homeward.interviews.models import ReturnInterview
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.police.forms import NOTE_NEEDED, REASON_NEEDED
 from homeward.police.models import Notification, State
 from homeward.police.services import notification_receive
@@ -229,6 +231,17 @@ def test_the_queue_is_high_risk_first_then_the_longest_waiting(coordinator):
     assert listed(response) == ["HIGH-OLDER", "HIGH-NEWER", "MEDIUM", "LOW-OLDEST", "UNGRADED"]
 
 
+def test_a_list_the_page_does_not_have_is_said_and_the_queue_shown_instead(coordinator):
+    NotificationFactory(police_ref="WAITING-1", state="review")
+    response = coordinator.get(reverse("notifications:index"), {"show": "bogus"})
+    said = text(response)
+    assert "There is no list called 'bogus' on this page, so the list waiting for review" in said
+    assert "'problems' (could not be read)" in said
+    assert listed(response) == ["WAITING-1"]
+    known = coordinator.get(reverse("notifications:index"), {"show": "held"})
+    assert "There is no list called" not in text(known)
+
+
 # A notification's page.
 
 
@@ -268,6 +281,58 @@ def test_a_queued_notification_shows_its_candidates_beside_it_field_by_field(coo
     assert any(cell.startswith("3 Apr 2011 Exact: strongly for") for cell in rows["Date of birth"])
 
 
+def test_a_likely_candidate_sent_for_review_by_the_twin_guard_says_so_not_a_percentage(
+    coordinator,
+):
+    jordan, jayden = twins()
+    notification = receive(report(first_name="Jordan", postcode="ZZ1 1AA"))
+    assert notification.state == State.REVIEW
+    tree = lxml.html.fromstring(page(coordinator, notification).content)
+    heads = {
+        h.get("data-child"): words(h) for h in tree.xpath("//table[@id='candidates']/thead//th")
+    }
+    assert (
+        "Strong match on details (over 99%), but sent for review because a twin or sibling "
+        "matches too" in heads[str(jordan.pk)]
+    )
+    assert "100" not in heads[str(jordan.pk)]
+    assert (
+        "Strong match on the other details (over 99%), but the first name does not agree: "
+        "a twin or sibling?" in heads[str(jayden.pk)]
+    )
+
+
+def test_a_link_a_person_made_says_who_made_it_and_how_not_a_percentage(coordinator):
+    jordan, _ = twins()
+    notification = waiting()
+    act(coordinator, notification, "link", child=jordan.pk)
+    notification.refresh_from_db()
+    who = notification.changed_by.username
+    tree = lxml.html.fromstring(page(coordinator, notification).content)
+    said = words(tree.xpath("//*[@id='how-linked']")[0])
+    assert said == f"Linked by {who}, 10 Mar 2026 12:00: a person chose this child"
+    head = words(tree.xpath(f"//table[@id='linked']/thead//th[@data-child='{jordan.pk}']")[0])
+    assert head.endswith(f"Linked by {who}, 10 Mar 2026 12:00: a person chose this child")
+    assert "% likely" not in words(tree)
+
+
+def test_the_linked_list_says_how_each_was_linked_never_100_percent_likely(coordinator):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    receive(report(police_id="PID-7"))
+    tree = lxml.html.fromstring(coordinator.get(reverse("notifications:index"),
+                                                {"show": "linked"}).content)  # fmt: skip
+    row = words(tree.xpath("//tr[@data-ref='MS-0001']")[0])
+    assert "Kit Knownson Police id" in row and "likely" not in row
+
+
+def test_a_link_by_police_id_says_so(coordinator):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    notification = receive(report(police_id="PID-7"))
+    tree = lxml.html.fromstring(page(coordinator, notification).content)
+    said = words(tree.xpath("//*[@id='how-linked']")[0])
+    assert said == "Linked automatically, 10 Mar 2026 12:00: the same police id"
+
+
 def test_linking_a_queued_notification_to_a_candidate(coordinator):
     jordan, _ = twins()
     notification = waiting()
@@ -285,9 +350,49 @@ def test_linking_to_a_child_by_local_id_and_to_one_not_there(coordinator):
     notification = waiting()
     response = act(coordinator, notification, "link", local_id="NO-SUCH")
     assert "There is no child with local id NO-SUCH that you may see." in text(response)
-    act(coordinator, notification, "link", local_id=other.local_id)
+    act(coordinator, notification, "link", local_id=other.local_id, confirmed="on")
     notification.refresh_from_db()
     assert notification.child == other and jordan.episodes.count() == 0
+
+
+def test_a_child_given_by_local_id_whose_details_disagree_is_shown_and_confirmed_first(
+    coordinator,
+):
+    twins()
+    other = ChildFactory(first_name="Someone", last_name="Else", sex="female",
+                         date_of_birth=dt.date(2011, 4, 3))  # fmt: skip
+    notification = waiting()
+    asked = act(coordinator, notification, "link", local_id=other.local_id)
+    said = text(asked)
+    assert (
+        f"The notification's first name, last name and sex do not agree with {other}'s record"
+        in said
+    )
+    tree = lxml.html.fromstring(asked.content)
+    rows = {
+        words(r.xpath("th")[0]): [words(c) for c in r.xpath("td")]
+        for r in tree.xpath("//table[@id='confirm-side-by-side']/tbody/tr")
+    }
+    assert rows["First name"] == ["Jordon", "Someone Disagrees"]
+    assert rows["Date of birth"] == ["03/04/2011", "3 Apr 2011"]  # the same day: agrees
+    notification.refresh_from_db()
+    assert notification.state == State.REVIEW and not Episode.objects.exists()
+    confirm = tree.xpath("//div[@id='confirm']//form")[0]
+    data = {i.get("name"): i.get("value") for i in confirm.xpath(".//input")}
+    assert data["confirmed"] == "on" and data["child"] == str(other.pk)
+    url = reverse("notifications:detail", args=[notification.pk])
+    done = coordinator.post(url, data, follow=True)
+    assert f"Notification MS-0001 is linked to {other}" in text(done)
+    assert Episode.objects.get().child == other
+
+
+def test_a_child_given_by_local_id_whose_details_agree_is_linked_at_once(coordinator):
+    jordan, _ = twins()
+    notification = receive(report(first_name="Jordan", postcode="ZZ1 1AA"))
+    assert notification.state == State.REVIEW  # the twin guard
+    act(coordinator, notification, "link", local_id=jordan.local_id)
+    notification.refresh_from_db()
+    assert notification.child == jordan
 
 
 def test_an_action_on_a_notification_someone_changed_since_is_refused_in_words(coordinator):
@@ -332,6 +437,24 @@ def test_asking_for_more_keeps_the_note_and_the_notification_in_the_queue(coordi
     assert "Rang the force for the DOB" in notification.outcome
 
 
+@pytest.mark.parametrize(
+    "action,field,words",
+    [("ask_more", "note", "Your note is 2001 characters long, and a note may be at most 2000."),
+     ("set_aside", "reason",
+      "Your reason is 2001 characters long, and a reason may be at most 2000.")],
+)  # fmt: skip
+def test_an_over_long_note_is_refused_with_the_limit_and_what_to_do(
+    coordinator, action, field, words
+):
+    twins()
+    notification = waiting()
+    said = text(act(coordinator, notification, action, **{field: "x" * 2001}))
+    assert words in said and "keep the full details in the child's case record" in said
+    assert "Ensure this value" not in said
+    notification.refresh_from_db()
+    assert notification.state == State.REVIEW and "x" * 100 not in notification.outcome
+
+
 def test_setting_aside_needs_a_reason_and_says_so(coordinator):
     twins()
     notification = waiting()
@@ -373,23 +496,111 @@ def test_a_conflict_is_settled_by_keeping_one_value(coordinator, keep, risk):
     assert expected in said
 
 
-def test_a_wrong_link_is_undone_by_moving_the_episode_to_the_right_child(coordinator):
+def test_each_conflicting_field_is_chosen_on_its_own_and_where_found_is_labelled_so(
+    coordinator,
+):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    receive(report(police_id="PID-7"))
+    receive({"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15",
+             "event_at": "10/03/2026 08:15", "found_location": "Bus station"})  # fmt: skip
+    episode = Episode.objects.get()
+    episode_update(episode=episode, expected_version=episode.version, risk="high",
+                   found_location="A friend's house")  # fmt: skip
+    update = receive({"police_ref": "MS-0001", "event": "update", "risk": "low",
+                      "event_at": "10/03/2026 09:00",
+                      "found_location": "Railway station"})  # fmt: skip
+    assert update.review_reason == "conflict" and len(update.conflicts) == 2
+    shown = text(page(coordinator, update))
+    assert "Where found A friend's house Railway station" in shown and "found at" not in shown
+    assert "Risk grading: which value the episode keeps" in shown
+    assert "Where found: which value the episode keeps" in shown
+    half = text(act(coordinator, update, "keep", keep_risk="coordinator"))
+    assert "For where found, choose whose value the episode keeps." in half
+    said = text(act(coordinator, update, "keep", keep_risk="coordinator",
+                    keep_found_location="police"))  # fmt: skip
+    episode.refresh_from_db()
+    assert episode.risk == "high" and episode.found_location == "Railway station"
+    assert (
+        f"Episode {episode.local_id} now has the police's where found. Episode "
+        f"{episode.local_id} keeps the coordinator's risk grading" in said
+    )
+    update.refresh_from_db()
+    assert "Took the police's where found. Kept the coordinator's risk grading" in update.outcome
+
+
+def wrongly_linked() -> tuple[Child, Child, Notification, Episode]:
+    """Kit's police id on Kat's report: linked to Kit, who returned and was interviewed."""
     wrong = ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
     right = ChildFactory(first_name="Kat", last_name="Knownson")
-    notification = receive(report(police_id="PID-7"))
+    notification = receive(report(police_id="PID-7", risk="Amber-ish"))
+    receive({"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15",
+             "event_at": "10/03/2026 08:15"})  # fmt: skip
     episode = Episode.objects.get()
+    ReturnInterviewFactory(episode=episode, completed_at=None, outcome="no_contact")
+    notification.refresh_from_db()
+    return wrong, right, notification, episode
+
+
+def asked_to_move(client, notification, episode, child):
+    """The first step of "this link is wrong": the page says what will move, and asks."""
+    data = {"action": "relink", "version": notification.version, "local_id": child.local_id,
+            "episode_version": episode.version}  # fmt: skip
+    url = reverse("notifications:detail", args=[notification.pk])
+    asked = client.post(url, data, follow=True)
+    tree = lxml.html.fromstring(asked.content)
+    form = tree.xpath("//div[@id='confirm']//form")[0]
+    return asked, {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+
+
+def test_a_wrong_link_is_undone_by_moving_the_episode_to_the_right_child(coordinator):
+    wrong, right, notification, episode = wrongly_linked()
     shown = text(page(coordinator, notification))
     assert "Check the link" in shown and "This link is wrong" in shown
+    asked, confirm = asked_to_move(coordinator, notification, episode, right)
+    tree = lxml.html.fromstring(asked.content)
+    moves = [words(li) for li in tree.xpath("//ul[@id='what-moves']/li")]
+    assert moves[0].startswith(f"Episode {episode.local_id} (last seen 9 Mar 2026 21:30, returned")
+    assert "Its 1 return home interview record (offers and outcomes)" in moves
+    assert "Its police risk grading history: 1 grading, the latest “Amber-ish”" in moves
+    assert "Its police reference: MS-0001" in moves
+    assert (
+        f"2 police notifications about it, this one included: each will say it is about {right}"
+        in moves
+    )
+    stays = [words(li) for li in tree.xpath("//ul[@id='what-stays']/li")]
+    assert f"{wrong} keeps their record, their other episodes and their screenings" in stays
+    assert Episode.objects.get().child == wrong  # nothing moved yet
     url = reverse("notifications:detail", args=[notification.pk])
-    data = {"action": "relink", "version": notification.version, "local_id": right.local_id}
-    stale = coordinator.post(url, data | {"episode_version": episode.version - 1}, follow=True)
-    assert "your change was not saved" in text(stale)
-    assert Episode.objects.get().child == wrong
-    response = coordinator.post(url, data | {"episode_version": episode.version}, follow=True)
+    response = coordinator.post(url, confirm, follow=True)
     assert f"Episode {episode.local_id} is moved from {wrong} to {right}" in text(response)
     assert Episode.objects.get().child == right
+    assert ReturnInterview.objects.select_related("episode").get().episode.child == right
     notification.refresh_from_db()
     assert notification.child == right
+
+
+@pytest.mark.parametrize("changed", ["notification", "episode"])
+def test_a_move_after_someone_changed_the_notification_or_episode_is_refused(coordinator, changed):
+    wrong, right, notification, episode = wrongly_linked()
+    _, confirm = asked_to_move(coordinator, notification, episode, right)
+    someone = UserFactory(username="someone.else", roles=[roles.MISSING_COORDINATOR])
+    if changed == "notification":
+        Notification.objects.filter(pk=notification.pk).update(
+            version=notification.version + 1, changed_by=someone
+        )
+        what = "notification MS-0001"
+    else:
+        episode_update(episode=episode, expected_version=episode.version, risk="high", by=someone)
+        what = f"episode {episode.local_id}"
+    url = reverse("notifications:detail", args=[notification.pk])
+    said = text(coordinator.post(url, confirm, follow=True))
+    assert (
+        f"Episode {episode.local_id} was not moved: {what} was changed by someone.else at "
+        "10 Mar 2026 12:00, after you opened this page." in said
+    )
+    assert Episode.objects.get().child == wrong
+    assert Notification.objects.get(pk=notification.pk).child == wrong
+    assert AuditEntry.objects.filter(action=Action.REFUSED, object_id=str(notification.pk))
 
 
 def test_only_those_who_correct_errors_may_move_an_episode(client):

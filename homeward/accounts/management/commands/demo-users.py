@@ -78,6 +78,8 @@ def demo_user_reset(*, role: str, username: str) -> str:
     password = secrets.token_urlsafe(18)
     user.set_password(password)
     user.is_active = True
+    # Made-up addresses (RFC 2606): the demo's alerts go to its mail catcher, never out.
+    user.email = f"{username}@made-up-county.example"
     user.save()
     user.groups.set([Group.objects.get(name=role)])
     return password

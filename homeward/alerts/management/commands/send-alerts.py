@@ -11,7 +11,7 @@ from django.utils import timezone
 from homeward.alerts.outbox import emails_send_due
 from homeward.alerts.sources import alert_sources_run
 
-QUEUED = "{source}: {count} email{s} queued."
+QUEUED = "{source}: {count} {what}."
 SENT = "Sent {count} email{s}."
 FAILED = "{count} email{s} failed and will be tried again."
 GAVE_UP = "{count} email{s} failed for the last time; retry them from Emails sent."
@@ -43,9 +43,11 @@ class Command(BaseCommand):
                 self.stderr.write(result.error)
             else:
                 count = result.queued
-                self.stdout.write(QUEUED.format(source=result.source, count=count, s=_s(count)))
+                what = result.counts.format(s=_s(count))
+                self.stdout.write(QUEUED.format(source=result.source, count=count, what=what))
         if not no_send:
-            trouble = self._send(now) or trouble
+            # Read the clock again: an email the sources queued just now is due at once.
+            trouble = self._send(timezone.now()) or trouble
         if trouble:
             raise CommandError(NOT_ALL)
 

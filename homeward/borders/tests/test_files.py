@@ -1,0 +1,136 @@
+"""The contacts and register CSV files: all or nothing, every problem named by row and column."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from homeward.borders.csvfile import FileProblem, FileRejected
+from homeward.borders.directory import UNKNOWN_COUNCIL, contacts_load
+from homeward.borders.models import ChildContact, CouncilContact, PlacedInEntry
+from homeward.borders.register_file import UNKNOWN_CHILD, register_load
+from homeward.borders.rules import BAD_EMAIL, BAD_PURPOSE
+from homeward.children.tests.factories import ChildFactory
+from homeward.councils.tests.factories import council
+
+pytestmark = pytest.mark.django_db
+
+CONTACTS = b"""council_code,purpose,email,name
+202,missing,Missing@camden.example.gov.uk,Missing team
+202,iro,iro@camden.example.gov.uk,
+203,out_of_hours,edt@greenwich.example.gov.uk,Duty team
+"""
+
+
+def test_contacts_are_added_then_left_unchanged_then_renamed():
+    assert str(contacts_load(data=CONTACTS, name="c.csv")) == (
+        "Added 3 address(es), changed the name of 0, left 0 unchanged. Nothing was removed."
+    )
+    assert CouncilContact.objects.filter(email="missing@camden.example.gov.uk").exists()
+    again = contacts_load(data=CONTACTS, name="c.csv")
+    assert (again.added, again.changed, again.unchanged) == (0, 0, 3)
+    renamed = contacts_load(data=CONTACTS.replace(b"Duty team", b"EDT"), name="c.csv")
+    assert (renamed.added, renamed.changed, renamed.unchanged) == (0, 1, 2)
+    assert CouncilContact.objects.get(purpose="out_of_hours").name == "EDT"
+
+
+def test_a_contacts_file_with_problems_loads_nothing_and_lists_every_one():
+    bad = b"council_code,purpose,email,name\n202,missing,ok@camden.example.gov.uk,\n999,fax,nope,\n"
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=bad, name="c.csv")
+    assert rejected.value.problems == [
+        FileProblem("c.csv", 3, "council_code", UNKNOWN_COUNCIL.format(value="999")),
+        FileProblem("c.csv", 3, "purpose", BAD_PURPOSE.format(value="fax")),
+        FileProblem("c.csv", 3, "email", BAD_EMAIL.format(value="nope")),
+    ]
+    assert not CouncilContact.objects.exists()  # not even the good row
+
+
+def test_a_contacts_file_without_the_columns_is_refused_naming_them():
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=b"code,email\n202,a@b.example\n", name="c.csv")
+    problem = rejected.value.problems[0]
+    assert (problem.row, problem.column) == (1, "council_code")
+
+
+def test_the_command_says_what_it_did_and_refuses_with_every_problem(tmp_path, capsys):
+    good = tmp_path / "contacts.csv"
+    good.write_bytes(CONTACTS)
+    call_command("load-contacts", str(good))
+    assert "Added 3 address(es)" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"council_code,purpose,email\n999,missing,a@b.example\n")
+    with pytest.raises(CommandError, match="Nothing was loaded: 1 problem"):
+        call_command("load-contacts", str(bad))
+    assert "bad.csv, row 2, column council_code" in capsys.readouterr().err
+
+
+def test_the_demo_directory_loads_and_uses_example_domains_only():
+    from pathlib import Path
+
+    import homeward.borders
+
+    path = Path(homeward.borders.__file__).parent / "data" / "demo-contacts.csv"
+    loaded = contacts_load(data=path.read_bytes(), name=path.name)
+    assert loaded.added > 400
+    emails = CouncilContact.objects.values_list("email", flat=True)
+    assert all(email.endswith(".example.gov.uk") for email in emails)
+
+
+REGISTER_HEADER = (
+    "child_id,first_name,last_name,date_of_birth,placing_council_code,legal_basis,home_name,"
+    "ofsted_urn,admitted_on,discharged_on,notified_on,social_worker_name,social_worker_email,"
+    "iro_name,iro_email,notes\n"
+)
+
+
+def register_file(*rows: str) -> bytes:
+    return (REGISTER_HEADER + "".join(row + "\n" for row in rows)).encode()
+
+
+def test_a_register_file_adds_admissions_and_then_records_discharges():
+    child = ChildFactory(first_name="Keira", last_name="Notreal", responsible_la=council("202"))
+    row = (
+        ",Keira,Notreal,17/05/2006,202,care_order,Made-up House,SC000001,01/02/2020,,"
+        "03/02/2020,Sam Madeup,sam@camden.example.gov.uk,Jo Madeup,jo@camden.example.gov.uk,"
+    )
+    loaded = register_load(data=register_file(row), name="r.csv", council=council())
+    assert (loaded.added, loaded.linked) == (1, 1)
+    entry = PlacedInEntry.objects.get()
+    assert entry.child == child and entry.discharged_on is None
+    assert set(ChildContact.objects.values_list("role", flat=True)) == {"iro", "social_worker"}
+    discharged = row.replace("01/02/2020,,", "01/02/2020,30/04/2020,")
+    loaded = register_load(data=register_file(discharged), name="r.csv", council=council())
+    assert (loaded.added, loaded.changed) == (0, 1)
+    entry.refresh_from_db()
+    assert entry.discharged_on == dt.date(2020, 4, 30)
+
+
+def test_a_register_file_with_problems_loads_nothing_and_names_each_cell():
+    good = ",Ruby,Sample,01/01/2007,202,,Made-up House,,01/02/2020,,,,,,,"
+    bad = "NOPE,Tyler,Madeup,31/02/2007,931,care_order,,,01/02/2020,01/01/2020,,,,,bad,"
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=register_file(good, bad), name="r.csv", council=council())
+    where = [(p.row, p.column) for p in rejected.value.problems]
+    assert where == [(3, "child_id"), (3, "date_of_birth"), (3, "home_name")]
+    assert rejected.value.problems[0].reason == UNKNOWN_CHILD.format(value="NOPE")
+    assert not PlacedInEntry.objects.exists()
+
+
+def test_rules_are_checked_once_the_cells_are_read():
+    bad = ",Tyler,Madeup,01/01/2007,931,care_order,Home,,01/02/2020,01/01/2020,,,,,bad,"
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=register_file(bad), name="r.csv", council=council())
+    where = {(p.row, p.column) for p in rejected.value.problems}
+    assert where == {(2, "placing_council_code"), (2, "discharged_on"), (2, "iro_email")}
+
+
+def test_load_register_loads_for_the_installations_council(tmp_path, capsys):
+    path = tmp_path / "register.csv"
+    path.write_bytes(register_file(",Ruby,Sample,01/01/2007,202,,Made-up House,,01/02/2020,,,,,,,"))
+    call_command("load-register", str(path))
+    assert "Added 1 register entry" in capsys.readouterr().out
+    assert PlacedInEntry.objects.get().council == council("931")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("load-register", str(tmp_path / "nowhere.csv"))
