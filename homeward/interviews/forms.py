@@ -94,13 +94,15 @@ class InterviewForm(forms.Form):
 
 
 class InterviewEditForm(InterviewForm, EditForm):
-    """A correction of an interview, or the outcome of one offered: without the findings
-    for someone who may not read them (access.rules.can_see_findings)."""
+    """A correction of an interview, or the outcome of one offered: without the findings and
+    factors for someone who may not read them (access.rules.can_see_findings)."""
 
     def __init__(self, *args, with_findings: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not with_findings:
+            # The factors are what the child said, coded: as private as the findings.
             del self.fields["findings"]
+            del self.fields["factors"]
 
 
 class CloseForm(forms.Form):
