@@ -404,6 +404,26 @@ def check_reports(user) -> None:
         raise PermissionDenied(NO_REPORTS)
 
 
+# The committee paper's author: edits its findings and recommendations and issues it. The
+# paper speaks of every child in the council, so it is written by someone who reads the whole
+# report and sees every child (the missing coordinator and the administrator by default).
+NOT_THE_AUTHOR = (
+    "Only the paper's author can edit or issue it: a person who reads the whole report and "
+    "sees every child in the council. Ask your Homeward administrator if you need to."
+)
+
+
+def may_author_reports(user) -> bool:
+    access = access_for(user)
+    return access.reports == ALL_REPORTS and ALL_IN_COUNCIL in access.scopes
+
+
+def check_author_reports(user) -> None:
+    """Refuse (403) a person who may not edit or issue the committee paper."""
+    if not may_author_reports(user):
+        raise PermissionDenied(NOT_THE_AUTHOR)
+
+
 # Statutory returns (SSDA903, Annex A): the whole council's looked-after children by id and
 # date of birth, so for named row-level downloads by someone who sees every child.
 

@@ -28,6 +28,10 @@ NOT_IN_A_TRANSACTION = (
 # The address of the request being served, for entries written by services that never see the
 # request (set by `homeward.audit.middleware.AuditAddressMiddleware`).
 _address: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_address", default=None)
+# The entries of the `entries_together` block being run, if any, to be written at its end.
+_pending: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "audit_pending", default=None
+)
 
 
 def audit_record(
@@ -44,34 +48,79 @@ def audit_record(
 
     `user` defaults to the request's signed-in user, and the address to the request's
     client address. The label comes from `obj.audit_label` when the model defines one
-    (it must never carry a child's name), otherwise "<model> <id>".
+    (it must never carry a child's name), otherwise "<model> <id>". Inside
+    `entries_together`, the entry is chained and written when that block ends.
     """
     if action not in Action.values:
         raise ValueError(f"'{action}' is not an audit action; add it to audit.models.Action.")
     user = _who(request, user)
-    with transaction.atomic():
-        head = _locked_head()
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            at=timezone.now(),
-            user=user,
-            username=(username or (user.get_username() if user else ""))[:150],
-            ip=client_ip(request) if request is not None else _address.get(),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            label=(label or _label_for(obj))[:LABEL_LENGTH],
-            details=json_safe(details or {}),
-            previous_hash=head.last_hash,
-        )
-        entry.hash = entry_hash(entry)
-        entry.save()
-        AuditHead.objects.filter(pk=head.pk).update(
-            last_sequence=entry.sequence,
-            last_hash=entry.hash,
-            signature=head_seal(entry.sequence, entry.hash, head.recreated_at),
-        )
+    entry = AuditEntry(
+        user=user,
+        username=(username or (user.get_username() if user else ""))[:150],
+        ip=client_ip(request) if request is not None else _address.get(),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        label=(label or _label_for(obj))[:LABEL_LENGTH],
+        details=json_safe(details or {}),
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _chain_and_write([entry])
     return entry
+
+
+@contextlib.contextmanager
+def entries_together():
+    """Entries audited in this block are chained and written together when it ends, under one
+    hold of the chain's head, instead of one hold an entry; and the head is held only from
+    then until the transaction commits, not from the first entry on. Used inside a
+    transaction that writes several audited changes (a police notification, a file of them).
+
+    A block inside another hands its entries to the outer one when it ends, and drops them
+    when it ends with an exception: so work undone by a caller that catches the exception
+    (a savepoint rolled back) leaves no entry, as long as the block is inside that savepoint.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(NOT_IN_A_TRANSACTION)
+    outer = _pending.get()
+    pending: list[AuditEntry] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if outer is not None:
+        outer.extend(pending)
+    elif pending:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError(NOT_IN_A_TRANSACTION)
+        _chain_and_write(pending)
+
+
+def _chain_and_write(entries: list[AuditEntry]) -> None:
+    """Chain the entries after the head, in order, and write them and the new head."""
+    with transaction.atomic(savepoint=False):
+        head = _locked_head()
+        sequence, previous = head.last_sequence, head.last_hash
+        at = timezone.now()  # under the head's lock: times rise with the sequence
+        for entry in entries:
+            sequence += 1
+            entry.sequence, entry.at, entry.previous_hash = sequence, at, previous
+            entry.hash = previous = entry_hash(entry)
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            # The chain is made above, entry by entry; the model's own bulk_create refuses, so
+            # that nothing else writes entries unchained.
+            AuditEntry._base_manager.bulk_create(entries)
+        AuditHead.objects.filter(pk=head.pk).update(
+            last_sequence=sequence,
+            last_hash=previous,
+            signature=head_seal(sequence, previous, head.recreated_at),
+        )
 
 
 @contextlib.contextmanager

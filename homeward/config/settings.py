@@ -436,6 +436,15 @@ LOGGING = {
 HOMEWARD_RHI_TARGET_PCT = env_int("HOMEWARD_RHI_TARGET_PCT", 80)
 HOMEWARD_NOTIFICATION_TARGET_PCT = env_int("HOMEWARD_NOTIFICATION_TARGET_PCT", 90)
 
+# The scrutiny paper's author and contact officer, as printed at its end (docs/report-json.md,
+# "paper"). Empty: the paper says they are still to be given, and the Reports page asks the
+# author for them before the paper can be issued. Never made up for a real installation.
+HOMEWARD_REPORT_AUTHOR_NAME = env_str("HOMEWARD_REPORT_AUTHOR_NAME", "")
+HOMEWARD_REPORT_AUTHOR_ROLE = env_str("HOMEWARD_REPORT_AUTHOR_ROLE", "")
+HOMEWARD_REPORT_CONTACT_NAME = env_str("HOMEWARD_REPORT_CONTACT_NAME", "")
+HOMEWARD_REPORT_CONTACT_ROLE = env_str("HOMEWARD_REPORT_CONTACT_ROLE", "")
+HOMEWARD_REPORT_CONTACT_DETAILS = env_str("HOMEWARD_REPORT_CONTACT_DETAILS", "")
+
 # Offers of a return home interview with no contact made after which a return is no longer
 # owed one: the attempts the council's protocol requires before the offer is closed.
 HOMEWARD_RHI_ATTEMPTS_REQUIRED = env_int("HOMEWARD_RHI_ATTEMPTS_REQUIRED", 3)

@@ -72,11 +72,13 @@ def _clashing_episode(
     others = others.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=last_seen_at))
     if returned_at is not None:
         others = others.filter(last_seen_at__lt=returned_at)
-    by_day = (
-        exclude_pk is not None
-        and Episode.all_records.filter(pk=exclude_pk, day_precision=True).exists()
-    )
+    by_day = None  # whether `exclude_pk`'s episode is known to the day: read only if needed
     for other in others.order_by("last_seen_at"):
+        if other.day_precision and by_day is None:
+            by_day = (
+                exclude_pk is not None
+                and Episode.all_records.filter(pk=exclude_pk, day_precision=True).exists()
+            )
         if not (
             by_day
             and other.day_precision
@@ -222,7 +224,7 @@ def episode_record(
     raise_if_any(problems)
     episode = _written_unless_clash(
         lambda: Episode.objects.create(
-            council=child.council,
+            council_id=child.council_id,
             local_id=local_id or new_local_id("E"),
             child=child,
             created_by=by,
@@ -234,7 +236,8 @@ def episode_record(
         values,
         by=by,
     )
-    episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
+    if seen_with:  # a new episode has no companions to clear
+        episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
     record_change(record=episode, by=by)
     escalations_check_after_commit(child_id=child.pk)
     return episode

@@ -18,6 +18,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import parse_header_parameters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -32,7 +33,7 @@ from rest_framework.utils.json import strict_constant
 from rest_framework.views import APIView
 
 from homeward.audit.models import Action
-from homeward.audit.services import audit_record
+from homeward.audit.services import audit_record, entries_together
 from homeward.core.problems import when
 from homeward.councils.models import Council
 from homeward.police import api_schema
@@ -240,6 +241,7 @@ class NotificationsView(APIView):
     content_negotiation_class = JSONOnly
     notification = None
     already_received = False
+    audited = False  # the call's entry was written with its notification's
 
     @extend_schema(
         operation_id="notification_send",
@@ -271,16 +273,26 @@ class NotificationsView(APIView):
         data = self._read(request)
         council = self._council(request, data)
         fields = {name: value for name, value in data.items() if name != "council"}
-        received = notification_receive(
-            council=council,
-            force_name=request.auth.force.name,
-            data=fields,
-            source=Source.API,
-            force=request.auth.force,
-            token=request.auth,
-        )
-        self.notification = received.notification
-        self.already_received = not received.created
+        # The call's audit entry is written with the notification's, in its transaction: one
+        # commit and one hold of the audit log's head a call. A call refused before this, or
+        # failing in it, is audited on its own (finalize_response, raise_uncaught_exception).
+        with transaction.atomic(), entries_together():
+            received = notification_receive(
+                council=council,
+                force_name=request.auth.force.name,
+                data=fields,
+                source=Source.API,
+                force=request.auth.force,
+                token=request.auth,
+            )
+            self.notification = received.notification
+            self.already_received = not received.created
+            response = self._answer(received)
+            self._audit(request, response.status_code)
+            self.audited = True
+        return response
+
+    def _answer(self, received) -> Response:
         body = {
             "id": received.notification.pk,
             "state": received.notification.state,
@@ -342,7 +354,8 @@ class NotificationsView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)
-        self._audit(request, response.status_code)
+        if not self.audited:
+            self._audit(request, response.status_code)
         return response
 
     def raise_uncaught_exception(self, exc):

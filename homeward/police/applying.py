@@ -18,10 +18,11 @@ import datetime as dt
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from homeward.audit.services import entries_together
 from homeward.children.models import Child
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
 from homeward.core.locks import lock_council_episodes
@@ -102,13 +103,30 @@ def lock_police_reference(council_id: int, police_ref: str) -> None:
     applied one at a time, while other references' go on at once. Two references of one
     child meet at the child's row lock (`_locked_child`) before either decides whether to
     join an episode or record one."""
+    lock_police_references(council_id, [police_ref])
+
+
+def lock_police_references(council_id: int, police_refs) -> None:
+    """Hold the locks of several references, taken in one order (a file's rows, received
+    in one transaction): two writers that both need two of them never wait for each other."""
     if connection.vendor != "postgresql":
         return  # SQLite serialises every writer already (config/env.py).
+    keys = sorted({_reference_key(council_id, ref) for ref in police_refs})
+    with connection.cursor() as cursor:
+        if len(keys) == 1:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", keys)
+        else:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(key) FROM "
+                "(SELECT key FROM unnest(%s::bigint[]) AS key ORDER BY key) AS keys",
+                [keys],
+            )
+
+
+def _reference_key(council_id: int, police_ref: str) -> int:
     digest = hashlib.sha256(f"{council_id}:{police_ref}".encode()).digest()
     # One 64-bit key, which PostgreSQL keeps apart from the two-key locks of core/locks.py.
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s::bigint)", [key])
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _locked_child(child: Child) -> Child:
@@ -171,7 +189,7 @@ def apply_to_child(notification: Notification, child: Child, method: str) -> Non
         apply_held(episode, besides=notification)
         return
     try:
-        with transaction.atomic():
+        with transaction.atomic(), entries_together():
             episode = _record(notification, child, values)
     except ValidationError as error:
         _cannot_apply(notification, child, error)
@@ -194,18 +212,20 @@ def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
     a coordinator recorded with that reference."""
     if not police_ref:
         return None
-    known = EpisodeReference.objects.filter(
-        council_id=council_id, police_ref=police_ref, episode__entered_in_error_at__isnull=True
+    # One query for the episode, its child (named in the outcome) and its police values.
+    episodes = Episode.objects.select_related("child", "police_values")
+    known = episodes.filter(
+        police_refs__council_id=council_id, police_refs__police_ref=police_ref
     ).first()
     if known is not None:
-        return Episode.objects.get(pk=known.episode_id)
-    return Episode.objects.filter(council_id=council_id, police_reference=police_ref).first()
+        return known
+    return episodes.filter(council_id=council_id, police_reference=police_ref).first()
 
 
 def apply_held(episode: Episode, *, besides: Notification) -> None:
     """Apply the notifications held for any of the episode's references, earliest first
     (`besides`, the one being applied, is not one of them)."""
-    refs = list(episode.police_refs.values_list("police_ref", flat=True))
+    refs = EpisodeReference.objects.filter(episode=episode).values("police_ref")
     held = (
         Notification.objects.filter(
             council_id=episode.council_id, state=State.HELD, police_ref__in=refs
@@ -218,7 +238,7 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
             continue
         _news(
             notification,
-            Episode.objects.get(pk=episode.pk),
+            Episode.objects.select_related("child", "police_values").get(pk=episode.pk),
             typed(notification.fields),
             LinkMethod.REFERENCE,
         )
@@ -318,10 +338,10 @@ def _news(notification, episode: Episode, values: dict, method: str, said: str =
     older = "risk" in changes and _graded_later(episode, _graded_at(notification, values))
     if older:
         changes.pop("risk")
-    police, _ = PoliceValues.objects.get_or_create(episode=episode)
+    police = _police_values(episode)
     apply_now, conflicts = split_conflicts(episode, changes, police.values)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), entries_together():
             regraded = _regraded(notification, episode, values)
             if older:
                 regraded.append(OLDER_GRADING)
@@ -348,6 +368,14 @@ def _news(notification, episode: Episode, values: dict, method: str, said: str =
         notification.conflicts = conflicts
         names = ", ".join(LABELS[c["field"]] for c in conflicts)
         notification.outcome += " " + CONFLICT.format(fields=names)
+
+
+def _police_values(episode: Episode) -> PoliceValues:
+    """The police's last values of the episode (read with it, when it was read by reference)."""
+    try:
+        return episode.police_values
+    except PoliceValues.DoesNotExist:
+        return PoliceValues.objects.get_or_create(episode=episode)[0]
 
 
 def _changes(notification: Notification, values: dict) -> dict:
@@ -433,20 +461,18 @@ def _add_reference(notification: Notification, episode: Episode) -> None:
     ref = notification.police_ref
     if not ref:
         return
-    EpisodeReference.objects.update_or_create(
-        council_id=episode.council_id,
-        police_ref=ref,
-        defaults={
-            "episode": episode,
-            "force_name": notification.force_name,
-            "notification": notification,
-        },
-        create_defaults={
-            "episode": episode,
-            "force_name": notification.force_name,
-            "notification": notification,
-        },
-    )
+    values = {"episode": episode, "force_name": notification.force_name}
+    values["notification"] = notification
+    # Most often the reference is known (news of its episode): one UPDATE, not a locked read
+    # and a save. A reference added at once by another writer is updated instead.
+    references = EpisodeReference.objects.filter(council_id=episode.council_id, police_ref=ref)
+    if references.update(**values):
+        return
+    try:
+        with transaction.atomic():
+            EpisodeReference.objects.create(council_id=episode.council_id, police_ref=ref, **values)
+    except IntegrityError:
+        references.update(**values)
 
 
 def _applied(notification: Notification, episode: Episode, outcome: str) -> None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from homeward.audit.services import record_change, values_before_change
+from homeward.audit.services import entries_together, record_change, values_before_change
 from homeward.children.models import Child
 from homeward.children.rules import postcode_problem
 from homeward.children.services import child_create
@@ -80,7 +80,9 @@ def notification_receive(
     if not reading.problems and reading.values["event"] in ("missing", "away"):
         match = applying.child_match(council=council, values=reading.values)
     try:
-        with transaction.atomic():
+        # The notification's audit entries (its own, its episode's) are written together at
+        # the end, so the audit log's head is held only while this commits.
+        with transaction.atomic(), entries_together():
             applying.lock_police_reference(council.pk, _reference(reading, data))
             existing = Notification.objects.filter(council=council, fingerprint=kept).first()
             if existing is not None:

@@ -7,6 +7,7 @@ characters (the prefix) are kept in clear, to find it by and to tell tokens apar
 """
 
 import dataclasses
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -25,6 +26,7 @@ PREFIX_START = "hwf_"
 PREFIX_LENGTH = len(PREFIX_START) + 8
 SECRET_BYTES = 32
 TOKEN_LENGTH = PREFIX_LENGTH + 1 + 43
+NOTED_EVERY = dt.timedelta(minutes=1)  # how often a token's last use is written down
 
 NAME_NEEDED = "Enter the force's name, as the force writes it (for example Thames Valley Police)."
 NAME_TAKEN = "There is already a force called {name}. Choose it from the list of forces."
@@ -117,9 +119,12 @@ def token_for(presented: str) -> ForceToken | None:
     token = token.first()
     if token is None or not hmac.compare_digest(token.secret_hash, token_hash(presented)):
         return None
-    if token.is_active:
-        token.last_used_at = timezone.now()
-        ForceToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+    now = timezone.now()
+    if token.is_active and (token.last_used_at is None or now - token.last_used_at >= NOTED_EVERY):
+        # Shown to the minute, so noted at most once a minute: a write (and the token row's
+        # lock) on every call made a force's calls wait for each other.
+        token.last_used_at = now
+        ForceToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from homeward.core.clock import Period, calendar_months, months_ending
 from homeward.core.codes import Category
-from homeward.reports import analyses, figures, findings, publication
+from homeward.reports import analyses, committee, figures, findings, publication
 from homeward.reports.funnel import funnel
 from homeward.reports.scope import Scope, scope_for
 from homeward.reports.spc import p_chart
@@ -69,6 +69,7 @@ def build_report(
         report = _suppressed(report)
     report["analyses"] = found
     report["findings"] = findings.find(report)
+    report["paper"] = committee.parts(report)
     return report
 
 

@@ -11,8 +11,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from homeward.reports import tables
+from homeward.reports.funnel import standing, standing_label
 from homeward.reports.publication import SUPPRESSED
 from homeward.reports.rounding import whole_percent
+from homeward.reports.wording import decimal, month_label, share
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "info": 2}
 YEAR_ON_YEAR_PCT = 10
@@ -66,7 +69,7 @@ def _rests_on_suppressed(evidence) -> bool:
     return evidence == SUPPRESSED
 
 
-def finding(id_, rule, severity, text, evidence, recommendation) -> dict:
+def finding(id_, rule, severity, text, evidence, recommendation, *, cites=()) -> dict:
     return {
         "id": id_,
         "rule": rule,
@@ -74,6 +77,7 @@ def finding(id_, rule, severity, text, evidence, recommendation) -> dict:
         "text": text,
         "evidence": evidence,
         "recommendation": recommendation,
+        "cites": list(cites),
     }
 
 
@@ -124,33 +128,48 @@ def _where(report: dict) -> str:
 
 
 # -- rules --------------------------------------------------------------------------------
+#
+# Each finding quotes its figures exactly as the paper's tables show them (`cites`: table,
+# row, column and the text shown), with the same formatting functions, and says whether a
+# place is outside its limits by `funnel.standing`, the one decision the tables use too.
+
+
+def cite(table: str, row: str, column: str, shown: str) -> dict:
+    """One figure a finding quotes: the cell of the paper's table it is taken from."""
+    return {"table": table, "row": row, "column": column, "shown": shown}
 
 
 def locality_findings(report: dict) -> list[dict]:
     """A locality whose children-missing rate lies outside its funnel limits."""
     chart = report["funnel"]["localities"]
+    table = tables.chart_table(tables.LOCALITY_FUNNEL)
+    centre = decimal(chart["centre"])
     found = []
     for point in chart["points"]:
-        limit = _beyond(point)
-        if limit is None:
+        outside = standing(point)
+        if outside is None:
             continue
-        direction = point["flag"] if limit == "99.8" else point["flag_95"]
+        direction, limit = outside
         higher = direction == "above"
+        value, count = decimal(point["value"]), number(point["count"])
+        size = number(point["size"])
         text = (
-            f"{point['name']} had {number(point['count'])} children reported missing in "
-            f"{when(report)}, {point['value']:.1f} for every 10,000 children living there "
-            f"against {chart['centre']:.1f} across {_where(report)}: proportionately "
-            f"{'higher' if higher else 'lower'} than the council as a whole, and "
-            f"{'well ' if limit == '99.8' else ''}beyond what chance alone would explain "
-            f"(outside the {limit}% limit for an area of its size)."
+            f"{point['name']} had {count} children reported missing in {when(report)} out of "
+            f"{size} children aged 0 to 17 living there: {value} for every 10,000, against "
+            f"{centre} across {_where(report)}. The rate is proportionately "
+            f"{'higher' if higher else 'lower'} than the council's as a whole, outside the "
+            f"{limit}% limit for an area of its size (so "
+            f"{'very unlikely' if limit == '99.8' else 'unlikely'} to be chance alone)."
         )
+        who = f"the {count} children reported missing from {point['name']} in {when(report)}"
         recommendation = (
-            f"Ask the {point['name']} locality team and the police to look at what lies behind "
-            "the higher rate: which children, which placements or schools, and whether "
-            "exploitation is driving it."
+            f"Ask the {point['name']} locality team and the police to look at {who}: which "
+            "children, which placements or schools, and whether each was screened for "
+            "exploitation; the figures alone cannot say why the rate is higher."
             if higher
-            else f"Learn from {point['name']} what keeps its rate low, and check that "
-            "episodes there are being reported and recorded."
+            else f"Ask the {point['name']} locality team, where {who} were proportionately "
+            "fewer than across the council, what keeps its rate low, and check that episodes "
+            "there are being reported and recorded."
         )
         found.append(
             finding(
@@ -160,6 +179,13 @@ def locality_findings(report: dict) -> list[dict]:
                 text,
                 _point_evidence(point, chart["centre"]),
                 recommendation,
+                cites=[
+                    cite(table, point["name"], "Children aged 0 to 17", size),
+                    cite(table, point["name"], "Children missing", count),
+                    cite(table, point["name"], "Rate per 10,000", value),
+                    cite(table, point["name"], tables.FUNNEL_STANDING, standing_label(point)),
+                    cite(table, tables.LOCALITY_CENTRE, "Rate per 10,000", centre),
+                ],
             )
         )
     return found
@@ -168,18 +194,25 @@ def locality_findings(report: dict) -> list[dict]:
 def home_findings(report: dict) -> list[dict]:
     """A children's home whose missing episodes per child lie above its funnel limits."""
     chart = report["funnel"]["childrens_homes"]
+    table = tables.chart_table(tables.HOME_FUNNEL)
+    centre = decimal(chart["centre"], 2)
     found = []
     for point in chart["points"]:
-        limit = _beyond(point)
-        direction = point.get("flag") if limit == "99.8" else point.get("flag_95")
-        if limit is None or direction != "above":
+        outside = standing(point)
+        if outside is None or outside[0] != "above":
             continue
+        limit = outside[1]
+        row = tables.home_row(point)
+        count, size, value = (
+            number(point["count"]),
+            number(point["size"]),
+            decimal(point["value"], 2),
+        )
         text = (
-            f"Children placed at {point['name']} went missing {number(point['count'])} times "
-            f"in {when(report)} ({point['value']:.1f} episodes for each of the "
-            f"{number(point['size'])} children placed there, against {chart['centre']:.1f} "
-            f"across all children's homes used): proportionately higher, outside the {limit}% "
-            "limit for a home of its size."
+            f"The {size} children placed at {point['name']} went missing {count} times in "
+            f"{when(report)}: {value} episodes for each child placed, against {centre} across "
+            f"all the children's homes used. That is proportionately higher, outside the "
+            f"{limit}% limit for a home of its size."
         )
         found.append(
             finding(
@@ -188,22 +221,20 @@ def home_findings(report: dict) -> list[dict]:
                 "high" if limit == "99.8" else "medium",
                 text,
                 _point_evidence(point, chart["centre"]),
-                f"Raise the pattern with {point['name']} and the placing social workers, and "
-                "ask the home for its missing-from-care protocol and its record of "
-                "notifications under regulation 41.",
+                f"Raise the {count} missing episodes of the {size} children placed at "
+                f"{point['name']} with the home and the children's social workers, and ask "
+                "the home for its missing-from-care protocol and its record of notifications "
+                "under regulation 41.",
+                cites=[
+                    cite(table, row, "Children placed", size),
+                    cite(table, row, "Episodes", count),
+                    cite(table, row, "Episodes per child", value),
+                    cite(table, row, tables.FUNNEL_STANDING, standing_label(point)),
+                    cite(table, tables.HOME_CENTRE, "Episodes per child", centre),
+                ],
             )
         )
     return found
-
-
-def _beyond(point: dict) -> str | None:
-    if point.get("value") in (None, SUPPRESSED):
-        return None
-    if point["flag"] != "within":
-        return "99.8"
-    if point["flag_95"] != "within":
-        return "95"
-    return None
 
 
 def _point_evidence(point: dict, centre: float) -> dict:
@@ -217,14 +248,20 @@ def rhi_target_findings(report: dict) -> list[dict]:
     target = settings.HOMEWARD_RHI_TARGET_PCT
     if _suppressed(in_time) or in_time["pct"] is None or in_time["pct"] >= target:
         return []
-    before = report["previous_year"]["figures"]["rhi_completed_within_72h_pct"]
+    previous = report["previous_year"]
+    before = previous["figures"]["rhi_completed_within_72h_pct"]
     if report["meta"].get("unfinished") or before == SUPPRESSED:
         before = None  # part of a period is not compared with a year earlier
+    shown = share(in_time)
     text = (
-        f"In {when(report)}, {pct(in_time['pct'])} of the {number(in_time['of'])} returns "
-        "from a missing episode were followed by a return home interview within 72 hours, "
-        f"below the {target}% target{_compared(in_time['pct'], before)}."
+        f"In {when(report)}, a return home interview was completed within 72 hours for "
+        f"{shown} of the returns from a missing episode, below the council's target of "
+        f"{target}%{_compared(in_time['pct'], before)}."
     )
+    cites = [cite(tables.HEADLINE, tables.ROW_RHI_72H, tables.HEADLINE_NOW, shown)]
+    if before is not None:
+        cites.append(cite(tables.HEADLINE, tables.ROW_RHI_72H, _then_column(previous), pct(before)))
+    late = in_time["of"] - in_time["n"]
     return [
         finding(
             "rhi-72h-below-target",
@@ -232,34 +269,74 @@ def rhi_target_findings(report: dict) -> list[dict]:
             "high",
             text,
             {**in_time, "target_pct": target, "previous_year_pct": before},
-            "Review how returns are passed to the interview service and whether it has the "
-            "capacity to see every child within 72 hours, and report progress to the "
-            "committee at its next meeting.",
+            f"Review the {number(late)} returns in {when(report)} with no interview completed "
+            "within 72 hours: how each was passed to the interview service, and whether the "
+            "service could see every child in time; report progress to the committee at its "
+            "next meeting.",
+            cites=cites,
         )
     ]
 
 
-def _suppressed(share) -> bool:
+def _then_column(previous: dict) -> str:
+    """The headline table's column for the year before (named by its period)."""
+    return previous.get("period", {}).get("label", tables.HEADLINE_THEN)
+
+
+def _suppressed(share_) -> bool:
     """Whether a share, or any part of it, is suppressed ("c")."""
-    return share == SUPPRESSED or SUPPRESSED in share.values()
+    return share_ == SUPPRESSED or SUPPRESSED in share_.values()
 
 
 def _compared(now: float, before: float | None) -> str:
-    if before is None or pct(now) == pct(before):
-        return " and much the same as a year earlier" if before is not None else ""
+    if before is None:
+        return ""
+    if pct(now) == pct(before):
+        return f", much the same as a year earlier ({pct(before)})"
     direction = "down" if now < before else "up"
-    joiner = "and" if direction == "down" else "though"
-    return f" {joiner} {direction} from {pct(before)} a year earlier"
+    return f", {direction} from {pct(before)} a year earlier"
 
 
 def rhi_signal_findings(report: dict) -> list[dict]:
     """Special-cause signals in the 24 months' chart of interviews within 72 hours."""
     chart = report["rhi_monthly"]
     by_month = {m["month"]: m for m in chart["months"]}
+    table = tables.chart_table(tables.RHI_MONTHLY)
+    total_row = tables.RHI_MONTHLY_TOTAL.format(months=len(chart["months"]))
+    returns = sum(m["returns"] for m in chart["months"])
+    done = sum(m["completed_within_72h"]["n"] for m in chart["months"])
+    centre = f"{decimal(chart['centre'])}%"
+    average = (
+        f"the average of {centre} over the {len(chart['months'])} months charted "
+        f"({number(done)} of {number(returns)} returns)"
+    )
+    average_cites = [
+        cite(table, total_row, "Returns", number(returns)),
+        cite(table, total_row, "Completed within 72 hours", number(done)),
+        cite(table, total_row, "%", decimal(chart["centre"])),
+    ]
     found = []
     for signal in chart["signals"]:
         worse = signal["direction"] in ("below", "falling")
-        text = _signal_text(signal, by_month, chart["centre"])
+        first, last = month_name(signal["months"][0]), month_name(signal["months"][-1])
+        span = first if first == last else f"from {first} to {last}"
+        if signal["rule"] == "beyond_limits":
+            text, cites = _beyond_limits(signal, by_month, table, average)
+        elif signal["rule"] == "shift":
+            text = (
+                f"Interviews within 72 hours were {signal['direction']} {average} for "
+                f"{len(signal['months'])} months running, {span}: a sustained shift, more than "
+                "month-to-month variation."
+            )
+            cites = average_cites
+        else:
+            text = (
+                f"The share of returns followed by an interview within 72 hours "
+                f"{'rose' if signal['direction'] == 'rising' else 'fell'} month on month for "
+                f"{len(signal['months'])} months, {span}: a trend, more than month-to-month "
+                f"variation (against {average})."
+            )
+            cites = average_cites
         found.append(
             finding(
                 f"rhi-spc-{signal['rule']}-{signal['direction']}-{signal['months'][0]}",
@@ -267,42 +344,39 @@ def rhi_signal_findings(report: dict) -> list[dict]:
                 "medium" if worse else "info",
                 text,
                 {**signal, "centre": chart["centre"]},
-                "Find out what changed at that time (staffing, how returns were referred, who "
-                "held the interviews) and whether it has been put right."
-                if worse
-                else "Find out what improved at that time, so that it can be kept.",
+                f"Ask the interview service to account for interviews within 72 hours {span}, "
+                "when they were "
+                + ("lower" if worse else "higher")
+                + " than usual: the figures show when, not why"
+                + (
+                    ", and whether it has been put right." if worse else ", so that it can be kept."
+                ),
+                cites=cites,
             )
         )
     return found
 
 
-def _signal_text(signal: dict, by_month: dict, centre: float) -> str:
-    months = signal["months"]
-    first, last = month_name(months[0]), month_name(months[-1])
-    if signal["rule"] == "beyond_limits":
-        month = by_month[months[0]]
-        share = month["completed_within_72h"]
-        limit = month["lower"] if signal["direction"] == "below" else month["upper"]
-        shown, bound = pct(share["pct"]), pct(limit)
-        if shown == bound:  # whole numbers would hide the difference
-            shown, bound = f"{share['pct']:.1f}%", f"{limit:.1f}%"
-        return (
-            f"In {first}, {shown} of {number(share['of'])} returns were followed by "
-            f"an interview within 72 hours, {signal['direction']} the control limit of "
-            f"{bound} for that month: a change beyond the usual month-to-month variation "
-            f"around the two-year average of {pct(centre)}."
-        )
-    if signal["rule"] == "shift":
-        return (
-            f"Interviews within 72 hours were {signal['direction']} their two-year average of "
-            f"{pct(centre)} for {len(months)} months running, from {first} to {last}: a "
-            "sustained shift, not noise."
-        )
-    return (
-        f"The share of returns followed by an interview within 72 hours "
-        f"{'rose' if signal['direction'] == 'rising' else 'fell'} month on month for "
-        f"{len(months)} months, from {first} to {last}: a trend, not noise."
+def _beyond_limits(signal: dict, by_month: dict, table: str, average: str) -> tuple[str, list]:
+    month = by_month[signal["months"][0]]
+    row = month_label(month["month"])
+    done = month["completed_within_72h"]
+    below = signal["direction"] == "below"
+    limit = month["lower"] if below else month["upper"]
+    column = "Lower limit" if below else "Upper limit"
+    text = (
+        f"In {month_name(month['month'])}, {decimal(done['pct'])}% of returns ({number(done['n'])} "
+        f"of {number(month['returns'])}) were followed by an interview within 72 hours, "
+        f"{'below the lower' if below else 'above the upper'} control limit of "
+        f"{decimal(limit)}% for that month: a change beyond the usual month-to-month variation "
+        f"around {average}."
     )
+    return text, [
+        cite(table, row, "Returns", number(month["returns"])),
+        cite(table, row, "Completed within 72 hours", number(done["n"])),
+        cite(table, row, "%", decimal(done["pct"])),
+        cite(table, row, column, decimal(limit)),
+    ]
 
 
 def screening_findings(report: dict) -> list[dict]:
@@ -311,11 +385,12 @@ def screening_findings(report: dict) -> list[dict]:
     if _suppressed(screened) or screened["of"] == screened["n"]:
         return []
     missing = screened["of"] - screened["n"]
-    last = dt.date.fromisoformat(report["meta"]["period"]["to"])
+    last = day_month_year(dt.date.fromisoformat(report["meta"]["period"]["to"]))
+    shown = share(screened)
     text = (
         f"{number(missing)} of the {number(screened['of'])} children reported missing more "
         f"than once in {when(report)} had no child exploitation screening on record by "
-        f"{day_month_year(last)} ({pct(screened['pct'])} screened)."
+        f"{last}: {shown} had been screened."
     )
     return [
         finding(
@@ -324,8 +399,10 @@ def screening_findings(report: dict) -> list[dict]:
             "high" if screened["pct"] < 80 else "medium",
             text,
             {**screened, "unscreened": missing},
-            "Complete a screening for each of these children, and bring any with concerns to "
-            "the exploitation and missing panel.",
+            f"Complete a screening for each of the {number(missing)} children reported missing "
+            f"more than once in {when(report)} who had none on record by {last}, and bring "
+            "any with concerns to the exploitation and missing panel.",
+            cites=[cite(tables.REPEAT, tables.ROW_SCREENED, "Number", shown)],
         )
     ]
 
@@ -336,10 +413,11 @@ def notification_findings(report: dict) -> list[dict]:
     target = settings.HOMEWARD_NOTIFICATION_TARGET_PCT
     if _suppressed(told) or told["pct"] is None or told["pct"] >= target:
         return []
+    shown = share(told)
+    late = told["of"] - told["n"]
     text = (
-        f"Placing councils were told within 24 hours of {number(told['n'])} of the "
-        f"{number(told['of'])} missing episodes of children other councils have placed here "
-        f"({pct(told['pct'])}), below the {target}% target."
+        f"Placing councils were told within 24 hours of {shown} of the missing episodes of "
+        f"children other councils have placed here, below the {target}% target."
     )
     return [
         finding(
@@ -348,8 +426,16 @@ def notification_findings(report: dict) -> list[dict]:
             "medium",
             text,
             {**told, "target_pct": target},
-            "Agree with the police and providers who tells the placing council, and check the "
-            "notifications each week until the target is met.",
+            "Find out, with the police and providers, who was to tell the placing council of "
+            + (
+                "the one missing episode of a child placed here by another council that was "
+                if late == 1
+                else f"each of the {number(late)} missing episodes of children placed here by "
+                "other councils that were "
+            )
+            + "not notified within 24 hours, and check the notifications each week until the "
+            "target is met.",
+            cites=[cite(tables.PLACED, tables.ROW_NOTIFIED, "Number", shown)],
         )
     ]
 
@@ -358,18 +444,21 @@ def year_on_year_findings(report: dict) -> list[dict]:
     """Children missing, or episodes, up or down by 10% or more on a year earlier."""
     earlier = report["previous_year"]
     found = []
+    rows = {"missing_children": tables.ROW_CHILDREN, "missing_episodes": tables.ROW_EPISODES}
     for key, noun in (("missing_children", "children"), ("missing_episodes", "episodes")):
         change = earlier["change_pct"][key]
         shown = (earlier["figures"][key], earlier["current"][key], change)
         if change is None or SUPPRESSED in shown or abs(change) < YEAR_ON_YEAR_PCT:
             continue
         rose = change > 0
+        then, now = number(earlier["figures"][key]), number(earlier["current"][key])
+        delta = f"{earlier['current'][key] - earlier['figures'][key]:+,}"
         thing = "children reported missing" if noun == "children" else "missing episodes"
         text = (
             f"The number of {thing} {'rose' if rose else 'fell'} by {pct(abs(change))} on the "
-            f"same period a year earlier, from {number(earlier['figures'][key])} to "
-            f"{number(earlier['current'][key])}."
+            f"same period a year earlier, from {then} to {now} ({delta})."
         )
+        row = rows[key]
         found.append(
             finding(
                 f"year-on-year-{noun}",
@@ -381,10 +470,17 @@ def year_on_year_findings(report: dict) -> list[dict]:
                     "current": earlier["current"][key],
                     "change_pct": change,
                 },
-                "Look at which groups and localities account for the rise, and whether it "
-                "reflects more children going missing or better reporting."
+                f"Look at which groups and localities account for the change in {thing} from "
+                f"{then} to {now}: the figures alone cannot say whether more children went "
+                "missing or more episodes were reported and recorded."
                 if rose
-                else "Check that the fall is real and not a gap in reporting or recording.",
+                else f"Check that the fall in {thing} from {then} to {now} is real and not a "
+                "gap in reporting or recording.",
+                cites=[
+                    cite(tables.HEADLINE, row, tables.HEADLINE_NOW, now),
+                    cite(tables.HEADLINE, row, _then_column(earlier), then),
+                    cite(tables.HEADLINE, row, tables.HEADLINE_CHANGE, delta),
+                ],
             )
         )
     return found
@@ -430,6 +526,21 @@ def apply_edits(findings: list[dict], edits: list[dict]) -> list[dict]:
     return [by_id[id_] for id_ in order]
 
 
+def apply_draft_edits(findings: list[dict], edits: list[dict]) -> tuple[list[dict], list[str]]:
+    """The findings with a draft's edits applied, and the ids of findings edited or removed
+    that the figures no longer produce (their edits are left out, and the page says so)."""
+    known = {f["id"] for f in findings}
+    applied, stale = [], []
+    for edit in edits:
+        if edit.get("add"):
+            known.add(edit["id"])
+        if edit["id"] in known:
+            applied.append(edit)
+        elif edit["id"] not in stale:
+            stale.append(edit["id"])
+    return apply_edits(findings, applied), stale
+
+
 def _authored(edit: dict) -> dict:
     return finding(
         edit["id"],
@@ -438,4 +549,4 @@ def _authored(edit: dict) -> dict:
         edit["text"],
         {},
         edit.get("recommendation", ""),
-    )
+    ) | {"edited": True}

@@ -95,3 +95,85 @@ class ReturnYearForm(forms.Form):
 
 class AsAtForm(forms.Form):
     as_at = DateField(what="date the list is as at", label="As at")
+
+
+# The committee paper's author's forms. Each carries the version of the draft it was read
+# at, so that a change made meanwhile by another author is refused, never overwritten.
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class OpenPaperForm(forms.Form):
+    """The period and scope of the paper to edit (from the Reports page's hidden fields)."""
+
+    period_from = forms.DateField()
+    period_to = forms.DateField()
+    locality = forms.CharField(required=False)
+    publication = forms.BooleanField(required=False)
+
+
+class FindingForm(VersionForm):
+    text = forms.CharField(
+        label="Finding", widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    recommendation = forms.CharField(
+        label="Recommendation (leave empty for none)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class DetailsForm(VersionForm):
+    author_name = forms.CharField(label="Report author: name", required=False, max_length=200)
+    author_role = forms.CharField(label="Report author: role", required=False, max_length=200)
+    contact_name = forms.CharField(label="Contact officer: name", required=False, max_length=200)
+    contact_role = forms.CharField(label="Contact officer: role", required=False, max_length=200)
+    contact_details = forms.CharField(
+        label="Contact officer: email or telephone", required=False, max_length=300
+    )
+    financial_implications = forms.CharField(
+        label="Financial and staff implications", widget=forms.Textarea, required=False
+    )
+    legal_implications = forms.CharField(
+        label="Legal implications", widget=forms.Textarea, required=False
+    )
+    equalities_implications = forms.CharField(
+        label="Equalities implications", widget=forms.Textarea, required=False
+    )
+    risk_implications = forms.CharField(label="Risk", widget=forms.Textarea, required=False)
+    background_papers = forms.CharField(
+        label="Background papers", widget=forms.Textarea, required=False
+    )
+
+
+class NoteForm(VersionForm):
+    first = DateField(what="date the note is about", label="Date (or first day)")
+    last = DateField(
+        what="last day the note is about", label="Last day, if a period", required=False
+    )
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='For example "The first COVID-19 lockdown began."',
+    )
+
+
+TEMPLATE_TOO_BIG = "The template is larger than {mb} MB. Choose the council's .docx template."
+TEMPLATE_MAX_MB = 10
+
+
+class TemplateForm(forms.Form):
+    """The council's Word template, to write the paper in its house style."""
+
+    template = forms.FileField(
+        label="The council's Word template (.docx)",
+        help_text="The paper is written in its styles, with its header, footer and logo.",
+    )
+
+    def clean_template(self):
+        upload = self.cleaned_data["template"]
+        if upload.size > TEMPLATE_MAX_MB * 1024 * 1024:
+            raise ValidationError(TEMPLATE_TOO_BIG.format(mb=TEMPLATE_MAX_MB))
+        return upload

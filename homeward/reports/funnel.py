@@ -57,6 +57,35 @@ def flag(value: float, lower: float, upper: float) -> str:
     return "above" if value > upper else "below" if value < lower else "within"
 
 
+# How a point's standing is shown: the paper's tables and its findings both use `standing`,
+# so a finding can never call significant a point its table marks "Within limits".
+WITHIN = "Within limits"
+STANDING_WORDS = {"above": "Higher", "below": "Lower"}
+
+
+def standing(point: dict) -> tuple[str, str] | None:
+    """Whether a point lies outside its limits, as (direction, limit): ("above", "99.8") when
+    beyond the 99.8% limits, ("below", "95") when beyond the 95% limits only; None when within
+    both, or when its figures are suppressed. The one decision the tables and findings share."""
+    if point.get("value") is None or not isinstance(point.get("value"), (int, float)):
+        return None
+    if point.get("flag", "within") != "within":
+        return point["flag"], "99.8"
+    if point.get("flag_95", "within") != "within":
+        return point["flag_95"], "95"
+    return None
+
+
+def standing_label(point: dict) -> str:
+    """The table's marking of a point: "Higher: outside the 99.8% limits", "Lower: outside the
+    95% limits" or "Within limits"."""
+    found = standing(point)
+    if found is None:
+        return WITHIN
+    direction, limit = found
+    return f"{STANDING_WORDS[direction]}: outside the {limit}% limits"
+
+
 def _curve(points: list[dict], centre: float, limits, scale: float) -> list[dict]:
     if not points or centre <= 0:
         return []

@@ -9,6 +9,7 @@ from django.utils import timezone
 from homeward.access.rules import (
     PUBLISHED_ONLY,
     check_reports,
+    may_author_reports,
     may_check_data_quality,
     may_download_returns,
     only_published_report,
@@ -52,7 +53,15 @@ def index(request):
         meta = report["meta"]
         label = f"scrutiny report {meta['period']['from']} to {meta['period']['to']}"
         record_report_look(request=request, label=label)
+        data = form.cleaned_data
         context |= {
+            "may_author": may_author_reports(request.user),
+            "period": {
+                "from": data["period_from"].isoformat(),
+                "to": data["period_to"].isoformat(),
+                "locality": data.get("locality") or "",
+                "publication": meta.get("publication"),
+            },
             "paper": paper,
             "body": html.body(paper),
             "query": _query(form, request.user),
@@ -76,7 +85,8 @@ def download(request, fmt: str):
     if fmt == "json":
         import json
 
-        content = json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8")
+        content = json.dumps(documents.with_outline(report), indent=2, ensure_ascii=False)
+        content = content.encode("utf-8")
     else:
         content = documents.render(report, fmt)
     meta = report["meta"]

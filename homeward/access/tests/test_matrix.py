@@ -6,10 +6,14 @@ person may see and one they may not; the one they may not see must never come ba
 """
 
 import datetime as dt
+import json
+import tempfile
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command, get_commands
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -74,6 +78,7 @@ PEOPLE_PAGES = "people pages"
 YOUR_CHILDREN = "their allocated children"  # a page and a link of their own (children:mine)
 FORCE_TOKEN = "a police force's token"
 EMAILS_SENT = "emails sent"  # every email Homeward sent (alerts: coordinators, administrators)
+PAPER_AUTHOR = "the committee paper's author"  # edits and issues it (access.rules)
 
 # What each role may use. This is the expected behaviour, written out independently of
 # access.rules.DEFAULT_ACCESS, so that a change to either shows up here.
@@ -81,10 +86,11 @@ MAY_USE = {
     roles.ADMINISTRATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                           RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
                           CORRECT_ERRORS, CLOSE_INTERVIEW, PEOPLE_PAGES, ESCALATIONS,
-                          EMAILS_SENT},
+                          EMAILS_SENT, PAPER_AUTHOR},
     roles.MISSING_COORDINATOR: {CASE, CREATE_CHILD, RECORD_EPISODE, RECORD_INTERVIEW,
                                 RECORD_SCREENING, REPORTS, ROWS, RETURNS, PANEL, RECORD_PANEL,
-                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS, EMAILS_SENT},
+                                CORRECT_ERRORS, CLOSE_INTERVIEW, ESCALATIONS, EMAILS_SENT,
+                                PAPER_AUTHOR},
     roles.PRACTITIONER: {CASE, YOUR_CHILDREN, RECORD_EPISODE, RECORD_INTERVIEW,
                          RECORD_SCREENING},
     roles.EXPLOITATION_LEAD: {CASE, RECORD_EPISODE, RECORD_INTERVIEW, RECORD_SCREENING,
@@ -157,6 +163,40 @@ ROUTES = {
     "exploitation:record-screening": {"needs": RECORD_SCREENING, "ids": {"child_pk": "child"}},
     "reports:index": {"needs": REPORTS},
     "reports:download": {"needs": REPORTS, "ids": {"fmt": "json"}, "query": REPORT_QUERY},
+    # The committee paper: its author edits and issues it (the changes are POSTs only);
+    # everyone who reads reports reads an issued paper (scrutiny: publication versions only).
+    "reports:open-paper": {"needs": PAPER_AUTHOR, "post_only": True},
+    "reports:paper": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
+    "reports:add-finding": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
+    "reports:finding": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper", "finding_id": "author-1"}},
+    "reports:remove-finding": {
+        "needs": PAPER_AUTHOR,
+        "ids": {"draft": "paper", "finding_id": "author-1"},
+        "post_only": True,
+    },
+    "reports:paper-details": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}},
+    "reports:remove-note": {
+        "needs": PAPER_AUTHOR,
+        "ids": {"draft": "paper", "index": "1"},
+        "post_only": True,
+    },
+    "reports:issue": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper"}, "post_only": True},
+    "reports:paper-download": {"needs": PAPER_AUTHOR, "ids": {"draft": "paper", "fmt": "json"}},
+    "reports:paper-in-template": {
+        "needs": PAPER_AUTHOR,
+        "ids": {"draft": "paper"},
+        "post_only": True,
+    },
+    "reports:issued": {"needs": REPORTS, "ids": {"draft": "paper", "number": "1"}},
+    "reports:issued-in-template": {
+        "needs": REPORTS,
+        "ids": {"draft": "paper", "number": "1"},
+        "post_only": True,
+    },
+    "reports:issued-download": {
+        "needs": REPORTS,
+        "ids": {"draft": "paper", "number": "1", "fmt": "json"},
+    },
     # The statutory returns' pages (a refused return lists the records to fix, linked).
     "reports:ssda903": {"needs": RETURNS, "query": {"year": 2020}},
     "reports:annex-a": {"needs": RETURNS},
@@ -257,6 +297,9 @@ ROUTES = {
 # meeting is the council's (the children discussed at it are filtered on its page).
 COUNCIL_WIDE = {
     "json",
+    "paper",
+    "author-1",
+    "1",
     "meeting",
     "person",
     "allocation",
@@ -386,6 +429,27 @@ def world(time_machine):
     return records, here
 
 
+def committee_paper():
+    """A draft committee paper with a finding of its author's, issued once (the report
+    written by `homeward report`: access may not import the reports app)."""
+    author = staff(roles.MISSING_COORDINATOR, username="made-up-paper-author")
+    draft = apps.get_model("reports", "PaperDraft").objects.create(
+        council_code="931",
+        period_from=dt.date(2020, 1, 1),
+        period_to=dt.date(2020, 6, 30),
+        edits=[{"id": "author-1", "add": True, "text": "A made-up finding."}],
+        context_notes=[{"from": "2020-03-23", "to": None, "text": "A made-up note."}],
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "report.json"
+        call_command("report", "--from", "2020-01-01", "--to", "2020-06-30", "--out", str(out))
+        report = json.loads(out.read_text(encoding="utf-8"))
+    apps.get_model("reports", "IssuedPaper").objects.create(
+        draft=draft, number=1, issued_by=author, report=report
+    )
+    return draft
+
+
 def person(role: str, here):
     if role == ANONYMOUS:
         return None
@@ -414,6 +478,10 @@ def expected(name: str, role: str, which: str) -> int:
         return 302 if any(part in MAY_USE[role] for part, _ in LANDING) else 403
     if needs not in MAY_USE[role]:
         return 403
+    if name.startswith("reports:issued") and role in ONLY_PUBLISHED:
+        return 403  # the world's paper was issued in full, not its publication version
+    if route.get("post_only"):
+        return 405
     if name == "reports:download" and role in ONLY_PUBLISHED:
         # Scrutiny read only the published report, and one about this world's few children
         # is refused (reports/publication.py); reports/tests/test_publication.py has theirs.
@@ -449,6 +517,8 @@ def test_every_route_for_every_role(client, world, name, role):
     if user is not None:
         client.force_login(user)
     has_ids = bool(ROUTES[name].get("ids"))
+    if "paper" in ROUTES[name].get("ids", {}).values():  # made only where used: it is slow
+        records["seen"]["paper"] = records["unseen"]["paper"] = committee_paper()
     for which in ("seen", "unseen") if has_ids else ("seen",):
         response = client.get(url_for(name, records[which]), ROUTES[name].get("query", {}))
         assert response.status_code == expected(name, role, which), (name, role, which)

@@ -27,6 +27,7 @@ from homeward.panel.tests.factories import PanelActionFactory
 from homeward.police.models import ForceToken
 from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tests.forces import made_up_force
+from homeward.reports.models import PaperDraft
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2020, 5, 17, 10, 0, tzinfo=LONDON)
@@ -189,6 +190,9 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
     records |= {"force": issued.token.force, "force_token": issued.token}
     records["notification"] = NotificationFactory()
     records["escalation"] = EscalationFactory(trigger=episode)
+    records["paper"] = PaperDraft.objects.create(
+        council_code="931", period_from=dt.date(2020, 1, 1), period_to=dt.date(2020, 6, 30)
+    )
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})

@@ -19,6 +19,7 @@ from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.panel.tests.factories import PanelActionFactory
 from homeward.police.tests.factories import NotificationFactory
 from homeward.police.tests.forces import made_up_force
+from homeward.reports.models import PaperDraft
 from homeward.web.tests.test_date_parts import BAD_DATES, GOOD, SAID
 
 LONDON = ZoneInfo("Europe/London")
@@ -54,6 +55,9 @@ def records(time_machine):
         "force_token": issued.token,
         "notification": NotificationFactory(),
         "escalation": EscalationFactory(trigger=back),
+        "paper": PaperDraft.objects.create(
+            council_code="931", period_from=dt.date(2020, 1, 1), period_to=dt.date(2020, 6, 30)
+        ),
     }
 
 

@@ -172,6 +172,17 @@ def test_a_token_notes_when_it_was_last_used(client, issued):
     assert ForceToken.objects.get(pk=issued.token.pk).last_used_at == NOW
 
 
+def test_a_tokens_last_use_is_written_down_at_most_once_a_minute(client, issued):
+    post(client, report(), issued)
+    with time_machine.travel(NOW + dt.timedelta(seconds=59), tick=False):
+        post(client, report(police_ref="MS-0002"), issued)
+    assert ForceToken.objects.get(pk=issued.token.pk).last_used_at == NOW
+    later = NOW + dt.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        post(client, report(police_ref="MS-0003"), issued)
+    assert ForceToken.objects.get(pk=issued.token.pk).last_used_at == later
+
+
 def test_a_force_may_send_only_for_the_councils_it_serves(client, issued):
     response = post(client, report(council="316"), issued)  # a real council it does not serve
     assert response.status_code == 403

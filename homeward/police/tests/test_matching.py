@@ -4,6 +4,7 @@ children and on the labelled set (police/labelled_set.py)."""
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
 
 from homeward.children.models import Child
 from homeward.children.tests.factories import ChildFactory
@@ -185,3 +186,22 @@ def test_on_the_labelled_set_automatic_links_are_right(council):
     assert figures.precision >= 0.99, figures.wrong
     assert figures.recall >= 0.7
     print(f"precision {figures.precision:.4f}, recall {figures.recall:.4f}")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_the_name_block_leaves_the_planner_as_it_found_it(council):
+    """The name block is read with sequential scans off (the trigram index, never every
+    child); the setting is put back for the rest of the caller's transaction."""
+    child = _child(council)
+    seen = []
+    with (
+        transaction.atomic(),
+        connection.execute_wrapper(
+            lambda execute, sql, *rest: seen.append(sql) or execute(sql, *rest)
+        ),
+    ):
+        assert match_child(council=council, details=_details()).child == child
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "on"
+    assert any("set_config('enable_seqscan', 'off', true)" in sql for sql in seen)

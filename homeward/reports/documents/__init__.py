@@ -11,7 +11,7 @@ import datetime as dt
 
 from . import html
 from .blocks import Paper
-from .paper import build
+from .paper import build, outline
 
 FORMATS = ("html", "docx", "pdf")
 UNKNOWN_FORMAT = (
@@ -19,8 +19,11 @@ UNKNOWN_FORMAT = (
 )
 
 
-def render(report: dict, fmt: str) -> bytes:
-    """The report as a committee paper in `fmt` (html, docx or pdf)."""
+def render(
+    report: dict, fmt: str, *, template: bytes | None = None, template_name: str = "given"
+) -> bytes:
+    """The report as a committee paper in `fmt` (html, docx or pdf); a Word document in the
+    council's `template` (.docx bytes) when one is given."""
     if fmt not in FORMATS:
         raise ValueError(UNKNOWN_FORMAT.format(fmt=fmt))
     paper = build(report)
@@ -30,7 +33,9 @@ def render(report: dict, fmt: str) -> bytes:
         return html.pdf(paper)
     from . import docx
 
-    return docx.render(paper, created=_generated_at(report))
+    return docx.render(
+        paper, created=_generated_at(report), template=template, template_name=template_name
+    )
 
 
 def _generated_at(report: dict) -> dt.datetime | None:
@@ -38,4 +43,11 @@ def _generated_at(report: dict) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-__all__ = ["FORMATS", "Paper", "build", "render"]
+def with_outline(report: dict) -> dict:
+    """The report with its paper's sections and numbered paragraphs (`paper.sections`), as
+    the JSON carries them."""
+    paper = dict(report.get("paper") or {}, sections=outline(build(report)))
+    return dict(report, paper=paper)
+
+
+__all__ = ["FORMATS", "Paper", "build", "outline", "render", "with_outline"]

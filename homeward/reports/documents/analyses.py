@@ -4,10 +4,18 @@ and the table the findings and chart are drawn from.
 """
 
 from homeward.core.codes import InterviewFactor, NotHeldReason, ScreeningOutcome
+from homeward.reports.wording import (
+    LEGAL_STATUS,
+    PLACEMENT,
+    SEX,
+    SUPPRESSED,
+    decimal,
+    number,
+    share,
+)
 
 from . import charts
 from .blocks import Block, Chart, Section, Table
-from .wording import LEGAL_STATUS, PLACEMENT, SEX, SUPPRESSED, decimal, number, share
 
 HEADING = "Analyses the recommendations ask for"
 ETHNIC_GROUPS = {

@@ -2,9 +2,8 @@
 repeat children, children placed across council borders, away episodes and definitions.
 """
 
-from . import charts
-from .blocks import Block, Bullets, Chart, Section, Table
-from .wording import (
+from homeward.reports import tables
+from homeward.reports.wording import (
     AGE,
     LEGAL_STATUS,
     PLACEMENT,
@@ -18,6 +17,9 @@ from .wording import (
     share,
     suppressed,
 )
+
+from . import charts
+from .blocks import Block, Bullets, Chart, Section, Table
 
 
 def groups_table(caption: str, groups: dict, labels: dict, first: str) -> Table:
@@ -77,8 +79,8 @@ class Annex:
         previous = self.previous or {}
         before = previous.get("figures", {})
         change = previous.get("change", {})
-        label_now = "This period"
-        label_then = previous.get("period", {}).get("label", "A year earlier")
+        label_now = tables.HEADLINE_NOW
+        label_then = previous.get("period", {}).get("label", tables.HEADLINE_THEN)
         rows = []
 
         def row(label, now, key, pct=False):
@@ -94,8 +96,8 @@ class Annex:
                     shown_delta = f"{delta:+,.1f}"
             rows.append([label, now, shown_then, shown_delta])
 
-        row("Missing episodes", number(m["episodes"]), "missing_episodes")
-        row("Children missing", number(m["children"]), "missing_children")
+        row(tables.ROW_EPISODES, number(m["episodes"]), "missing_episodes")
+        row(tables.ROW_CHILDREN, number(m["children"]), "missing_children")
         row(
             "Children missing more than once",
             number(m["repeat_children"]),
@@ -107,7 +109,7 @@ class Annex:
             "missing_episodes_per_child",
         )
         row(
-            "Children missing per 10,000 aged 0 to 17",
+            tables.ROW_RATE,
             decimal(m.get("rate_per_10k_children")),
             "missing_rate_per_10k_children",
         )
@@ -130,7 +132,7 @@ class Annex:
                 pct=True,
             )
             row(
-                "Return interview completed within 72 hours",
+                tables.ROW_RHI_72H,
                 share(rhi.get("completed_within_72h")),
                 "rhi_completed_within_72h_pct",
                 pct=True,
@@ -166,8 +168,8 @@ class Annex:
             ["Still missing at the end of the period", number(m.get("open_at_end")), "–", "–"]
         )
         table = Table(
-            "Headline figures, with the same period a year earlier",
-            ["Figure", label_now, label_then, "Change"],
+            tables.HEADLINE,
+            ["Figure", label_now, label_then, tables.HEADLINE_CHANGE],
             rows,
         )
         return Section("Headline figures", 2, [table])
@@ -303,13 +305,13 @@ class Annex:
         rows = [
             ["Children missing more than once", number(count)],
             ["Their missing episodes", number(repeat.get("episodes"))],
-            ["Screened for exploitation by the end of the period", share(repeat.get("screened"))],
+            [tables.ROW_SCREENED, share(repeat.get("screened"))],
             ["Known to children's social care", share(repeat.get("known_to_csc"))],
         ]
         for band, children in (repeat.get("by_episodes") or {}).items():
             times = "twice" if band == "2" else f"{band.replace('-', ' to ')} times"
             rows.append([f"Missing {times}", number(children)])
-        blocks.append(Table("Children missing more than once", ["Figure", "Number"], rows))
+        blocks.append(Table(tables.REPEAT, ["Figure", "Number"], rows))
         return Section("Children missing more than once", 2, blocks)
 
     def placed(self) -> Section:
@@ -319,7 +321,7 @@ class Annex:
             ["Other councils' children placed here: children", number(placed_in.get("children"))],
             ["Other councils' children placed here: episodes", number(placed_in.get("episodes"))],
             [
-                "Placing council told within 24 hours of the report",
+                tables.ROW_NOTIFIED,
                 share(placed_in.get("notified_within_24h")),
             ],
             ["Our children placed elsewhere: children", number(placed_out.get("children"))],
@@ -338,7 +340,7 @@ class Annex:
                 f"{number(placed_out['episodes'])} "
                 f"{plural(placed_out['episodes'], 'time', 'times')}."
             )
-        blocks.append(Table("Children placed in and placed out", ["Figure", "Number"], rows))
+        blocks.append(Table(tables.PLACED, ["Figure", "Number"], rows))
         return Section("Placed in and placed out", 2, blocks)
 
     def away(self) -> Section:

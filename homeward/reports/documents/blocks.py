@@ -49,7 +49,15 @@ class Note:
     text: str
 
 
-Block = str | Bullets | Table | Chart | Note
+@dataclass
+class Para:
+    """A numbered paragraph: committee members refer to "paragraph 14"."""
+
+    number: int
+    text: str
+
+
+Block = str | Para | Bullets | Table | Chart | Note
 
 
 @dataclass
@@ -79,6 +87,10 @@ class Paper:
                 elif isinstance(block, Chart):
                     found.append(block.table)
         return found
+
+    @property
+    def paragraphs(self) -> list[Para]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Para)]
 
     @property
     def charts(self) -> list[Chart]:

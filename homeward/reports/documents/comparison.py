@@ -2,8 +2,9 @@
 ones for the council, its statistical neighbours, region and England.
 """
 
+from homeward.reports.wording import decimal, listed, number, percent
+
 from .blocks import Block, Section, Table
-from .wording import decimal, listed, number, percent
 
 
 class Comparison:

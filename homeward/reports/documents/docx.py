@@ -11,25 +11,77 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .blocks import Bullets, Chart, Note, Paper, Table
+from .blocks import Bullets, Chart, Note, Paper, Para, Table
 
 FONT = "Arial"
 CHART_WIDTH = Cm(16)
+NUMBER_INDENT = Cm(1)
 
 
-def render(paper: Paper, *, created: dt.datetime | None = None) -> bytes:
-    document = Document()
-    _styles(document)
+TEMPLATE_NOT_WORD = (
+    "The template {name} is not a Word document (.docx) that can be opened ({error}). "
+    "Save the council's template as a .docx file and try again."
+)
+
+
+class TemplateError(ValueError):
+    """A council template that cannot be used, with a sentence saying what to fix."""
+
+
+def render(
+    paper: Paper,
+    *,
+    created: dt.datetime | None = None,
+    template: bytes | None = None,
+    template_name: str = "given",
+) -> bytes:
+    """The paper as a .docx; in the council's template (its styles, header, footer and logo)
+    when one is given, otherwise in Homeward's own clean layout."""
+    if template is None:
+        document = Document()
+        _styles(document)
+        _page(document, paper)
+    else:
+        document = _from_template(template, template_name)
     _properties(document, paper, created)
-    _page(document, paper)
     _title_page(document, paper)
     for section in paper.sections:
-        document.add_heading(section.heading, level=section.level)
+        _heading(document, section.heading, section.level)
         for block in section.blocks:
             _block(document, block)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _from_template(template: bytes, name: str):
+    """The council's template emptied of its body, keeping its styles, headers, footers
+    (with any logo in them) and page set-up."""
+    try:
+        document = Document(io.BytesIO(template))
+    except Exception as error:  # python-docx raises several kinds for a file it cannot read
+        raise TemplateError(TEMPLATE_NOT_WORD.format(name=name, error=error)) from None
+    body = document.element.body
+    for element in list(body):
+        if element.tag != qn("w:sectPr"):
+            body.remove(element)
+    return document
+
+
+def _has_style(document, name: str) -> bool:
+    return any(style.name == name for style in document.styles)
+
+
+def _styled(document, text: str, style: str):
+    """A paragraph in `style`, or in the template's normal style if it has no such style."""
+    return document.add_paragraph(text, style=style if _has_style(document, style) else None)
+
+
+def _heading(document, text: str, level: int) -> None:
+    if _has_style(document, f"Heading {level}"):
+        document.add_heading(text, level=level)
+    else:
+        document.add_paragraph().add_run(text).bold = True
 
 
 def _styles(document) -> None:
@@ -108,8 +160,8 @@ def _page_number(paragraph) -> None:
 
 
 def _title_page(document, paper: Paper) -> None:
-    document.add_paragraph(paper.title, style="Title")
-    document.add_paragraph(paper.subtitle, style="Subtitle")
+    _styled(document, paper.title, "Title")
+    _styled(document, paper.subtitle, "Subtitle")
     for line in paper.title_lines:
         document.add_paragraph(line)
     for notice in paper.notices:
@@ -133,14 +185,16 @@ def _note(document, text: str) -> None:
 
 
 def _block(document, block) -> None:
-    if isinstance(block, str):
+    if isinstance(block, Para):
+        _numbered(document, block)
+    elif isinstance(block, str):
         document.add_paragraph(block)
     elif isinstance(block, Note):
         _note(document, block.text)
     elif isinstance(block, Bullets):
         style = "List Number" if block.numbered else "List Bullet"
         for item in block.items:
-            document.add_paragraph(item, style=style)
+            _styled(document, item, style)
     elif isinstance(block, Table):
         _table(document, block)
     elif isinstance(block, Chart):
@@ -149,8 +203,19 @@ def _block(document, block) -> None:
         raise TypeError(f"No way to write {type(block).__name__} in a Word document.")
 
 
+def _numbered(document, para: Para) -> None:
+    """A numbered paragraph: its number typed in, so it is the same in Word, HTML and PDF
+    and survives any template's list styles."""
+    paragraph = document.add_paragraph()
+    paragraph.add_run(f"{para.number}.").bold = True
+    paragraph.add_run(f"\t{para.text}")
+    paragraph.paragraph_format.left_indent = NUMBER_INDENT
+    paragraph.paragraph_format.first_line_indent = -NUMBER_INDENT
+    paragraph.paragraph_format.tab_stops.add_tab_stop(NUMBER_INDENT)
+
+
 def _chart(document, chart: Chart) -> None:
-    document.add_paragraph(chart.title, style="Caption").paragraph_format.keep_with_next = True
+    _styled(document, chart.title, "Caption").paragraph_format.keep_with_next = True
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.keep_with_next = True
     shape = paragraph.add_run().add_picture(io.BytesIO(chart.png), width=CHART_WIDTH)
@@ -161,10 +226,11 @@ def _chart(document, chart: Chart) -> None:
 
 
 def _table(document, table: Table) -> None:
-    label = document.add_paragraph(table.caption, style="Caption")
+    label = _styled(document, table.caption, "Caption")
     label.paragraph_format.keep_with_next = True
     grid = document.add_table(rows=1, cols=len(table.header))
-    grid.style = "Table Grid"
+    if _has_style(document, "Table Grid"):
+        grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     header = grid.rows[0]
     _repeat_as_header(header)

@@ -1,11 +1,57 @@
 """The front of the paper: title page and notices, Recommendation, Executive summary,
-Summary findings and Recommendations.
+Analysis, Recommendations, and the sections every council report carries (implications,
+background papers, author and contact officer).
 """
 
-from homeward.reports.rounding import percentage
+import datetime as dt
 
-from .blocks import Block, Bullets, Section
-from .wording import change_clause, decimal, known, long_date, number, percent, plural, share, words
+from homeward.reports.committee import NO_BACKGROUND, NONE_IDENTIFIED, NOT_GIVEN, note_covers
+from homeward.reports.rounding import percentage
+from homeward.reports.wording import (
+    change_clause,
+    decimal,
+    known,
+    long_date,
+    number,
+    percent,
+    plural,
+    share,
+    words,
+)
+
+from .blocks import Block, Section
+
+# Findings about a change over time: the author's context note is put beside them.
+CHANGES = ("rhi_special_cause", "year_on_year")
+NOTE = "Context from the report's author ({when}): {text}"
+
+
+def finding_span(found: dict, period: dict) -> tuple[str, str]:
+    """The days a finding is about (ISO): its signal's months, or the report's period."""
+    months = (found.get("evidence") or {}).get("months") or []
+    if months:
+        first = f"{months[0]}-01"
+        last_month = dt.date.fromisoformat(f"{months[-1]}-01")
+        following = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return first, (following - dt.timedelta(days=1)).isoformat()
+    return period["from"], period["to"]
+
+
+def context_note(note: dict) -> str:
+    """The author's note as a paragraph, clearly the author's and not the data's."""
+    when = long_date(note["from"])
+    if note.get("to") and note["to"] != note["from"]:
+        when = f"{when} to {long_date(note['to'])}"
+    return NOTE.format(when=when, text=note["text"])
+
+
+def _person(person: dict) -> str:
+    if not person.get("name"):
+        return NOT_GIVEN
+    return ", ".join(
+        part for part in (person["name"], person.get("role"), person.get("details")) if part
+    )
+
 
 NO_DATA = (
     "No data for this period: no child was recorded as missing or away in it, none returned "
@@ -111,7 +157,7 @@ class Front:
             paragraphs.append(
                 f"The data point to {words(len(self.findings))} "
                 f"{plural(len(self.findings), 'matter', 'matters')} for the Committee's "
-                f"attention, set out under Summary findings."
+                f"attention, set out under Analysis."
             )
         else:
             paragraphs.append(
@@ -176,15 +222,24 @@ class Front:
             f"{share(placed.get('notified_within_24h'))} of those episodes."
         )
 
-    def summary_findings(self) -> Section:
+    def analysis(self) -> Section:
+        """The findings, each a paragraph, with the author's context note beside the change it
+        explains; notes that explain no finding follow them."""
+        notes = list(self.parts.get("context_notes") or [])
+        blocks: list[Block] = []
         if not self.findings:
-            return Section(
-                "Summary findings",
-                1,
-                ["The rules Homeward applies to the figures found nothing to report this period."],
+            blocks.append(
+                "The rules Homeward applies to the figures found nothing to report this period."
             )
-        blocks: list[Block] = [f["text"] for f in self.findings]
-        return Section("Summary findings", 1, blocks)
+        for found in self.findings:
+            blocks.append(found["text"])
+            if found.get("rule") in CHANGES:
+                first, last = finding_span(found, self.meta["period"])
+                for note in [n for n in notes if note_covers(n, first, last)]:
+                    blocks.append(context_note(note))
+                    notes.remove(note)
+        blocks.extend(context_note(n) for n in notes)
+        return Section("Analysis", 1, blocks)
 
     def recommendations(self) -> Section:
         actions = self.actions
@@ -202,7 +257,26 @@ class Front:
                 "Recommendations", 1, ["There are no recommendations beyond noting this paper."]
             )
         return Section(
-            "Recommendations",
-            1,
-            ["The Committee is asked to endorse the following actions.", Bullets(actions, True)],
+            "Recommendations", 1, ["The Committee is asked to endorse these actions.", *actions]
         )
+
+    def committee_sections(self) -> list[Section]:
+        """The sections every council report carries, as the author wrote or confirmed them."""
+        sections = [
+            Section(part["heading"], 1, [part["text"] or NONE_IDENTIFIED])
+            for part in self.parts["implications"].values()
+        ]
+        background = self.parts["background_papers"]["text"] or NO_BACKGROUND
+        sections.append(Section("Background papers", 1, [background]))
+        author, contact = self.parts["author"], self.parts["contact"]
+        sections.append(
+            Section(
+                "Report author and contact officer",
+                1,
+                [
+                    f"Report author: {_person(author)}.",
+                    f"Contact officer: {_person(contact)}.",
+                ],
+            )
+        )
+        return sections

@@ -6,7 +6,7 @@ import logging
 
 from django.template.loader import render_to_string
 
-from .blocks import Bullets, Chart, Note, Paper, Table
+from .blocks import Bullets, Chart, Note, Paper, Para, Table
 
 
 def render(paper: Paper, *, for_print: bool = False) -> str:
@@ -42,6 +42,8 @@ def pdf_document(paper: Paper):
 
 
 def _block(block) -> dict:
+    if isinstance(block, Para):
+        return {"kind": "paragraph", "number": block.number, "text": block.text}
     if isinstance(block, str):
         return {"kind": "paragraph", "text": block}
     if isinstance(block, Note):

@@ -2,9 +2,11 @@
 chart (p-chart) with its signals.
 """
 
+from homeward.reports import tables
+from homeward.reports.wording import decimal, listed, month_label, number, percent, share, words
+
 from . import charts
 from .blocks import Block, Chart, Section, Table
-from .wording import decimal, listed, month_label, number, percent, share, words
 
 SIGNAL_RULES = {
     "beyond_limits": "beyond the limits",
@@ -70,7 +72,7 @@ class Interviews:
         if not signals:
             return text + (
                 " No month fell outside the limits and there was no sustained run or trend: "
-                "the variation is noise, not a change in practice."
+                "the variation is no more than month-to-month noise."
             )
         return text + " " + " ".join(s.get("text") or signal_words(s) for s in signals)
 
@@ -96,6 +98,17 @@ class Interviews:
                     "; ".join(signalled.get(m["month"], [])) or "–",
                 ]
             )
+        rows.append(
+            [
+                tables.RHI_MONTHLY_TOTAL.format(months=len(months)),
+                number(sum(m["returns"] for m in months)),
+                number(sum(m["completed_within_72h"]["n"] for m in months)),
+                decimal(monthly["centre"]),
+                "–",
+                "–",
+                "–",
+            ]
+        )
         table = Table(
             "Return home interviews completed within 72 hours, by month (%)",
             [
@@ -123,7 +136,7 @@ class Interviews:
             + "The figures are in the table that follows."
         )
         return Chart(
-            title="Return home interviews completed within 72 hours: control chart",
+            title=tables.RHI_MONTHLY,
             alt=alt,
             draw=lambda: charts.p_chart(
                 [month_label(m["month"]) for m in months],

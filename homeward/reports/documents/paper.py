@@ -9,14 +9,16 @@ The text never quotes a suppressed figure ("c"): a sentence that would need one 
 out or said another way.
 """
 
+from homeward.reports import committee
+from homeward.reports.wording import SEVERITY_ORDER, long_date, period_phrase
+
 from . import analyses
 from .annex import Annex
-from .blocks import Paper, Section
+from .blocks import Paper, Para, Section
 from .comparison import Comparison
 from .front import Front
 from .interviews import Interviews
 from .places import Places
-from .wording import SEVERITY_ORDER, long_date, period_phrase
 
 # --- the paper ----------------------------------------------------------------------------
 
@@ -26,6 +28,7 @@ class _Writer(Front, Annex, Places, Interviews, Comparison):
 
     def __init__(self, report: dict):
         self.report = report
+        self.parts = report.get("paper") or committee.parts(report)
         self.meta = report["meta"]
         self.missing = report["missing"]
         self.previous = report.get("previous_year")
@@ -55,18 +58,50 @@ class _Writer(Front, Annex, Places, Interviews, Comparison):
             subtitle=f"{self.meta['council']['name']}: {self.meta['period']['label']}",
             title_lines=self.title_lines(),
             notices=self.notices(),
-            sections=[
-                self.recommendation(),
-                self.executive_summary(),
-                self.summary_findings(),
-                self.recommendations(),
-                *analyses.sections(self.report),
-                Section("Data annex", 1, [self.annex_intro()]),
-                *self.annex(),
-            ],
+            sections=numbered(
+                [
+                    self.recommendation(),
+                    self.executive_summary(),
+                    self.analysis(),
+                    *analyses.sections(self.report),
+                    self.recommendations(),
+                    *self.committee_sections(),
+                    Section("Data annex", 1, [self.annex_intro()]),
+                    *self.annex(),
+                ]
+            ),
             demo=bool(self.meta.get("demo")),
             publication=bool(self.meta.get("publication")),
         )
+
+
+def numbered(sections: list[Section]) -> list[Section]:
+    """Every paragraph numbered from 1 through the whole paper, as committee papers are, so
+    that members can refer to "paragraph 14" in any of the formats."""
+    count = 0
+    for section in sections:
+        blocks = []
+        for block in section.blocks:
+            if isinstance(block, str):
+                count += 1
+                block = Para(count, block)
+            blocks.append(block)
+        section.blocks = blocks
+    return sections
+
+
+def outline(paper: Paper) -> list[dict]:
+    """The paper's sections and numbered paragraphs as JSON (docs/report-json.md, "paper")."""
+    return [
+        {
+            "heading": section.heading,
+            "level": section.level,
+            "paragraphs": [
+                {"number": b.number, "text": b.text} for b in section.blocks if isinstance(b, Para)
+            ],
+        }
+        for section in paper.sections
+    ]
 
 
 def build(report: dict) -> Paper:

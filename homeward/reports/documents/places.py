@@ -2,9 +2,12 @@
 funnel plot's limits.
 """
 
+from homeward.reports import tables
+from homeward.reports.funnel import standing, standing_label
+from homeward.reports.wording import SUPPRESSED, decimal, known, number, plural, words
+
 from . import charts
 from .blocks import Block, Chart, Section, Table
-from .wording import SUPPRESSED, decimal, known, number, plural, words
 
 
 class Places:
@@ -23,7 +26,8 @@ class Places:
             blocks.append(
                 self._funnel_chart(
                     funnel,
-                    title="Children missing per 10,000 aged 0 to 17, by locality",
+                    title=tables.LOCALITY_FUNNEL,
+                    centre_row=tables.LOCALITY_CENTRE,
                     what="Locality",
                     size="Children aged 0 to 17",
                     count="Children missing",
@@ -80,7 +84,8 @@ class Places:
                 ),
                 self._funnel_chart(
                     funnel,
-                    title="Missing episodes per child placed, by children's home",
+                    title=tables.HOME_FUNNEL,
+                    centre_row=tables.HOME_CENTRE,
                     what="Children's home",
                     size="Children placed",
                     count="Episodes",
@@ -97,12 +102,13 @@ class Places:
         # A point whose figures are suppressed is neither named nor counted as within.
         shown = [p for p in funnel["points"] if known(p.get("value"))]
         hidden = len(funnel["points"]) - len(shown)
-        outside = [p for p in shown if p.get("flag_95", "within") != "within"]
+        outside = [p for p in shown if standing(p)]
         for point in outside:
-            higher = "higher" if point["flag_95"] == "above" else "lower"
+            direction, limit = standing(point)
+            higher = "higher" if direction == "above" else "lower"
             strength = (
                 "beyond the 99.8% limits, so very unlikely to be chance"
-                if point.get("flag") == point["flag_95"]
+                if limit == "99.8"
                 else "beyond the 95% limits, though within the 99.8% limits"
             )
             figures = (
@@ -133,12 +139,11 @@ class Places:
             )
         return " ".join(sentences)
 
-    def _funnel_chart(self, funnel, *, title, what, size, count, value) -> Chart:
+    def _funnel_chart(self, funnel, *, title, centre_row, what, size, count, value) -> Chart:
         places = 2 if funnel.get("method") == "poisson" else 1
-        flags = {"above": "Higher", "below": "Lower", "within": "Within limits"}
         rows = []
         for point in funnel["points"]:
-            name = point["name"] + (f" ({point['urn']})" if point.get("urn") else "")
+            name = tables.home_row(point)
             rows.append(
                 [
                     name,
@@ -149,12 +154,13 @@ class Places:
                     f"{decimal(point.get('upper_95'), places)}",
                     f"{decimal(point.get('lower_998'), places)} to "
                     f"{decimal(point.get('upper_998'), places)}",
-                    flags.get(point.get("flag"), "–") if known(point.get("value")) else SUPPRESSED,
+                    standing_label(point) if known(point.get("value")) else SUPPRESSED,
                 ]
             )
+        rows.append([centre_row, "–", "–", decimal(funnel["centre"], places), "–", "–", "–"])
         table = Table(
             title,
-            [what, size, count, value, "95% limits", "99.8% limits", "Against 99.8% limits"],
+            [what, size, count, value, "95% limits", "99.8% limits", tables.FUNNEL_STANDING],
             rows,
         )
         named = [p["name"] for p in funnel["points"] if p.get("flag") in ("above", "below")]

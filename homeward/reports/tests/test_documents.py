@@ -12,11 +12,13 @@ import docx
 import pytest
 
 from homeward.reports.documents import build, charts, html, render
-from homeward.reports.documents.wording import change_clause, period_phrase, share
 from homeward.reports.tests.sample_report import sample_report
+from homeward.reports.wording import change_clause, period_phrase, share
 
-SECTIONS = ["Recommendation", "Executive summary", "Summary findings", "Recommendations"]
-SECTIONS += ["Data annex"]
+SECTIONS = ["Recommendation", "Executive summary", "Analysis", "Recommendations"]
+SECTIONS += ["Financial and staff implications", "Legal implications", "Equalities implications"]
+SECTIONS += ["Risk", "Background papers", "Report author and contact officer", "Data annex"]
+NUMBER = re.compile(r"^\d+\.\t")
 ANNEX = [
     "Headline figures",
     "Who went missing: sex and age",
@@ -67,7 +69,7 @@ def under(document, heading: str) -> list[str]:
         if paragraph.style.name.startswith("Heading"):
             inside = paragraph.text == heading
         elif inside and paragraph.text:
-            found.append(paragraph.text)
+            found.append(NUMBER.sub("", paragraph.text))
     return found
 
 
@@ -148,12 +150,11 @@ def test_the_title_page_says_plainly_the_children_are_made_up(document, report):
 
 def test_findings_and_their_recommendations_are_in_the_paper_for_the_author_to_edit(document):
     text = all_text(document)
-    findings = under(document, "Summary findings")
+    findings = under(document, "Analysis")
     # The high-severity finding comes first.
     assert findings[0].startswith("Return home interviews were completed within 72 hours")
     assert findings[1].startswith("Cherwell and West had proportionately more children")
-    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
-    assert numbered == [
+    assert under(document, "Recommendations")[1:] == [
         "Review the capacity of the return home interview service.",
         "Ask the Cherwell and West locality team and the children's homes there to review "
         "their repeat missing children with the police.",
@@ -164,19 +165,20 @@ def test_findings_and_their_recommendations_are_in_the_paper_for_the_author_to_e
 def test_a_place_is_named_only_when_it_lies_outside_the_limits(report):
     paper = build(report)
     localities = next(s for s in paper.sections if s.heading == "Localities compared")
-    words = localities.blocks[0]
+    words = localities.blocks[0].text
     assert "Cherwell and West had a proportionately higher rate of children missing" in words
     assert "beyond the 95% limits, though within the 99.8% limits" in words
     assert "South and Vale had a proportionately lower rate" in words
     assert "Oxford" not in words
     homes = next(s for s in paper.sections if s.heading == "Children's homes compared")
-    assert homes.blocks[0].startswith("Made-up Lodge had a proportionately higher rate")
-    assert "Invented House" not in homes.blocks[0]
+    assert homes.blocks[0].text.startswith("Made-up Lodge had a proportionately higher rate")
+    assert "Invented House" not in homes.blocks[0].text
 
 
 def test_the_control_chart_table_marks_the_signal_months(document):
     months = row_values(docx_table(document, "Month", "Jul 2018"))
-    assert len(months) == 24
+    assert len(months) == 25  # and the centre line's row: all 24 months together
+    assert months["All 24 months (centre line)"][-1] == "–"
     assert months["Jan 2020"][-1] == "beyond the limits"
     assert months["Dec 2019"][-1] == "–"
     assert months["Jan 2020"][:3] == ["46", "18", "39.1"]
@@ -339,17 +341,16 @@ def test_an_action_two_findings_call_for_is_asked_for_once(report):
     finding = dict(report["findings"][0], id="another", text="Another finding.")
     doubled = dict(report, findings=[*report["findings"], finding])
     document = read_docx(render(doubled, "docx"))
-    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
-    assert len(numbered) == 2
+    assert len(under(document, "Recommendations")) == 1 + 2
     assert "endorse the two actions" in under(document, "Recommendation")[0]
-    assert "Another finding." in under(document, "Summary findings")
+    assert "Another finding." in under(document, "Analysis")
 
 
 def test_a_place_whose_figures_are_suppressed_is_never_named():
     paper = build(sample_report(publication=True))
     homes = next(s for s in paper.sections if s.heading == "Children's homes compared")
-    assert "Pretend Cottage" not in homes.blocks[0]
-    assert "Example Court" not in homes.blocks[0]
-    assert homes.blocks[0].endswith(
+    assert "Pretend Cottage" not in homes.blocks[0].text
+    assert "Example Court" not in homes.blocks[0].text
+    assert homes.blocks[0].text.endswith(
         "Figures for two children's homes with fewer than 5 children are not published."
     )

@@ -71,9 +71,9 @@ def test_a_report_meeting_every_target_has_no_findings():
 def test_interviews_below_target_read_like_an_officer_wrote_them():
     report = a_report(rhi__completed_within_72h=share(264, 412))
     assert texts(report) == [
-        "In the six months to 30 June 2020, 64% of the 412 returns from a missing episode were "
-        "followed by a return home interview within 72 hours, below the 80% target and down "
-        "from 71% a year earlier."
+        "In the six months to 30 June 2020, a return home interview was completed within 72 "
+        "hours for 64% (264 of 412) of the returns from a missing episode, below the council's "
+        "target of 80%, down from 71% a year earlier."
     ]
     (found,) = find(report)
     assert (found["id"], found["severity"]) == ("rhi-72h-below-target", "high")
@@ -96,10 +96,10 @@ def test_a_locality_above_its_998_limit_is_named_as_proportionately_higher():
     oxford = point("Oxford", 33400, 160, 47.9, flag="above", flag_95="above")
     (found,) = find(a_report(funnel__localities__points=[oxford]))
     assert found["text"] == (
-        "Oxford had 160 children reported missing in the six months to 30 June 2020, 47.9 for "
-        "every 10,000 children living there against 32.1 across Oxfordshire: proportionately "
-        "higher than the council as a whole, and well beyond what chance alone would explain "
-        "(outside the 99.8% limit for an area of its size)."
+        "Oxford had 160 children reported missing in the six months to 30 June 2020 out of "
+        "33,400 children aged 0 to 17 living there: 47.9 for every 10,000, against 32.1 across "
+        "Oxfordshire. The rate is proportionately higher than the council's as a whole, "
+        "outside the 99.8% limit for an area of its size (so very unlikely to be chance alone)."
     )
     assert (found["id"], found["severity"]) == ("locality-above-oxford", "high")
 
@@ -116,21 +116,28 @@ def test_a_childrens_home_above_its_limit():
     (found,) = find(a_report(funnel__childrens_homes__points=[home]))
     assert found["id"] == "home-above-sc000001"
     assert found["text"].startswith(
-        "Children placed at Made-up House went missing 31 times in the six months to 30 June "
-        "2020 (5.2 episodes for each of the 6 children placed there, against 2.0"
+        "The 6 children placed at Made-up House went missing 31 times in the six months to 30 "
+        "June 2020: 5.20 episodes for each child placed, against 2.00"
     )
 
 
 def test_a_special_cause_signal_in_the_interview_chart():
     months = [
-        {"month": "2019-10", "completed_within_72h": share(48, 100), "lower": 57.4, "upper": 84.6}
+        {
+            "month": "2019-10",
+            "returns": 100,
+            "completed_within_72h": share(48, 100),
+            "lower": 57.4,
+            "upper": 84.6,
+        }
     ]
     signal = {"rule": "beyond_limits", "direction": "below", "months": ["2019-10"]}
     report = a_report(rhi_monthly={"centre": 71.0, "months": months, "signals": [signal]})
     assert texts(report) == [
-        "In October 2019, 48% of 100 returns were followed by an interview within 72 hours, "
-        "below the control limit of 57% for that month: a change beyond the usual "
-        "month-to-month variation around the two-year average of 71%."
+        "In October 2019, 48.0% of returns (48 of 100) were followed by an interview within 72 "
+        "hours, below the lower control limit of 57.4% for that month: a change beyond the "
+        "usual month-to-month variation around the average of 71.0% over the 1 months charted "
+        "(48 of 100 returns)."
     ]
 
 
@@ -140,10 +147,18 @@ def test_a_shift_in_the_interview_chart():
         "direction": "below",
         "months": [f"2020-{m:02d}" for m in range(1, 9)],
     }
-    report = a_report(rhi_monthly={"centre": 71.0, "months": [], "signals": [signal]})
+    months = [
+        {"month": f"2019-{m:02d}", "returns": 100, "completed_within_72h": share(71, 100)}
+        for m in range(1, 13)
+    ] + [
+        {"month": f"2020-{m:02d}", "returns": 100, "completed_within_72h": share(71, 100)}
+        for m in range(1, 13)
+    ]
+    report = a_report(rhi_monthly={"centre": 71.0, "months": months, "signals": [signal]})
     assert texts(report) == [
-        "Interviews within 72 hours were below their two-year average of 71% for 8 months "
-        "running, from January 2020 to August 2020: a sustained shift, not noise."
+        "Interviews within 72 hours were below the average of 71.0% over the 24 months charted "
+        "(1,704 of 2,400 returns) for 8 months running, from January 2020 to August 2020: a "
+        "sustained shift, more than month-to-month variation."
     ]
 
 
@@ -151,7 +166,8 @@ def test_repeat_children_without_screening():
     report = a_report(ce_screening={"repeat_children": 40, "screened": share(31, 40)})
     assert texts(report) == [
         "9 of the 40 children reported missing more than once in the six months to 30 June "
-        "2020 had no child exploitation screening on record by 30 June 2020 (78% screened)."
+        "2020 had no child exploitation screening on record by 30 June 2020: 78% (31 of 40) "
+        "had been screened."
     ]
     assert find(report)[0]["severity"] == "high"
 
@@ -159,8 +175,8 @@ def test_repeat_children_without_screening():
 def test_placing_councils_told_late():
     report = a_report(placed_in={"notified_within_24h": share(42, 53)})
     assert texts(report) == [
-        "Placing councils were told within 24 hours of 42 of the 53 missing episodes of "
-        "children other councils have placed here (79%), below the 90% target."
+        "Placing councils were told within 24 hours of 79% (42 of 53) of the missing episodes "
+        "of children other councils have placed here, below the 90% target."
     ]
 
 
@@ -171,7 +187,7 @@ def test_a_rise_on_the_year_before():
     )
     assert texts(report) == [
         "The number of children reported missing rose by 17% on the same period a year "
-        "earlier, from 480 to 560."
+        "earlier, from 480 to 560 (+80)."
     ]
 
 

@@ -43,7 +43,7 @@ def test_a_coordinator_reads_the_paper_for_a_half_year(client, county):
     response = client.get("/reports/", {"half_year": "2020-01-01/2020-06-30"})
     assert response.status_code == 200
     text = response.text
-    for heading in ("Recommendation", "Executive summary", "Summary findings", "Data annex"):
+    for heading in ("Recommendation", "Executive summary", "Analysis", "Data annex"):
         assert heading in text
     assert 'src="data:image/svg+xml;base64,' in text
     assert "reports/download.docx?" in text

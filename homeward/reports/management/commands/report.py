@@ -12,6 +12,10 @@ from homeward.reports.scope import ScopeError
 
 FORMATS = ("json", "html", "docx", "pdf")
 NOT_A_DATE = "{option} must be a date like 2020-06-30, not {value!r}."
+TEMPLATE_FOR_WORD = (
+    "--template is the council's Word template: use it with --format docx, not {fmt}."
+)
+NO_TEMPLATE = "The template {path} cannot be read ({error}). Check the path and try again."
 NO_DOCUMENTS = (
     "The {fmt} format is not available yet: the report documents are not installed. "
     "Use --format json."
@@ -42,10 +46,14 @@ class Command(BaseCommand):
             "--publication", action="store_true", help='Suppress groups of fewer than 5 ("c").'
         )
         parser.add_argument("--findings", help="JSON list of findings to edit, drop or add.")
+        parser.add_argument(
+            "--template", help="The council's Word template (.docx) for --format docx."
+        )
 
     def handle(self, *, period_from, period_to, fmt, out, council, locality, **options):
         render = _renderer(fmt)
         edits = self._edits(options["findings"])
+        template = _template(options["template"], fmt)
         try:
             report = build_report(
                 council_code=council,
@@ -57,8 +65,12 @@ class Command(BaseCommand):
             report["findings"] = apply_edits(report["findings"], edits)
         except (ScopeError, FindingsEditError, ValueError) as error:
             raise CommandError(str(error)) from None
+        try:
+            content = render(report, fmt, **template)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_bytes(render(report, fmt))
+        Path(out).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"Wrote the {fmt} report to {out}."))
 
     def _edits(self, path: str | None) -> list[dict]:
@@ -68,6 +80,17 @@ class Command(BaseCommand):
             return read_edits(Path(path))
         except FindingsEditError as error:
             raise CommandError(str(error)) from None
+
+
+def _template(path: str | None, fmt: str) -> dict:
+    if path is None:
+        return {}
+    if fmt != "docx":
+        raise CommandError(TEMPLATE_FOR_WORD.format(fmt=fmt))
+    try:
+        return {"template": Path(path).read_bytes(), "template_name": path}
+    except OSError as error:
+        raise CommandError(NO_TEMPLATE.format(path=path, error=error.strerror)) from None
 
 
 def _renderer(fmt: str):
@@ -81,4 +104,6 @@ def _renderer(fmt: str):
 
 
 def _json(report: dict, fmt: str) -> bytes:
-    return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    from homeward.reports.documents import with_outline
+
+    return (json.dumps(with_outline(report), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
