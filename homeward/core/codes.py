@@ -53,6 +53,58 @@ class InterviewOutcome(models.TextChoices):
     NOT_OFFERED = "not_offered", "Not offered"
 
 
+class InterviewConductor(models.TextChoices):
+    """Who holds a council's return home interviews: its own team or a commissioned provider."""
+
+    TEAM = "team", "The council's own team"
+    COMMISSIONED = "commissioned", "A commissioned provider"
+
+
+class NotHeldReason(models.TextChoices):
+    """Why an interview offered was declined or no contact was made."""
+
+    CHILD_DECLINED = "child_declined", "The child declined"
+    PARENT_DECLINED = "parent_declined", "A parent or carer declined for the child"
+    SPOKE_TO_OTHER = "spoke_to_other", "The child preferred to talk to someone they know"
+    NO_RESPONSE = "no_response", "No response to calls, messages or visits"
+    MISSING_AGAIN = "missing_again", "The child went missing again"
+    MOVED = "moved", "The child moved away or out of area"
+    OTHER = "other", "Another reason (in the findings)"
+
+
+class InterviewFactor(models.TextChoices):
+    """What a child says in a return home interview, coded: push and pull factors and
+    exploitation indicators (docs/bundle.md, "Interview factors")."""
+
+    PUSH_CONFLICT_HOME = "push_conflict_home", "Push: conflict at home or in placement"
+    PUSH_PLACEMENT = "push_placement", "Push: unhappy with the placement or its rules"
+    PUSH_BOREDOM = "push_boredom", "Push: boredom, nothing to do"
+    PUSH_BULLYING = "push_bullying", "Push: bullying"
+    PUSH_MENTAL_HEALTH = "push_mental_health", "Push: emotional or mental health"
+    PULL_FRIENDS = "pull_friends", "Pull: to be with friends"
+    PULL_FAMILY = "pull_family", "Pull: to see family"
+    PULL_PARTNER = "pull_partner", "Pull: to be with a boyfriend or girlfriend"
+    PULL_OLDER_ADULTS = "pull_older_adults", "Pull: older people the child met"
+    EXPL_SUBSTANCES = "expl_substances", "Indicator: alcohol or drugs"
+    EXPL_GIFTS = "expl_gifts", "Indicator: unexplained money, phones or gifts"
+    EXPL_DRUG_RUNNING = "expl_drug_running", "Indicator: carrying drugs or money (county lines)"
+    EXPL_SEXUAL = "expl_sexual", "Indicator: sexual exploitation"
+    EXPL_TRAVEL = "expl_travel", "Indicator: found far from home or taken out of area"
+    EXPL_WEAPONS = "expl_weapons", "Indicator: carrying a weapon"
+
+
+def code_list_problem(raw: str, choices, what: str) -> tuple[str, str | None]:
+    """A `;`-separated list of codes in `choices`' order, or the sentence naming the unknown."""
+    given = [code.strip() for code in raw.split(";") if code.strip()]
+    unknown = [code for code in given if code not in choices]
+    if unknown:
+        return "", (
+            f"'{'; '.join(unknown)}' is not a {what} code. Use codes from: "
+            f"{', '.join(choices)}, separated by ';'."
+        )
+    return ";".join(code for code in choices if code in given), None
+
+
 class ScreeningOutcome(models.TextChoices):
     NO_CONCERNS = "no_concerns", "No concerns"
     LOW = "low", "Low"

@@ -13,16 +13,21 @@ from dataclasses import dataclass
 
 from homeward.core.codes import (
     Category,
+    InterviewConductor,
+    InterviewFactor,
     InterviewOutcome,
     LegalStatus,
     MissingFrom,
+    NotHeldReason,
     PlacementType,
     Risk,
     ScreeningOutcome,
     Sex,
+    code_list_problem,
 )
 from homeward.core.problems import london_date
 from homeward.exchange.cells import (
+    CellError,
     code_reader,
     read_count,
     read_date,
@@ -81,6 +86,19 @@ RISK = code(Risk.values, "risk grading")
 MISSING_FROM = code(MissingFrom.values, "place missing from")
 LEGAL_STATUS = code(LegalStatus.values, "legal status")
 INTERVIEW_OUTCOME = code(InterviewOutcome.values, "interview outcome")
+INTERVIEW_CONDUCTOR = code(InterviewConductor.values, "interview holder")
+NOT_HELD_REASON = code(NotHeldReason.values, "reason the interview was not held")
+
+
+def _read_factors(raw: str) -> str:
+    factors, unknown = code_list_problem(raw, InterviewFactor.values, "factor")
+    if unknown:
+        raise CellError(unknown)
+    return factors
+
+
+# A `;`-separated list of InterviewFactor codes, kept in their order.
+FACTORS = Kind("factors", _read_factors)
 SCREENING_OUTCOME = code(ScreeningOutcome.values, "screening outcome")
 
 _NOT_GIVEN = object()
@@ -341,6 +359,9 @@ INTERVIEWS = FileSpec(
         Column("outcome", INTERVIEW_OUTCOME, required=True, field="outcome"),
         Column("completed_at", DATETIME, field="completed_at"),
         Column("conducted_by", field="conducted_by"),
+        Column("conducted_by_type", INTERVIEW_CONDUCTOR, field="conducted_by_type", empty=""),
+        Column("not_held_reason", NOT_HELD_REASON, field="not_held_reason", empty=""),
+        Column("factors", FACTORS, field="factors", empty=""),
         Column("findings", field="findings"),
     ),
     nouns=("interview", "interviews"),

@@ -107,6 +107,9 @@ def interview_rows(*, user, council, day_from: dt.date, day_to: dt.date):
         "outcome",
         "completed_at",
         "conducted_by",
+        "held_by",
+        "not_held_reason",
+        "factors",
         "findings",
     )
     rows = [
@@ -122,6 +125,10 @@ def interview_rows(*, user, council, day_from: dt.date, day_to: dt.date):
             i.get_outcome_display(),
             i.completed_at,
             i.conducted_by,
+            i.get_conducted_by_type_display(),
+            i.get_not_held_reason_display(),
+            # What the child said, coded: as private as the findings.
+            i.factors if can_see_findings(user, i) else FINDINGS_HIDDEN,
             i.findings if can_see_findings(user, i) else FINDINGS_HIDDEN,
         ]
         for i in interviews

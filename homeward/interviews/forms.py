@@ -2,10 +2,35 @@
 
 from django import forms
 
-from homeward.core.codes import InterviewOutcome
+from homeward.core.codes import InterviewConductor, InterviewFactor, InterviewOutcome, NotHeldReason
 from homeward.councils.models import Locality
 from homeward.web.edits import EditForm
 from homeward.web.forms import LondonDateTimeField
+
+
+class CodeListInput(forms.CheckboxSelectMultiple):
+    """Boxes that also read the codes as an interview keeps them: 'pull_friends;expl_gifts'."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        if isinstance(value, str):
+            return [code for code in value.split(";") if code]
+        return value
+
+
+class CodeListField(forms.MultipleChoiceField):
+    """Codes ticked, as an interview keeps them: joined by ';' in their order."""
+
+    widget = CodeListInput
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return [code for code in value.split(";") if code]
+        return value
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return ";".join(code for code, _ in self.choices if code in chosen)
 
 
 class InterviewsFilter(forms.Form):
@@ -39,6 +64,23 @@ class InterviewForm(forms.Form):
         help_text="Only for a completed interview.",
     )
     conducted_by = forms.CharField(label="Worker", required=False, max_length=200)
+    conducted_by_type = forms.ChoiceField(
+        label="Held by",
+        choices=[("", "Not recorded"), *InterviewConductor.choices],
+        required=False,
+    )
+    not_held_reason = forms.ChoiceField(
+        label="Why the interview was not held",
+        choices=[("", "Not recorded"), *NotHeldReason.choices],
+        required=False,
+        help_text="Only for an interview declined or with no contact made.",
+    )
+    factors = CodeListField(
+        label="What the child said",
+        choices=InterviewFactor.choices,
+        required=False,
+        help_text="Push and pull factors and exploitation indicators the interview found.",
+    )
     findings = forms.CharField(
         label="Findings",
         required=False,
@@ -52,13 +94,15 @@ class InterviewForm(forms.Form):
 
 
 class InterviewEditForm(InterviewForm, EditForm):
-    """A correction of an interview, or the outcome of one offered: without the findings
-    for someone who may not read them (access.rules.can_see_findings)."""
+    """A correction of an interview, or the outcome of one offered: without the findings and
+    factors for someone who may not read them (access.rules.can_see_findings)."""
 
     def __init__(self, *args, with_findings: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not with_findings:
+            # The factors are what the child said, coded: as private as the findings.
             del self.fields["findings"]
+            del self.fields["factors"]
 
 
 class CloseForm(forms.Form):

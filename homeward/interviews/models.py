@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from homeward.core.codes import InterviewOutcome
+from homeward.core.codes import InterviewConductor, InterviewFactor, InterviewOutcome, NotHeldReason
 from homeward.core.models import CouncilRecord, EnteredInError, Imported, Tracked
 
 
@@ -17,6 +17,19 @@ class ReturnInterview(EnteredInError, CouncilRecord, Imported):
     outcome = models.CharField(max_length=20, choices=InterviewOutcome.choices)
     completed_at = models.DateTimeField(null=True, blank=True)
     conducted_by = models.CharField(max_length=200, blank=True)
+    conducted_by_type = models.CharField(
+        "Held by", max_length=20, choices=InterviewConductor.choices, blank=True, db_default=""
+    )
+    not_held_reason = models.CharField(
+        max_length=20, choices=NotHeldReason.choices, blank=True, db_default=""
+    )
+    factors = models.CharField(
+        max_length=400,
+        blank=True,
+        db_default="",
+        help_text="Factor codes separated by ';', in the order "
+        + ", ".join(InterviewFactor.values),
+    )
     findings = models.TextField(blank=True)
 
     class Meta:

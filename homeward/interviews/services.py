@@ -14,7 +14,14 @@ from homeward.audit.services import record_change, save_audited, values_before_c
 from homeward.children.models import Child
 from homeward.children.services import new_local_id
 from homeward.core.clock import LONDON
-from homeward.core.codes import Category, InterviewOutcome
+from homeward.core.codes import (
+    Category,
+    InterviewConductor,
+    InterviewFactor,
+    InterviewOutcome,
+    NotHeldReason,
+    code_list_problem,
+)
 from homeward.core.concurrency import refuse_unknown_fields
 from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import (
@@ -50,6 +57,7 @@ def interview_checks(*, episode: Episode, values: dict) -> list[Problem]:
     problems.append(
         code_problem("outcome", values["outcome"], InterviewOutcome.values, "interview outcome")
     )
+    problems += _coded_problems(values)
     texts = {name: values.get(name) or "" for name in ("conducted_by", "findings", "local_id")}
     problems += record_text_problems(ReturnInterview, texts)
     completed_at = values.get("completed_at")
@@ -72,6 +80,37 @@ def interview_checks(*, episode: Episode, values: dict) -> list[Problem]:
     return [problem for problem in problems if problem]
 
 
+REASON_ONLY_WHEN_NOT_HELD = (
+    "A reason the interview was not held is only for an outcome of 'declined' or 'no contact "
+    "made': clear the reason, or correct the outcome."
+)
+
+
+def _coded_problems(values: dict) -> list[Problem]:
+    """The coded fields: who held the interview, why it was not held, the factors found."""
+    problems = []
+    held_by = values.get("conducted_by_type") or ""
+    if held_by:
+        problems.append(
+            code_problem(
+                "conducted_by_type", held_by, InterviewConductor.values, "interview holder"
+            )
+        )
+    reason = values.get("not_held_reason") or ""
+    if reason:
+        problems.append(
+            code_problem(
+                "not_held_reason", reason, NotHeldReason.values, "reason the interview was not held"
+            )
+        )
+        if values["outcome"] not in (InterviewOutcome.DECLINED, InterviewOutcome.NO_CONTACT):
+            problems.append(Problem("not_held_reason", REASON_ONLY_WHEN_NOT_HELD))
+    _, unknown = code_list_problem(values.get("factors") or "", InterviewFactor.values, "factor")
+    if unknown:
+        problems.append(Problem("factors", unknown))
+    return problems
+
+
 @transaction.atomic
 def interview_record(
     *,
@@ -82,6 +121,9 @@ def interview_record(
     conducted_by: str = "",
     findings: str = "",
     local_id: str | None = None,
+    conducted_by_type: str = "",
+    not_held_reason: str = "",
+    factors: str = "",
     by=None,
 ) -> ReturnInterview:
     """Record the offer and outcome of a return home interview after an episode."""
@@ -101,6 +143,9 @@ def interview_record(
         outcome=outcome,
         completed_at=completed_at,
         conducted_by=conducted_by,
+        conducted_by_type=conducted_by_type,
+        not_held_reason=not_held_reason,
+        factors=code_list_problem(factors, InterviewFactor.values, "factor")[0],
         findings=findings,
         created_by=by,
         changed_by=by,
@@ -109,7 +154,16 @@ def interview_record(
     return interview
 
 
-EDITABLE_FIELDS = {"offered_at", "outcome", "completed_at", "conducted_by", "findings"}
+EDITABLE_FIELDS = {
+    "offered_at",
+    "outcome",
+    "completed_at",
+    "conducted_by",
+    "conducted_by_type",
+    "not_held_reason",
+    "factors",
+    "findings",
+}
 
 
 @transaction.atomic

@@ -120,10 +120,12 @@ def record(request, episode_pk: int):
 
 
 EDIT_PAGE = change_page(InterviewEditForm, purpose="interview-edit")
-# For someone who may not read this interview's findings: the page neither shows nor signs
-# them (a signed value can be read), and a save cannot change them.
+# For someone who may not read this interview's findings (nor its factors, what the child
+# said as codes): the page neither shows nor signs them (a signed value can be read), and a
+# save cannot change them.
+PRIVATE = {"findings", "factors"}
 EDIT_PAGE_WITHOUT_FINDINGS = change_page(
-    InterviewEditForm, purpose="interview-edit-without-findings", without={"findings"}
+    InterviewEditForm, purpose="interview-edit-without-findings", without=PRIVATE
 )
 
 
@@ -186,7 +188,9 @@ def history(request, pk: int):
     interview = _interview(request, pk)
     child = interview.episode.child
     record_look(request=request, child=child)
-    hidden = {} if can_see_findings(request.user, interview) else {"findings": FINDINGS_HIDDEN}
+    hidden = (
+        {} if can_see_findings(request.user, interview) else dict.fromkeys(PRIVATE, FINDINGS_HIDDEN)
+    )
     context = {
         "child": child,
         "record": interview,

@@ -24,6 +24,9 @@ from homeward.panel.services import (
 )
 
 MONTHS_BACK = 6
+# The months around the demo paper's period (1 January to 30 June 2020, README) and the six
+# months after it, so that the paper counts the panel: met monthly then too, once history.
+PAPER_MONTHS = ((2019, 10), (2020, 12))
 CHILDREN_PER_MEETING = (3, 6)
 REPEAT_EPISODES = 3
 REPEAT_DAYS = 90
@@ -75,13 +78,24 @@ class DemoPanel:
 
 
 def meeting_days(today: dt.date) -> list[dt.date]:
-    """The first Tuesday of each of the last MONTHS_BACK months, and of next month."""
-    days = []
-    for back in range(MONTHS_BACK, -2, -1):
-        month = (today.year * 12 + today.month - 1) - back
-        first = dt.date(month // 12, month % 12 + 1, 1)
-        days.append(first + dt.timedelta(days=(1 - first.weekday()) % 7))
-    return days
+    """The first Tuesday of each of the last MONTHS_BACK months, and of next month; before
+    them, of each of PAPER_MONTHS once all of those are over."""
+    recent = [
+        _first_tuesday(month) for month in range(_month(today) - MONTHS_BACK, _month(today) + 2)
+    ]
+    first, last = (year * 12 + month - 1 for year, month in PAPER_MONTHS)
+    if last >= _month(today) - MONTHS_BACK:
+        return recent
+    return [_first_tuesday(month) for month in range(first, last + 1)] + recent
+
+
+def _month(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_tuesday(month: int) -> dt.date:
+    first = dt.date(month // 12, month % 12 + 1, 1)
+    return first + dt.timedelta(days=(1 - first.weekday()) % 7)
 
 
 def _repeat_missing(council: Council, on: dt.date) -> list[tuple[Child, int]]:

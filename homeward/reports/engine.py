@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from homeward.core.clock import Period, calendar_months, months_ending
 from homeward.core.codes import Category
-from homeward.reports import committee, figures, findings, publication
+from homeward.reports import analyses, committee, figures, findings, publication
 from homeward.reports.funnel import funnel
 from homeward.reports.scope import Scope, scope_for
 from homeward.reports.spc import p_chart
@@ -57,6 +57,8 @@ def build_report(
         report["previous_year"] = previous_year(
             scope, period, headline(report), counted_earlier | {"rhi": rhi_earlier}
         )
+        # Each analysis makes its own publication version (analyses/__init__.py).
+        found = analyses.build(scope, period, publication=publication)
     report["meta"] |= {
         "no_data": _no_data(report),
         "unfinished": _unfinished(period),
@@ -65,6 +67,7 @@ def build_report(
         report["previous_year"] = _not_compared(report["previous_year"])
     if publication:
         report = _suppressed(report)
+    report["analyses"] = found
     report["findings"] = findings.find(report)
     report["paper"] = committee.parts(report)
     return report

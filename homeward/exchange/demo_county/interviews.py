@@ -5,11 +5,15 @@ import math
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from homeward.core.codes import InterviewFactor
 from homeward.exchange.demo_county.records import Child, County, Episode
 from homeward.exchange.demo_county.shape import (
+    COMMISSIONED_WORKERS,
+    FACTOR_CODES,
     HOURS,
     INDICATORS,
     LONDON,
+    NOT_HELD_REASONS,
     PULL,
     PUSH,
     RHI_DUE,
@@ -62,6 +66,9 @@ def interview_after(county: County, episode: Episode) -> dict[str, str] | None:
             "outcome": "not_offered",
             "completed_at": "",
             "conducted_by": "",
+            "conducted_by_type": "",
+            "not_held_reason": "",
+            "factors": "",
             "findings": "",
         }
     else:
@@ -77,13 +84,27 @@ def interview_after(county: County, episode: Episode) -> dict[str, str] | None:
     offered = offered.replace(second=0, microsecond=0)
     if (completed or offered) > county.now:
         return None  # not held yet: the interview is still due
+    worker = rng.choice(RHI_WORKERS)
+    findings, factors = _findings(rng) if completed else ("", "")
     return {
         "offered_at": stamp(offered),
         "outcome": outcome,
         "completed_at": stamp(completed),
-        "conducted_by": rng.choice(RHI_WORKERS),
-        "findings": _findings(rng) if completed else "",
+        "conducted_by": worker,
+        "conducted_by_type": "commissioned" if worker in COMMISSIONED_WORKERS else "team",
+        "not_held_reason": _not_held_reason(episode, outcome),
+        "factors": factors,
+        "findings": findings,
     }
+
+
+def _not_held_reason(episode: Episode, outcome: str) -> str:
+    """A reason for an interview not held, drawn from the episode's own generator so that
+    the county's other draws (and so every other row) stay as they were."""
+    if outcome not in NOT_HELD_REASONS:
+        return ""
+    codes, weights = zip(*NOT_HELD_REASONS[outcome], strict=True)
+    return random.Random(f"{episode.id}-not-held").choices(codes, weights)[0]
 
 
 def screenings_file(county: County) -> list[dict[str, str]]:
@@ -157,14 +178,15 @@ def _working_hours(rng: random.Random, returned: datetime, hours: tuple[float, f
     return moved if low * HOURS <= moved - returned <= high * HOURS else moment
 
 
-def _findings(rng: random.Random) -> str:
+def _findings(rng: random.Random) -> tuple[str, str]:
+    """What the child said, as words and as factor codes (in InterviewFactor's order)."""
     indicator = rng.choice(INDICATORS)
-    text = (
-        f"Push: {rng.choice(PUSH)}. Pull: {rng.choice(PULL)}. Exploitation indicators: {indicator}."
-    )
+    push, pull = rng.choice(PUSH), rng.choice(PULL)
+    text = f"Push: {push}. Pull: {pull}. Exploitation indicators: {indicator}."
     if indicator != "none disclosed":
         text += " Information passed to police."
-    return text
+    said = {FACTOR_CODES.get(words) for words in (push, pull, indicator)}
+    return text, ";".join(code for code in InterviewFactor.values if code in said)
 
 
 def _screening_outcome(rng: random.Random, ce_risk: int) -> str:

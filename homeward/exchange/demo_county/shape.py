@@ -105,6 +105,35 @@ INDICATORS = ("none disclosed", "none disclosed", "none disclosed", "unexplained
               "carrying drugs for others")  # fmt: skip
 RHI_WORKERS = ("Dana Fielding", "Priya Shah", "Tom Ashworth", "Kerry Mills", "Marcus Hale",
                "Sian Probert", "Lou Carver")  # fmt: skip
+# The last three work for the made-up commissioned provider, the others in the council's team.
+COMMISSIONED_WORKERS = ("Marcus Hale", "Sian Probert", "Lou Carver")
+# Each push, pull and indicator above as the interview's factor code (InterviewFactor).
+FACTOR_CODES = {
+    "arguments at home": "push_conflict_home",
+    "rules at placement": "push_placement",
+    "conflict with carers": "push_conflict_home",
+    "bullying at school": "push_bullying",
+    "feeling low": "push_mental_health",
+    "conflict with other residents": "push_placement",
+    "boredom": "push_boredom",
+    "seeing friends": "pull_friends",
+    "seeing a boyfriend": "pull_partner",
+    "seeing a girlfriend": "pull_partner",
+    "contact with family": "pull_family",
+    "older peers": "pull_older_adults",
+    "a party": "pull_friends",
+    "cannabis use": "expl_substances",
+    "unexplained new phone": "expl_gifts",
+    "unexplained cash": "expl_gifts",
+    "travelled out of county": "expl_travel",
+    "lifts from unknown adults": "expl_travel",
+    "carrying drugs for others": "expl_drug_running",
+}
+# Why an interview declined or with no contact was not held, and how often (NotHeldReason).
+NOT_HELD_REASONS = {
+    "declined": (("child_declined", 6), ("parent_declined", 1), ("spoke_to_other", 2)),
+    "no_contact": (("no_response", 5), ("missing_again", 2), ("moved", 1), ("other", 1)),
+}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
+from homeward.core.codes import InterviewFactor
 from homeward.episodes.models import Companion
 from homeward.exchange.bundle_import import BundleRejected, import_bundle
 from homeward.exchange.bundle_reading import MISNAMED_FILE, folder_files
@@ -159,6 +160,13 @@ def a_date_without_its_time(folder):
     write_file(folder, "interviews.csv", csv_text("interviews.csv", rows))
 
 
+def an_unknown_interview_code(folder):
+    rows = [
+        interview("I5", "E1", factors="pull_friends;made_up", conducted_by_type="agency"),
+    ]
+    write_file(folder, "interviews.csv", csv_text("interviews.csv", rows))
+
+
 def localities_not_readable(folder):
     write_file(folder, "localities.csv", "locality\nOxford\nMade-up Vale\n")
     rows = [child("C5", home_locality="Made-up Vale"), child("C6", home_locality="Oxford")]
@@ -290,6 +298,13 @@ CASES = {
         "children.csv, row 2: This row has 13 cells but the header has 12. Check for stray commas.",
         "episodes.csv, row 4, child_id: There is no child with id 'C9' in this bundle or already "
         "recorded for this council. Add it to children.csv or correct the id.",
+    ],
+    an_unknown_interview_code: [
+        "interviews.csv, row 2, conducted_by_type: 'agency' is not a known interview holder. "
+        "Use one of: team, commissioned.",
+        "interviews.csv, row 2, factors: 'made_up' is not a factor code. Use codes from: "
+        + ", ".join(InterviewFactor.values)
+        + ", separated by ';'.",
     ],
     too_many_children: [
         "localities.csv, row 2, population_0_17: '99999999999999999999' is more than Homeward "

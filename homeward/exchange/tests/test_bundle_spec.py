@@ -21,8 +21,8 @@ def documented_files(text: str) -> dict[str, list[tuple[str, bool]]]:
         if heading:
             current = files.setdefault(heading.group(1), [])
             continue
-        if line.startswith("## "):
-            current = None
+        if line.startswith("#"):
+            current = None  # any other heading (a list of codes, the next part) ends it
         if current is None or not line.startswith("|"):
             continue
         first_cell = line.split("|")[1]

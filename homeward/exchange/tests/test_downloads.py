@@ -120,6 +120,7 @@ def test_a_practitioner_downloads_only_their_allocated_children(client, zoe, oth
     assert [row["interview_id"] for row in interviews] == ["I-ZOE"]
     # Not recorded by them: what the child said is not theirs to read.
     assert interviews[0]["findings"] == "Not shown to your role"
+    assert interviews[0]["factors"] == "Not shown to your role"
     screenings = csv_rows(get(client, practitioner, "exchange:screenings", "csv"))
     assert [row["screening_id"] for row in screenings] == ["S-ZOE"]
     assert AuditEntry.objects.filter(action=Action.EXPORT).count() == 2

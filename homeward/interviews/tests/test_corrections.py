@@ -171,14 +171,20 @@ def test_someone_who_may_not_read_the_findings_corrects_without_them(client, wor
     page = client.get(url)
     html = page.content.decode()
     assert escape(FINDINGS) not in html and "id_findings" not in html
+    assert "id_factors" not in html  # what the child said, coded, is as private
     shown = signing.loads(
         page.context["form"].initial["based_on"], salt="homeward.interview-edit-without-findings"
     )
     assert "findings" not in shown["value"]  # nor signed into the page, where it can be read
-    data = form_as_given(client, url) | {"outcome": "declined", "findings": "Made-up other"}
+    assert "factors" not in shown["value"]
+    data = form_as_given(client, url) | {
+        "outcome": "declined",
+        "findings": "Made-up other",
+        "factors": ["pull_friends"],
+    }
     assert client.post(url, data).status_code == 302
     offered.refresh_from_db()
-    assert (offered.outcome, offered.findings) == ("declined", FINDINGS)
+    assert (offered.outcome, offered.findings, offered.factors) == ("declined", FINDINGS, "")
 
 
 def test_a_second_worker_recording_the_same_outcome_is_refused(client, world):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.interviews.models import ReturnInterview
-from homeward.interviews.services import interview_record
+from homeward.interviews.services import REASON_ONLY_WHEN_NOT_HELD, interview_record
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +53,43 @@ def test_it_needs_a_completion_time_for_a_completed_interview():
 
 def test_it_refuses_an_unknown_outcome():
     assert "'refused' is not a known interview outcome" in refused("outcome", outcome="refused")
+
+
+def test_it_keeps_who_held_it_and_the_factors_in_their_order():
+    episode = EpisodeFactory()
+    interview = interview_record(
+        episode=episode,
+        outcome="completed",
+        completed_at=episode.returned_at + dt.timedelta(hours=20),
+        conducted_by="Made-up worker",
+        conducted_by_type="commissioned",
+        factors="expl_gifts;pull_friends",
+    )
+    interview.refresh_from_db()
+    assert interview.conducted_by_type == "commissioned"
+    assert interview.factors == "pull_friends;expl_gifts"
+
+
+def test_it_refuses_an_unknown_factor():
+    message = refused("factors", outcome="declined", factors="pull_friends;made_up")
+    assert "'made_up' is not a factor code" in message
+
+
+def test_it_refuses_a_reason_not_held_for_a_completed_interview():
+    episode = EpisodeFactory()
+    message = refused(
+        "not_held_reason",
+        episode=episode,
+        outcome="completed",
+        completed_at=episode.returned_at + dt.timedelta(hours=20),
+        conducted_by="Made-up worker",
+        not_held_reason="child_declined",
+    )
+    assert message == REASON_ONLY_WHEN_NOT_HELD
+
+
+def test_it_keeps_why_a_declined_interview_was_not_held():
+    interview = interview_record(
+        episode=EpisodeFactory(), outcome="declined", not_held_reason="parent_declined"
+    )
+    assert interview.not_held_reason == "parent_declined"

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -85,6 +86,26 @@ def test_recording_a_completed_interview_takes_the_return_off_the_list(coordinat
     html = coordinator.get(DUE).content.decode()
     assert "Interview recorded for Ruby Sample." in html
     assert ">Ruby Sample</a></th>" not in html
+
+
+def test_the_form_records_who_held_it_and_what_the_child_said(coordinator):
+    episode = returned_ago(10)
+    data = {
+        "outcome": "completed",
+        "completed_at_day": 17,
+        "completed_at_month": 5,
+        "completed_at_year": 2020,
+        "completed_at_time": "09:00",
+        "conducted_by": "Made-up Worker",
+        "conducted_by_type": "team",
+        "factors": ["expl_travel", "push_boredom"],
+    }
+    coordinator.post(reverse("interviews:record", args=[episode.pk]), data)
+    interview = ReturnInterview.objects.get(episode=episode)
+    assert (interview.conducted_by_type, interview.factors) == ("team", "push_boredom;expl_travel")
+    html = coordinator.get(reverse("interviews:edit", args=[interview.pk])).content.decode()
+    assert re.search(r'value="push_boredom"[^>]*checked', html)
+    assert not re.search(r'value="pull_friends"[^>]*checked', html)
 
 
 def test_a_completed_interview_needs_its_time(coordinator):

@@ -75,3 +75,11 @@ def test_it_refuses_outside_a_demo(settings):
     with pytest.raises(CommandError, match="not a demonstration"):
         call_command("demo-panel")
     assert not PanelMeeting.objects.exists()
+
+
+def test_long_after_the_demo_papers_year_its_months_have_meetings_too():
+    days = meeting_days(dt.date(2026, 12, 1))
+    assert days[0] == dt.date(2019, 10, 1) and dt.date(2020, 12, 1) in days
+    assert days[-8:] == meeting_days(dt.date(2026, 12, 1))[-8:]
+    assert days[-1] == dt.date(2027, 1, 5)
+    assert len(days) == 15 + 8

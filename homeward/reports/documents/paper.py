@@ -12,6 +12,7 @@ out or said another way.
 from homeward.reports import committee
 from homeward.reports.wording import SEVERITY_ORDER, long_date, period_phrase
 
+from . import analyses
 from .annex import Annex
 from .blocks import Paper, Para, Section
 from .comparison import Comparison
@@ -62,6 +63,7 @@ class _Writer(Front, Annex, Places, Interviews, Comparison):
                     self.recommendation(),
                     self.executive_summary(),
                     self.analysis(),
+                    *analyses.sections(self.report),
                     self.recommendations(),
                     *self.committee_sections(),
                     Section("Data annex", 1, [self.annex_intro()]),
