@@ -57,6 +57,10 @@ def count(scope: Scope, period: Period) -> dict:
             },
         )
         provider["placed"].add(row["child_id"])
+        # One URN may carry different names on different placements: take the name by the
+        # rule the paper's children's homes table takes it (figures.childrens_homes: the
+        # greatest), so that the paper never names one home two ways.
+        provider["name"] = max(provider["name"], row["provider_name"] or row["provider_urn"])
         of_placement[row["pk"]] = key
     episodes = (
         scope.whole()

@@ -25,12 +25,13 @@ from homeward.councils.tests.factories import LocalityFactory, council
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
+from homeward.notices.models import NoticeKind, PlacingCouncilNotice
 from homeward.panel.tests.factories import (
     PanelActionFactory,
     PanelDiscussionFactory,
     PanelMeetingFactory,
 )
-from homeward.reports import analyses
+from homeward.reports import analyses, figures
 from homeward.reports.analyses import (
     adolescents,
     children_say,
@@ -210,6 +211,22 @@ def test_providers_rate_is_episodes_per_child_placed_by_type(county):
     )
 
 
+def test_a_home_with_two_names_is_named_as_the_childrens_homes_table_names_it(county):
+    # The made-up county's data may give one Ofsted URN a different name on each placement:
+    # the paper must still name the home one way, in its table and in this analysis.
+    for name in ("Same Home (Made-up North)", "Same Home (Made-up South)", "Same Home"):
+        PlacementFactory(provider_urn="SC9", provider_name=name)
+
+    (in_table,) = [h for h in figures.childrens_homes(scope(), PERIOD) if h["urn"] == "SC9"]
+    (point,) = [
+        p
+        for p in providers.count(scope(), PERIOD)["by_type"]["childrens_home"]["points"]
+        if p["urn"] == "SC9"
+    ]
+
+    assert point["name"] == in_table["name"] == "Same Home (Made-up South)"
+
+
 def test_a_small_provider_loses_its_name_in_the_published_paper(county):
     published = providers.suppress(providers.count(scope(), PERIOD))
 
@@ -260,8 +277,43 @@ def test_placed_in_and_out_children_are_counted_by_hand(county):
     assert placed_out["host_councils"] == [
         {"council": council("872").name, "children": 1, "episodes": 1}
     ]
-    assert found["notices"] is None
-    assert placed.NOTICES in placed.findings(found)
+    # No notice recorded and no time typed: neither episode's placing council told in time.
+    assert found["notices"] == {
+        "told_within_24h": {"n": 0, "of": 2, "pct": 0.0},
+        "notices_recorded": 0,
+        "acknowledged": {"n": 0, "of": 0, "pct": None},
+    }
+    assert "Their placing councils were told within 24 hours of 0 of those 2 episodes (0.0%)." in (
+        placed.findings(found)
+    )
+
+
+def test_placing_councils_told_and_acknowledging_are_counted_from_the_notices(county):
+    first = county["d"].episodes.order_by("last_seen_at").first()
+    PlacingCouncilNotice.objects.create(
+        council=council("931"),
+        episode=first,
+        kind=NoticeKind.MISSING,
+        placing_council=council("933"),
+        prepared_at=first.last_seen_at,
+        told_other_way="By phone to their made-up duty team",
+        told_at=first.last_seen_at + 2 * HOUR,
+        acknowledged_at=first.last_seen_at + 3 * HOUR,
+        acknowledged_by_name="Made-up officer",
+    )
+
+    found = placed.count(scope(), PERIOD)
+
+    assert found["notices"] == {
+        "told_within_24h": {"n": 1, "of": 2, "pct": 50.0},
+        "notices_recorded": 1,
+        "acknowledged": {"n": 1, "of": 1, "pct": 100.0},
+    }
+    sentences = placed.findings(found)
+    assert "Their placing councils were told within 24 hours of 1 of those 2 episodes (50.0%)." in (
+        sentences
+    )
+    assert "1 of the 1 missing notices recorded (100.0%) were acknowledged" in " ".join(sentences)
 
 
 def test_placed_councils_are_hidden_in_the_published_paper(county):
