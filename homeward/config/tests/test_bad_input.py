@@ -15,6 +15,7 @@ from homeward.audit.models import Action, AuditEntry
 from homeward.children.models import Child
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
+from homeward.config.tests.more_records import border_and_email_records
 from homeward.councils.tests.factories import LocalityFactory
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import EpisodeFactory
@@ -193,6 +194,7 @@ def test_every_route_refuses_a_post_without_the_csrf_token(name):
     records["paper"] = PaperDraft.objects.create(
         council_code="931", period_from=dt.date(2020, 1, 1), period_to=dt.date(2020, 6, 30)
     )
+    records |= border_and_email_records(child)
     before = (Child.objects.count(), Episode.objects.count(), ReturnInterview.objects.count())
     url = url_for(name, records | panel)
     response = forged.post(url, {"first_name": "Forged", "outcome": "declined"})

@@ -12,6 +12,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
 from homeward.children.services import child_allocate
 from homeward.children.tests.factories import ChildFactory, PlacementFactory
+from homeward.config.tests.more_records import border_and_email_records
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.escalations.tests.factories import EscalationFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
@@ -39,7 +40,7 @@ def records(time_machine):
     action = PanelActionFactory(discussion__child=child, due_on=dt.date(2020, 7, 14))
     interview = ReturnInterviewFactory(episode=back, outcome="no_contact", completed_at=None)
     issued = made_up_force()
-    return {
+    return border_and_email_records(child) | {
         "placement": PlacementFactory(child=child),
         "interview": interview,
         "screening": ScreeningFactory(child=child),
