@@ -1048,6 +1048,7 @@ def test_every_link_on_every_page_a_person_may_use_opens_for_them(client, world,
     """Not only the navigation: no page offers a link its reader would be refused."""
     records, here = world
     client.force_login(person(role, here))
+    records["seen"]["paper"] = committee_paper()  # the paper's pages offer links too
     pages = [
         url_for(name, records["seen"])
         for name, _ in ALL_ROUTES
