@@ -393,6 +393,7 @@ def _ethnicity(data: dict) -> Section:
                         "Episodes",
                         "Share of children missing",
                         "Share of population aged 0 to 17",
+                        "England: looked-after children missing",
                     ],
                     [
                         [
@@ -401,7 +402,8 @@ def _ethnicity(data: dict) -> Section:
                             number(g["episodes"]),
                             decimal(g["share_pct"])
                             + ("%" if g["share_pct"] not in (None, SUPPRESSED) else ""),
-                            "Not held",
+                            _population(g, data),
+                            share(g["england_share"]) if g.get("england_share") else "–",
                         ]
                         for name, g in zip(names, groups.values(), strict=True)
                     ],
@@ -409,7 +411,18 @@ def _ethnicity(data: dict) -> Section:
                 "Children",
             )
         )
+    england = data.get("england")
+    if groups and england:
+        blocks.append(f"{england['note']} Source: {england['source']}")
     return Section("Children missing by ethnic group", 2, blocks)
+
+
+def _population(group: dict, data: dict) -> str:
+    """A group's share of the population aged 0-17: "Not held" until loaded (the section's
+    findings say why), "–" for the not-known group, which the census does not count."""
+    if group.get("population_share"):
+        return share(group["population_share"])
+    return "–" if data.get("population_source") else "Not held"
 
 
 def _panel(data: dict) -> Section:

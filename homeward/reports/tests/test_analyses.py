@@ -498,7 +498,54 @@ def test_ethnicity_is_counted_by_major_group(county):
     )
     published = ethnicity.suppress(found)
     assert all(g["children"] == SUPPRESSED for g in published["groups"].values())
-    assert ethnicity.findings(published) == [ethnicity.NO_POPULATION]
+    said = ethnicity.findings(published)
+    assert said[-1] == ethnicity.NO_POPULATION
+    assert not any("recorded as" in sentence for sentence in said)
+
+
+def test_ethnicity_is_compared_with_englands_looked_after_children_missing(county):
+    found = ethnicity.count(scope(), PERIOD)
+
+    # DfE, year ending 31 March 2020: 8,610 White of 12,470 who went missing from placement.
+    england = found["england"]
+    assert (england["year_ending"], england["children"]) == (2020, 12_470)
+    assert england["shares"]["white"] == {"n": 8_610, "of": 12_470, "pct": 69.0}
+    assert found["groups"]["white"]["england_share"] == england["shares"]["white"]
+    assert "Open Government Licence" in england["source"]
+    assert (
+        "Of England's 12,470 looked-after children who went missing from placement in the "
+        "year ending 31 March 2020, 69.0% White" in " ".join(ethnicity.findings(found))
+    )
+
+
+POPULATION_FILE = (
+    b"ethnic_group,population_0_17\nWhite,80000\nmixed,6000\nasian,8000\nblack,4000\nother,2000\n"
+)
+
+
+def test_ethnicity_is_compared_with_the_councils_loaded_population(county):
+    from homeward.benchmarks.ethnicity import population_load
+
+    population_load(data=POPULATION_FILE, name="p.csv", council_code="931", source="Census 2021")
+
+    found = ethnicity.count(scope(), PERIOD)
+
+    white = found["groups"]["white"]
+    assert white["population_share"] == {"n": 80_000, "of": 100_000, "pct": 80.0}
+    assert found["groups"]["asian"]["children"] == 0  # shown beside its population share
+    assert found["population_note"] is None
+    said = ethnicity.findings(found)
+    assert said[0] == (
+        "2 of the 5 children missing were recorded as White (40.0%), against 80.0% of the "
+        "council's population aged 0 to 17."
+    )
+    assert said[-1] == "The population aged 0 to 17 by ethnic group: Census 2021."
+    published = ethnicity.suppress(found)
+    assert published["groups"]["white"]["children"] == SUPPRESSED
+    assert published["groups"]["white"]["population_share"] == white["population_share"]
+    # A locality's report does not compare its children with the whole council's population.
+    in_north = ethnicity.count(scope_for("931", "North"), PERIOD)
+    assert in_north["population_note"] == ethnicity.LOCALITY_POPULATION
 
 
 @pytest.mark.parametrize(
