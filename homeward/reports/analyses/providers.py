@@ -20,7 +20,7 @@ from homeward.core.clock import Period
 from homeward.core.codes import Category
 from homeward.reports.analyses.common import NOT_KNOWN, SUPPRESSED, hidden, is_few, shown
 from homeward.reports.figures import seen_in
-from homeward.reports.funnel import CURVE_POINTS, Z_95, Z_998, funnel, standing
+from homeward.reports.funnel import CURVE_POINTS, Z_95, Z_998, funnel, limits_curve, standing
 from homeward.reports.publication import to_hide
 from homeward.reports.scope import Scope
 from homeward.reports.wording import PLACEMENT, decimal
@@ -197,18 +197,23 @@ def suppress(data: dict) -> dict:
             for k, v in chart.items()
         }
 
-    return {
-        "measure": data["measure"],
-        "by_type": {
-            t: totals(chart) | {"points": [published(p, t) for p in chart["points"]]}
-            for t, chart in data["by_type"].items()
-        },
-        "by_locality": {
-            name: totals(chart)
-            | {"points": [published(p, p["placement_type"]) for p in chart["points"]]}
-            for name, chart in data["by_locality"].items()
-        },
-    }
+    def shown(points: list[dict]) -> list[dict]:
+        return [p for p in points if p["size"] != SUPPRESSED]
+
+    # The limits' curves are drawn over the sizes of the providers shown only: a curve
+    # starting at a hidden provider's size would give its size away.
+    by_type = {}
+    for t, chart in data["by_type"].items():
+        points = [published(p, t) for p in chart["points"]]
+        rate = chart["episodes"] / chart["children"] if chart["children"] else 0.0
+        curve = limits_curve([p["size"] for p in shown(points)], centre=rate, method="poisson")
+        by_type[t] = totals(chart) | {"points": points, "curve": curve}
+    by_locality = {}
+    for name, chart in data["by_locality"].items():
+        points = [published(p, p["placement_type"]) for p in chart["points"]]
+        curve = _ratio_curve(shown(points))
+        by_locality[name] = totals(chart) | {"points": points, "curve": curve}
+    return {"measure": data["measure"], "by_type": by_type, "by_locality": by_locality}
 
 
 def place(locality: str) -> str:

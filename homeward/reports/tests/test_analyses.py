@@ -281,6 +281,11 @@ def test_a_provider_hidden_alone_hides_the_next_smallest_and_small_episodes_show
     assert names == [SUPPRESSED, SUPPRESSED, "C"]
     assert [p["name"] for p in published["by_type"]["childrens_home"]["points"]] == names
     assert by_name["SCC"]["count"] == 20
+    # The limits are drawn over the shown provider's size only: none starts at a hidden one's.
+    assert {c["size"] for c in published["by_type"]["childrens_home"]["curve"]} == {9}
+    assert {c["expected"] for c in published["by_locality"]["North"]["curve"]} == {
+        shown[2]["expected"]
+    }
     alone = made_up_providers(provider("B", 6, 3), provider("C", 9, 20))
     (b, _) = providers.suppress(alone)["by_locality"]["North"]["points"]
     assert (b["name"], b["size"], b["count"], b["value"]) == ("B", 6, SUPPRESSED, SUPPRESSED)
