@@ -551,12 +551,24 @@ def apply_draft_edits(findings: list[dict], edits: list[dict]) -> tuple[list[dic
     return apply_edits(findings, applied), stale
 
 
+AUTHORED = "author"
+ADDED_BY = "Added by {by}; not generated from the tables."
+
+
 def _authored(edit: dict) -> dict:
+    # An author's own finding quotes no table (no `cites`): the paper says whose it is.
     return finding(
         edit["id"],
-        "author",
+        AUTHORED,
         edit.get("severity", "info"),
         edit["text"],
         {},
         edit.get("recommendation", ""),
-    ) | {"edited": True}
+    ) | {"edited": True, "added_by": edit.get("by") or "the report's author"}
+
+
+def added_by(found: dict) -> str:
+    """For a finding the author added, the words that say so ("" for a generated one)."""
+    if found.get("rule") != AUTHORED:
+        return ""
+    return ADDED_BY.format(by=found.get("added_by") or "the report's author")
