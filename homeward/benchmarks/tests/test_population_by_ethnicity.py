@@ -10,6 +10,7 @@ from homeward.audit.models import AuditEntry
 from homeward.benchmarks.ethnicity import england_missing, population_load
 from homeward.benchmarks.models import PopulationByEthnicity
 from homeward.borders.csvfile import FileRejected
+from homeward.councils.tests.factories import council
 
 GOOD = (
     "ethnic_group,population_0_17\n"
@@ -67,6 +68,7 @@ def test_a_file_with_problems_loads_nothing_and_names_each(db):
 
 def test_the_command_loads_the_file_or_says_every_problem(db, tmp_path, settings):
     settings.HOMEWARD_COUNCIL = "931"
+    council("931")
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text(GOOD)
     bad.write_text("ethnic_group,population\nwhite,1\n")
@@ -81,6 +83,9 @@ def test_the_command_loads_the_file_or_says_every_problem(db, tmp_path, settings
     assert "(100,000 children)" in out.getvalue()
     assert "bad.csv, row 1, column population_0_17" in err.getvalue()
     assert PopulationByEthnicity.objects.filter(council_code="931").count() == 5
+    with pytest.raises(CommandError, match="There is no council with code '999'"):
+        call_command("load-population-by-ethnicity", str(good), "--source", "C", "--council", "999")
+    assert not PopulationByEthnicity.objects.filter(council_code="999").exists()
 
 
 def test_englands_shares_are_read_for_the_year_ending_by_the_day():

@@ -1,9 +1,16 @@
 """`homeward load-population-by-ethnicity FILE.csv --source TEXT [--council CODE]`."""
 
 from django.conf import settings
+from django.core.management.base import CommandError
 
 from homeward.benchmarks.ethnicity import population_load
 from homeward.borders.management.loading import LoadCommand
+from homeward.councils.models import Council
+
+UNKNOWN_COUNCIL = (
+    "There is no council with code '{code}'. Give the council's DfE three-digit code, for "
+    "example --council 931 for Oxfordshire. Nothing was loaded."
+)
 
 
 class Command(LoadCommand):
@@ -29,6 +36,8 @@ class Command(LoadCommand):
 
     def handle(self, *args, source: str, council: str | None, **options):
         self.source, self.council = source, council or settings.HOMEWARD_COUNCIL
+        if not Council.objects.filter(code=self.council).exists():
+            raise CommandError(UNKNOWN_COUNCIL.format(code=self.council))
         super().handle(*args, **options)
 
     def load(self, *, data: bytes, name: str):
