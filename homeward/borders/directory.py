@@ -49,7 +49,7 @@ def contacts_load(*, data: bytes, name: str, by=None) -> ContactsLoaded:
             row_problems.append(FileProblem(name, number, "email", reason))
         problems += row_problems
         first_row.setdefault(key, number)
-        wanted[key] = row.get("name", "")
+        wanted[key] = row.get("name")  # None: the file has no name column, so names are kept
     if problems:
         raise FileRejected(problems)
     return _written(wanted, councils, by)
@@ -82,13 +82,13 @@ def _written(wanted: dict, councils: dict, by) -> ContactsLoaded:
                 council=councils[code],
                 purpose=purpose,
                 email=email,
-                name=contact_name,
+                name=contact_name or "",
                 created_by=by,
                 changed_by=by,
             )
             record_change(record=contact, by=by)
             added += 1
-        elif contact.name != contact_name:
+        elif contact_name is not None and contact.name != contact_name:
             before = values_before_change(contact)
             contact.name, contact.changed_by, contact.version = (
                 contact_name,

@@ -16,6 +16,7 @@ from homeward.borders.csvfile import FileProblem, FileRejected, read_rows
 from homeward.borders.models import LegalBasis, PlacedInEntry
 from homeward.borders.register import (
     FIELDS,
+    NEW_ENTRY_DEFAULTS,
     child_link_problems,
     entry_problems,
     placed_in_link,
@@ -87,12 +88,15 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
     rows = read_rows(data, name=name, columns=tuple(COLUMNS), required=REQUIRED)
     councils = {c.code: c for c in Council.objects.all()}
     today = timezone.localdate()
+    existing = _existing(council)
     problems, read, first_row = [], [], {}
     for number, row in rows:
         values, row_problems = _values(name, number, row, councils, council)
         if not row_problems:
-            found = entry_problems(council=council, values=values, today=today)
-            if values["child"] is not None:
+            found = entry_problems(
+                council=council, values=_completed(values, existing.get(_key(values))), today=today
+            )
+            if values.get("child") is not None:
                 found += child_link_problems(
                     child=values["child"], council=council, date_of_birth=values["date_of_birth"]
                 )
@@ -115,7 +119,9 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
 def _values(name, number, row, councils, council) -> tuple[dict, list[FileProblem]]:
     problems, values = [], {}
     for column, field in COLUMNS.items():
-        raw = row.get(column, "")
+        if column not in row:  # left out of the file: the entry keeps what it holds
+            continue
+        raw = row[column]
         if column in REQUIRED and not raw:
             problems.append(FileProblem(name, number, column, EMPTY.format(column=column)))
             continue
@@ -123,9 +129,22 @@ def _values(name, number, row, councils, council) -> tuple[dict, list[FileProble
             values[field] = _read(column, raw, councils, council)
         except CellError as error:
             problems.append(FileProblem(name, number, column, str(error)))
-    if not values.get("notified_on") and "admitted_on" in values:
+    if "notified_on" in row and not values.get("notified_on") and "admitted_on" in values:
         values["notified_on"] = values["admitted_on"]
     return values, problems
+
+
+def _completed(values: dict, entry: PlacedInEntry | None) -> dict:
+    """The row's values with what it leaves out: the entry's own, or a new entry's defaults."""
+    if entry is not None:
+        return _entry_values(entry) | values
+    return NEW_ENTRY_DEFAULTS | {"notified_on": values["admitted_on"]} | values
+
+
+def _existing(council: Council) -> dict:
+    return {
+        _key(_entry_values(entry)): entry for entry in PlacedInEntry.objects.filter(council=council)
+    }
 
 
 def _read(column: str, raw: str, councils: dict, council: Council):
@@ -159,15 +178,14 @@ def _key(values: dict) -> tuple:
 
 @transaction.atomic
 def _written(read: list, council: Council, name: str, by) -> RegisterLoaded:
-    existing = {
-        _key(_entry_values(entry)): entry for entry in PlacedInEntry.objects.filter(council=council)
-    }
+    existing = _existing(council)
     added = changed = unchanged = linked = 0
     for number, values in read:
-        child = values.pop("child")
+        child = values.pop("child", None)
         entry = existing.get(_key(values))
         try:
             if entry is None:
+                values = {"notified_on": values["admitted_on"]} | values
                 entry = placed_in_record(council=council, child=child, by=by, **values)
                 added += 1
             else:

@@ -134,3 +134,53 @@ def test_load_register_loads_for_the_installations_council(tmp_path, capsys):
     assert PlacedInEntry.objects.get().council == council("931")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load-register", str(tmp_path / "nowhere.csv"))
+
+
+def test_a_contacts_file_without_the_name_column_leaves_the_names_as_they_are():
+    contacts_load(data=CONTACTS, name="c.csv")
+    without_names = b"council_code,purpose,email\r\n202,missing,missing@camden.example.gov.uk\r\n"
+    loaded = contacts_load(data=without_names, name="c.csv")
+    assert (loaded.added, loaded.changed, loaded.unchanged) == (0, 0, 1)
+    assert CouncilContact.objects.get(purpose="missing").name == "Missing team"
+
+
+def test_a_register_file_leaving_columns_out_keeps_what_the_entry_holds():
+    row = (
+        ",Keira,Notreal,17/05/2006,202,care_order,Made-up House,SC000001,01/02/2020,,"
+        "03/02/2020,Sam Madeup,sam@camden.example.gov.uk,Jo Madeup,jo@camden.example.gov.uk,A note"
+    )
+    register_load(data=register_file(row), name="r.csv", council=council())
+    discharge = (
+        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on,"
+        b"discharged_on\r\nKeira,Notreal,17/05/2006,202,Made-up House,01/02/2020,30/04/2020\r\n"
+    )
+    loaded = register_load(data=discharge, name="r.csv", council=council())
+    assert (loaded.added, loaded.changed, loaded.unchanged) == (0, 1, 0)
+    entry = PlacedInEntry.objects.get()
+    assert entry.discharged_on == dt.date(2020, 4, 30)
+    assert (entry.legal_basis, entry.provider_urn, entry.notified_on) == (
+        "care_order",
+        "SC000001",
+        dt.date(2020, 2, 3),
+    )
+    assert (entry.social_worker_email, entry.iro_name, entry.notes) == (
+        "sam@camden.example.gov.uk",
+        "Jo Madeup",
+        "A note",
+    )
+    again = register_load(data=discharge, name="r.csv", council=council())
+    assert (again.changed, again.unchanged) == (0, 1)
+
+
+def test_a_new_register_entry_from_a_file_without_optional_columns_takes_the_defaults():
+    only_required = (
+        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on\n"
+        b"Ruby,Sample,01/01/2007,202,Made-up House,01/02/2020\n"
+    )
+    assert register_load(data=only_required, name="r.csv", council=council()).added == 1
+    entry = PlacedInEntry.objects.get()
+    assert (entry.legal_basis, entry.notified_on, entry.discharged_on) == (
+        "other",
+        dt.date(2020, 2, 1),
+        None,
+    )
