@@ -6,7 +6,7 @@ on the register (same child, placing council and admission date) updates it, whi
 discharge arrives: the same row again with its discharge date filled in.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,8 +73,13 @@ class RegisterLoaded:
     changed: int
     unchanged: int
     linked: int  # entries (added or changed) linked to a child's record
+    notes: tuple[str, ...] = ()  # how the file was read: its encoding, names, columns ignored
 
     def __str__(self) -> str:
+        return "\n".join((self.summary, *self.notes))
+
+    @property
+    def summary(self) -> str:
         return (
             f"Added {self.added} register entr{'y' if self.added == 1 else 'ies'}, changed "
             f"{self.changed}, left {self.unchanged} unchanged; {self.linked} of those added or "
@@ -113,7 +118,7 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
         read.append((number, values))
     if problems:
         raise FileRejected(problems)
-    return _written(read, council, name, by)
+    return replace(_written(read, council, name, by), notes=tuple(rows.notes))
 
 
 def _values(name, number, row, councils, council) -> tuple[dict, list[FileProblem]]:

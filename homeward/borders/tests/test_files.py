@@ -184,3 +184,34 @@ def test_a_new_register_entry_from_a_file_without_optional_columns_takes_the_def
         dt.date(2020, 2, 1),
         None,
     )
+
+
+def test_a_register_file_as_excel_saves_it_loads_and_says_how_it_was_read():
+    header = REGISTER_HEADER.replace("_", " ").title().replace(",Notes\n", ",Notes,Key Worker\r\n")
+    row = ",Zoë,Madeup,17/05/2008,202,care_order,Made-up House,,01/02/2020,,,Siân Madeup,,,,£20,"
+    row += "Al\r\n"
+    loaded = register_load(
+        data=(header + row + "\r\n").encode("cp1252"), name="r.csv", council=council()
+    )
+    assert loaded.added == 1
+    entry = PlacedInEntry.objects.get()
+    assert (entry.first_name, entry.social_worker_name, entry.notes) == (
+        "Zoë",
+        "Siân Madeup",
+        "£20",
+    )
+    said = str(loaded)
+    assert "r.csv: read as Windows-1252 text" in said
+    assert "'Date Of Birth' as date_of_birth" in said
+    assert "r.csv: ignored column(s) Homeward does not know: Key Worker" in said
+
+
+def test_a_contacts_file_with_a_column_twice_or_empty_is_refused_saying_so():
+    twice = b"council_code,purpose,email,Email\n202,missing,a@camden.example.gov.uk,b@c.example\n"
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=twice, name="c.csv")
+    assert [(p.row, p.column) for p in rejected.value.problems] == [(1, "email")]
+    assert "twice" in rejected.value.problems[0].reason
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=b"\xef\xbb\xbf\r\n", name="c.csv")
+    assert "empty" in rejected.value.problems[0].reason
