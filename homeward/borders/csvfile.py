@@ -4,7 +4,12 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from homeward.exchange.bundle_reading import read_header
+from homeward.exchange.bundle_reading import (
+    DUPLICATE_COLUMN,
+    HEADER_READ_AS,
+    READ_AS_WINDOWS_1252,
+    read_header,
+)
 
 NOT_TEXT = (
     "This file is not text that Homeward can read. Save it as 'CSV UTF-8 (Comma delimited)' "
@@ -12,12 +17,6 @@ NOT_TEXT = (
 )
 MISSING_COLUMNS = "The header has no {columns} column. The first row must name the columns: {all}."
 EMPTY_FILE = "The file is empty. The first row must name the columns: {all}."
-TWICE = "The column {column} is in the header twice. Keep one of them."
-READ_AS_CP1252 = (
-    "{name}: read as Windows-1252 text (as Excel saves 'CSV'), because it is not UTF-8. "
-    "Check that names with accents, like Zoë, look right in Homeward."
-)
-RENAMED = "{name}: read these header names as the documented ones: {renamed}."
 IGNORED = "{name}: ignored column(s) Homeward does not know: {columns}."
 WRONG_CELL_COUNT = (
     "This row has {found} cells but the header has {expected}. Check for a comma inside a "
@@ -83,7 +82,7 @@ def read_rows(
         read = read_header(written, known=columns, required=required)
         header = read.names
         problems = [
-            FileProblem(name, header_row, column, TWICE.format(column=column))
+            FileProblem(name, header_row, column, DUPLICATE_COLUMN.format(column=column))
             for column in read.duplicated
         ]
         if read.missing:
@@ -92,7 +91,7 @@ def read_rows(
         if problems:
             raise FileRejected(problems)
         if read.renamed:
-            notes.append(RENAMED.format(name=name, renamed=", ".join(read.renamed)))
+            notes.append(f"{name}: " + HEADER_READ_AS.format(renamed=", ".join(read.renamed)))
         if read.extra:
             notes.append(IGNORED.format(name=name, columns=", ".join(read.extra)))
         rows = []
@@ -122,6 +121,6 @@ def _decoded(data: bytes, name: str) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), [READ_AS_CP1252.format(name=name)]
+        return data.decode("cp1252"), [f"{name}: {READ_AS_WINDOWS_1252}"]
     except UnicodeDecodeError:  # not Windows-1252 either: never guessed at
         raise FileRejected([FileProblem(name, 1, "", NOT_TEXT)]) from None
