@@ -30,7 +30,10 @@ from homeward.exchange.bundle_import import (
 )
 from homeward.exchange.bundle_reading import (
     CANNOT_OPEN,
+    DUPLICATE_COLUMN,
     EMPTY_FILE,
+    READ_AS_WINDOWS_1252,
+    WINDOWS_1252,
     CsvFile,
     FileNotRead,
     detect_encoding,
@@ -138,11 +141,16 @@ class Translation:
 
 
 def read_table(
-    path: Path, columns: dict[str, str], required: tuple[str, ...], problems: list
+    path: Path,
+    columns: dict[str, str],
+    required: tuple[str, ...],
+    problems: list,
+    notes: list | None = None,
 ) -> list[SourceRow] | None:
     """A source file's rows, read as the bundle's files are (encoding, separator, quotes);
-    None, with the problem, when it cannot be read or lacks a `required` column.
-    `columns` gives each column the source documents and its reference (for the problem)."""
+    None, with the problem, when it cannot be read, lacks a `required` column or has a
+    column twice. `columns` gives each column the source documents and its reference (for
+    the problem); `notes` gets what the person should check (a file read as Windows-1252)."""
     name = path.name
     rows: list[SourceRow] = []
     try:
@@ -158,8 +166,15 @@ def read_table(
             for column in lacking:
                 message = MISSING_COLUMN.format(column=column, ref=columns.get(column, ""))
                 problems.append(BundleProblem(name, 1, column, message))
-            if lacking:
+            twice = sorted({column for column in header if column and header.count(column) > 1})
+            for column in twice:  # which of the two to read is not guessed
+                problems.append(
+                    BundleProblem(name, 1, column, DUPLICATE_COLUMN.format(column=column))
+                )
+            if lacking or twice:
                 return None
+            if encoding.name == WINDOWS_1252 and notes is not None:
+                notes.append(f"{name}: {READ_AS_WINDOWS_1252}")
             for number, cells, troubles in csv_file.records():
                 for index, message in troubles:
                     column = header[index] if index is not None and index < len(header) else ""
@@ -211,7 +226,9 @@ def read_tables(
         path = folder / name
         if path.is_file():
             found: list = []
-            tables[name] = read_table(path, columns.get(name, {}), required[name], found)
+            tables[name] = read_table(
+                path, columns.get(name, {}), required[name], found, translation.notes
+            )
             translation.problems.extend(found)
             if tables[name] is None:
                 translation.unreadable.add(name)

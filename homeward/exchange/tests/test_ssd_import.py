@@ -334,3 +334,26 @@ def test_a_table_misnamed_or_a_row_with_stray_cells_is_refused_and_other_files_a
     (folder / "ssd_missing.csv").write_text(EXTRACT["ssd_missing.csv"], encoding="utf-8")
     out = run(folder)
     assert "Not read (not SSD tables): notes.txt" in out
+
+
+def test_a_column_twice_in_a_table_is_refused_not_read_from_one_of_them(tmp_path):
+    missing = EXTRACT["ssd_missing.csv"].splitlines()
+    missing[0] += ",miss_mis_epi_end"  # an extract with the column twice, the second empty
+    folder = write_extract(
+        tmp_path / "ssd", missing="\n".join([missing[0], *(row + "," for row in missing[1:])])
+    )
+    problems = refused(folder)
+    assert problems == [
+        "ssd_missing.csv, row 1, miss_mis_epi_end: The column 'miss_mis_epi_end' is in the "
+        "header more than once. Keep only one."
+    ]
+    assert not Episode.objects.exists()
+
+
+def test_a_table_saved_as_windows_1252_is_read_and_the_summary_says_so(tmp_path):
+    folder = write_extract(tmp_path / "ssd")
+    person = EXTRACT["ssd_person.csv"].replace("Fictiona", "Zoë")
+    (folder / "ssd_person.csv").write_bytes(person.replace("\n", "\r\n").encode("cp1252"))
+    out = run(folder)
+    assert Child.objects.get(local_id="SSD2").first_name == "Zoë"
+    assert "ssd_person.csv: read as Windows-1252 text" in out
