@@ -64,8 +64,10 @@ class Folder:
     misnamed: set[str] = field(default_factory=set)
 
 
-def _looks_like(name: str) -> tuple[str | None, bool]:
-    """The bundle file a name looks like (or None), and whether it is a CSV file at all."""
+def looks_like(name: str, expected_names=EXPECTED) -> tuple[str | None, bool]:
+    """The file of `expected_names` (the bundle's, by default) a name looks like (or None):
+    the same but for its case, a copy number or an extension Windows hid; and whether it is
+    a CSV file at all."""
     stem, dot, extension = name.strip().lower().rpartition(".")
     if not dot:
         stem, extension = extension, ""
@@ -74,7 +76,7 @@ def _looks_like(name: str) -> tuple[str | None, bool]:
     for mark in _COPY_MARKS:
         stem = mark.sub("", stem).strip()
     expected = f"{stem}.csv"
-    return (expected if expected in EXPECTED else None), extension == "csv"
+    return (expected if expected in expected_names else None), extension == "csv"
 
 
 def is_system_file(name: str) -> bool:
@@ -92,7 +94,7 @@ def folder_files(path: Path) -> Folder:
         if name in EXPECTED and entry.is_file():
             folder.present.add(name)
             continue
-        expected, is_csv = _looks_like(name)
+        expected, is_csv = looks_like(name)
         if is_system_file(name) or not entry.is_file() or (not expected and not is_csv):
             folder.ignored.append(name)
         elif expected is None:

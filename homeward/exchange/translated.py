@@ -30,8 +30,10 @@ from homeward.exchange.bundle_import import (
 )
 from homeward.exchange.bundle_reading import (
     CANNOT_OPEN,
+    COPY_OF_FILE,
     DUPLICATE_COLUMN,
     EMPTY_FILE,
+    NOT_CSV_FILE,
     READ_AS_WINDOWS_1252,
     WINDOWS_1252,
     CsvFile,
@@ -39,6 +41,7 @@ from homeward.exchange.bundle_reading import (
     detect_encoding,
     documented_name,
     is_system_file,
+    looks_like,
 )
 from homeward.exchange.bundle_spec import BY_NAME
 from homeward.exchange.cells import guard_formula, unguard_formula
@@ -236,20 +239,29 @@ def read_tables(
 
 
 def other_files(folder: Path, names, translation: Translation) -> None:
-    """Files in the folder that are not the tables read: one named like a table but for its
-    case is refused (nothing meant to be imported is skipped in silence); others are named
-    in a note, but for what an operating system or office program leaves in a folder."""
-    expected = {name.lower(): name for name in names}
+    """Files in the folder that are not the tables read: one that looks like a table (its
+    name but for its case, a copy number, or saved in another format) refuses the import, as
+    in a bundle's folder (nothing meant to be imported is skipped in silence), and the rows
+    naming its records are then not each refused; others are named in a note, but for what
+    an operating system or office program leaves in a folder."""
+    present = {path.name for path in folder.iterdir()} if folder.is_dir() else set()
     others = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        name = path.name
-        if name in expected.values() or is_system_file(name):
+    for name in sorted(present):
+        if name in names or is_system_file(name):
             continue
-        if name.lower() in expected:
-            message = MISNAMED.format(name=name, expected=expected[name.lower()])
-            translation.problem(Where(name, 0), message)
-        else:
+        expected, is_csv = looks_like(name, names)
+        if expected is None:
             others.append(name)
+            continue
+        if not is_csv:
+            message = NOT_CSV_FILE.format(expected=expected)
+        elif expected in present and name.lower() != expected:
+            message = COPY_OF_FILE.format(expected=expected)
+        else:
+            message = MISNAMED.format(name=name, expected=expected)
+        translation.problem(Where(name, 0), message)
+        if expected not in present:
+            translation.unreadable.add(expected)
     if others:
         translation.notes.append(f"Not read (not {translation.tables}): {', '.join(others)}")
 
