@@ -144,6 +144,11 @@ UNCLOSED_QUOTE = (
     "one cell; the file was read no further. Close the quote, or write a quote inside a cell "
     'as two ("").'
 )
+TOO_LONG_CELL = (
+    "This cell is longer than Homeward reads in one cell ({limit:,} characters), so the file "
+    "was read no further. Shorten it, or check that no cell before it opened a quote it "
+    "never closed."
+)
 TEXT_AFTER_QUOTE = (
     'This cell has text after its closing quote. Write a quote inside a cell as two (""), '
     "and put quotes around the whole cell."
@@ -301,6 +306,12 @@ def _quote_trouble(line: str, delimiter: str) -> int | None:
     return cell if state == "quoted" else None
 
 
+def _longest_cell(line: str, delimiter: str) -> int:
+    """The index of the longest cell of a line that has no quotes left open."""
+    cells = line.split(delimiter)
+    return max(range(len(cells)), key=lambda index: len(cells[index]))
+
+
 # A record: its row number (the header is row 1), its cells (None when the row could not be
 # read as CSV) and what is wrong in it, as (index of the cell or None, sentence).
 Record = tuple[int, list[str] | None, list[tuple[int | None, str]]]
@@ -355,6 +366,11 @@ class CsvFile:
             except csv.Error as error:
                 row += 1
                 column = _quote_trouble(lines.record_first_line, self.delimiter)
+                if column is None and str(error).startswith("field larger than field limit"):
+                    # No quote left open: a cell really that long, not the rest of the file.
+                    column = _longest_cell(lines.record_first_line, self.delimiter)
+                    message = TOO_LONG_CELL.format(limit=csv.field_size_limit())
+                    raise FileNotRead(row, column, message) from None
                 message = _not_csv(error)
                 if message != TEXT_AFTER_QUOTE:
                     raise FileNotRead(row, column, message) from None
