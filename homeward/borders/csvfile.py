@@ -10,6 +10,7 @@ from homeward.exchange.bundle_reading import (
     READ_AS_WINDOWS_1252,
     read_header,
 )
+from homeward.police.notification_file import NOT_CSV, SIGNATURES
 
 NOT_TEXT = (
     "This file is not text that Homeward can read. Save it as 'CSV UTF-8 (Comma delimited)' "
@@ -114,6 +115,9 @@ def read_rows(
 
 
 def _decoded(data: bytes, name: str) -> tuple[str, list[str]]:
+    for signature, kind in SIGNATURES:  # a workbook or a PDF chosen instead of the CSV file
+        if data.startswith(signature):
+            raise FileRejected([FileProblem(name, 1, "", NOT_CSV.format(kind=kind))])
     if b"\x00" in data[:4096]:
         raise FileRejected([FileProblem(name, 1, "", NOT_TEXT)])
     try:

@@ -215,3 +215,18 @@ def test_a_contacts_file_with_a_column_twice_or_empty_is_refused_saying_so():
     with pytest.raises(FileRejected) as rejected:
         contacts_load(data=b"\xef\xbb\xbf\r\n", name="c.csv")
     assert "empty" in rejected.value.problems[0].reason
+
+
+def test_a_workbook_loaded_instead_of_a_csv_file_is_refused_saying_what_it_is():
+    workbook = b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" * 10
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=workbook, name="notices.xlsx", council=council())
+    assert rejected.value.problems == [
+        FileProblem(
+            "notices.xlsx",
+            1,
+            "",
+            "This file is an Excel workbook (or another zipped file), not a CSV file. Save it "
+            "as 'CSV UTF-8 (Comma delimited)' and import it again.",
+        )
+    ]
