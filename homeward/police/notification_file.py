@@ -18,7 +18,6 @@ from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
 from homeward.core.problems import Problem
 from homeward.exchange.bundle_reading import (
-    EMPTY_FILE,
     HEADER_READ_AS,
     UTF8,
     CsvFile,
@@ -48,6 +47,10 @@ SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook"),
     (b"%PDF", "a PDF document"),
     (b"{\\rtf", "a Word (RTF) document"),
+)
+EMPTY_FILE = (
+    "The file is empty: it has no header row. A file of police notifications starts with a "
+    "row naming its columns (docs/notifications-csv.md)."
 )
 NOT_NOTIFICATIONS = (
     "This is not a file of police notifications: its header has no {columns} column. "
