@@ -356,6 +356,9 @@ def _children(reader: _Reader) -> None:
     header = HEADERS["children.csv"]
     if not with_police:
         reader.translation.headers["children.csv"] = header[:-1]
+    reader.translation.leave_out_absent(
+        "children.csv", reader.tables.get(PERSON), {"ethnicity": "pers_ethnicity"}
+    )
     for row in rows_of(reader.tables, PERSON):
         sex = row.get("pers_sex").upper()
         if sex and sex not in SEXES:
@@ -427,6 +430,11 @@ def _placements(reader: _Reader) -> list[_Placement]:
         if row.get("clae_cla_placement_id"):
             named_by[row.get("clae_cla_placement_id")] = person
     placements = []
+    reader.translation.leave_out_absent(
+        "placements.csv",
+        reader.tables.get(PLACEMENTS),
+        {"provider_urn": "clap_cla_placement_urn", "host_la": "clap_cla_placement_la"},
+    )
     for row in rows_of(reader.tables, PLACEMENTS):
         ref = row.get("clap_cla_placement_id")
         child = (

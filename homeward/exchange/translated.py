@@ -105,6 +105,20 @@ class Translation:
     # what is left, which would refuse every row referring to their records.
     unreadable: set[str] = field(default_factory=set)
 
+    def __post_init__(self):
+        self.headers = dict(self.headers)  # its own: one import's columns are not the next's
+
+    def leave_out_absent(self, bundle_file: str, rows: list[SourceRow] | None, made_from: dict):
+        """Take out of a bundle file's header each column (of `made_from`, bundle column:
+        source column) whose source column the table's header leaves out, so that what
+        Homeward holds stays as it is: a column left out is not a column emptied."""
+        if not rows:
+            return
+        absent = {column for column, source in made_from.items() if source not in rows[0].cells}
+        self.headers[bundle_file] = tuple(
+            column for column in self.headers[bundle_file] if column not in absent
+        )
+
     def add(self, bundle_file: str, values: dict[str, str], row: Where, cells: dict[str, Where]):
         self.rows.setdefault(bundle_file, []).append(values)
         self.origins.setdefault(bundle_file, []).append((row, cells))

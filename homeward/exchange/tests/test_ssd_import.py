@@ -357,3 +357,37 @@ def test_a_table_saved_as_windows_1252_is_read_and_the_summary_says_so(tmp_path)
     out = run(folder)
     assert Child.objects.get(local_id="SSD2").first_name == "Zoë"
     assert "ssd_person.csv: read as Windows-1252 text" in out
+
+
+def without(text: str, *columns: str) -> str:
+    """A table's text with columns taken out of its header and rows."""
+    rows = [line.split(",") for line in text.splitlines()]
+    keep = [i for i, name in enumerate(rows[0]) if name not in columns]
+    return "".join(",".join(row[i] for i in keep) + "\n" for row in rows)
+
+
+def test_a_column_the_ssd_may_leave_out_leaves_what_homeward_holds_when_it_is_left_out(
+    tmp_path,
+):
+    run(write_extract(tmp_path / "ssd"))
+    later = write_extract(
+        tmp_path / "later",
+        person=without(EXTRACT["ssd_person.csv"], "pers_ethnicity"),
+        cla_placement=without(
+            EXTRACT["ssd_cla_placement.csv"], "clap_cla_placement_urn", "clap_cla_placement_la"
+        ),
+    )
+    out = run(later)
+    assert Child.objects.get(local_id="SSD1").ethnicity == "WBRI"
+    moved_out = Placement.objects.get(local_id="PL2")
+    assert (moved_out.host_la.code, moved_out.provider_urn) == ("825", "SC000002")
+    assert "children.csv: not in the file, so left as Homeward has them: ethnicity" in out
+    assert "Nothing changed" in out
+
+
+def test_an_extract_without_identifiers_does_not_change_how_the_next_one_is_read(tmp_path):
+    run(write_extract(tmp_path / "first", linked_identifiers=None))
+    assert Child.objects.get(local_id="SSD1").police_id == ""
+    run(write_extract(tmp_path / "second"))  # in the same process, as a server would
+    one = Child.objects.get(local_id="SSD1")
+    assert (one.police_id, one.ethnicity) == ("PNC-00001", "WBRI")
