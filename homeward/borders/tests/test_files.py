@@ -230,3 +230,19 @@ def test_a_workbook_loaded_instead_of_a_csv_file_is_refused_saying_what_it_is():
             "as 'CSV UTF-8 (Comma delimited)' and import it again.",
         )
     ]
+
+
+def test_a_date_excel_wrote_as_a_day_count_is_refused_saying_which_date_it_may_be():
+    row = ",Ruby,Sample,01/01/2007,202,,Made-up House,,43862,,,,,,,"
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=register_file(row), name="r.csv", council=council())
+    assert rejected.value.problems == [
+        FileProblem(
+            "r.csv",
+            2,
+            "admitted_on",
+            "'43862' is a date as a spreadsheet stores it, a count of days (43862 is 01/02/2020 "
+            "counted as Excel for Windows counts). Format the column as a date (DD/MM/YYYY) in "
+            "the spreadsheet, save it as CSV again, and check the dates.",
+        )
+    ]
