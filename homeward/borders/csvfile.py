@@ -10,7 +10,7 @@ from homeward.exchange.bundle_reading import (
     READ_AS_WINDOWS_1252,
     read_header,
 )
-from homeward.police.notification_file import NOT_CSV, SIGNATURES
+from homeward.police.notification_file import NOT_CSV, SHORT_ROWS, SIGNATURES, row_list
 
 NOT_TEXT = (
     "This file is not text that Homeward can read. Save it as 'CSV UTF-8 (Comma delimited)' "
@@ -95,7 +95,7 @@ def read_rows(
             notes.append(f"{name}: " + HEADER_READ_AS.format(renamed=", ".join(read.renamed)))
         if read.extra:
             notes.append(IGNORED.format(name=name, columns=", ".join(read.extra)))
-        rows = []
+        rows, short = [], []
         for number, cells in records:
             if not any(cell.strip() for cell in cells):
                 continue
@@ -103,7 +103,9 @@ def read_rows(
                 reason = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
                 problems.append(FileProblem(name, number, "", reason))
                 continue
-            cells += [""] * (len(header) - len(cells))
+            if len(cells) < len(header):  # Excel leaves out a row's empty cells at its end
+                short.append(number)
+                cells += [""] * (len(header) - len(cells))
             rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
     except csv.Error as error:
         raise FileRejected(
@@ -111,6 +113,8 @@ def read_rows(
         ) from None
     if problems:
         raise FileRejected(problems)
+    if short:
+        notes.append(f"{name}: " + SHORT_ROWS.format(rows=row_list(short)))
     return FileRows(rows, notes)
 
 

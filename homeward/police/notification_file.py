@@ -374,7 +374,7 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def _row_list(rows: list[int]) -> str:
+def row_list(rows: list[int]) -> str:
     words = [str(row) for row in rows]
     listed = ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else words[0]
     return f"{'Row' if len(rows) == 1 else 'Rows'} {listed} {'is' if len(rows) == 1 else 'are'}"
@@ -407,7 +407,7 @@ def note_lines(result: FileRead) -> list[str]:
     notes = [f"{result.name}: {note}" for note in result.notes]
     for rows, note in ((result.blank_rows, BLANK_ROWS), (result.short_rows, SHORT_ROWS)):
         if rows:
-            notes.append(f"{result.name}: {note.format(rows=_row_list(rows))}")
+            notes.append(f"{result.name}: {note.format(rows=row_list(rows))}")
     return notes
 
 

@@ -246,3 +246,13 @@ def test_a_date_excel_wrote_as_a_day_count_is_refused_saying_which_date_it_may_b
             "the spreadsheet, save it as CSV again, and check the dates.",
         )
     ]
+
+
+def test_rows_short_of_cells_are_read_with_their_last_cells_empty_and_said():
+    short = b"council_code,purpose,email,name\r\n202,missing,a@camden.example.gov.uk\r\n"
+    loaded = contacts_load(data=short, name="c.csv")
+    assert loaded.added == 1
+    assert (
+        "c.csv: Row 2 is shorter than the header: the cells missing at the end were read as "
+        "empty." in str(loaded)
+    )
