@@ -245,3 +245,10 @@ def test_a_table_saved_as_a_copy_or_as_a_workbook_refuses_the_import(tmp_path):
     (folder / "Copy of missing.csv").unlink()
     run(folder)
     assert Episode.objects.exists()
+
+
+def test_a_column_the_dfe_layout_does_not_have_is_named_as_not_read(tmp_path):
+    lines = text("header.csv").splitlines()
+    header = "\n".join([lines[0] + ",Notes", *(line + ",made-up note" for line in lines[1:])])
+    out = run(copy_with(tmp_path, header=header + "\n"))
+    assert "header.csv: ignored column(s) Homeward does not know: notes" in out
