@@ -228,7 +228,7 @@ PLACE_TYPES = {
 }
 NOT_RECORDED = "Not recorded in the SSD"
 
-UNKNOWN = "'{value}' is not a {what} the SSD uses ({ref}). Use one of: {choices}."
+UNKNOWN = "'{value}' is not one of the {what} codes the SSD uses ({ref}). Use one of: {choices}."
 NO_PERSON = "Person '{ref}' is not in ssd_person.csv nor already recorded in Homeward."
 PLACEMENT_OF_NOBODY = (
     "This placement names no looked-after episode in ssd_cla_episodes.csv (CLAP002A, "

@@ -52,7 +52,7 @@ MISSING_COLUMN = (
 NOT_A_FOLDER = "There is no folder at {path}."
 MISNAMED = "This file looks like {expected}: name it exactly {expected} to import it."
 NO_FILES = "The folder {path} has none of the files Homeward reads ({names})."
-NOTHING_CHANGED = "Nothing changed: every record was already as {source} has it."
+NOTHING_CHANGED = "Nothing changed: every record was already as in {source}."
 NOT_CHECKED = (
     "{count} row(s) name a {what} that is not already recorded; they could not be checked, "
     "because {file} could not be read (see its problem)."
@@ -361,11 +361,12 @@ def summary_lines_for(translation: Translation, result: ImportResult, lines: lis
         for name, files in translation.made_from.items()
         if name in BY_NAME
     ]
-    out = [f"{translation.source} was read into Homeward's records: {'; '.join(made)}."]
+    source = translation.source[0].lower() + translation.source[1:]  # "the SSD", mid-sentence
+    out = [f"Read into Homeward's records from {source}: {'; '.join(made)}."]
     out += translation.notes
     out += lines
     if all(counts.created == 0 and counts.updated == 0 for counts in result.files.values()):
-        out.append(NOTHING_CHANGED.format(source=translation.source))
+        out.append(NOTHING_CHANGED.format(source=source))
     return out
 
 

@@ -194,7 +194,7 @@ def test_the_same_extract_again_changes_nothing_and_says_so(tmp_path):
         for model in (Child, Placement, Episode, ReturnInterview, Allocation)
     }
     out = run(folder)
-    assert "Nothing changed: every record was already as The SSD has it." in out
+    assert "Nothing changed: every record was already as in the SSD." in out
     assert "children.csv: 3 rows, 0 new, 0 updated, 3 unchanged" in out
     assert "ssd_involvements.csv: 2 allocations, 0 new, 0 updated, 2 unchanged" in out
     for model, before in versions.items():
@@ -248,8 +248,8 @@ def test_bad_rows_are_refused_by_ssd_file_row_and_column_and_nothing_is_written(
         p.startswith("ssd_missing.csv, row 3, miss_mis_epi_end: The return") for p in problems
     )
     assert (
-        "ssd_missing.csv, row 7, miss_mis_epi_type: 'Q' is not a episode type the SSD uses "
-        "(MISS004A). Use one of: A, M." in problems
+        "ssd_missing.csv, row 7, miss_mis_epi_type: 'Q' is not one of the episode type codes "
+        "the SSD uses (MISS004A). Use one of: A, M." in problems
     )
     assert (
         "ssd_missing.csv, row 8, miss_la_person_id: Person 'SSD9' is not in ssd_person.csv "
@@ -257,7 +257,7 @@ def test_bad_rows_are_refused_by_ssd_file_row_and_column_and_nothing_is_written(
     )
     assert any(p.startswith("ssd_missing.csv, row 9, miss_mis_epi_rhi_offered:") for p in problems)
     assert (
-        "ssd_person.csv, row 4, pers_sex: 'X' is not a sex the SSD uses (PERS002A). "
+        "ssd_person.csv, row 4, pers_sex: 'X' is not one of the sex codes the SSD uses (PERS002A). "
         "Use one of: F, M, U." in problems
     )
     assert not Child.objects.exists()

@@ -99,7 +99,7 @@ def test_the_same_tables_again_change_nothing_and_say_so(tmp_path):
     run(FIXTURE)
     before = sorted(Episode.objects.values_list("local_id", "version", "changed_at"))
     out = run(FIXTURE)
-    assert "Nothing changed: every record was already as The SSDA903 tables for 2025 has it." in out
+    assert "Nothing changed: every record was already as in the SSDA903 tables for 2025." in out
     assert sorted(Episode.objects.values_list("local_id", "version", "changed_at")) == before
 
 
