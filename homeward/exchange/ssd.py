@@ -333,7 +333,7 @@ def translate(folder: Path, *, council_id: int, today: dt.date) -> Translation:
         return translation
     other_files(folder, FILES, translation)
     records = {name: REQUIRED[name] for name in FILES if name not in WORKFORCE}
-    tables = read_tables(folder, COLUMNS, records, translation)
+    tables = read_tables(folder, COLUMNS, records, translation, null_as_empty=True)
     if not tables:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))
         return translation
@@ -670,7 +670,7 @@ class _Involvement:
 def involvements(folder: Path, translation: Translation, today: dt.date) -> list[_Involvement]:
     """The involvements to allocate, read (with their problems) alongside the translation."""
     workforce = {name: REQUIRED[name] for name in WORKFORCE}
-    tables = read_tables(folder, COLUMNS, workforce, translation)
+    tables = read_tables(folder, COLUMNS, workforce, translation, null_as_empty=True)
     if INVOLVEMENTS not in tables:
         return []
     professionals = {row.get("prof_professional_id"): row for row in rows_of(tables, PROFESSIONALS)}

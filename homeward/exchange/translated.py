@@ -49,6 +49,7 @@ from homeward.exchange.cells import guard_formula, unguard_formula
 MISSING_COLUMN = (
     "The column '{column}' ({ref}) is missing from the header. Add it (it may be empty)."
 )
+NULLS_READ = "{count} cell(s) held NULL, as SQL Server writes an empty value: read as empty."
 NOT_A_FOLDER = "There is no folder at {path}."
 MISNAMED = "This file looks like {expected}: name it exactly {expected} to import it."
 NO_FILES = "The folder {path} has none of the files Homeward reads ({names})."
@@ -163,13 +164,17 @@ def read_table(
     required: tuple[str, ...],
     problems: list,
     notes: list | None = None,
+    null_as_empty: bool = False,
 ) -> list[SourceRow] | None:
     """A source file's rows, read as the bundle's files are (encoding, separator, quotes);
     None, with the problem, when it cannot be read, lacks a `required` column or has a
     column twice. `columns` gives each column the source documents and its reference (for
-    the problem); `notes` gets what the person should check (a file read as Windows-1252)."""
+    the problem); `notes` gets what the person should check (a file read as Windows-1252).
+    With `null_as_empty`, a cell holding NULL, as SQL Server writes an empty value, is read as
+    empty, and the notes say how many."""
     name = path.name
     rows: list[SourceRow] = []
+    nulls = 0
     try:
         encoding = detect_encoding(path)
         with path.open("rb") as f:
@@ -206,6 +211,10 @@ def read_table(
                     column: unguard_formula(cell)
                     for column, cell in zip(header, cells, strict=False)
                 }
+                if null_as_empty:
+                    held = [column for column, cell in values.items() if cell.strip() == "NULL"]
+                    nulls += len(held)
+                    values.update(dict.fromkeys(held, ""))
                 rows.append(SourceRow(name, number, values))
     except FileNotRead as error:
         problems.append(BundleProblem(name, error.row, "", error.message))
@@ -213,6 +222,8 @@ def read_table(
     except OSError as error:
         problems.append(BundleProblem(name, 0, "", CANNOT_OPEN.format(error=error.strerror)))
         return None
+    if nulls and notes is not None:
+        notes.append(f"{name}: {NULLS_READ.format(count=nulls)}")
     return rows
 
 
@@ -235,6 +246,7 @@ def read_tables(
     columns: dict[str, dict[str, str]],
     required: dict[str, tuple[str, ...]],
     translation: Translation,
+    null_as_empty: bool = False,
 ) -> dict[str, list[SourceRow] | None]:
     """Each of the tables named in `required` that the folder has (None: it could not be
     read, and is marked unreadable), their problems added to the translation."""
@@ -244,7 +256,7 @@ def read_tables(
         if path.is_file():
             found: list = []
             tables[name] = read_table(
-                path, columns.get(name, {}), required[name], found, translation.notes
+                path, columns.get(name, {}), required[name], found, translation.notes, null_as_empty
             )
             translation.problems.extend(found)
             if tables[name] is None:

@@ -391,3 +391,17 @@ def test_an_extract_without_identifiers_does_not_change_how_the_next_one_is_read
     run(write_extract(tmp_path / "second"))  # in the same process, as a server would
     one = Child.objects.get(local_id="SSD1")
     assert (one.police_id, one.ethnicity) == ("PNC-00001", "WBRI")
+
+
+def test_null_as_sql_server_writes_an_empty_value_is_read_as_empty_and_said(tmp_path):
+    missing = EXTRACT["ssd_missing.csv"].replace(
+        "M5,SSD2,2023-08-01,M,,,", "M5,SSD2,2023-08-01,M,NULL,NULL,NULL"
+    )
+    person = EXTRACT["ssd_person.csv"].replace("10-01-20,\n", "10-01-20,NULL\n")
+    out = run(write_extract(tmp_path / "ssd", missing=missing, person=person))
+    assert Episode.objects.get(local_id="M5").returned_at is None
+    assert (
+        "ssd_missing.csv: 3 cell(s) held NULL, as SQL Server writes an empty value: read as empty."
+        in out
+    )
+    assert "ssd_person.csv: 1 cell(s) held NULL" in out
