@@ -427,12 +427,16 @@ def test_an_uploaded_file_with_problems_loads_nothing_and_lists_them(client):
     assert "Nothing was loaded: 1 problem" in content
     assert "Row 2, column date_of_birth" in content
     assert not PlacedInEntry.objects.exists()
-    good = header + "Ruby,Sample,28/02/2007,202,Made-up House,01/02/2020\n"
+    good = (
+        header.replace("\n", ",Key Worker\n")
+        + "Ruby,Sample,28/02/2007,202,Made-up House,01/02/2020,Al\n"
+    )
     response = client.post(
         reverse("borders:upload"),
         {"file": SimpleUploadedFile("notices.csv", good.encode(), "text/csv")},
     )
     assert "Added 1 register entry" in response.content.decode()
+    assert "ignored column(s) Homeward does not know: Key Worker" in response.content.decode()
     assert PlacedInEntry.objects.get().created_by is not None
 
 
