@@ -3,7 +3,8 @@
 All or nothing: every row is checked first and every problem listed (row, column, reason);
 only a file without problems is written, in one transaction. A row for an admission already
 on the register (same child, placing council and admission date) updates it, which is how a
-discharge arrives: the same row again with its discharge date filled in.
+discharge arrives: the same row again with its discharge date filled in. A column the file
+leaves out changes nothing already recorded (a new admission takes its default).
 """
 
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
     problems, read, first_row = [], [], {}
     for number, row in rows:
         values, row_problems = _values(name, number, row, councils, council)
+        absent = {field for column, field in COLUMNS.items() if column not in row}
         if not row_problems:
             found = entry_problems(council=council, values=values, today=today)
             if values["child"] is not None:
@@ -106,7 +108,7 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
                 row_problems.append(FileProblem(name, number, "admitted_on", reason))
             first_row.setdefault(key, number)
         problems += row_problems
-        read.append((number, values))
+        read.append((number, values, absent))
     if problems:
         raise FileRejected(problems)
     return _written(read, council, name, by)
@@ -163,7 +165,7 @@ def _written(read: list, council: Council, name: str, by) -> RegisterLoaded:
         _key(_entry_values(entry)): entry for entry in PlacedInEntry.objects.filter(council=council)
     }
     added = changed = unchanged = linked = 0
-    for number, values in read:
+    for number, values, absent in read:
         child = values.pop("child")
         entry = existing.get(_key(values))
         try:
@@ -171,7 +173,10 @@ def _written(read: list, council: Council, name: str, by) -> RegisterLoaded:
                 entry = placed_in_record(council=council, child=child, by=by, **values)
                 added += 1
             else:
-                changes = {f: v for f, v in values.items() if getattr(entry, f) != v}
+                # A column left out of the file is no instruction to empty what it held.
+                changes = {
+                    f: v for f, v in values.items() if f not in absent and getattr(entry, f) != v
+                }
                 if child is not None and entry.child_id is None:
                     entry = placed_in_link(
                         entry=entry, child=child, expected_version=entry.version, by=by
