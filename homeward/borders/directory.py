@@ -49,7 +49,8 @@ def contacts_load(*, data: bytes, name: str, by=None) -> ContactsLoaded:
             row_problems.append(FileProblem(name, number, "email", reason))
         problems += row_problems
         first_row.setdefault(key, number)
-        wanted[key] = row.get("name", "")
+        # None: the file has no name column, which changes no name recorded.
+        wanted[key] = row.get("name")
     if problems:
         raise FileRejected(problems)
     return _written(wanted, councils, by)
@@ -59,7 +60,7 @@ def _row_problems(name: str, number: int, row: dict, councils: dict) -> list[Fil
     found = [
         FileProblem(name, number, problem.field, problem.message)
         for problem in contact_problems(
-            purpose=row["purpose"], email=row["email"], name=row.get("name", "")
+            purpose=row["purpose"], email=row["email"], name=row.get("name") or ""
         )
     ]
     if row["council_code"] not in councils:
@@ -82,13 +83,13 @@ def _written(wanted: dict, councils: dict, by) -> ContactsLoaded:
                 council=councils[code],
                 purpose=purpose,
                 email=email,
-                name=contact_name,
+                name=contact_name or "",
                 created_by=by,
                 changed_by=by,
             )
             record_change(record=contact, by=by)
             added += 1
-        elif contact.name != contact_name:
+        elif contact_name is not None and contact.name != contact_name:
             before = values_before_change(contact)
             contact.name, contact.changed_by, contact.version = (
                 contact_name,

@@ -174,3 +174,14 @@ def test_a_new_admission_from_a_file_without_the_optional_columns_takes_their_de
     assert (entry.legal_basis, entry.notified_on, entry.iro_email) == (
         "other", dt.date(2020, 2, 1), ""
     )
+
+
+def test_a_contacts_file_without_the_name_column_leaves_the_names_recorded():
+    contacts_load(data=CONTACTS, name="c.csv")
+    names = dict(CouncilContact.objects.values_list("email", "name"))
+    without_names = b"council_code,purpose,email\n" + b"\n".join(
+        b",".join(line.split(b",")[:3]) for line in CONTACTS.splitlines()[1:]
+    )
+    loaded = contacts_load(data=without_names, name="c.csv")
+    assert (loaded.added, loaded.changed) == (0, 0)
+    assert dict(CouncilContact.objects.values_list("email", "name")) == names
