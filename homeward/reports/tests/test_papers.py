@@ -352,3 +352,13 @@ def test_text_pasted_with_control_characters_still_downloads_as_word(client, cou
     assert "Two children\nwere not screened. Jane named them." in text
     assert "Screen\n them." in text
     assert client.get(f"/reports/papers/{draft.pk}/download.pdf").status_code == 200
+
+
+def test_a_paper_for_a_locality_the_council_does_not_have_is_not_opened(client, county):
+    # Only the Reports page's own choices open a paper: an altered or stale locality made a
+    # draft that could then never be opened (a server error on every visit).
+    signed_in(client, "missing coordinator")
+    response = client.post("/reports/papers/", H1 | {"locality": "Nowhere"}, follow=True)
+    assert response.redirect_chain == [("/reports/", 302)]
+    assert "There is no locality called &#x27;Nowhere&#x27; in Oxfordshire" in response.text
+    assert not PaperDraft.objects.exists()
