@@ -172,7 +172,9 @@ def test_a_new_admission_from_a_file_without_the_optional_columns_takes_their_de
     assert register_load(data=new, name="n.csv", council=council()).added == 1
     entry = PlacedInEntry.objects.get()
     assert (entry.legal_basis, entry.notified_on, entry.iro_email) == (
-        "other", dt.date(2020, 2, 1), ""
+        "other",
+        dt.date(2020, 2, 1),
+        "",
     )
 
 
