@@ -367,3 +367,31 @@ def test_an_issued_paper_downloads_in_the_councils_template(client, county):
     assert styled.status_code == 200
     header = docx.Document(io.BytesIO(styled.content)).sections[0].header.paragraphs[0].text
     assert header == "Made-up County Council: OFFICIAL"
+
+
+def test_text_pasted_with_control_characters_still_downloads_as_word(client, county):
+    # Text pasted from another document can carry characters Word's XML cannot hold (a
+    # vertical tab for a line break, a bell): the paper still downloads, as Word and PDF.
+    signed_in(client, "missing coordinator")
+    draft = opened(client)
+    pasted = "Two children\x0bwere not screened.\x07 Jane\x01 named them."
+    client.post(
+        f"/reports/papers/{draft.pk}/findings/repeat-unscreened/",
+        {"version": 1, "text": pasted, "recommendation": "Screen\x0c them."},
+    )
+    word = client.get(f"/reports/papers/{draft.pk}/download.docx")
+    assert word.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "Two children\nwere not screened. Jane named them." in text
+    assert "Screen\n them." in text
+    assert client.get(f"/reports/papers/{draft.pk}/download.pdf").status_code == 200
+
+
+def test_a_paper_for_a_locality_the_council_does_not_have_is_not_opened(client, county):
+    # Only the Reports page's own choices open a paper: an altered or stale locality made a
+    # draft that could then never be opened (a server error on every visit).
+    signed_in(client, "missing coordinator")
+    response = client.post("/reports/papers/", H1 | {"locality": "Nowhere"}, follow=True)
+    assert response.redirect_chain == [("/reports/", 302)]
+    assert "There is no locality called &#x27;Nowhere&#x27; in Oxfordshire" in response.text
+    assert not PaperDraft.objects.exists()
