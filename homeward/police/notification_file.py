@@ -16,6 +16,7 @@ from django.db import transaction
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
+from homeward.core.locks import council_episodes_held
 from homeward.core.problems import Problem
 from homeward.exchange.bundle_reading import (
     EMPTY_FILE,
@@ -267,7 +268,7 @@ def _rows_together(result: FileRead, header, records, force_name, source, by) ->
             police_refs=[_read_reference(row) for row in rows],
             police_ids=[_read_police_id(row) for row in rows],
         )
-        with receiving(lot):
+        with receiving(lot), council_episodes_held(result.council.pk):
             for row in rows:
                 _receive(result, row, source, by)
 
