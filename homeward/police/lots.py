@@ -40,6 +40,9 @@ class Lot:
     # episode has (normally none: a held notification waits for its reference's episode).
     held_refs: set[str]
     held_with_episode: set[str]
+    # The police references whose locks the lot's transaction holds (taken before the lot was
+    # read, before any row's savepoint: held until it commits).
+    locked_refs: frozenset[str] = frozenset()
 
     # What the lot's rows change, so that the lot never answers from what it read before.
 
@@ -78,8 +81,9 @@ def receiving(lot: Lot):
         _current.reset(token)
 
 
-def lot_read(*, council_id: int, fingerprints, police_refs, police_ids) -> Lot:
-    """Read, in a few queries, what the lot's rows would each ask the database."""
+def lot_read(*, council_id: int, fingerprints, police_refs, police_ids, locked_refs=()) -> Lot:
+    """Read, in a few queries, what the lot's rows would each ask the database
+    (`locked_refs`: the references already locked, police.applying.lock_police_references)."""
     fingerprints, police_refs = set(fingerprints), {ref for ref in police_refs if ref}
     police_ids = {pid for pid in police_ids if pid}
     kept = Notification.objects.filter(council_id=council_id, fingerprint__in=fingerprints)
@@ -112,4 +116,5 @@ def lot_read(*, council_id: int, fingerprints, police_refs, police_ids) -> Lot:
         children_by_police_id=children,
         held_refs=held_refs,
         held_with_episode=with_episode,
+        locked_refs=frozenset(locked_refs),
     )

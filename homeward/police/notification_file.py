@@ -261,12 +261,14 @@ def _rows_together(result: FileRead, header, records, force_name, source, by) ->
     rows = [_ready(result, header, *record, force_name) for record in records]
     rows = [row for row in rows if row is not None]
     with transaction.atomic(), entries_together():
-        lock_police_references(result.council.pk, _references(header, records))
+        locked = _references(header, records)
+        lock_police_references(result.council.pk, locked)
         lot = lot_read(
             council_id=result.council.pk,
             fingerprints=[row.read.fingerprint for row in rows],
             police_refs=[_read_reference(row) for row in rows],
             police_ids=[_read_police_id(row) for row in rows],
+            locked_refs=locked,
         )
         with receiving(lot), council_episodes_held(result.council.pk):
             for row in rows:

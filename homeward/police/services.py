@@ -106,7 +106,9 @@ def notification_receive(
         # The notification's audit entries (its own, its episode's) are written together at
         # the end, so the audit log's head is held only while this commits.
         with transaction.atomic(), entries_together():
-            applying.lock_police_reference(council.pk, _reference(reading, data))
+            reference = _reference(reading, data)
+            if lot is None or reference not in lot.locked_refs:
+                applying.lock_police_reference(council.pk, reference)
             existing = None
             if lot is None or kept not in lot.new_fingerprints:
                 existing = Notification.objects.filter(council=council, fingerprint=kept).first()
