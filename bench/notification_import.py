@@ -1,6 +1,6 @@
 """Importing a force's CSV file of police notifications: 10,000 rows read, matched and applied
-(each in its own savepoint, 20 a transaction, what they ask read once for the 20), timed against a plain bulk insert of the same
-rows in the same run.
+(each in its own savepoint, 20 a transaction, what they ask read once for the 20), timed
+against a plain bulk insert of the same rows in the same run.
 
     python -m bench.notification_import [--children N] [--notifications N]
                                         [--database-url URL | --sqlite FILE] [--no-docs]
