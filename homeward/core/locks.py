@@ -19,6 +19,9 @@ SQLite needs no lock of this kind: each transaction takes the whole database's w
 as it begins (config/env.py), so writers are serialised and every check sees every commit.
 """
 
+import contextlib
+import contextvars
+
 from django.db import connection
 
 # A fixed first key, so that Homeward's advisory locks cannot collide with another program's
@@ -27,6 +30,11 @@ EPISODE_WRITERS = 0x486F6D65
 
 EXCLUSIVE = "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)"
 SHARED = "SELECT pg_advisory_xact_lock_shared(%s::integer, %s::integer)"
+
+# Councils whose lock this transaction holds shared for a block of writes (`council_episodes_held`).
+_held: contextvars.ContextVar[frozenset] = contextvars.ContextVar(
+    "council_episodes_held", default=frozenset()
+)
 
 NOT_IN_A_TRANSACTION = (
     "lock_council_episodes() must be called inside a transaction: the lock is released "
@@ -40,5 +48,21 @@ def lock_council_episodes(council_id: int, *, exclusive: bool = False) -> None:
         raise RuntimeError(NOT_IN_A_TRANSACTION)
     if connection.vendor != "postgresql":
         return
+    if not exclusive and int(council_id) in _held.get():
+        return  # held shared already, since before any savepoint of this block
     with connection.cursor() as cursor:
         cursor.execute(EXCLUSIVE if exclusive else SHARED, [EPISODE_WRITERS, int(council_id)])
+
+
+@contextlib.contextmanager
+def council_episodes_held(council_id: int):
+    """Take the council's lock shared once for a block of writes in one transaction (a lot of
+    a file's rows, each in its own savepoint): taken before any of their savepoints, it is
+    held until the transaction ends whichever of them is rolled back, so the writes inside
+    need not each take it again."""
+    lock_council_episodes(council_id)
+    token = _held.set(_held.get() | {int(council_id)})
+    try:
+        yield
+    finally:
+        _held.reset(token)

@@ -9,6 +9,7 @@ escalation per trigger and one open escalation per rule and child.
 """
 
 import datetime as dt
+import functools
 import logging
 
 from django.conf import settings
@@ -75,8 +76,18 @@ REASON_NEEDED = "Say why the child is referred to the panel."
 
 def escalations_check_after_commit(*, child_id: int) -> None:
     """Check the child's rules once the episode being written is committed (a failed check is
-    logged and left to the sweep, never undoing the episode)."""
-    transaction.on_commit(lambda: escalations_raise_for_child(child_id=child_id), robust=True)
+    logged and left to the sweep, never undoing the episode). A child already to be checked
+    when this transaction commits (several of their episodes written in it: a file's rows)
+    is checked once."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(check, "escalations_child_id", None) == child_id
+        for _, check, _ in connection.run_on_commit
+    ):
+        return
+    check = functools.partial(escalations_raise_for_child, child_id=child_id)
+    check.escalations_child_id = child_id
+    transaction.on_commit(check, robust=True)
 
 
 def escalations_check_council_after_commit(

@@ -31,7 +31,15 @@ from homeward.episodes.models import Episode
 from homeward.episodes.selectors import NO_LOCALITY, suggestions_after
 from homeward.episodes.services import episode_record, episode_update
 from homeward.interviews.rules import RHI_DUE_WITHIN
-from homeward.police.matching import LINK, Match, PersonDetails, match_child
+from homeward.police import lots
+from homeward.police.matching import (
+    LINK,
+    Match,
+    PersonDetails,
+    linked_by_id,
+    match_child,
+    one_survivor,
+)
 from homeward.police.models import (
     EpisodeReference,
     LinkMethod,
@@ -154,8 +162,19 @@ def person_details(values: dict) -> PersonDetails:
 
 def child_match(*, council, values: dict) -> Match:
     """Which child a report is about. It only reads, so a caller runs it before taking the
-    council's lock, and the lock is held only while writing."""
-    return match_child(council=council, details=person_details(values))
+    council's lock, and the lock is held only while writing. In a lot (police.lots), the
+    child by police id is the one the lot read."""
+    details = person_details(values)
+    lot = lots.current()
+    wanted = details.police_id.strip()
+    if lot is not None and lot.council_id == council.pk and wanted:
+        found = lot.police_id_children(wanted)
+        if found is not None:
+            child = one_survivor(found)
+            if child is not None:
+                return linked_by_id(child, "police_id")
+            details = dataclasses.replace(details, police_id="")  # no child has it
+    return match_child(council=council, details=details)
 
 
 def apply(notification: Notification, *, match: Match | None = None) -> None:
@@ -212,6 +231,9 @@ def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
     a coordinator recorded with that reference."""
     if not police_ref:
         return None
+    lot = lots.current()
+    if lot is not None and lot.council_id == council_id and police_ref in lot.without_episode:
+        return None
     # One query for the episode, its child (named in the outcome) and its police values.
     episodes = Episode.objects.select_related("child", "police_values")
     known = episodes.filter(
@@ -225,6 +247,9 @@ def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
 def apply_held(episode: Episode, *, besides: Notification) -> None:
     """Apply the notifications held for any of the episode's references, earliest first
     (`besides`, the one being applied, is not one of them)."""
+    lot = lots.current()
+    if lot is not None and lot.council_id == episode.council_id and not lot.held_with_episode:
+        return  # no held notification has a reference any episode has
     refs = EpisodeReference.objects.filter(episode=episode).values("police_ref")
     held = (
         Notification.objects.filter(
@@ -265,6 +290,9 @@ def _report(notification: Notification, values: dict, match: Match) -> None:
 
 
 def _hold(notification: Notification) -> None:
+    lot = lots.current()
+    if lot is not None:
+        lot.held(notification.police_ref)
     notification.state = State.HELD
     notification.outcome = HELD.format(ref=_ref(notification))
 
@@ -466,6 +494,9 @@ def _add_reference(notification: Notification, episode: Episode) -> None:
     ref = notification.police_ref
     if not ref:
         return
+    lot = lots.current()
+    if lot is not None:
+        lot.reference_added(ref)
     values = {"episode": episode, "force_name": notification.force_name}
     values["notification"] = notification
     # Most often the reference is known (news of its episode): one UPDATE, not a locked read

@@ -303,15 +303,24 @@ def match_child(*, council, details: PersonDetails) -> Match:
         if wanted:
             child = _exact(council, lookup, wanted)
             if child is not None:
-                candidate = Candidate(child=child, score=1.0, method=method)
-                return Match(decision=LINK, candidates=(candidate,), child=child)
+                return linked_by_id(child, method)
     candidates = scored_candidates(council=council, details=details)
     return decide(candidates)
 
 
+def linked_by_id(child: Child, method: str) -> Match:
+    """The match of a child found by an id (the police's, or the council's)."""
+    candidate = Candidate(child=child, score=1.0, method=method)
+    return Match(decision=LINK, candidates=(candidate,), child=child)
+
+
 def _exact(council, lookup: str, wanted: str) -> Child | None:
     """The one child with this id (a merged duplicate's survivor), or None."""
-    found = list(Child.all_records.filter(council=council, **{lookup: wanted})[:2])
+    return one_survivor(list(Child.all_records.filter(council=council, **{lookup: wanted})[:2]))
+
+
+def one_survivor(found: list[Child]) -> Child | None:
+    """The one child these (read by an id) are, merged duplicates followed; or None."""
     survivors = {_survivor(child).pk: _survivor(child) for child in found}
     return next(iter(survivors.values())) if len(survivors) == 1 else None
 

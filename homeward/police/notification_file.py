@@ -16,6 +16,7 @@ from django.db import transaction
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
+from homeward.core.locks import council_episodes_held
 from homeward.core.problems import Problem
 from homeward.exchange.bundle_reading import (
     HEADER_READ_AS,
@@ -26,9 +27,10 @@ from homeward.exchange.bundle_reading import (
     read_header,
 )
 from homeward.police.applying import lock_police_references
+from homeward.police.lots import lot_read, receiving
 from homeward.police.models import Force, Notification, Source, State
 from homeward.police.reading import COLUMNS
-from homeward.police.services import notification_receive
+from homeward.police.services import Read, notification_read, notification_receive
 
 REQUIRED_COLUMNS = ("police_ref", "event")
 # Rows received in one transaction (each in its own savepoint): enough that a commit and the
@@ -178,6 +180,9 @@ def import_notifications(
         for start in range(0, len(records), ROWS_AT_ONCE):
             chunk = records[start : start + ROWS_AT_ONCE]
             _rows_together(result, header, chunk, force_name, source, by)
+        # In row order, as they were found (a lot's unkeepable rows are said before it is
+        # received).
+        result.problems.sort(key=lambda problem: problem.row)
         _as_they_are_now(result)
     _audit(result, by, source)
     return result
@@ -238,15 +243,51 @@ def _header(result: FileRead, written: list[str], force_name: str) -> list[str] 
     return header.names
 
 
+@dataclass(frozen=True)
+class _Row:
+    """A row ready to be received: its cells by column, its force, and how it reads."""
+
+    number: int
+    data: dict
+    force: str
+    registered: Force | None
+    read: Read
+
+
 def _rows_together(result: FileRead, header, records, force_name, source, by) -> None:
     """Receive some rows in one transaction, in their order: one commit and one hold of the
     audit log's head for them all, not one a row. Their police references are locked first,
     in one order, so that this never waits for a writer that waits for it (a force's API call
-    about one of these references)."""
+    about one of these references); then what the rows would each ask the database (was the
+    event received before, which episode has the reference, which child has the police id) is
+    read for them all at once (police.lots)."""
+    rows = [_ready(result, header, *record, force_name) for record in records]
+    rows = [row for row in rows if row is not None]
     with transaction.atomic(), entries_together():
-        lock_police_references(result.council.pk, _references(header, records))
-        for number, cells, troubles in records:
-            _row(result, header, number, cells, troubles, force_name, source, by)
+        locked = _references(header, records)
+        lock_police_references(result.council.pk, locked)
+        lot = lot_read(
+            council_id=result.council.pk,
+            fingerprints=[row.read.fingerprint for row in rows],
+            police_refs=[_read_reference(row) for row in rows],
+            police_ids=[_read_police_id(row) for row in rows],
+            locked_refs=locked,
+        )
+        with receiving(lot), council_episodes_held(result.council.pk):
+            for row in rows:
+                _receive(result, row, source, by)
+
+
+def _read_reference(row: _Row) -> str:
+    """The reference the row's notification is kept under (Notification.police_ref)."""
+    return str(row.read.reading.values.get("police_ref", ""))[:64]
+
+
+def _read_police_id(row: _Row) -> str:
+    reading = row.read.reading
+    if reading.problems or reading.values.get("event") not in ("missing", "away"):
+        return ""
+    return str(reading.values.get("police_id") or "").strip()
 
 
 def _references(header: list[str], records) -> set[str]:
@@ -257,17 +298,19 @@ def _references(header: list[str], records) -> set[str]:
     return written | {ref.strip() for ref in written} | {""}
 
 
-def _row(result: FileRead, header, number: int, cells, troubles, force_name, source, by):
+def _ready(result: FileRead, header, number: int, cells, troubles, force_name) -> _Row | None:
+    """The row read, ready to be received; None (said in `result`) when it is blank or cannot
+    be kept."""
     if cells is not None and not any(cell.strip() for cell in cells):
         result.blank_rows.append(number)
-        return
+        return None
     result.rows += 1
     problems = [Problem(_column(header, index), message) for index, message in troubles]
     if cells is None:
         result.not_kept.append(number)
         problems.append(Problem("", NOT_KEPT))
         result.problems += [RowProblem(number, p.field, p.message) for p in problems]
-        return
+        return None
     # One cell too many is a problem, even an empty one: a comma written inside a value
     # shifts the cells after it. Too few is read as the last cells left empty (some systems
     # leave empty cells off the end of a row), and said.
@@ -286,19 +329,24 @@ def _row(result: FileRead, header, number: int, cells, troubles, force_name, sou
         registered, force_problem = _registered(result, force)
     if force_problem:
         problems.append(force_problem)
+    read = notification_read(force_name=force, data=data, problems=tuple(problems))
+    return _Row(number=number, data=data, force=force, registered=registered, read=read)
+
+
+def _receive(result: FileRead, row: _Row, source, by) -> None:
     received = notification_receive(
         council=result.council,
-        force_name=force,
-        force=registered,
-        data=data,
+        force_name=row.force,
+        force=row.registered,
+        data=row.data,
         source=source,
         source_name=result.name,
-        source_row=number,
+        source_row=row.number,
         by=by,
-        problems=tuple(problems),
+        read=row.read,
     )
-    result.kept.append(KeptRow(number, received.notification, received.created))
-    result.problems += [RowProblem(number, p.field, p.message) for p in received.problems]
+    result.kept.append(KeptRow(row.number, received.notification, received.created))
+    result.problems += [RowProblem(row.number, p.field, p.message) for p in received.problems]
 
 
 def _as_they_are_now(result: FileRead, batch: int = 500) -> None:

@@ -16,7 +16,7 @@ from homeward.core.concurrency import ChangedByAnotherUser, save_changes
 from homeward.core.problems import Problem, raise_if_any
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_move, episode_update
-from homeward.police import applying
+from homeward.police import applying, lots
 from homeward.police.models import LinkMethod, Notification, ReviewReason, Source, State
 from homeward.police.reading import fingerprint, read_notification
 
@@ -55,6 +55,25 @@ class Received:
     problems: list[Problem]  # why it could not be read; empty if it could
 
 
+@dataclasses.dataclass(frozen=True)
+class Read:
+    """A notification as read, before it is kept: what it says, its force, its fingerprint."""
+
+    reading: object
+    force_name: str
+    fingerprint: str
+
+
+def notification_read(*, force_name: str, data: dict, problems: tuple[Problem, ...] = ()) -> Read:
+    """Read a notification as `notification_receive` reads it (`problems` as there)."""
+    reading = read_notification(data)
+    if problems:
+        reading = dataclasses.replace(reading, problems=[*problems, *reading.problems])
+    force_name = _storable(force_name or data.get("force") or "").strip()[:100]
+    kept = fingerprint(force_name=force_name, reading=reading, raw=data)
+    return Read(reading=reading, force_name=force_name, fingerprint=kept)
+
+
 def notification_receive(
     *,
     council,
@@ -67,26 +86,36 @@ def notification_receive(
     source_row: int | None = None,
     by=None,
     problems: tuple[Problem, ...] = (),
+    read: Read | None = None,
 ) -> Received:
     """Keep a notification from a force and apply it: once, however often it is sent.
     `problems`: what the caller found wrong beyond the fields (a CSV row whose cells cannot be
-    told apart); with any, the notification is kept as a problem, as an unreadable one is."""
-    reading = read_notification(data)
-    if problems:
-        reading = dataclasses.replace(reading, problems=[*problems, *reading.problems])
-    force_name = _storable(force_name or data.get("force") or "").strip()[:100]
-    kept = fingerprint(force_name=force_name, reading=reading, raw=data)
+    told apart); with any, the notification is kept as a problem, as an unreadable one is.
+    `read`: the notification already read (`notification_read`, with the same arguments)."""
+    if read is None:
+        read = notification_read(force_name=force_name, data=data, problems=problems)
+    reading, force_name, kept = read.reading, read.force_name, read.fingerprint
     match = None
-    if not reading.problems and reading.values["event"] in ("missing", "away"):
+    lot = lots.current()
+    if lot is not None and lot.council_id != council.pk:
+        lot = None
+    # In a lot, the child is looked for only if the report needs one (applying.apply does).
+    if lot is None and not reading.problems and reading.values["event"] in ("missing", "away"):
         match = applying.child_match(council=council, values=reading.values)
     try:
         # The notification's audit entries (its own, its episode's) are written together at
         # the end, so the audit log's head is held only while this commits.
         with transaction.atomic(), entries_together():
-            applying.lock_police_reference(council.pk, _reference(reading, data))
-            existing = Notification.objects.filter(council=council, fingerprint=kept).first()
+            reference = _reference(reading, data)
+            if lot is None or reference not in lot.locked_refs:
+                applying.lock_police_reference(council.pk, reference)
+            existing = None
+            if lot is None or kept not in lot.new_fingerprints:
+                existing = Notification.objects.filter(council=council, fingerprint=kept).first()
             if existing is not None:
                 return _already(existing)
+            if lot is not None:
+                lot.received(kept)
             notification = Notification(
                 council=council,
                 force_name=force_name,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from homeward.accounts import roles
@@ -324,4 +324,26 @@ def test_a_meeting_already_held_is_refused(escalation):
         )
     assert refused.value.message_dict["meeting"] == [
         services.MEETING_PAST.format(held_on="5 May 2020")
+    ]
+
+
+def test_a_child_whose_episodes_are_written_together_is_checked_once_they_commit(
+    django_capture_on_commit_callbacks,
+):
+    """Several of a child's episodes written in one transaction (a lot of a police file) ask
+    for one check of the child, not one each; one asked in a savepoint undone is asked again."""
+    first, second = ChildFactory(), ChildFactory()
+    with django_capture_on_commit_callbacks() as checks:
+        try:
+            with transaction.atomic():
+                services.escalations_check_after_commit(child_id=first.pk)
+                raise ValueError("undone")
+        except ValueError:
+            pass
+        services.escalations_check_after_commit(child_id=first.pk)
+        services.escalations_check_after_commit(child_id=second.pk)
+        services.escalations_check_after_commit(child_id=first.pk)
+    assert [check.keywords for check in checks] == [
+        {"child_id": first.pk},
+        {"child_id": second.pk},
     ]

@@ -1,6 +1,8 @@
 """Two notifications at once: the same event posted twice makes one notification and one
 episode; two forces reporting one child at once make one episode with both references."""
 
+import csv
+import io
 import sqlite3
 import threading
 import time
@@ -21,7 +23,10 @@ from homeward.episodes.tests.racing import (
     threads_open_a_sqlite_file,
 )
 from homeward.police.models import EpisodeReference, Notification
+from homeward.police.notification_file import import_notifications
+from homeward.police.reading import COLUMNS
 from homeward.police.services import notification_receive
+from homeward.police.tokens import force_create
 
 RACE = pytest.mark.django_db(transaction=True)
 
@@ -78,6 +83,40 @@ def test_two_forces_reporting_one_child_at_once_make_one_episode():
     )
     assert refs == {"MS-AT-ONCE", "NB-AT-ONCE"}
     assert "Joined" in second.result.notification.outcome
+
+
+def imported(data: dict, force_name="Made-up Shire Police"):
+    """A force's file of one row, imported as the command imports it (a lot of its own)."""
+
+    force_create(name=force_name, councils=[council()], by=None)
+
+    def work():
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerow({"force": force_name} | data)
+        content = io.BytesIO(out.getvalue().encode())
+        return import_notifications(content, name="race.csv", council=council())
+
+    return work
+
+
+@postgresql_only
+@RACE
+def test_a_report_posted_while_a_file_with_it_is_imported_makes_one_episode():
+    """The file's lot holds its references' locks from before it reads what it knows of them
+    until it commits: the force's call about the same reference waits, then finds the episode
+    the file's row recorded, and brings news of it."""
+    rows_the_migrations_made()
+    riley = child()
+    first, second = holding_at_the_last_write(imported(REPORT), receive(REPORT))
+    assert first.error is None and second.error is None
+    assert second.waited_for == "advisory" and "pg_advisory_xact_lock" in second.waiting_in
+    assert first.result.count("applied") == 1
+    episode = Episode.objects.get(child=riley)
+    assert first.result.kept[0].notification.episode_id == episode.pk
+    assert second.result.notification.episode_id == episode.pk
+    assert second.result.notification.outcome.startswith("News of")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own way of keeping the rule")

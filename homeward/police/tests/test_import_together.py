@@ -6,6 +6,7 @@ with the number of children it might be."""
 import csv
 import datetime as dt
 import io
+import random
 import re
 
 import pytest
@@ -18,7 +19,7 @@ from homeward.audit.models import AuditEntry
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
-from homeward.episodes.tests.factories import LONDON
+from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.police import notification_file
 from homeward.police.models import EpisodeReference, Notification, PoliceValues, RiskGrading
 from homeward.police.notification_file import import_notifications
@@ -216,3 +217,125 @@ def test_a_rows_work_does_not_grow_with_the_children_it_might_be(children):
     assert result.rows == 20
     # About 13 a row today; one a candidate would be over 60.
     assert len(queries.captured_queries) / result.rows < 40
+
+
+BORDER = "Made-up Border Police"
+
+
+def generated(rows_at_once: int) -> tuple[list[dict], list]:
+    """A file of every kind of row about 20 children (seeded): reports by police id, by
+    details, with a typo in the name, about twins and about a child nobody knows; regradings
+    in the force's own words; founds, some before their report, one whose report never comes;
+    a neighbouring force's reference joining an episode; an update overwriting a coordinator's
+    correction; a report overlapping an episode; rows that cannot be read, rows sent twice."""
+    rng = random.Random(rows_at_once)
+    children = [
+        ChildFactory(
+            local_id=f"G{n:02d}",
+            first_name=first,
+            last_name="Twinley" if n in (18, 19) else f"Madeup{n}",
+            date_of_birth=dt.date(2010, 5, 1 if n in (18, 19) else 2 + n),
+            sex="male" if n % 2 else "female",
+            police_id=f"GP-{n}" if n < 10 else "",
+            postcode="ZZ9 9ZZ",
+            address=f"{1 if n in (18, 19) else n + 1} Madeup Road",
+        )
+        for n, first in enumerate(
+            ("Jordan", "Casey", "Morgan", "Riley", "Taylor", "Jamie", "Alex", "Sam", "Robin")
+            + ("Charlie", "Frankie", "Harley", "Jessie", "Kit", "Lee", "Max", "Nico", "Oakley")
+            + ("Pat", "Quinn")
+        )
+    ]
+    corrected = EpisodeFactory(
+        child=children[12],
+        last_seen_at=NOW - dt.timedelta(days=90),
+        police_reference="CO-1",
+        reported_by="Aunt",
+    )
+    timed = [
+        (
+            NOW - dt.timedelta(days=1),
+            event("CO-1", "update", "09/03/2026 10:00", reported_by="Carer", risk="Grade 2"),
+        ),
+        (NOW - dt.timedelta(hours=2), event("HX-1", "found", "10/03/2026 09:00")),
+    ]
+
+    def stamp(at: dt.datetime) -> str:
+        at = at.astimezone(LONDON)
+        return at.strftime("%d/%m/%Y %H:%M") if rng.random() < 0.7 else at.isoformat()
+
+    for n in range(34):
+        child = children[n % 20]
+        seen = NOW - dt.timedelta(days=3 + 2 * n, hours=rng.randint(0, 10))
+        reported = seen + dt.timedelta(minutes=rng.randint(20, 200))
+        ref = f"GX-{n}"
+        who = {"first_name": child.first_name, "last_name": child.last_name}
+        who |= {"date_of_birth": child.date_of_birth.strftime("%d/%m/%Y"), "sex": child.sex}
+        who |= {"postcode": child.postcode, "address": child.address}
+        if child.police_id and rng.random() < 0.8:
+            who["police_id"] = child.police_id
+        if n % 7 == 3:
+            who["first_name"] = who["first_name"][:-1] + "x"  # a typo
+        if n % 11 == 5:
+            who = {"first_name": "Avery", "last_name": f"Notknown{n}", "sex": "female"}
+            who["date_of_birth"] = "01/01/2001"
+        report = event(ref, "away" if n % 9 == 4 else "missing", stamp(reported))
+        report |= {"last_seen_at": stamp(seen), "reported_at": stamp(reported)} | who
+        report |= {"risk": rng.choice(("High", "medium", "Low", "Grade 1", ""))}
+        report |= {"missing_from": rng.choice(("home", "placement", "")), "reported_by": "Carer"}
+        rows = [(reported, report)]
+        at = reported
+        for _ in range(rng.choice((0, 1, 2))):
+            at += dt.timedelta(hours=rng.randint(1, 5))
+            rows.append((at, event(ref, "update", stamp(at), risk=rng.choice(("High", "Grade 3")))))
+        if n % 6 == 2:  # a neighbouring force's log of the same episode
+            at += dt.timedelta(minutes=30)
+            other = event(f"BX-{n}", "missing", stamp(at), last_seen_at=stamp(seen)) | who
+            rows.append((at, other | {"force": BORDER, "police_id": child.police_id}))
+        if rng.random() < 0.85:
+            found = at + dt.timedelta(hours=rng.randint(1, 20))
+            arrived = reported - dt.timedelta(minutes=1) if n % 5 == 1 else found
+            found_row = event(ref, "found", stamp(found), found_at=stamp(found))
+            rows.append((arrived, found_row | {"found_location": "A friend's address"}))
+        if n % 10 == 7:  # another report of the same child, overlapping this episode
+            overlap = event(f"OX-{n}", "missing", stamp(at), last_seen_at=stamp(seen))
+            rows.append((at, overlap | who))
+        timed += rows
+    data = [row for _, row in sorted(timed, key=lambda pair: pair[0])]
+    for n in range(5, len(data), 23):
+        data[n] = data[n] | {"event_at": "31/02/2026 25:00"}  # cannot be read
+    for n in range(9, len(data), 17):
+        data.insert(n + 1, dict(data[n]))  # sent twice
+    return data, [corrected]
+
+
+@pytest.mark.parametrize("rows_at_once", [20, 7])
+def test_a_generated_file_imported_in_lots_stores_what_one_row_at_a_time_stores(
+    monkeypatch, rows_at_once
+):
+    """The lot path (police.lots: what the rows would ask, read once for the lot) leaves
+    exactly what receiving each row on its own leaves: states, episodes, references, risk
+    gradings, police values, conflicts, held notifications and the audit entries; and the
+    same file again changes nothing."""
+    force_create(name=BORDER, councils=[council()], by=None)
+    monkeypatch.setattr(notification_file, "ROWS_AT_ONCE", rows_at_once)
+    data, _ = generated(rows_at_once)
+    try:
+        with transaction.atomic():
+            one_at_a_time(data)
+            expected = stored()
+            raise Undone
+    except Undone:
+        pass
+    result = import_notifications(as_file(data), name="lot.csv", council=council())
+    assert stored() == expected
+    states = {n["state"] for n in Notification.objects.values("state")}
+    assert states == {"applied", "review", "held", "problem"}
+    reasons = {n["review_reason"] for n in Notification.objects.values("review_reason")}
+    assert {"conflict", "unsure", "new_child"} <= reasons
+    assert EpisodeReference.objects.filter(police_ref__startswith="BX-").exists()  # joined
+    assert result.already_received > 0 and result.count("problem") > 0
+    again = import_notifications(as_file(data), name="lot.csv", council=council())
+    assert stored() == expected
+    assert again.already_received == again.rows == result.rows
+    assert audit_verify().breaks == []
