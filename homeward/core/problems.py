@@ -35,13 +35,16 @@ CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800
 
 # UTF-8 read as Windows-1252 ("mojibake"): a character standing for a UTF-8 lead byte (Ã for
 # C3) followed by as many characters standing for continuation bytes (80-BF) as it needs.
+# Of the two-byte ones, only the leads of accented Latin letters (C2-C5: Zoë as ZoÃ«, a
+# Polish ł as Å‚) and of Cyrillic (D0, D1) are taken: others (É, Ë, ß) are real letters that
+# a closing quote or a dash may follow ("CAFÉ”", "ZOË”", "Straße–Nord").
 _CONTINUATION = "".join(
     bytes([byte]).decode("cp1252")
     for byte in range(0x80, 0xC0)
     if byte not in b"\x81\x8d\x8f\x90\x9d"
 )
 _GARBLED = re.compile(
-    "[\xc2-\xdf][{c}]|[\xe0-\xef][{c}]{{2}}|[\xf0-\xf4][{c}]{{3}}".format(
+    "[\xc2-\xc5\xd0\xd1][{c}]|[\xe0-\xef][{c}]{{2}}|[\xf0-\xf4][{c}]{{3}}".format(
         c=re.escape(_CONTINUATION)
     )
 )

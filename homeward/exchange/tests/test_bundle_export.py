@@ -103,13 +103,21 @@ def test_an_export_garbled_by_excel_is_refused_saying_what_the_name_should_be(tm
 
 @pytest.mark.parametrize(
     ("value", "fixed"),
-    [("RenÃ©e", "Renée"), ("Oâ€™Neill", "O’Neill"), ("SiobhÃ¡n", "Siobhán")],
+    [
+        ("RenÃ©e", "Renée"),
+        ("Oâ€™Neill", "O’Neill"),
+        ("SiobhÃ¡n", "Siobhán"),
+        ("ÐžÐ»ÐµÐ½Ð°", "Олена"),
+        ("WÅ‚odarczyk", "Włodarczyk"),
+    ],
 )
 def test_text_read_wrongly_as_windows_1252_is_named_with_what_it_should_be(value, fixed):
     problem = garbled_problem("last_name", value, what="last name")
     assert problem is not None and f"probably should be '{fixed}'" in problem.message
 
 
-@pytest.mark.parametrize("value", ["Zoë", "Siobhán", "O'Neill", "Ã", "Â", "Renée £5"])
+@pytest.mark.parametrize(
+    "value", ["Zoë", "Siobhán", "O'Neill", "Ã", "Â", "Renée £5", "“CAFÉ”", "“ZOË”", "Straße–Nord"]
+)
 def test_text_written_as_meant_is_not_taken_for_garbled(value):
     assert garbled_problem("last_name", value, what="last name") is None
