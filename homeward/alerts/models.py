@@ -17,6 +17,17 @@ class EmailStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# What each email is for, as Emails sent shows it to a coordinator: the purposes the digest,
+# the alerts (alerts.immediate) and the placing-council notices (notices.services) queue.
+PURPOSES_IN_WORDS = {
+    "digest": "Morning digest",
+    "high-risk": "Alert: a child missing at high risk",
+    "interview-breach": "Alert: a return interview nearly overdue",
+    "placing_council_notice": "Notification to the child's placing council",
+    "placing_council_chase": "Reminder to the child's placing council",
+}
+
+
 class Email(models.Model):
     """One email: whom it is for, what it says, and how sending it went."""
 
@@ -73,6 +84,11 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"Email {self.pk} ({self.purpose}) to {self.to}"
+
+    @property
+    def purpose_in_words(self) -> str:
+        """What the email is for, in words (its code when Homeward has no words for it)."""
+        return PURPOSES_IN_WORDS.get(self.purpose, self.purpose)
 
     @property
     def audit_label(self) -> str:

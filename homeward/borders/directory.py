@@ -11,8 +11,9 @@ from django.db import transaction
 
 from homeward.audit.services import record_change, values_before_change
 from homeward.borders.csvfile import FileProblem, FileRejected, read_rows
-from homeward.borders.models import CouncilContact
+from homeward.borders.models import ContactPurpose, CouncilContact
 from homeward.borders.rules import contact_problems, normalise_email
+from homeward.core.codes import canonical_code
 from homeward.councils.models import Council
 
 COLUMNS = ("council_code", "purpose", "email", "name")
@@ -47,6 +48,7 @@ def contacts_load(*, data: bytes, name: str, by=None) -> ContactsLoaded:
     councils = {council.code: council for council in Council.objects.all()}
     problems, wanted, first_row = [], {}, {}
     for number, row in rows:
+        row["purpose"] = canonical_code(row["purpose"], ContactPurpose.values)  # in any case
         row_problems = _row_problems(name, number, row, councils)
         key = (row["council_code"], row["purpose"], normalise_email(row["email"]))
         if not row_problems and key in first_row:

@@ -2,6 +2,7 @@
 of our children in another council's area."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Count
 from django.utils.functional import cached_property
 
@@ -9,7 +10,7 @@ from homeward.borders.models import ChildContactRole, ContactPurpose, LegalBasis
 from homeward.core.codes import Sex
 from homeward.councils.models import Council
 from homeward.web.edits import EditForm
-from homeward.web.forms import DateField, LondonDateTimeField
+from homeward.web.forms import DateField, LondonDateTimeField, upload_within
 
 
 def _councils(exclude_pk=None):
@@ -133,6 +134,13 @@ class CreateChildForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="CSV file of notices")
+
+    def clean_file(self):
+        """Refused before it is read when larger than the limit, as police notifications are."""
+        limit = settings.HOMEWARD_REGISTER_UPLOAD_MAX_MB
+        return upload_within(
+            self.cleaned_data["file"], limit=limit, command="load it with the load-register command"
+        )
 
 
 class ElsewhereForm(forms.Form):

@@ -24,6 +24,7 @@ from homeward.borders.register import (
     placed_in_update,
 )
 from homeward.children.models import Child
+from homeward.core.codes import canonical_code
 from homeward.councils.models import Council
 from homeward.exchange.cells import CellError, read_date
 
@@ -166,8 +167,8 @@ def _read(column: str, raw: str, councils: dict, council: Council):
         if child is None:
             raise CellError(UNKNOWN_CHILD.format(value=raw))
         return child
-    if column == "legal_basis":
-        return raw or LegalBasis.OTHER
+    if column == "legal_basis":  # in any case, as the bundle's codes
+        return canonical_code(raw, LegalBasis.values) if raw else LegalBasis.OTHER
     return raw
 
 

@@ -3,6 +3,7 @@ episodes of our children in other councils' areas, and the councils' contacts di
 
 from functools import partial
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -334,7 +335,8 @@ def register_upload(request):
                 told=[str(problem) for problem in problems],
                 tried={"file": upload.name},
             )
-    context = {"form": form, "problems": problems, "loaded": loaded}
+    limit = settings.HOMEWARD_REGISTER_UPLOAD_MAX_MB
+    context = {"form": form, "problems": problems, "loaded": loaded, "limit": limit}
     return render(request, "borders/upload.html", context)
 
 

@@ -206,6 +206,9 @@ HOMEWARD_MATCH_REVIEW = env_fraction("HOMEWARD_MATCH_REVIEW", 0.5)
 # The largest file of police notifications a coordinator may upload on the web, in MB
 # (police/upload_forms.py; a force's daily list is well under 1 MB; the command has no limit).
 HOMEWARD_NOTIFICATION_UPLOAD_MAX_MB = env_int("HOMEWARD_NOTIFICATION_UPLOAD_MAX_MB", 10)
+# The same for a file of homes' notices loaded onto the placed-in register (borders/forms.py;
+# the load-register command has no limit).
+HOMEWARD_REGISTER_UPLOAD_MAX_MB = env_int("HOMEWARD_REGISTER_UPLOAD_MAX_MB", 10)
 # Flash messages name children: keep them in the session, never in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Idle sign-out: KeepSessionAliveMiddleware moves the expiry on as the session is used.

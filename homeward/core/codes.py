@@ -93,9 +93,17 @@ class InterviewFactor(models.TextChoices):
     EXPL_WEAPONS = "expl_weapons", "Indicator: carrying a weapon"
 
 
+def canonical_code(raw: str, choices) -> str:
+    """The code of `choices` that `raw` is, read in any case and with spaces around it
+    trimmed ("Male " is male); `raw` trimmed, to be refused by name, when it is none."""
+    given = raw.strip()
+    return next((code for code in choices if code.casefold() == given.casefold()), given)
+
+
 def code_list_problem(raw: str, choices, what: str) -> tuple[str, str | None]:
-    """A `;`-separated list of codes in `choices`' order, or the sentence naming the unknown."""
-    given = [code.strip() for code in raw.split(";") if code.strip()]
+    """A `;`-separated list of codes (each in any case) in `choices`' order, or the sentence
+    naming the unknown."""
+    given = [canonical_code(code, choices) for code in raw.split(";") if code.strip()]
     unknown = [code for code in given if code not in choices]
     if unknown:
         return "", (

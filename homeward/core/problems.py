@@ -17,6 +17,12 @@ CONTROL_CHARACTER = (
     "The {what} holds an invisible control character ({code}), often left by copying from "
     "another system. Retype the text without it."
 )
+GARBLED = (
+    "The {what} '{value}' looks garbled: '{garbled}' is how UTF-8 text shows when it is read "
+    "as Windows-1252, as Excel does when it opens a CSV file without a byte-order mark. It "
+    "probably should be '{fixed}'. Correct it in the file (or import the file as it was "
+    "written, not saved again from Excel) and import again."
+)
 
 # The clocks of the machines that send records (a police system, a worker's laptop) are
 # a little out from Homeward's: a time this far ahead of now is taken as now, not refused.
@@ -26,6 +32,22 @@ CLOCK_SLACK = dt.timedelta(minutes=5)
 # not a loop, because an import checks every text cell of a million rows.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+# UTF-8 read as Windows-1252 ("mojibake"): a character standing for a UTF-8 lead byte (Ã for
+# C3) followed by as many characters standing for continuation bytes (80-BF) as it needs.
+# Of the two-byte ones, only the leads of accented Latin letters (C2-C5: Zoë as ZoÃ«, a
+# Polish ł as Å‚) and of Cyrillic (D0, D1) are taken: others (É, Ë, ß) are real letters that
+# a closing quote or a dash may follow ("CAFÉ”", "ZOË”", "Straße–Nord").
+_CONTINUATION = "".join(
+    bytes([byte]).decode("cp1252")
+    for byte in range(0x80, 0xC0)
+    if byte not in b"\x81\x8d\x8f\x90\x9d"
+)
+_GARBLED = re.compile(
+    "[\xc2-\xc5\xd0\xd1][{c}]|[\xe0-\xef][{c}]{{2}}|[\xf0-\xf4][{c}]{{3}}".format(
+        c=re.escape(_CONTINUATION)
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -107,3 +129,22 @@ def record_text_problems(model, values: dict, labels: dict | None = None) -> lis
         if problem:
             problems.append(problem)
     return problems
+
+
+def _ungarbled(found: re.Match) -> str:
+    try:
+        return found.group().encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return found.group()
+
+
+def garbled_problem(field: str, value: str, *, what: str) -> Problem | None:
+    """A problem if a text looks like UTF-8 read as Windows-1252 ("Zoë" as "ZoÃ«"), saying
+    what it probably should be."""
+    if value.isascii():
+        return None
+    fixed = _GARBLED.sub(_ungarbled, value)
+    if fixed == value:
+        return None
+    garbled = next(m.group() for m in _GARBLED.finditer(value) if _ungarbled(m) != m.group())
+    return Problem(field, GARBLED.format(what=what, value=value, garbled=garbled, fixed=fixed))

@@ -77,7 +77,8 @@ def export_bundle(path: Path | str, *, council: Council) -> dict[str, int]:
     path.mkdir(parents=True, exist_ok=True)
     written = {}
     for spec in FILES:
-        with (path / spec.name).open("w", encoding="utf-8", newline="") as f:
+        # With a byte-order mark, so that Excel opens it as UTF-8 (Zoë, not ZoÃ«).
+        with (path / spec.name).open("w", encoding="utf-8-sig", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
             writer.writerow(spec.header)
             count = 0

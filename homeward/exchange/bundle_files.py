@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 
 from homeward.children.rules import child_problems, placement_problems
-from homeward.core.problems import REQUIRED, Problem, text_problem
+from homeward.core.problems import REQUIRED, Problem, garbled_problem, text_problem
 from homeward.episodes.rules import episode_time_problems
 from homeward.exchange.bundle_spec import (
     CHILDREN,
@@ -239,16 +239,14 @@ def _text_limits(spec: FileSpec) -> tuple[tuple[str, int | None, bool], ...]:
 
 def _text_rules(spec: FileSpec, row: Row) -> dict[str, str]:
     """The text cells the services would refuse (too long, or holding control characters),
-    each with its problem; such a cell is staged as NULL, so no database is handed a NUL."""
+    and those that look like UTF-8 read as Windows-1252 (Excel's "ZoÃ«"), each with its
+    problem; such a cell is staged as NULL, so no database is handed a NUL."""
     refused = {}
     for name, max_length, multiline in _text_limits(spec):
+        value = row.cells.get(name, "").strip()
         problem = text_problem(
-            name,
-            row.cells.get(name, "").strip(),
-            what=name,
-            max_length=max_length,
-            multiline=multiline,
-        )
+            name, value, what=name, max_length=max_length, multiline=multiline
+        ) or garbled_problem(name, value, what=name)
         if problem:
             refused[name] = problem
     return refused

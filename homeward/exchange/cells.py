@@ -186,15 +186,17 @@ def read_postcode(raw: str) -> str:
 
 
 def code_reader(choices: Iterable[str], what: str) -> Callable[[str], str]:
-    """A reader that accepts exactly one of `choices`."""
+    """A reader that accepts one of `choices`, in any case ("Male" is male), as the SSD and
+    police notifications are read."""
     choices = list(choices)
-    allowed = frozenset(choices)
+    allowed = {choice.casefold(): choice for choice in choices}
     message = UNKNOWN_CODE.replace("{what}", what).replace("{choices}", ", ".join(choices))
 
     def read_code(raw: str) -> str:
-        if raw not in allowed:
+        code = allowed.get(raw.strip().casefold())
+        if code is None:
             raise CellError(message.format(value=raw))
-        return raw
+        return code
 
     return read_code
 

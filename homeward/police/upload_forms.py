@@ -3,14 +3,12 @@
 from django import forms
 from django.conf import settings
 
+from homeward.web.forms import UPLOAD_TOO_LARGE, upload_within
+
 CHOOSE_FILE = "Choose the CSV file of police notifications to upload."
 EMPTY_UPLOAD = "The file you chose is empty. Choose the force's CSV file of notifications."
-TOO_LARGE = (
-    "The file is {size:.1f} MB, but at most {limit} MB can be uploaded at once. Split it into "
-    "smaller files (each with the header row), or ask an administrator to import it with "
-    "the import-notifications command."
-)
-MB = 1024 * 1024
+IMPORT_COMMAND = "import it with the import-notifications command"
+TOO_LARGE = UPLOAD_TOO_LARGE.replace("{command}", IMPORT_COMMAND)
 
 
 class UploadForm(forms.Form):
@@ -28,8 +26,5 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
         limit = settings.HOMEWARD_NOTIFICATION_UPLOAD_MAX_MB
-        if upload.size > limit * MB:
-            raise forms.ValidationError(TOO_LARGE.format(size=upload.size / MB, limit=limit))
-        return upload
+        return upload_within(self.cleaned_data["file"], limit=limit, command=IMPORT_COMMAND)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from homeward.access.rules import (
     check_author_reports,
@@ -69,6 +70,13 @@ STALE = (
     "Your edits to {ids} no longer apply: the figures no longer produce those findings. "
     "They are left out of the paper; check the findings below."
 )
+# A change or an issue asked for from a page opened before the paper last changed.
+CHANGED_SINCE_OPENED = (
+    "Since this page was opened, {who} {what} ({when}), so this was not done and nothing was "
+    "lost. Check the paper as it now stands, then {again}."
+)
+MAKE_IT_AGAIN = "make your change again if it is still needed"
+ISSUE_AGAIN = "issue it again only if a new issue is needed"
 PUBLICATION_ONLY = "Your role reads only papers issued in their publication version."
 
 
@@ -155,6 +163,7 @@ def finding(request, draft: int, finding_id: str | None = None):
                     if finding_id
                     else services.paper_finding_add(**common)
                 ),
+                by=request.user,
             )
             if done:
                 return redirect(_saved(draft_))
@@ -191,6 +200,7 @@ def remove_finding(request, draft: int, finding_id: str):
             finding_id=finding_id,
             by=request.user,
         ),
+        by=request.user,
     ):
         return redirect(_saved(draft_))
     return _refused(request, draft_, form)
@@ -215,6 +225,7 @@ def details(request, draft: int):
                 changes={f: form.cleaned_data[f] for f in fields},
                 by=request.user,
             ),
+            by=request.user,
         ):
             return redirect(_saved(draft_))
     else:
@@ -240,6 +251,7 @@ def _add_note(request, draft_: PaperDraft):
             text=form.cleaned_data["text"],
             by=request.user,
         ),
+        by=request.user,
     ):
         return redirect(_saved(draft_))
     details_form = DetailsForm(
@@ -267,6 +279,7 @@ def remove_note(request, draft: int, index: int):
             index=index - 1,
             by=request.user,
         ),
+        by=request.user,
     ):
         return redirect(_saved(draft_))
     return _refused(request, draft_, form)
@@ -287,6 +300,8 @@ def issue(request, draft: int):
                 draft=draft_, expected_version=form.cleaned_data["version"], by=request.user
             )
         ),
+        by=request.user,
+        again=ISSUE_AGAIN,
     ):
         url = reverse("reports:issued", kwargs={"draft": draft_.pk, "number": issued[0].number})
         return redirect(url + "?new=1")
@@ -418,13 +433,13 @@ def _issued_for(request, draft: int, number: int):
     return record
 
 
-def _attempt(form, action) -> bool:
-    """Run a service; False with its refusal on the form (another author's change, or a
-    rule the change breaks)."""
+def _attempt(form, action, *, by, again: str = MAKE_IT_AGAIN) -> bool:
+    """Run a service; False with its refusal on the form (a change made since the page was
+    opened, or a rule the change breaks)."""
     try:
         action()
     except ChangedByAnotherUser as clash:
-        form.add_error(None, str(clash))
+        form.add_error(None, _changed_since_opened(clash.record, by=by, again=again))
         return False
     except ValidationError as error:
         if hasattr(error, "error_dict"):
@@ -435,6 +450,19 @@ def _attempt(form, action) -> bool:
                 form.add_error(None, message)
         return False
     return True
+
+
+def _changed_since_opened(draft: PaperDraft, *, by, again: str) -> str:
+    """What changed the paper since the page was opened (its latest change), by whom ("you"
+    when it was this person) and what to do."""
+    latest = draft.changes.select_related("by").first()
+    if latest is None:  # not made by an author's change: say only that it changed
+        who, what, at = "someone", "changed the paper", draft.changed_at
+    else:
+        who = "you" if latest.by_id == by.pk else latest.by.get_username()
+        what, at = latest.what[:1].lower() + latest.what[1:], latest.at
+    when = timezone.localtime(at).strftime("%-d %b %Y %H:%M")
+    return CHANGED_SINCE_OPENED.format(who=who, what=what, when=when, again=again)
 
 
 def _refused(request, draft: PaperDraft, form):

@@ -17,6 +17,12 @@ TIME_DOES_NOT_EXIST = (
     "{time} on {date} did not happen in the UK: the clocks went forward an hour that night. "
     "Enter a time from 02:00."
 )
+# A file uploaded on a page: refused, before it is read, when larger than the page's limit.
+UPLOAD_TOO_LARGE = (
+    "The file is {size:.1f} MB, but at most {limit} MB can be uploaded at once. Split it into "
+    "smaller files (each with the header row), or ask an administrator to {command}."
+)
+MB = 1024 * 1024
 
 TIME_PATTERN = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 NUMBER = re.compile(r"^\d{1,4}$")
@@ -150,3 +156,13 @@ def add_service_errors(form: forms.Form, error: ValidationError, aliases=None) -
         name = aliases.get(field, field)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def upload_within(upload, *, limit: int, command: str):
+    """The upload, or a ValidationError saying its size and the limit (in MB) and what to do:
+    split it, or have an administrator `command` it (which has no limit)."""
+    if upload.size > limit * MB:
+        raise ValidationError(
+            UPLOAD_TOO_LARGE.format(size=upload.size / MB, limit=limit, command=command)
+        )
+    return upload

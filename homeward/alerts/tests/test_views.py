@@ -11,10 +11,17 @@ from homeward.access.rules import NO_EMAILS_SENT
 from homeward.accounts import roles
 from homeward.alerts.models import AlertPreference, Email, EmailStatus
 from homeward.alerts.outbox import email_queue
-from homeward.alerts.preferences import NO_ALERTS_FOR_ROLE, alert_choices_for
+from homeward.alerts.preferences import (
+    DIGEST,
+    HIGH_RISK,
+    INTERVIEW_BREACH,
+    NO_ALERTS_FOR_ROLE,
+    alert_choices_for,
+)
 from homeward.alerts.tests.conftest import NOW, person
 from homeward.alerts.views import SAVED, SAVED_NONE
 from homeward.audit.models import Action, AuditEntry
+from homeward.notices.services import CHASE_PURPOSE, PURPOSE
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +283,26 @@ def test_emails_sent_shows_only_the_councils_own_emails(client, failed):
     assert "Their notice" in html and "Their digest" in html
     assert "Our notice" not in html and "A made-up notification" not in html
     assert client.post(reverse("alerts:retry", args=[failed.pk])).status_code == 404
+
+
+def test_emails_sent_says_what_each_email_is_for_in_words(client):
+    purposes = {
+        DIGEST: "Morning digest",
+        HIGH_RISK.replace("_", "-"): "Alert: a child missing at high risk",
+        INTERVIEW_BREACH.replace("_", "-"): "Alert: a return interview nearly overdue",
+        PURPOSE: "Notification to the child's placing council",
+        CHASE_PURPOSE: "Reminder to the child's placing council",
+    }
+    for number, purpose in enumerate(purposes):
+        email_queue(
+            key=f"made-up:{number}",
+            to="x@made-up-council.test",
+            subject="S",
+            body="b",
+            purpose=purpose,
+        )
+    user = person(roles.MISSING_COORDINATOR, "cat")
+    html = unescape(page(client, user, "alerts:emails").content.decode())
+    for purpose, words in purposes.items():
+        assert words in html
+        assert f">{purpose}<" not in html

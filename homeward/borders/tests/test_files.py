@@ -309,3 +309,18 @@ def test_a_contacts_file_without_the_name_column_leaves_the_names_recorded():
     loaded = contacts_load(data=without_names, name="c.csv")
     assert (loaded.added, loaded.changed) == (0, 0)
     assert dict(CouncilContact.objects.values_list("email", "name")) == names
+
+
+def test_codes_in_a_contacts_or_register_file_are_read_in_any_case():
+    contacts = CONTACTS.replace(b"202,iro,", b"202, IRO ,").replace(
+        b",out_of_hours,", b",Out_Of_Hours,"
+    )
+    assert contacts_load(data=contacts, name="c.csv").added == 3
+    assert set(CouncilContact.objects.values_list("purpose", flat=True)) == {
+        "missing",
+        "iro",
+        "out_of_hours",
+    }
+    row = ",Keira,Notreal,17/05/2006,202,Care_Order,Made-up House,,01/02/2020,,,,,,,"
+    assert register_load(data=register_file(row), name="r.csv", council=council()).added == 1
+    assert PlacedInEntry.objects.get().legal_basis == "care_order"

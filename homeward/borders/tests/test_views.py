@@ -1,6 +1,7 @@
 """Every borders page for each role: who may open it, who is refused, and what it does."""
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -438,6 +439,23 @@ def test_an_uploaded_file_with_problems_loads_nothing_and_lists_them(client):
     assert "Added 1 register entry" in response.content.decode()
     assert "ignored column(s) Homeward does not know: Key Worker" in response.content.decode()
     assert PlacedInEntry.objects.get().created_by is not None
+
+
+def test_an_uploaded_file_too_large_is_refused_with_the_limit_before_it_is_read(client, settings):
+    settings.HOMEWARD_REGISTER_UPLOAD_MAX_MB = 1
+    client, _ = signed_in(client, roles.MISSING_COORDINATOR)
+    header = "first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on\n"
+    big = (header + "Ruby,Sample,28/02/2007,202,Made-up House,01/02/2020\n" * 25_000).encode()
+    assert len(big) > 1024 * 1024
+    response = client.post(
+        reverse("borders:upload"), {"file": SimpleUploadedFile("notices.csv", big, "text/csv")}
+    )
+    said = unescape(response.content.decode())
+    size = len(big) / 1024 / 1024
+    assert f"The file is {size:.1f} MB, but at most 1 MB can be uploaded at once." in said
+    assert "ask an administrator to load it with the load-register command" in said
+    assert "A CSV file of at most 1 MB" in said
+    assert not PlacedInEntry.objects.exists()
 
 
 def test_a_correction_made_from_an_old_page_is_refused(client):

@@ -335,3 +335,28 @@ def test_a_bundle_unzipped_into_a_folder_of_its_own_says_which_folder_to_import(
         f"{tmp_path / 'download' / 'bundle-2020'}."
     )
     assert not Child.objects.exists()
+
+
+def test_codes_are_read_in_any_case_and_stored_as_the_documented_code(tmp_path):
+    folder = write_bundle(
+        tmp_path / "b",
+        localities=LOCALITIES,
+        children=[child("C1", sex=" Male ")],
+        episodes=[
+            episode("E1", "C1", category="MISSING", risk="Medium", legal_status="Looked_After")
+        ],
+        interviews=[
+            interview("I1", "E1", outcome="Completed", factors="PUSH_BOREDOM; Push_Placement")
+        ],
+    )
+    import_bundle(folder, council_code="931")
+    assert Child.objects.get(local_id="C1").sex == "male"
+    episode_ = Episode.objects.get(local_id="E1")
+    assert (episode_.category, episode_.risk, episode_.legal_status) == (
+        "missing",
+        "medium",
+        "looked_after",
+    )
+    interview_ = ReturnInterview.objects.get(local_id="I1")
+    assert interview_.outcome == "completed"
+    assert interview_.factors == "push_placement;push_boredom"

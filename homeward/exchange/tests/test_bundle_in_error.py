@@ -40,7 +40,7 @@ def a_bundle(folder):
 
 
 def rows(folder, name: str) -> list[dict]:
-    with (folder / name).open(encoding="utf-8") as f:
+    with (folder / name).open(encoding="utf-8-sig") as f:
         return list(csv.DictReader(f))
 
 

@@ -50,7 +50,7 @@ def test_no_exported_cell_starts_like_a_formula_and_the_bundle_round_trips(tmp_p
     made_up_records()
     export_bundle(tmp_path / "out", council=Council.objects.get(code="931"))
     for path in (tmp_path / "out").iterdir():
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             for row in csv.reader(f):
                 assert not [cell for cell in row if cell.startswith(FORMULA_STARTS)], path.name
     import_bundle(tmp_path / "out", council_code="872")

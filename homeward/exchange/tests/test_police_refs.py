@@ -45,7 +45,7 @@ def rejected(folder) -> list[str]:
 
 
 def exported_refs(folder) -> dict[str, str]:
-    with (folder / "episodes.csv").open(encoding="utf-8") as f:
+    with (folder / "episodes.csv").open(encoding="utf-8-sig") as f:
         return {row["episode_id"]: row["police_refs"] for row in csv.DictReader(f)}
 
 

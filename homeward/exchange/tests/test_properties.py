@@ -183,7 +183,7 @@ def _change_cell(folder: Path, file: str, row: int | str, column: str, shift: in
     """Change one cell of an exported file as a correction would: emptied, or moved by a few
     steps from its value (a date of birth by years)."""
     path = folder / file
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows or column not in rows[0]:
         return False

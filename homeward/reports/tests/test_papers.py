@@ -3,6 +3,7 @@ with the history kept, no author silently overwriting another, issuing as a froz
 and who may do each."""
 
 import io
+from html import unescape
 
 import docx
 import pytest
@@ -175,7 +176,9 @@ def test_two_authors_editing_at_once_never_overwrite_each_other(client, county):
         {"version": 1, "text": "The second author's words.", "recommendation": ""},
     )
     assert response.status_code == 400
-    assert "while you were editing it, so your change was not saved" in response.text
+    said = unescape(response.text)
+    assert f"Since this page was opened, {first.username} changed finding repeat-unscreened" in said
+    assert "make your change again if it is still needed" in said
     draft.refresh_from_db()
     report, _ = draft_report(draft)
     assert "The first author's words." in [f["text"] for f in report["findings"]]
@@ -395,3 +398,22 @@ def test_a_paper_for_a_locality_the_council_does_not_have_is_not_opened(client, 
     assert response.redirect_chain == [("/reports/", 302)]
     assert "There is no locality called &#x27;Nowhere&#x27; in Oxfordshire" in response.text
     assert not PaperDraft.objects.exists()
+
+
+def test_issuing_from_a_page_opened_before_the_last_issue_says_plainly_what_happened(
+    client, county
+):
+    user = signed_in(client, "missing coordinator")
+    draft = opened(client)
+    client.post(f"/reports/papers/{draft.pk}/details/", details(draft))
+    draft.refresh_from_db()
+    opened_at = draft.version  # the page, opened before issuing
+    client.post(f"/reports/papers/{draft.pk}/issue/", {"version": opened_at})
+    response = client.post(f"/reports/papers/{draft.pk}/issue/", {"version": opened_at})
+    assert response.status_code == 400
+    said = unescape(response.text)
+    assert "Since this page was opened, you issued the paper as issue 1 (" in said
+    assert "issue it again only if a new issue is needed" in said
+    assert user.username not in said.split("Since this page was opened")[1].split(".")[0]
+    assert "Their values are shown below" not in said
+    assert IssuedPaper.objects.count() == 1
