@@ -9,7 +9,12 @@ from django.db.models.functions import Coalesce
 
 from homeward.access.rules import episodes_visible_to
 from homeward.alerts.models import EmailStatus
-from homeward.borders.selectors import placing_council_for, placing_council_recipients
+from homeward.borders.selectors import (
+    placing_council_for,
+    placing_council_recipients,
+    placing_councils_for,
+    recipients_for,
+)
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -60,29 +65,47 @@ def _placed_in_episodes(episodes: QuerySet, now: dt.datetime) -> QuerySet:
 
 def notices_due(*, episodes: QuerySet, now: dt.datetime) -> list[Due]:
     """The notices still to send for these episodes (placed-in children's, recent or open):
-    the missing notice first, then the return's, then each final interview outcome."""
-    due = []
-    for episode in _placed_in_episodes(episodes, now).order_by("last_seen_at", "pk"):
-        kind, interview = _next_for(episode)
-        if kind is None:
-            continue
-        council = placing_council_for(episode=episode)
-        if council is None:
-            continue
-        due.append(
-            Due(
-                episode=episode,
-                kind=kind,
-                interview=interview,
-                placing_council=council,
-                recipients=placing_council_recipients(episode=episode),
-            )
+    the missing notice first, then the return's, then each final interview outcome. A fixed
+    number of queries, however many episodes."""
+    listed = list(
+        _placed_in_episodes(episodes, now)
+        .prefetch_related("placing_council_notices")
+        .select_related("child__responsible_la", "placement__placing_la")
+        .order_by("last_seen_at", "pk")
+    )
+    interviews: dict[int, list[ReturnInterview]] = {}
+    returned = [episode.pk for episode in listed if episode.returned_at is not None]
+    finals = ReturnInterview.objects.filter(episode_id__in=returned, outcome__in=FINAL_OUTCOMES)
+    for interview in finals.order_by("offered_at", "pk"):
+        interviews.setdefault(interview.episode_id, []).append(interview)
+    nexts = {}
+    for episode in listed:
+        kind, interview = _next_for(episode, interviews.get(episode.pk, []))
+        if kind is not None:
+            nexts[episode.pk] = (episode, kind, interview)
+    chosen = [episode for episode, _kind, _interview in nexts.values()]
+    councils = placing_councils_for(chosen)
+    recipients = recipients_for(councils, chosen)
+    return [
+        Due(
+            episode=episode,
+            kind=kind,
+            interview=interview,
+            placing_council=councils[episode.pk],
+            recipients=recipients[episode.pk],
         )
-    return due
+        for episode, kind, interview in nexts.values()
+        if councils[episode.pk] is not None
+    ]
 
 
-def _next_for(episode: Episode) -> tuple[str | None, ReturnInterview | None]:
-    sent = {n.kind: n for n in episode.placing_council_notices.all()}
+def _next_for(
+    episode: Episode, final_interviews: list | None = None
+) -> tuple[str | None, ReturnInterview | None]:
+    """The notice due next for the episode, and the interview it carries. `final_interviews`:
+    the episode's interviews with a final outcome, offered first first (read when None)."""
+    notices = list(episode.placing_council_notices.all())
+    sent = {n.kind: n for n in notices}
     if NoticeKind.MISSING not in sent:
         # A time typed in (or imported) when no notice was recorded is the evidence they were
         # told, outside Homeward: so were the follow-ups, as far as Homeward can know.
@@ -91,13 +114,14 @@ def _next_for(episode: Episode) -> tuple[str | None, ReturnInterview | None]:
         return None, None
     if NoticeKind.RETURNED not in sent:
         return NoticeKind.RETURNED, None
-    told = episode.placing_council_notices.filter(kind=NoticeKind.INTERVIEW_OUTCOME)
-    interview = (
-        ReturnInterview.objects.filter(episode=episode, outcome__in=FINAL_OUTCOMES)
-        .exclude(pk__in=told.values("interview"))
-        .order_by("offered_at", "pk")
-        .first()
-    )
+    if final_interviews is None:
+        final_interviews = list(
+            ReturnInterview.objects.filter(episode=episode, outcome__in=FINAL_OUTCOMES).order_by(
+                "offered_at", "pk"
+            )
+        )
+    told = {n.interview_id for n in notices if n.kind == NoticeKind.INTERVIEW_OUTCOME}
+    interview = next((i for i in final_interviews if i.pk not in told), None)
     return (NoticeKind.INTERVIEW_OUTCOME, interview) if interview else (None, None)
 
 
@@ -130,14 +154,11 @@ def sent_at_of(notice) -> dt.datetime | None:
     time a coordinator recorded telling them another way."""
     if notice.told_at is not None:
         return notice.told_at
-    emailed = getattr(notice, "emailed_at", None)
-    if emailed is None:
-        emailed = (
-            notice.emails.filter(status=EmailStatus.SENT)
-            .aggregate(first=Min("sent_at"))
-            .get("first")
-        )
-    return emailed
+    if hasattr(notice, "emailed_at"):  # read with the notice (`with_sent_at`)
+        return notice.emailed_at
+    return (
+        notice.emails.filter(status=EmailStatus.SENT).aggregate(first=Min("sent_at")).get("first")
+    )
 
 
 def chase_after() -> dt.timedelta:

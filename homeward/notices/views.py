@@ -35,6 +35,7 @@ from homeward.notices.services import (
     sending_went,
 )
 from homeward.web.forms import add_service_errors
+from homeward.web.paging import paginate
 
 SENT = "The notification is sent to {council} ({count} recipients)."
 QUEUED = (
@@ -49,8 +50,16 @@ SENT_KINDS = (NoticeKind.MISSING, NoticeKind.RETURNED, NoticeKind.INTERVIEW_OUTC
 def index(request):
     """Placing councils to tell: what to send, with problems, and what awaits acknowledgement."""
     check_case_pages(request.user)
-    context = to_tell_list(user=request.user, now=timezone.now())
-    context["sends"] = may(request.user, RECORD_EPISODE)
+    lists = to_tell_list(user=request.user, now=timezone.now())
+    to_send, send_query = paginate(request, lists["to_send"], param="send")
+    awaiting, awaiting_query = paginate(request, lists["awaiting"], param="awaiting")
+    context = {
+        "to_send": to_send,
+        "send_query": send_query,
+        "awaiting": awaiting,
+        "awaiting_query": awaiting_query,
+        "sends": may(request.user, RECORD_EPISODE),
+    }
     return render(request, "notices/index.html", context)
 
 
