@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from homeward.access.rules import episodes_visible_to
 from homeward.alerts.models import EmailStatus
 from homeward.borders.selectors import (
+    Recipient,
     placing_council_for,
     placing_council_recipients,
     placing_councils_for,
@@ -18,6 +19,7 @@ from homeward.borders.selectors import (
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
+from homeward.notices.content import changes_between, facts_of
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
 
 # The directory's purpose of a placing council's address for missing notifications.
@@ -39,6 +41,14 @@ class Due:
     placing_council: object
     recipients: list = field(default_factory=list)
     interview: ReturnInterview | None = None
+    # A correction's: the missing notice it corrects, the facts told then, and now.
+    corrects: PlacingCouncilNotice | None = None
+    was: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        return changes_between(self.was, self.facts)
 
     @property
     def problem(self) -> str:
@@ -125,8 +135,63 @@ def _next_for(
     return (NoticeKind.INTERVIEW_OUTCOME, interview) if interview else (None, None)
 
 
+def told_facts(notice: PlacingCouncilNotice) -> dict:
+    """What the placing council was last told of a missing notice's episode: its latest
+    correction's facts, or the notice's own ({} when not kept)."""
+    corrections = sorted(notice.corrections.all(), key=lambda c: c.chase_number)
+    return corrections[-1].facts if corrections else notice.facts
+
+
+def changed_since_sent(notice: PlacingCouncilNotice) -> list[tuple[str, str, str]]:
+    """What changed in a missing notice's episode since the placing council was last told
+    (label, was, now); [] when nothing did."""
+    if notice.kind != NoticeKind.MISSING:
+        return []
+    return changes_between(told_facts(notice), facts_of(notice.episode))
+
+
+def corrections_due(*, episodes: QuerySet) -> list[Due]:
+    """The corrections still to send: of each missing notice sent (or told another way) of
+    these episodes (those entered in error too: pass them), whose episode changed in what it
+    told since the placing council was last told. A fixed number of queries."""
+    notices = (
+        PlacingCouncilNotice.objects.filter(
+            kind=NoticeKind.MISSING, episode__in=episodes.values("pk")
+        )
+        .filter(facts__has_key="lines")
+        .select_related("episode__child", "episode__council", "placing_council")
+        .prefetch_related("corrections")
+        .order_by("prepared_at", "pk")
+    )
+    changed = [notice for notice in notices if changed_since_sent(notice)]
+    councils = {notice.episode_id: notice.placing_council for notice in changed}
+    directory = recipients_for(councils, [notice.episode for notice in changed])
+    return [
+        Due(
+            episode=notice.episode,
+            kind=NoticeKind.CORRECTION,
+            placing_council=notice.placing_council,
+            recipients=_told_recipients(notice) or directory[notice.episode_id],
+            corrects=notice,
+            was=told_facts(notice),
+            facts=facts_of(notice.episode),
+        )
+        for notice in changed
+        if notice.placing_council is not None
+    ]
+
+
+def _told_recipients(notice) -> list[Recipient]:
+    """Those the notice went to, as it went (a correction goes to the same people)."""
+    code = notice.placing_council.code
+    return [Recipient(r["email"], r["name"], r["purpose"], code) for r in notice.recipients]
+
+
 def due_for(*, episode: Episode, kind: str, interview=None) -> Due | None:
     """The notice of `kind` due for this episode now, if it is the one due."""
+    if kind == NoticeKind.CORRECTION:
+        episodes = Episode.all_records.filter(pk=episode.pk)
+        return next(iter(corrections_due(episodes=episodes)), None)
     next_kind, next_interview = _next_for(episode)
     if next_kind != kind or (interview is not None and next_interview != interview):
         return None
@@ -169,6 +234,8 @@ def awaiting_acknowledgement(*, episodes: QuerySet) -> QuerySet:
     """Notices sent by email for these episodes and not yet acknowledged, oldest first."""
     return with_sent_at(
         PlacingCouncilNotice.objects.filter(
+            # Of an episode entered in error, only the correction that says so is awaited.
+            Q(episode__entered_in_error_at__isnull=True) | Q(kind=NoticeKind.CORRECTION),
             episode__in=episodes.values("pk"),
             acknowledged_at__isnull=True,
             told_at__isnull=True,
@@ -191,7 +258,10 @@ def notices_visible_to(user) -> QuerySet:
 def notices_of_episode(*, user, episode) -> QuerySet:
     """An episode's notices (reminders too), as the episode's page shows them."""
     return with_sent_at(
-        notices_visible_to(user).filter(episode=episode).select_related("placing_council")
+        notices_visible_to(user)
+        .filter(episode=episode)
+        .select_related("placing_council", "episode__child")
+        .prefetch_related("corrections")
     ).order_by("prepared_at", "pk")
 
 
@@ -201,7 +271,8 @@ def notices_of_child(*, user, child) -> QuerySet:
         notices_visible_to(user)
         .filter(episode__child=child)
         .exclude(kind=NoticeKind.CHASE)
-        .select_related("placing_council", "episode")
+        .select_related("placing_council", "episode__child")
+        .prefetch_related("corrections")
     ).order_by("-prepared_at", "-pk")
 
 
@@ -209,12 +280,14 @@ def to_tell_list(*, user, now: dt.datetime) -> dict:
     """The *Placing councils to tell* list: notices to send (with problems), and those
     awaiting acknowledgement (overdue first)."""
     episodes = episodes_visible_to(user)
-    awaiting = list(awaiting_acknowledgement(episodes=episodes))
+    with_in_error = episodes_visible_to(user, in_error=True)
+    awaiting = list(awaiting_acknowledgement(episodes=with_in_error))
     for notice in awaiting:
         notice.overdue = is_overdue(notice, now)
         notice.sent_at = sent_at_of(notice)
     awaiting.sort(key=lambda n: (not n.overdue, n.prepared_at))
-    return {"to_send": notices_due(episodes=episodes, now=now), "awaiting": awaiting}
+    to_send = corrections_due(episodes=with_in_error) + notices_due(episodes=episodes, now=now)
+    return {"to_send": to_send, "awaiting": awaiting}
 
 
 def first_missing_notice_sent(*, episode) -> dt.datetime | None:
@@ -226,6 +299,7 @@ def first_missing_notice_sent(*, episode) -> dt.datetime | None:
 def due_now(*, episode: Episode, now: dt.datetime) -> Due | None:
     """The notice due for this episode now, if any (as its page offers it)."""
     due = notices_due(episodes=Episode.objects.filter(pk=episode.pk), now=now)
+    due += corrections_due(episodes=Episode.all_records.filter(pk=episode.pk))
     return due[0] if due else None
 
 
