@@ -20,7 +20,7 @@ DEMO_MAIL_ENV := EMAIL_HOST=127.0.0.1 EMAIL_PORT=$(DEMO_MAIL_PORT) EMAIL_USE_TLS
 	EMAIL_HOST_USER= EMAIL_HOST_PASSWORD= HOMEWARD_MAIL_CATCHER_DIR=$(DEMO_MAIL) \
 	HOMEWARD_BASE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: demo test lint bench install clean frontend browser audit validator-903
+.PHONY: demo test lint bench install clean frontend browser libreoffice audit validator-903
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homeward needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
@@ -55,6 +55,13 @@ frontend: $(GOVUK_STATIC)/.built
 browser:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
+# The committee paper's Word file is checked by converting it to PDF with LibreOffice
+# (Debian's headless Writer) and reading the PDF with poppler's pdftotext and pdfinfo
+# (homeward/reports/tests/test_paper_pdf.py). About 1.5 minutes and 90 MB the first time.
+libreoffice:
+	@(command -v soffice && command -v pdftotext && command -v pdfinfo) >/dev/null || \
+		(apt-get update && apt-get install -y libreoffice-writer-nogui poppler-utils)
+
 # Data to Insight's SSDA903 validator (csc-validator-be-903), which the sector checks its
 # returns with, in a virtual environment of its own: it pins pandas below 2. The 903 tests
 # run it over Homeward's export (homeward/exchange/tests/test_ssda903_validator.py).
@@ -69,7 +76,7 @@ $(VALIDATOR_903): Makefile
 
 validator-903: $(VALIDATOR_903)
 
-install: $(INSTALLED) frontend browser validator-903
+install: $(INSTALLED) frontend browser libreoffice validator-903
 
 test: install
 	$(BIN)/pytest

@@ -76,3 +76,26 @@ def test_a_high_risk_report_appears_on_the_home_page_and_missing_now_unreloaded(
     expect(row).to_contain_text("MSC-LIVE-2")
     expect(page.locator("#missing-now-status")).to_have_text("Missing now updated: 1 child added.")
     check_page(page, "missing-now-from-the-police")
+
+
+def test_between_full_refreshes_an_open_list_asks_whether_it_changed(page, settings):
+    # The full refresh is a minute away: only the quick check can bring the report in time.
+    settings.HOMEWARD_MISSING_NOW_REFRESH_SECONDS = 60
+    settings.HOMEWARD_MISSING_NOW_CHECK_SECONDS = 1
+    coordinator = UserFactory(roles=[roles.MISSING_COORDINATOR])
+    mia = ChildFactory(
+        first_name="Mia",
+        last_name="Thistledown",
+        date_of_birth=dt.date(2010, 2, 17),
+        sex="female",
+        postcode="OX4 1AB",
+    )
+    sign_in(page, coordinator.username)
+    page.goto("/missing-now/")
+    expect(page.locator("#missing-now-list")).to_contain_text(
+        "No child is recorded as missing now."
+    )
+    reported(mia, "MSC-LIVE-3")
+    row = page.locator("tr", has_text="Mia Thistledown")
+    expect(row).to_contain_text("MSC-LIVE-3", timeout=5000)
+    expect(page.locator("#missing-now-status")).to_have_text("Missing now updated: 1 child added.")

@@ -28,4 +28,7 @@ def test_a_coordinator_reads_the_half_yearly_report(page):
     page.get_by_role("button", name="Show the report").click()
     expect(page.locator("#executive-summary")).to_be_visible()
     expect(page.get_by_role("link", name="Word (DOCX)")).to_be_visible()
+    # The page says that findings are edited here, on the web, by the paper's authors.
+    expect(page.get_by_text("choose Edit and issue this paper below it")).to_be_visible()
+    expect(page.get_by_role("button", name="Edit and issue this paper")).to_be_visible()
     check_page(page, "report-2020-H1")

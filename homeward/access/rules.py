@@ -513,6 +513,23 @@ def may_see_emails_sent(user) -> bool:
     return sees_every_child(user) or may_manage_people(user)
 
 
+def emails_visible_to(user) -> QuerySet:
+    """The emails of this person's council: those queued for it (its notices, its children's
+    alerts), and those to its people; an email of neither is the installation's council's."""
+    from homeward.alerts.models import Email
+    from homeward.councils.installation import installation_council
+
+    access = access_for(user)
+    if not may_see_emails_sent(user) or access.council_id is None:
+        return Email.objects.none()
+    mine = Q(council_id=access.council_id) | Q(
+        council__isnull=True, recipient__staff_profile__council_id=access.council_id
+    )
+    if access.council_id == installation_council().pk:
+        mine |= Q(council__isnull=True, recipient__staff_profile__council__isnull=True)
+    return Email.objects.filter(mine)
+
+
 def check_emails_sent(user) -> None:
     """Refuse (403) a person who may not see the emails Homeward sent."""
     if not may_see_emails_sent(user):

@@ -15,8 +15,13 @@ from django.dispatch import receiver
 REFRESH_AFTER_SECONDS = 60
 KEY = "homeward_refreshed_at"
 # Pages a screen fetches by itself, which are not the person at work: the self-refresh of
-# Missing now and of the home page's list must not keep an unattended screen signed in.
-NOT_ACTIVITY = {"episodes:missing-now-table", "dashboard:missing-now-table"}
+# Missing now and of the home page's list, and their check for changes, must not keep an
+# unattended screen signed in.
+NOT_ACTIVITY = {
+    "episodes:missing-now-table",
+    "dashboard:missing-now-table",
+    "episodes:missing-now-changed",
+}
 SIGNED_IN_AT = "homeward_signed_in_at"
 
 

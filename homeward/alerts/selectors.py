@@ -8,15 +8,17 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import QuerySet
 
+from homeward.access.rules import emails_visible_to
 from homeward.alerts.models import Email
 
 # The newest caught messages the demo's mail page lists.
 CAUGHT_SHOWN = 200
 
 
-def emails_sent(*, status: str = "") -> QuerySet[Email]:
-    """Every email Homeward queued, the newest first; `status` narrows to one status."""
-    emails = Email.objects.select_related("recipient").order_by("-created_at", "-pk")
+def emails_sent(*, user, status: str = "") -> QuerySet[Email]:
+    """Every email Homeward queued for this person's council, the newest first; `status`
+    narrows to one status."""
+    emails = emails_visible_to(user).select_related("recipient").order_by("-created_at", "-pk")
     return emails.filter(status=status) if status else emails
 
 

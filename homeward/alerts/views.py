@@ -7,9 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from homeward.access.rules import check_emails_sent, may_manage_people
+from homeward.access.rules import check_emails_sent, emails_visible_to, may_manage_people
 from homeward.alerts.forms import AlertChoicesForm, EmailFilterForm
-from homeward.alerts.models import Email
 from homeward.alerts.outbox import RETRYING, email_retry
 from homeward.alerts.preferences import (
     KINDS,
@@ -69,7 +68,7 @@ def emails(request):
     check_emails_sent(request.user)
     form = EmailFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
-    page, query = paginate(request, emails_sent(status=status))
+    page, query = paginate(request, emails_sent(user=request.user, status=status))
     return render(request, "alerts/emails.html", {"form": form, "page": page, "query": query})
 
 
@@ -78,7 +77,7 @@ def emails(request):
 def retry(request, pk: int):
     """Try a failed email again with the next run of send-alerts."""
     check_emails_sent(request.user)
-    email = get_object_or_404(Email, pk=pk)
+    email = get_object_or_404(emails_visible_to(request.user), pk=pk)
     try:
         email_retry(email=email, by=request.user)
     except ValueError as refused:

@@ -89,3 +89,42 @@ class Population0to17(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_name} {self.year}: {self.value or self.status}"
+
+
+class EthnicGroup(models.TextChoices):
+    """DfE's major ethnic groups (the first letter of a child's ethnicity code)."""
+
+    WHITE = "white", "White"
+    MIXED = "mixed", "Mixed or multiple ethnic groups"
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black, African, Caribbean or Black British"
+    OTHER = "other", "Other ethnic group"
+
+
+class PopulationByEthnicity(models.Model):
+    """A council's own population aged 0-17 in one DfE major ethnic group, loaded by an
+    administrator from a file they made (e.g. from Census 2021): neither DfE nor ONS publish
+    it in the files Homeward ships (docs/benchmarks.md, *Population by ethnic group*)."""
+
+    council_code = models.CharField(max_length=3)
+    ethnic_group = models.CharField(max_length=10, choices=EthnicGroup.choices)
+    population_0_17 = models.PositiveIntegerField()
+    source = models.CharField(
+        max_length=200, help_text="Where the figures come from, as the paper cites them."
+    )
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["council_code", "ethnic_group"]
+        verbose_name_plural = "populations by ethnic group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council_code", "ethnic_group"], name="population_by_ethnicity_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_code} {self.ethnic_group}: {self.population_0_17}"
+
+    def audit_label(self) -> str:
+        return f"population aged 0-17 ({self.get_ethnic_group_display()}) of {self.council_code}"

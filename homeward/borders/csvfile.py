@@ -2,13 +2,23 @@
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from homeward.exchange.bundle_reading import (
+    DUPLICATE_COLUMN,
+    HEADER_READ_AS,
+    READ_AS_WINDOWS_1252,
+    read_header,
+)
+from homeward.police.notification_file import NOT_CSV, SHORT_ROWS, SIGNATURES, row_list
 
 NOT_TEXT = (
     "This file is not text that Homeward can read. Save it as 'CSV UTF-8 (Comma delimited)' "
     "and load it again."
 )
 MISSING_COLUMNS = "The header has no {columns} column. The first row must name the columns: {all}."
+EMPTY_FILE = "The file is empty. The first row must name the columns: {all}."
+IGNORED = "{name}: ignored column(s) Homeward does not know: {columns}."
 WRONG_CELL_COUNT = (
     "This row has {found} cells but the header has {expected}. Check for a comma inside a "
     "value that is not in quotes."
@@ -29,6 +39,18 @@ class FileProblem:
         return f"{where}: {self.reason}"
 
 
+@dataclass
+class FileRows:
+    """A file's rows as (row number, {column: stripped text}), and what the person should
+    know of how it was read (its encoding, header names read as others, columns ignored)."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    notes: list[str] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
 class FileRejected(Exception):
     """Nothing was written from the file: every problem found in it is listed."""
 
@@ -39,29 +61,51 @@ class FileRejected(Exception):
 
 def read_rows(
     data: bytes, *, name: str, columns: tuple[str, ...], required: tuple[str, ...]
-) -> list[tuple[int, dict[str, str]]]:
-    """The file's rows as (row number, {column: stripped text}), blank rows left out.
+) -> FileRows:
+    """The file's rows, blank rows left out, and notes on how it was read.
 
-    UTF-8 (with or without Excel's byte-order mark) or Windows-1252; headers in any case.
-    Raises FileRejected when the file or its header cannot be read.
+    UTF-8 (with or without Excel's byte-order mark) or Windows-1252; header names in any case,
+    with spaces around them trimmed and spaces or hyphens within them read as `_`, as the
+    bundle reads them. Raises FileRejected when the file or its header cannot be read.
     """
-    text = _decoded(data, name)
+    text, notes = _decoded(data, name)
     reader = csv.reader(io.StringIO(text, newline=""))
+    records = enumerate(reader, start=1)  # a spreadsheet's rows: a quoted line break is not one
     try:
-        header = [cell.strip().lower() for cell in next(reader, [])]
-        missing = [column for column in required if column not in header]
-        if missing:
-            reason = MISSING_COLUMNS.format(columns=", ".join(missing), all=", ".join(columns))
-            raise FileRejected([FileProblem(name, 1, missing[0], reason)])
-        rows, problems = [], []
-        for number, cells in enumerate(reader, start=2):
+        header_row, written = next(
+            ((number, cells) for number, cells in records if any(c.strip() for c in cells)),
+            (1, []),
+        )
+        if not written:
+            raise FileRejected(
+                [FileProblem(name, 1, "", EMPTY_FILE.format(all=", ".join(columns)))]
+            )
+        read = read_header(written, known=columns, required=required)
+        header = read.names
+        problems = [
+            FileProblem(name, header_row, column, DUPLICATE_COLUMN.format(column=column))
+            for column in read.duplicated
+        ]
+        if read.missing:
+            reason = MISSING_COLUMNS.format(columns=", ".join(read.missing), all=", ".join(columns))
+            problems.append(FileProblem(name, header_row, read.missing[0], reason))
+        if problems:
+            raise FileRejected(problems)
+        if read.renamed:
+            notes.append(f"{name}: " + HEADER_READ_AS.format(renamed=", ".join(read.renamed)))
+        if read.extra:
+            notes.append(IGNORED.format(name=name, columns=", ".join(read.extra)))
+        rows, short = [], []
+        for number, cells in records:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
                 reason = WRONG_CELL_COUNT.format(found=len(cells), expected=len(header))
                 problems.append(FileProblem(name, number, "", reason))
                 continue
-            cells += [""] * (len(header) - len(cells))
+            if len(cells) < len(header):  # Excel leaves out a row's empty cells at its end
+                short.append(number)
+                cells += [""] * (len(header) - len(cells))
             rows.append((number, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
     except csv.Error as error:
         raise FileRejected(
@@ -69,13 +113,22 @@ def read_rows(
         ) from None
     if problems:
         raise FileRejected(problems)
-    return rows
+    if short:
+        notes.append(f"{name}: " + SHORT_ROWS.format(rows=row_list(short)))
+    return FileRows(rows, notes)
 
 
-def _decoded(data: bytes, name: str) -> str:
+def _decoded(data: bytes, name: str) -> tuple[str, list[str]]:
+    for signature, kind in SIGNATURES:  # a workbook or a PDF chosen instead of the CSV file
+        if data.startswith(signature):
+            raise FileRejected([FileProblem(name, 1, "", NOT_CSV.format(kind=kind))])
     if b"\x00" in data[:4096]:
         raise FileRejected([FileProblem(name, 1, "", NOT_TEXT)])
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    try:
+        return data.decode("cp1252"), [f"{name}: {READ_AS_WINDOWS_1252}"]
+    except UnicodeDecodeError:  # not Windows-1252 either: never guessed at
+        raise FileRejected([FileProblem(name, 1, "", NOT_TEXT)]) from None

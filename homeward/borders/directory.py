@@ -5,7 +5,7 @@ problems is written, in one transaction. Loading adds and changes, never removes
 no longer wanted is removed on the directory's page, where the removal is confirmed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -28,8 +28,13 @@ class ContactsLoaded:
     added: int
     changed: int
     unchanged: int
+    notes: tuple[str, ...] = ()  # how the file was read: its encoding, names, columns ignored
 
     def __str__(self) -> str:
+        return "\n".join((self.summary, *self.notes))
+
+    @property
+    def summary(self) -> str:
         return (
             f"Added {self.added} address(es), changed the name of {self.changed}, "
             f"left {self.unchanged} unchanged. Nothing was removed."
@@ -49,10 +54,10 @@ def contacts_load(*, data: bytes, name: str, by=None) -> ContactsLoaded:
             row_problems.append(FileProblem(name, number, "email", reason))
         problems += row_problems
         first_row.setdefault(key, number)
-        wanted[key] = row.get("name", "")
+        wanted[key] = row.get("name")  # None: the file has no name column, so names are kept
     if problems:
         raise FileRejected(problems)
-    return _written(wanted, councils, by)
+    return replace(_written(wanted, councils, by), notes=tuple(rows.notes))
 
 
 def _row_problems(name: str, number: int, row: dict, councils: dict) -> list[FileProblem]:
@@ -82,13 +87,13 @@ def _written(wanted: dict, councils: dict, by) -> ContactsLoaded:
                 council=councils[code],
                 purpose=purpose,
                 email=email,
-                name=contact_name,
+                name=contact_name or "",
                 created_by=by,
                 changed_by=by,
             )
             record_change(record=contact, by=by)
             added += 1
-        elif contact.name != contact_name:
+        elif contact_name is not None and contact.name != contact_name:
             before = values_before_change(contact)
             contact.name, contact.changed_by, contact.version = (
                 contact_name,

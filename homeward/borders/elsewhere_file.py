@@ -63,8 +63,13 @@ TIMES = ("last_seen_at", "told_at", "reported_at", "returned_at")
 class ElsewhereLoaded:
     added: int
     skipped: list[int]  # the rows already recorded
+    notes: tuple[str, ...] = ()  # how the file was read: its encoding, names, columns ignored
 
     def __str__(self) -> str:
+        return "\n".join((self.summary, *self.notes))
+
+    @property
+    def summary(self) -> str:
         said = (
             f"Added {self.added} episode{'' if self.added == 1 else 's'} in other councils' "
             "areas to the children's timelines (and this council's reports)"
@@ -98,7 +103,7 @@ def elsewhere_load(*, data: bytes, name: str, children, by=None) -> ElsewhereLoa
         if problems:
             # Everything the file wrote is undone with the transaction: nothing is kept.
             raise FileRejected(sorted(problems, key=_in_file_order))
-    return ElsewhereLoaded(added=added, skipped=skipped)
+    return ElsewhereLoaded(added=added, skipped=skipped, notes=tuple(rows.notes))
 
 
 def _in_file_order(problem: FileProblem) -> tuple[int, int]:

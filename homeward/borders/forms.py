@@ -2,6 +2,8 @@
 of our children in another council's area."""
 
 from django import forms
+from django.db.models import Count
+from django.utils.functional import cached_property
 
 from homeward.borders.models import ChildContactRole, ContactPurpose, LegalBasis
 from homeward.core.codes import Sex
@@ -16,8 +18,18 @@ def _councils(exclude_pk=None):
 
 
 class CouncilChoice(forms.ModelChoiceField):
+    """A council by its name; by its name and DfE code where two councils share the name (the
+    Dorset of before 2019 and the one since), so that the right one is chosen."""
+
     def label_from_instance(self, council):
+        if council.name in self._shared_names:
+            return f"{council.name} ({council.code})"
         return council.name
+
+    @cached_property
+    def _shared_names(self) -> set[str]:
+        shared = Council.objects.values("name").annotate(n=Count("pk")).filter(n__gt=1)
+        return {row["name"] for row in shared}
 
 
 class ContactForm(forms.Form):

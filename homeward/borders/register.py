@@ -185,7 +185,7 @@ def placed_in_record(
     *, council: Council, child: Child | None = None, by=None, **values
 ) -> PlacedInEntry:
     """Record a home's notice of admission (and discharge, if it came with it) on the register."""
-    values = {name: values.get(name, _DEFAULTS.get(name)) for name in FIELDS}
+    values = {name: values.get(name, NEW_ENTRY_DEFAULTS.get(name)) for name in FIELDS}
     problems = entry_problems(council=council, values=values, today=timezone.localdate())
     if child is None and not problems:
         child = matching_child(
@@ -211,7 +211,7 @@ def placed_in_record(
     return entry
 
 
-_DEFAULTS = {
+NEW_ENTRY_DEFAULTS = {
     "provider_urn": "",
     "discharged_on": None,
     "social_worker_name": "",

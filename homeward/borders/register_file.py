@@ -6,7 +6,7 @@ on the register (same child, placing council and admission date) updates it, whi
 discharge arrives: the same row again with its discharge date filled in.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,7 @@ from homeward.borders.csvfile import FileProblem, FileRejected, read_rows
 from homeward.borders.models import LegalBasis, PlacedInEntry
 from homeward.borders.register import (
     FIELDS,
+    NEW_ENTRY_DEFAULTS,
     child_link_problems,
     entry_problems,
     placed_in_link,
@@ -72,8 +73,13 @@ class RegisterLoaded:
     changed: int
     unchanged: int
     linked: int  # entries (added or changed) linked to a child's record
+    notes: tuple[str, ...] = ()  # how the file was read: its encoding, names, columns ignored
 
     def __str__(self) -> str:
+        return "\n".join((self.summary, *self.notes))
+
+    @property
+    def summary(self) -> str:
         return (
             f"Added {self.added} register entr{'y' if self.added == 1 else 'ies'}, changed "
             f"{self.changed}, left {self.unchanged} unchanged; {self.linked} of those added or "
@@ -87,12 +93,15 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
     rows = read_rows(data, name=name, columns=tuple(COLUMNS), required=REQUIRED)
     councils = {c.code: c for c in Council.objects.all()}
     today = timezone.localdate()
+    existing = _existing(council)
     problems, read, first_row = [], [], {}
     for number, row in rows:
         values, row_problems = _values(name, number, row, councils, council)
         if not row_problems:
-            found = entry_problems(council=council, values=values, today=today)
-            if values["child"] is not None:
+            found = entry_problems(
+                council=council, values=_completed(values, existing.get(_key(values))), today=today
+            )
+            if values.get("child") is not None:
                 found += child_link_problems(
                     child=values["child"], council=council, date_of_birth=values["date_of_birth"]
                 )
@@ -109,13 +118,15 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
         read.append((number, values))
     if problems:
         raise FileRejected(problems)
-    return _written(read, council, name, by)
+    return replace(_written(read, council, name, by), notes=tuple(rows.notes))
 
 
 def _values(name, number, row, councils, council) -> tuple[dict, list[FileProblem]]:
     problems, values = [], {}
     for column, field in COLUMNS.items():
-        raw = row.get(column, "")
+        if column not in row:  # left out of the file: the entry keeps what it holds
+            continue
+        raw = row[column]
         if column in REQUIRED and not raw:
             problems.append(FileProblem(name, number, column, EMPTY.format(column=column)))
             continue
@@ -123,9 +134,22 @@ def _values(name, number, row, councils, council) -> tuple[dict, list[FileProble
             values[field] = _read(column, raw, councils, council)
         except CellError as error:
             problems.append(FileProblem(name, number, column, str(error)))
-    if not values.get("notified_on") and "admitted_on" in values:
+    if "notified_on" in row and not values.get("notified_on") and "admitted_on" in values:
         values["notified_on"] = values["admitted_on"]
     return values, problems
+
+
+def _completed(values: dict, entry: PlacedInEntry | None) -> dict:
+    """The row's values with what it leaves out: the entry's own, or a new entry's defaults."""
+    if entry is not None:
+        return _entry_values(entry) | values
+    return NEW_ENTRY_DEFAULTS | {"notified_on": values["admitted_on"]} | values
+
+
+def _existing(council: Council) -> dict:
+    return {
+        _key(_entry_values(entry)): entry for entry in PlacedInEntry.objects.filter(council=council)
+    }
 
 
 def _read(column: str, raw: str, councils: dict, council: Council):
@@ -159,15 +183,14 @@ def _key(values: dict) -> tuple:
 
 @transaction.atomic
 def _written(read: list, council: Council, name: str, by) -> RegisterLoaded:
-    existing = {
-        _key(_entry_values(entry)): entry for entry in PlacedInEntry.objects.filter(council=council)
-    }
+    existing = _existing(council)
     added = changed = unchanged = linked = 0
     for number, values in read:
-        child = values.pop("child")
+        child = values.pop("child", None)
         entry = existing.get(_key(values))
         try:
             if entry is None:
+                values = {"notified_on": values["admitted_on"]} | values
                 entry = placed_in_record(council=council, child=child, by=by, **values)
                 added += 1
             else:

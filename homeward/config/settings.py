@@ -190,6 +190,11 @@ HOMEWARD_FORM_MAX_HOURS = env_int("HOMEWARD_FORM_MAX_HOURS", 12)
 # while open: a police report of a child at high risk is on screen within seconds, without a
 # reload (issue 12), and the list is never more than a minute old (issue 11).
 HOMEWARD_MISSING_NOW_REFRESH_SECONDS = env_int("HOMEWARD_MISSING_NOW_REFRESH_SECONDS", 10)
+# Between those refreshes, an open list asks this often whether it has changed (one cheap
+# query, episodes/selectors.py missing_now_state) and fetches itself at once when it has: a
+# report of a child at high risk is on an open page within about this long of its arrival
+# (issue 12: within 2 s).
+HOMEWARD_MISSING_NOW_CHECK_SECONDS = env_int("HOMEWARD_MISSING_NOW_CHECK_SECONDS", 1)
 # A name search looks at no more than this many of the closest children, and says so when
 # more match (children/selectors.py, docs/search.md).
 HOMEWARD_SEARCH_CAP = env_int("HOMEWARD_SEARCH_CAP", 200)

@@ -19,7 +19,7 @@ from homeward.accounts.selectors import administrators_to_ask
 from homeward.borders.selectors import unregistered_episode_ids
 from homeward.core.clock import calendar_months, months_ending
 from homeward.councils.installation import installation_council
-from homeward.episodes.selectors import episodes_missing_now
+from homeward.episodes.selectors import episodes_missing_now, missing_now_state
 from homeward.interviews.selectors import interview_due_row, owed_counts, owed_returns, owed_rows
 from homeward.reports.figures import period_summaries
 from homeward.reports.scope import council_scope
@@ -45,6 +45,7 @@ def home(request):
     context = {
         "council": council,
         "refresh_seconds": settings.HOMEWARD_MISSING_NOW_REFRESH_SECONDS,
+        "check_seconds": settings.HOMEWARD_MISSING_NOW_CHECK_SECONDS,
         **_missing_now(council=council, now=now, user=request.user),
         **_interviews_owed(council=council, now=now, user=request.user),
         "months": months,
@@ -67,13 +68,21 @@ def missing_now_table(request):
 
 
 def _missing_now(*, council, now, user) -> dict:
+    # Read before the list, so that a change made while the list is read shows as a change.
+    state = missing_now_state(council=council, user=user)
     rows = episodes_missing_now(council=council, now=now, user=user)
     # The ids the refresh compares, to say who came and went.
     listed = " ".join(str(row.episode_id) for row in rows)
     # Placed-in children on no register entry that day (borders): nobody told us of them.
     # Asked of every listed episode, so that the page's queries do not depend on who is listed.
     flagged = unregistered_episode_ids(episode_ids=[row.episode_id for row in rows])
-    return {"as_at": now, "missing_now": rows, "listed": listed, "not_on_register": flagged}
+    return {
+        "as_at": now,
+        "state": state,
+        "missing_now": rows,
+        "listed": listed,
+        "not_on_register": flagged,
+    }
 
 
 # The returns owed an interview the home page lists, the longest owed first; the Interviews

@@ -7,17 +7,21 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models import (
     Case,
+    Count,
     DateTimeField,
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.crypto import salted_hmac
 
 from homeward.access.rules import episodes_visible_to
 from homeward.children.models import Child, Placement
@@ -89,6 +93,26 @@ def episodes_missing_now(
     today = now.astimezone(LONDON).date()
     listed = [_missing_now(row, now, today) for row in rows]
     return _with_police_references(listed, episodes)
+
+
+def missing_now_state(*, council, user) -> str:
+    """What an open Missing now page asks every second or so: has the list this person sees
+    changed? A digest of how many open episodes they may see, the latest change to any of
+    them and the sum of their versions: an episode opened, closed, recorded in error or
+    changed alters it. One aggregate over the open episodes (the partial index
+    `episode_open`), so cheap enough to ask often; the page then fetches the list itself.
+
+    Opaque (keyed with the installation's secret), so that it tells nobody a count or a time.
+    A child's own details changed elsewhere do not alter it: the page's full refresh, every
+    HOMEWARD_MISSING_NOW_REFRESH_SECONDS, shows those."""
+    seen = (
+        visible_episodes(user=user, council=council)
+        .filter(returned_at__isnull=True)
+        .aggregate(open=Count("pk"), latest=Max("changed_at"), versions=Sum("version"))
+    )
+    latest = seen["latest"].isoformat() if seen["latest"] else ""
+    value = f"{seen['open']}|{latest}|{seen['versions'] or 0}"
+    return salted_hmac("homeward.missing-now-state", value).hexdigest()[:32]
 
 
 def _with_police_references(listed: list[MissingNow], episodes) -> list[MissingNow]:

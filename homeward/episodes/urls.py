@@ -7,6 +7,7 @@ app_name = "episodes"
 urlpatterns = [
     path("missing-now/", views.missing_now, name="missing-now"),
     path("missing-now/table/", views.missing_now_table, name="missing-now-table"),
+    path("missing-now/changed/", views.missing_now_changed, name="missing-now-changed"),
     path("episodes/new/", views.start, name="start"),
     path("children/<int:child_pk>/episodes/new/", views.record, name="record"),
     path("episodes/<int:pk>/edit/", views.edit, name="edit"),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -36,6 +37,7 @@ from homeward.episodes.selectors import (
     Suggestion,
     episode_suggestions,
     episodes_missing_now,
+    missing_now_state,
     visible_episodes,
 )
 from homeward.interviews.rules import RHI_DUE_WITHIN
@@ -60,6 +62,7 @@ def missing_now(request):
     check_case_pages(request.user)
     context = _missing_now_context(request)
     context["refresh_seconds"] = settings.HOMEWARD_MISSING_NOW_REFRESH_SECONDS
+    context["check_seconds"] = settings.HOMEWARD_MISSING_NOW_CHECK_SECONDS
     return render(request, "episodes/missing_now.html", context)
 
 
@@ -75,12 +78,27 @@ def missing_now_table(request):
     return response
 
 
+@login_required
+def missing_now_changed(request):
+    """Whether the Missing now list this person sees has changed: an opaque state the open
+    page (and the home page's list) compares with the one before, fetching the list itself
+    only when it differs. Asked every HOMEWARD_MISSING_NOW_CHECK_SECONDS, so it answers from
+    one aggregate query and names nobody; never kept by a browser or proxy."""
+    check_case_pages(request.user)
+    state = missing_now_state(council=installation_council(), user=request.user)
+    response = JsonResponse({"state": state})
+    add_never_cache_headers(response)
+    return response
+
+
 def _missing_now_context(request) -> dict:
     council = installation_council()
     filters = MissingNowFilter(request.GET or None, council=council)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     locality = chosen.get("locality")
     now = timezone.now()
+    # Read before the list, so that a change made while the list is read shows as a change.
+    state = missing_now_state(council=council, user=request.user)
     rows = episodes_missing_now(
         council=council, now=now, user=request.user, locality_id=locality.pk if locality else None
     )
@@ -92,6 +110,7 @@ def _missing_now_context(request) -> dict:
     page, query = paginate(request, rows, per_page=max(len(rows), 1) if whole else PER_PAGE)
     return {
         "whole": whole,
+        "state": state,
         "filters": filters,
         "page": page,
         "query": query,

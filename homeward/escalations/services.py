@@ -92,6 +92,8 @@ def escalations_raise_for_child(*, child_id: int, now: dt.datetime | None = None
     """Raise the escalations the child's episodes call for now (and add later episodes of an
     open one's pattern to it); the number raised."""
     now = now or timezone.now()
+    if not _may_act(child_id, now):
+        return 0
     with transaction.atomic():
         # One check of a child at a time; the constraints hold even if this lock does not.
         child = Child.objects.select_for_update(no_key=True).filter(pk=child_id).first()
@@ -136,7 +138,19 @@ def _recently_missing(now: dt.datetime, council_id: int | None = None) -> list[i
     return sorted(set(episodes.values_list("child_id", flat=True)))
 
 
-def _recent_episodes(child: Child, now: dt.datetime) -> list[Seen]:
+def _may_act(child_id: int, now: dt.datetime) -> bool:
+    """Whether the check could raise or add to an escalation: a rule's pattern is met by the
+    child's recent episodes, or one of the rules has an escalation open for the child. Read
+    without the child's lock (two queries, no transaction), as most checks (a child's first
+    episode, news of one) find nothing to do: the locked check then reads it all again. An
+    episode committed after this read is checked by its own writer's check."""
+    if Escalation.objects.filter(child_id=child_id, closed_at__isnull=True).exists():
+        return True
+    seen = _recent_episodes(child_id, now)
+    return any(pattern_met(rule, seen, now=now) is not None for rule in escalation_rules())
+
+
+def _recent_episodes(child: Child | int, now: dt.datetime) -> list[Seen]:
     since = now - dt.timedelta(days=lookback_days())
     rows = Episode.objects.filter(child=child, last_seen_at__gte=since).values_list(
         "pk", "last_seen_at", "category", "risk"
@@ -151,6 +165,8 @@ def _apply(rule: Rule, child: Child, seen: list[Seen], now: dt.datetime) -> int:
     if open_one is not None:
         _join(open_one, rule, seen)
         return 0
+    if pattern_met(rule, seen, now=now) is None:
+        return 0  # nor, then, among the episodes after those a closed one covered
     covered = Episode.all_records.filter(pk__in=_covered(escalations)).aggregate(
         last=Max("last_seen_at")
     )

@@ -53,6 +53,7 @@ LOCALITIES_NOT_CHECKED = (
 )
 NOT_A_FOLDER = "There is no bundle folder at {path}."
 NO_FILES = "The folder {path} has none of the bundle's files ({names})."
+IN_SUB_FOLDER = " The bundle's files are in its sub-folder {name}: import that folder, {path}."
 REFUSED_BY_DATABASE = (
     "The database refused to store this bundle, though its checks found nothing wrong: "
     "{reason}. Nothing was imported. Import the bundle again; if this happens again, "
@@ -359,7 +360,16 @@ def _folder(path: Path, problems: ProblemList) -> Folder:
         problems.add(name, 0, "", message)
     if not folder.present and not folder.problems:
         names = ", ".join(spec.name for spec in FILES)
-        problems.add("", 0, "", NO_FILES.format(path=path, names=names))
+        message = NO_FILES.format(path=path, names=names)
+        # A zip file unpacked into a folder of its own, as Windows and macOS do.
+        inner = [
+            sub
+            for sub in sorted(path.iterdir())
+            if sub.is_dir() and any((sub / spec.name).is_file() for spec in FILES)
+        ]
+        if len(inner) == 1:
+            message += IN_SUB_FOLDER.format(name=inner[0].name, path=inner[0])
+        problems.add("", 0, "", message)
     return folder
 
 

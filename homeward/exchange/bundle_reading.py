@@ -64,8 +64,10 @@ class Folder:
     misnamed: set[str] = field(default_factory=set)
 
 
-def _looks_like(name: str) -> tuple[str | None, bool]:
-    """The bundle file a name looks like (or None), and whether it is a CSV file at all."""
+def looks_like(name: str, expected_names=EXPECTED) -> tuple[str | None, bool]:
+    """The file of `expected_names` (the bundle's, by default) a name looks like (or None):
+    the same but for its case, a copy number or an extension Windows hid; and whether it is
+    a CSV file at all."""
     stem, dot, extension = name.strip().lower().rpartition(".")
     if not dot:
         stem, extension = extension, ""
@@ -74,7 +76,7 @@ def _looks_like(name: str) -> tuple[str | None, bool]:
     for mark in _COPY_MARKS:
         stem = mark.sub("", stem).strip()
     expected = f"{stem}.csv"
-    return (expected if expected in EXPECTED else None), extension == "csv"
+    return (expected if expected in expected_names else None), extension == "csv"
 
 
 def is_system_file(name: str) -> bool:
@@ -92,7 +94,7 @@ def folder_files(path: Path) -> Folder:
         if name in EXPECTED and entry.is_file():
             folder.present.add(name)
             continue
-        expected, is_csv = _looks_like(name)
+        expected, is_csv = looks_like(name)
         if is_system_file(name) or not entry.is_file() or (not expected and not is_csv):
             folder.ignored.append(name)
         elif expected is None:
@@ -141,6 +143,11 @@ UNCLOSED_QUOTE = (
     'A quote (") opened in this cell is never closed, so the rest of the file would be read as '
     "one cell; the file was read no further. Close the quote, or write a quote inside a cell "
     'as two ("").'
+)
+TOO_LONG_CELL = (
+    "This cell is longer than Homeward reads in one cell ({limit:,} characters), so the file "
+    "was read no further. Shorten it, or check that no cell before it opened a quote it "
+    "never closed."
 )
 TEXT_AFTER_QUOTE = (
     'This cell has text after its closing quote. Write a quote inside a cell as two (""), '
@@ -299,6 +306,12 @@ def _quote_trouble(line: str, delimiter: str) -> int | None:
     return cell if state == "quoted" else None
 
 
+def _longest_cell(line: str, delimiter: str) -> int:
+    """The index of the longest cell of a line that has no quotes left open."""
+    cells = line.split(delimiter)
+    return max(range(len(cells)), key=lambda index: len(cells[index]))
+
+
 # A record: its row number (the header is row 1), its cells (None when the row could not be
 # read as CSV) and what is wrong in it, as (index of the cell or None, sentence).
 Record = tuple[int, list[str] | None, list[tuple[int | None, str]]]
@@ -353,6 +366,11 @@ class CsvFile:
             except csv.Error as error:
                 row += 1
                 column = _quote_trouble(lines.record_first_line, self.delimiter)
+                if column is None and str(error).startswith("field larger than field limit"):
+                    # No quote left open: a cell really that long, not the rest of the file.
+                    column = _longest_cell(lines.record_first_line, self.delimiter)
+                    message = TOO_LONG_CELL.format(limit=csv.field_size_limit())
+                    raise FileNotRead(row, column, message) from None
                 message = _not_csv(error)
                 if message != TEXT_AFTER_QUOTE:
                     raise FileNotRead(row, column, message) from None

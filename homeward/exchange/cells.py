@@ -22,6 +22,11 @@ NOT_A_DAY_FIRST_DATE = (
     "'{raw}' is not a date read day first, as dates are written in the UK (DD/MM/YYYY). "
     "Check the day and the month, or write it as YYYY-MM-DD."
 )
+SPREADSHEET_DAY_COUNT = (
+    "'{raw}' is a date as a spreadsheet stores it, a count of days ({raw} is {day:%d/%m/%Y} "
+    "counted as Excel for Windows counts). Format the column as a date (DD/MM/YYYY) in the "
+    "spreadsheet, save it as CSV again, and check the dates."
+)
 TWO_DIGIT_YEAR = (
     "'{raw}' has a two-digit year, which could be in either century. Write the year in full, "
     "for example 14/03/2020."
@@ -76,7 +81,21 @@ def read_date(raw: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise CellError(NOT_A_DATE.format(raw=raw)) from None
+        raise CellError(_spreadsheet_day(raw) or NOT_A_DATE.format(raw=raw)) from None
+
+
+# Excel for Windows counts days from 1900 (its day 60 is a 29 February 1900 that never was,
+# so from day 61 on, day N is 30 December 1899 plus N days). A five-digit count is a day
+# from 1927 to 2173. Never read as the date: a spreadsheet on a Mac may count from 1904.
+_EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
+
+
+def _spreadsheet_day(raw: str) -> str | None:
+    """What to say of a cell that looks like a date Excel stored as a count of days."""
+    if not (len(raw) == 5 and raw.isascii() and raw.isdigit()):
+        return None
+    day = _EXCEL_DAY_ZERO + dt.timedelta(days=int(raw))
+    return SPREADSHEET_DAY_COUNT.format(raw=raw, day=day)
 
 
 def read_datetime(raw: str) -> dt.datetime:

@@ -228,7 +228,7 @@ PLACE_TYPES = {
 }
 NOT_RECORDED = "Not recorded in the SSD"
 
-UNKNOWN = "'{value}' is not a {what} the SSD uses ({ref}). Use one of: {choices}."
+UNKNOWN = "'{value}' is not one of the {what} codes the SSD uses ({ref}). Use one of: {choices}."
 NO_PERSON = "Person '{ref}' is not in ssd_person.csv nor already recorded in Homeward."
 PLACEMENT_OF_NOBODY = (
     "This placement names no looked-after episode in ssd_cla_episodes.csv (CLAP002A, "
@@ -333,7 +333,7 @@ def translate(folder: Path, *, council_id: int, today: dt.date) -> Translation:
         return translation
     other_files(folder, FILES, translation)
     records = {name: REQUIRED[name] for name in FILES if name not in WORKFORCE}
-    tables = read_tables(folder, COLUMNS, records, translation)
+    tables = read_tables(folder, COLUMNS, records, translation, null_as_empty=True)
     if not tables:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))
         return translation
@@ -356,6 +356,9 @@ def _children(reader: _Reader) -> None:
     header = HEADERS["children.csv"]
     if not with_police:
         reader.translation.headers["children.csv"] = header[:-1]
+    reader.translation.leave_out_absent(
+        "children.csv", reader.tables.get(PERSON), {"ethnicity": "pers_ethnicity"}
+    )
     for row in rows_of(reader.tables, PERSON):
         sex = row.get("pers_sex").upper()
         if sex and sex not in SEXES:
@@ -427,6 +430,11 @@ def _placements(reader: _Reader) -> list[_Placement]:
         if row.get("clae_cla_placement_id"):
             named_by[row.get("clae_cla_placement_id")] = person
     placements = []
+    reader.translation.leave_out_absent(
+        "placements.csv",
+        reader.tables.get(PLACEMENTS),
+        {"provider_urn": "clap_cla_placement_urn", "host_la": "clap_cla_placement_la"},
+    )
     for row in rows_of(reader.tables, PLACEMENTS):
         ref = row.get("clap_cla_placement_id")
         child = (
@@ -662,7 +670,7 @@ class _Involvement:
 def involvements(folder: Path, translation: Translation, today: dt.date) -> list[_Involvement]:
     """The involvements to allocate, read (with their problems) alongside the translation."""
     workforce = {name: REQUIRED[name] for name in WORKFORCE}
-    tables = read_tables(folder, COLUMNS, workforce, translation)
+    tables = read_tables(folder, COLUMNS, workforce, translation, null_as_empty=True)
     if INVOLVEMENTS not in tables:
         return []
     professionals = {row.get("prof_professional_id"): row for row in rows_of(tables, PROFESSIONALS)}

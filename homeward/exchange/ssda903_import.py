@@ -31,6 +31,7 @@ from homeward.exchange.translated import (
     rows_of,
 )
 
+IGNORED = "{file}: ignored column(s) Homeward does not know: {columns}"
 HEADER = "header.csv"
 EPISODES = "episodes.csv"
 MISSING = "missing.csv"
@@ -138,6 +139,12 @@ def translate(folder: Path, *, council_id: int, year: int) -> Translation:
         return translation
     other_files(folder, FILES, translation)
     tables = read_tables(folder, {}, REQUIRED, translation)
+    for name, rows in tables.items():  # the DfE's layout is fixed: say what else was there
+        unknown = [
+            column for column in (rows[0].cells if rows else ()) if column not in COLUMNS[name]
+        ]
+        if unknown:
+            translation.notes.append(IGNORED.format(file=name, columns=", ".join(unknown)))
     if not tables:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))
         return translation

@@ -30,12 +30,18 @@ from homeward.exchange.bundle_import import (
 )
 from homeward.exchange.bundle_reading import (
     CANNOT_OPEN,
+    COPY_OF_FILE,
+    DUPLICATE_COLUMN,
     EMPTY_FILE,
+    NOT_CSV_FILE,
+    READ_AS_WINDOWS_1252,
+    WINDOWS_1252,
     CsvFile,
     FileNotRead,
     detect_encoding,
     documented_name,
     is_system_file,
+    looks_like,
 )
 from homeward.exchange.bundle_spec import BY_NAME
 from homeward.exchange.cells import guard_formula, unguard_formula
@@ -43,10 +49,11 @@ from homeward.exchange.cells import guard_formula, unguard_formula
 MISSING_COLUMN = (
     "The column '{column}' ({ref}) is missing from the header. Add it (it may be empty)."
 )
+NULLS_READ = "{count} cell(s) held NULL, as SQL Server writes an empty value: read as empty."
 NOT_A_FOLDER = "There is no folder at {path}."
 MISNAMED = "This file looks like {expected}: name it exactly {expected} to import it."
 NO_FILES = "The folder {path} has none of the files Homeward reads ({names})."
-NOTHING_CHANGED = "Nothing changed: every record was already as {source} has it."
+NOTHING_CHANGED = "Nothing changed: every record was already as in {source}."
 NOT_CHECKED = (
     "{count} row(s) name a {what} that is not already recorded; they could not be checked, "
     "because {file} could not be read (see its problem)."
@@ -99,6 +106,20 @@ class Translation:
     # what is left, which would refuse every row referring to their records.
     unreadable: set[str] = field(default_factory=set)
 
+    def __post_init__(self):
+        self.headers = dict(self.headers)  # its own: one import's columns are not the next's
+
+    def leave_out_absent(self, bundle_file: str, rows: list[SourceRow] | None, made_from: dict):
+        """Take out of a bundle file's header each column (of `made_from`, bundle column:
+        source column) whose source column the table's header leaves out, so that what
+        Homeward holds stays as it is: a column left out is not a column emptied."""
+        if not rows:
+            return
+        absent = {column for column, source in made_from.items() if source not in rows[0].cells}
+        self.headers[bundle_file] = tuple(
+            column for column in self.headers[bundle_file] if column not in absent
+        )
+
     def add(self, bundle_file: str, values: dict[str, str], row: Where, cells: dict[str, Where]):
         self.rows.setdefault(bundle_file, []).append(values)
         self.origins.setdefault(bundle_file, []).append((row, cells))
@@ -138,13 +159,22 @@ class Translation:
 
 
 def read_table(
-    path: Path, columns: dict[str, str], required: tuple[str, ...], problems: list
+    path: Path,
+    columns: dict[str, str],
+    required: tuple[str, ...],
+    problems: list,
+    notes: list | None = None,
+    null_as_empty: bool = False,
 ) -> list[SourceRow] | None:
     """A source file's rows, read as the bundle's files are (encoding, separator, quotes);
-    None, with the problem, when it cannot be read or lacks a `required` column.
-    `columns` gives each column the source documents and its reference (for the problem)."""
+    None, with the problem, when it cannot be read, lacks a `required` column or has a
+    column twice. `columns` gives each column the source documents and its reference (for
+    the problem); `notes` gets what the person should check (a file read as Windows-1252).
+    With `null_as_empty`, a cell holding NULL, as SQL Server writes an empty value, is read as
+    empty, and the notes say how many."""
     name = path.name
     rows: list[SourceRow] = []
+    nulls = 0
     try:
         encoding = detect_encoding(path)
         with path.open("rb") as f:
@@ -158,8 +188,15 @@ def read_table(
             for column in lacking:
                 message = MISSING_COLUMN.format(column=column, ref=columns.get(column, ""))
                 problems.append(BundleProblem(name, 1, column, message))
-            if lacking:
+            twice = sorted({column for column in header if column and header.count(column) > 1})
+            for column in twice:  # which of the two to read is not guessed
+                problems.append(
+                    BundleProblem(name, 1, column, DUPLICATE_COLUMN.format(column=column))
+                )
+            if lacking or twice:
                 return None
+            if encoding.name == WINDOWS_1252 and notes is not None:
+                notes.append(f"{name}: {READ_AS_WINDOWS_1252}")
             for number, cells, troubles in csv_file.records():
                 for index, message in troubles:
                     column = header[index] if index is not None and index < len(header) else ""
@@ -174,6 +211,10 @@ def read_table(
                     column: unguard_formula(cell)
                     for column, cell in zip(header, cells, strict=False)
                 }
+                if null_as_empty:
+                    held = [column for column, cell in values.items() if cell.strip() == "NULL"]
+                    nulls += len(held)
+                    values.update(dict.fromkeys(held, ""))
                 rows.append(SourceRow(name, number, values))
     except FileNotRead as error:
         problems.append(BundleProblem(name, error.row, "", error.message))
@@ -181,6 +222,8 @@ def read_table(
     except OSError as error:
         problems.append(BundleProblem(name, 0, "", CANNOT_OPEN.format(error=error.strerror)))
         return None
+    if nulls and notes is not None:
+        notes.append(f"{name}: {NULLS_READ.format(count=nulls)}")
     return rows
 
 
@@ -203,6 +246,7 @@ def read_tables(
     columns: dict[str, dict[str, str]],
     required: dict[str, tuple[str, ...]],
     translation: Translation,
+    null_as_empty: bool = False,
 ) -> dict[str, list[SourceRow] | None]:
     """Each of the tables named in `required` that the folder has (None: it could not be
     read, and is marked unreadable), their problems added to the translation."""
@@ -211,7 +255,9 @@ def read_tables(
         path = folder / name
         if path.is_file():
             found: list = []
-            tables[name] = read_table(path, columns.get(name, {}), required[name], found)
+            tables[name] = read_table(
+                path, columns.get(name, {}), required[name], found, translation.notes, null_as_empty
+            )
             translation.problems.extend(found)
             if tables[name] is None:
                 translation.unreadable.add(name)
@@ -219,20 +265,29 @@ def read_tables(
 
 
 def other_files(folder: Path, names, translation: Translation) -> None:
-    """Files in the folder that are not the tables read: one named like a table but for its
-    case is refused (nothing meant to be imported is skipped in silence); others are named
-    in a note, but for what an operating system or office program leaves in a folder."""
-    expected = {name.lower(): name for name in names}
+    """Files in the folder that are not the tables read: one that looks like a table (its
+    name but for its case, a copy number, or saved in another format) refuses the import, as
+    in a bundle's folder (nothing meant to be imported is skipped in silence), and the rows
+    naming its records are then not each refused; others are named in a note, but for what
+    an operating system or office program leaves in a folder."""
+    present = {path.name for path in folder.iterdir()} if folder.is_dir() else set()
     others = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        name = path.name
-        if name in expected.values() or is_system_file(name):
+    for name in sorted(present):
+        if name in names or is_system_file(name):
             continue
-        if name.lower() in expected:
-            message = MISNAMED.format(name=name, expected=expected[name.lower()])
-            translation.problem(Where(name, 0), message)
-        else:
+        expected, is_csv = looks_like(name, names)
+        if expected is None:
             others.append(name)
+            continue
+        if not is_csv:
+            message = NOT_CSV_FILE.format(expected=expected)
+        elif expected in present and name.lower() != expected:
+            message = COPY_OF_FILE.format(expected=expected)
+        else:
+            message = MISNAMED.format(name=name, expected=expected)
+        translation.problem(Where(name, 0), message)
+        if expected not in present:
+            translation.unreadable.add(expected)
     if others:
         translation.notes.append(f"Not read (not {translation.tables}): {', '.join(others)}")
 
@@ -318,11 +373,12 @@ def summary_lines_for(translation: Translation, result: ImportResult, lines: lis
         for name, files in translation.made_from.items()
         if name in BY_NAME
     ]
-    out = [f"{translation.source} was read into Homeward's records: {'; '.join(made)}."]
+    source = translation.source[0].lower() + translation.source[1:]  # "the SSD", mid-sentence
+    out = [f"Read into Homeward's records from {source}: {'; '.join(made)}."]
     out += translation.notes
     out += lines
     if all(counts.created == 0 and counts.updated == 0 for counts in result.files.values()):
-        out.append(NOTHING_CHANGED.format(source=translation.source))
+        out.append(NOTHING_CHANGED.format(source=source))
     return out
 
 

@@ -42,6 +42,7 @@ CHANGED_SINCE_PREVIEW = (
 TOLD_HOW_MISSING = "Say how you told them, for example by phone to their duty team."
 TOLD_WHEN_MISSING = "Enter when you told them."
 TOLD_IN_FUTURE = "The time you told them cannot be in the future."
+TOLD_BEFORE = "The time you told them cannot be before {event}: check the date."
 NAME_MISSING = "Enter your name, so that the council knows who received it."
 
 
@@ -174,11 +175,25 @@ def notice_record_told(
         errors["told_at"] = [TOLD_WHEN_MISSING]
     elif told_at > now:
         errors["told_at"] = [TOLD_IN_FUTURE]
+    elif (before := _told_before(due, told_at)) is not None:
+        # A year typed wrong would otherwise count as told in time in the report.
+        errors["told_at"] = [TOLD_BEFORE.format(event=before)]
     if errors:
         raise ValidationError(errors)
     notice = _recorded(due, now=now, by=by, told_other_way=how.strip(), told_at=told_at)
     record_change(record=notice, by=by)
     return notice
+
+
+def _told_before(due: Due, told_at: dt.datetime) -> str | None:
+    """What the notice is about that happened after `told_at`, in words, if anything did."""
+    episode = due.episode
+    if episode.last_seen_at and told_at < episode.last_seen_at:
+        return "the child was last seen"
+    returned = due.kind != NoticeKind.MISSING and episode.returned_at
+    if returned and told_at < episode.returned_at:
+        return "the child returned"
+    return None
 
 
 def notice_for_link(token: str) -> PlacingCouncilNotice:

@@ -339,14 +339,16 @@ class NotificationsView(APIView):
         code = data.get("council", "").strip()
         if not code:
             raise Refused([error("council", COUNCIL_NEEDED)])
+        force = request.auth.force
+        # One query when the force serves the council (every call but a refused one).
+        council = force.councils.filter(code=code).first()
+        if council is not None:
+            return council
         council = Council.objects.filter(code=code).first()
         if council is None:
             raise Refused([error("council", NO_SUCH_COUNCIL.format(code=code[:20]))])
-        force = request.auth.force
-        if not force.councils.filter(pk=council.pk).exists():
-            problem = error("council", NOT_SERVED.format(force=force, council=council))
-            raise Refused([problem], status.HTTP_403_FORBIDDEN)
-        return council
+        problem = error("council", NOT_SERVED.format(force=force, council=council))
+        raise Refused([problem], status.HTTP_403_FORBIDDEN)
 
     def get_exception_handler(self):
         return refusal

@@ -276,10 +276,13 @@ def _episode_at(child: Child, seen: dt.datetime, found: dt.datetime | None) -> E
     covering = episodes.filter(last_seen_at__lte=seen).filter(
         Q(returned_at__isnull=True) | Q(returned_at__gt=seen)
     )
-    return (
+    episode = (
         covering.order_by("-last_seen_at").first()
         or episodes.filter(returned_at__isnull=True).first()
     )
+    if episode is not None:
+        episode.child = child  # as locked: not read again for the outcome
+    return episode
 
 
 def _record(notification: Notification, child: Child, values: dict) -> Episode:
@@ -346,9 +349,11 @@ def _news(notification, episode: Episode, values: dict, method: str, said: str =
             if older:
                 regraded.append(OLDER_GRADING)
             if apply_now:
+                child = episode.child
                 episode = episode_update(
                     episode=episode, expected_version=episode.version, **apply_now
                 )
+                episode.child = child  # as read: not read again for the outcome
             police.values = police.values | _as_json(changes)
             police.save()
     except ValidationError as error:

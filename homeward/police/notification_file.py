@@ -18,7 +18,6 @@ from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
 from homeward.core.problems import Problem
 from homeward.exchange.bundle_reading import (
-    EMPTY_FILE,
     HEADER_READ_AS,
     UTF8,
     CsvFile,
@@ -48,6 +47,10 @@ SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook"),
     (b"%PDF", "a PDF document"),
     (b"{\\rtf", "a Word (RTF) document"),
+)
+EMPTY_FILE = (
+    "The file is empty: it has no header row. A file of police notifications starts with a "
+    "row naming its columns (docs/notifications-csv.md)."
 )
 NOT_NOTIFICATIONS = (
     "This is not a file of police notifications: its header has no {columns} column. "
@@ -371,7 +374,7 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def _row_list(rows: list[int]) -> str:
+def row_list(rows: list[int]) -> str:
     words = [str(row) for row in rows]
     listed = ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else words[0]
     return f"{'Row' if len(rows) == 1 else 'Rows'} {listed} {'is' if len(rows) == 1 else 'are'}"
@@ -404,7 +407,7 @@ def note_lines(result: FileRead) -> list[str]:
     notes = [f"{result.name}: {note}" for note in result.notes]
     for rows, note in ((result.blank_rows, BLANK_ROWS), (result.short_rows, SHORT_ROWS)):
         if rows:
-            notes.append(f"{result.name}: {note.format(rows=_row_list(rows))}")
+            notes.append(f"{result.name}: {note.format(rows=row_list(rows))}")
     return notes
 
 

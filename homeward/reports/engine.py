@@ -284,6 +284,10 @@ def rhi_monthly(scope: Scope, period: Period) -> dict:
         "measure": "return home interviews completed within 72 hours",
         "chart": "p",
         "centre": chart["centre"],
+        "totals": {
+            "returns": sum(p["of"] for p in chart["months"]),
+            "completed_within_72h": sum(p["n"] for p in chart["months"]),
+        },
         "months": [
             {
                 "month": p["label"],

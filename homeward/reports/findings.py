@@ -15,6 +15,7 @@ from homeward.reports import tables
 from homeward.reports.funnel import standing, standing_label
 from homeward.reports.publication import SUPPRESSED
 from homeward.reports.rounding import whole_percent
+from homeward.reports.spc import monthly_totals
 from homeward.reports.wording import decimal, month_label, share
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "info": 2}
@@ -303,18 +304,17 @@ def rhi_signal_findings(report: dict) -> list[dict]:
     by_month = {m["month"]: m for m in chart["months"]}
     table = tables.chart_table(tables.RHI_MONTHLY)
     total_row = tables.RHI_MONTHLY_TOTAL.format(months=len(chart["months"]))
-    returns = sum(m["returns"] for m in chart["months"])
-    done = sum(m["completed_within_72h"]["n"] for m in chart["months"])
+    totals = monthly_totals(chart)
+    returns, done = totals["returns"], totals["completed_within_72h"]
     centre = f"{decimal(chart['centre'])}%"
-    average = (
-        f"the average of {centre} over the {len(chart['months'])} months charted "
-        f"({number(done)} of {number(returns)} returns)"
-    )
-    average_cites = [
-        cite(table, total_row, "Returns", number(returns)),
-        cite(table, total_row, "Completed within 72 hours", number(done)),
-        cite(table, total_row, "%", decimal(chart["centre"])),
-    ]
+    average = f"the average of {centre} over the {len(chart['months'])} months charted"
+    average_cites = [cite(table, total_row, "%", decimal(chart["centre"]))]
+    if SUPPRESSED not in (returns, done):  # the published paper hides totals of 1 to 4
+        average += f" ({number(done)} of {number(returns)} returns)"
+        average_cites[:0] = [
+            cite(table, total_row, "Returns", number(returns)),
+            cite(table, total_row, "Completed within 72 hours", number(done)),
+        ]
     found = []
     for signal in chart["signals"]:
         worse = signal["direction"] in ("below", "falling")
@@ -362,6 +362,16 @@ def _beyond_limits(signal: dict, by_month: dict, table: str, average: str) -> tu
     row = month_label(month["month"])
     done = month["completed_within_72h"]
     below = signal["direction"] == "below"
+    if month["returns"] == SUPPRESSED:
+        # The published paper hides a month of 1 to 4 returns or interviews: say that it lay
+        # beyond its limit, quoting the table's signal, not the figures it hides.
+        text = (
+            f"In {month_name(month['month'])}, the share of returns followed by an interview "
+            f"within 72 hours was {'below the lower' if below else 'above the upper'} control "
+            f"limit for that month ({tables.SIGNAL_RULES['beyond_limits']}); its figures are "
+            'shown as "c" because they count fewer than 5 returns or interviews.'
+        )
+        return text, [cite(table, row, "Signal", tables.SIGNAL_RULES["beyond_limits"])]
     limit = month["lower"] if below else month["upper"]
     column = "Lower limit" if below else "Upper limit"
     text = (
@@ -541,12 +551,24 @@ def apply_draft_edits(findings: list[dict], edits: list[dict]) -> tuple[list[dic
     return apply_edits(findings, applied), stale
 
 
+AUTHORED = "author"
+ADDED_BY = "Added by {by}; not generated from the tables."
+
+
 def _authored(edit: dict) -> dict:
+    # An author's own finding quotes no table (no `cites`): the paper says whose it is.
     return finding(
         edit["id"],
-        "author",
+        AUTHORED,
         edit.get("severity", "info"),
         edit["text"],
         {},
         edit.get("recommendation", ""),
-    ) | {"edited": True}
+    ) | {"edited": True, "added_by": edit.get("by") or "the report's author"}
+
+
+def added_by(found: dict) -> str:
+    """For a finding the author added, the words that say so ("" for a generated one)."""
+    if found.get("rule") != AUTHORED:
+        return ""
+    return ADDED_BY.format(by=found.get("added_by") or "the report's author")

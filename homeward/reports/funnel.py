@@ -86,6 +86,12 @@ def standing_label(point: dict) -> str:
     return f"{STANDING_WORDS[direction]}: outside the {limit}% limits"
 
 
+def limits_curve(sizes: list[int], centre: float, method: str, scale: float = 1.0) -> list[dict]:
+    """The limits' curve alone, over `sizes` (as `funnel` draws it over its points')."""
+    limits = binomial_limits if method == "binomial" else poisson_limits
+    return _curve([{"size": size} for size in sizes if size], centre, limits, scale)
+
+
 def _curve(points: list[dict], centre: float, limits, scale: float) -> list[dict]:
     if not points or centre <= 0:
         return []

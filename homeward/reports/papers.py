@@ -6,6 +6,7 @@ import json
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -32,6 +33,7 @@ from homeward.reports.forms import (
     VersionForm,
 )
 from homeward.reports.models import PaperDraft
+from homeward.reports.scope import ScopeError, scope_for
 from homeward.reports.selectors import (
     draft_finding,
     draft_report,
@@ -79,6 +81,11 @@ def open_paper(request):
     if not form.is_valid():
         raise Http404("No such period.")
     data = form.cleaned_data
+    try:  # only a scope the report can be written for: else the draft could never be opened
+        scope_for(settings.HOMEWARD_COUNCIL, data.get("locality") or None)
+    except ScopeError as error:
+        messages.error(request, str(error))
+        return redirect("reports:index")
     draft = services.paper_draft_open(
         council_code=settings.HOMEWARD_COUNCIL,
         period_from=data["period_from"],

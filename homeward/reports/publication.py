@@ -9,10 +9,15 @@ docs/security.md ("Suppression rules") says what is suppressed and why; in short
   the next smallest is suppressed too (secondary suppression), so that no suppressed figure
   is the total minus the others; localities get the same cells hidden in every table;
 * every count of children or episodes from 1 to 4 shows "c" wherever it stands (still
-  missing at the end, repeat children, a year earlier), and every share of a base of 1 to 4.
+  missing at the end, repeat children, a year earlier), and every share of a base of 1 to 4;
+* on the return home interviews' control chart, a month whose returns or interviews number
+  1 to 4 shows "c" for its figures and limits, with the next smallest month when it alone
+  would (`small_months`).
 """
 
 import copy
+
+from homeward.reports.spc import monthly_totals
 
 SMALL = 5
 SUPPRESSED = "c"
@@ -96,6 +101,7 @@ def suppress(report: dict) -> dict:
     _repeat(published)
     if is_few(published["rhi"]["returns"]):
         published["rhi"] = _all_suppressed(published["rhi"])
+    _rhi_monthly(published["rhi_monthly"])
     published["previous_year"] = _previous_year(published["previous_year"])
     return published
 
@@ -147,6 +153,34 @@ def _repeat(published: dict) -> None:
     repeat["by_episodes"] = {
         k: SUPPRESSED if k in hide else n for k, n in repeat["by_episodes"].items()
     }
+
+
+def small_months(months: list[tuple[str, int, int]]) -> set[str]:
+    """The months of a control chart's table to suppress, from (month, n, of): those whose
+    returns or interviews number 1 to 4, and, when only one would be, the next smallest
+    month with returns, so that no month is the total minus the others."""
+    hide = {month for month, n, of in months if is_few(n) or is_few(of)}
+    if len(hide) == 1:
+        rest = [(of, n, month) for month, n, of in months if month not in hide and of]
+        if rest:
+            hide.add(min(rest)[2])
+    return hide
+
+
+def _rhi_monthly(chart: dict) -> None:
+    # A month's returns and interviews of 1 to 4 are "c" with its percentage and its limits
+    # (which are drawn from its returns); the centre line, totals and signals stay.
+    months = chart["months"]
+    # The totals row is counted before any month is hidden (a report made before it carried
+    # `totals` has them summed here).
+    chart["totals"] = monthly_totals(chart)
+    hide = small_months(
+        [(m["month"], m["completed_within_72h"]["n"], m["returns"]) for m in months]
+    )
+    chart["months"] = [
+        _all_suppressed(m) | {"month": m["month"]} if m["month"] in hide else m for m in months
+    ]
+    chart["totals"] = {k: SUPPRESSED if is_few(v) else v for k, v in chart["totals"].items()}
 
 
 def _previous_year(previous: dict) -> dict:

@@ -93,7 +93,7 @@ def paper_finding_add(
     return _change(
         draft,
         expected_version,
-        {"edits": [*draft.edits, {"id": finding_id, "add": True, **after}]},
+        {"edits": [*draft.edits, {"id": finding_id, "add": True, "by": _who(by), **after}]},
         what=ADDED_FINDING.format(id=finding_id),
         before=None,
         after=after,
@@ -234,6 +234,11 @@ def _change(draft, expected_version, changes, *, what, before, after, by) -> Pap
 
 def _shown(found: dict) -> dict:
     return {"text": found["text"], "recommendation": found.get("recommendation", "")}
+
+
+def _who(by) -> str:
+    """The author as an added finding names them."""
+    return (by.get_full_name() or by.username) if by is not None else ""
 
 
 def _listed(items: list[str]) -> str:

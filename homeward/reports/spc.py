@@ -102,3 +102,14 @@ def _runs(points: list[dict], labels: list, length: int, rule: str) -> list[dict
 
 def _signal(rule: str, direction: str, points: list[dict]) -> dict:
     return {"rule": rule, "direction": direction, "months": [p["label"] for p in points]}
+
+
+def monthly_totals(monthly: dict) -> dict:
+    """The control chart's returns and interviews over all its months: `totals`, or (in a
+    report made before it carried them) the sum of its months."""
+    if "totals" in monthly:
+        return monthly["totals"]
+    return {
+        "returns": sum(m["returns"] for m in monthly["months"]),
+        "completed_within_72h": sum(m["completed_within_72h"]["n"] for m in monthly["months"]),
+    }

@@ -24,6 +24,11 @@ HOME_CENTRE = "All children's homes together (centre line)"
 
 RHI_MONTHLY = "Return home interviews completed within 72 hours: control chart"
 RHI_MONTHLY_TOTAL = "All {months} months (centre line)"
+SIGNAL_RULES = {  # the control chart table's "Signal" column
+    "beyond_limits": "beyond the limits",
+    "shift": "shift (8 or more months one side)",
+    "trend": "trend (6 or more months rising or falling)",
+}
 
 REPEAT = "Children missing more than once"
 ROW_SCREENED = "Screened for exploitation by the end of the period"

@@ -42,6 +42,7 @@ def index(request):
         "published_only_note": PUBLISHED_ONLY,
         "returns": may_download_returns(request.user),
         "data_quality": may_check_data_quality(request.user),
+        "may_author": may_author_reports(request.user),
     }
     if form.is_bound and form.is_valid():
         try:
@@ -55,7 +56,6 @@ def index(request):
         record_report_look(request=request, label=label)
         data = form.cleaned_data
         context |= {
-            "may_author": may_author_reports(request.user),
             "period": {
                 "from": data["period_from"].isoformat(),
                 "to": data["period_to"].isoformat(),

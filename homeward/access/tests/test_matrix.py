@@ -132,6 +132,7 @@ ROUTES = {
     "dashboard:missing-now-table": {"needs": CASE},
     "episodes:missing-now": {"needs": CASE},
     "episodes:missing-now-table": {"needs": CASE},
+    "episodes:missing-now-changed": {"needs": CASE},
     "episodes:start": {"needs": RECORD_EPISODE},
     "episodes:record": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
     "episodes:edit": {"needs": RECORD_EPISODE, "ids": {"pk": "episode"}},

@@ -136,7 +136,10 @@ def test_a_session_ends_after_the_absolute_lifetime_however_busy(client, setting
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize("table", ["episodes:missing-now-table", "dashboard:missing-now-table"])
+@pytest.mark.parametrize(
+    "table",
+    ["episodes:missing-now-table", "dashboard:missing-now-table", "episodes:missing-now-changed"],
+)
 def test_missing_nows_own_refresh_does_not_keep_an_idle_screen_signed_in(
     client, settings, time_machine, table
 ):

@@ -246,3 +246,33 @@ def test_a_demo_mail_name_outside_the_folder_or_not_caught_is_not_found(client, 
     client.force_login(person(roles.ADMINISTRATOR, "admin"))
     response = client.get(f"/demo/mail/{name}/")
     assert response.status_code == 404
+
+
+def test_emails_sent_shows_only_the_councils_own_emails(client, failed):
+    # Nobody sees a record of another council: its notices' recipients, its people's digests.
+    from homeward.accounts.tests.people import staff
+    from homeward.councils.tests.factories import council
+
+    ours, _ = email_queue(
+        key="made-up:ours", to="kent@made-up-council.test", subject="Our notice", body="b",
+        purpose="p", council=council("931"),
+    )  # fmt: skip
+    theirs, _ = email_queue(
+        key="made-up:theirs", to="lambeth@made-up-council.test", subject="Their notice",
+        body="b", purpose="p", council=council("202"),
+    )  # fmt: skip
+    camden = staff(roles.MISSING_COORDINATOR, council=council("202"), username="camden")
+    email_queue(
+        key="made-up:digest", to="camden@made-up-council.test", subject="Their digest",
+        body="b", purpose="digest", recipient=camden,
+    )  # fmt: skip
+    client.force_login(person(roles.MISSING_COORDINATOR, "cat"))
+    html = client.get(reverse("alerts:emails")).content.decode()
+    assert "Our notice" in html and "A made-up notification" in html
+    assert "Their notice" not in html and "Their digest" not in html
+
+    client.force_login(camden)
+    html = client.get(reverse("alerts:emails")).content.decode()
+    assert "Their notice" in html and "Their digest" in html
+    assert "Our notice" not in html and "A made-up notification" not in html
+    assert client.post(reverse("alerts:retry", args=[failed.pk])).status_code == 404

@@ -31,6 +31,8 @@ from homeward.audit.services import (
     audit_record,
     record_change,
 )
+from homeward.benchmarks.ethnicity import population_load
+from homeward.benchmarks.models import PopulationByEthnicity
 from homeward.borders import register as placed_in
 from homeward.borders import services as borders_services
 from homeward.borders.directory import contacts_load
@@ -1097,6 +1099,16 @@ def _contacts_load(tmp_path):
     return Write(load, created(CouncilContact, email="made-up@camden.example.gov.uk"), "email")
 
 
+def _population_load(tmp_path):
+    data = b"ethnic_group,population_0_17\nwhite,8\nmixed,1\nasian,1\nblack,1\nother,1\n"
+
+    def load(by):
+        population_load(data=data, name="p.csv", council_code="931", source="Made-up", by=by)
+        return PopulationByEthnicity.objects.get(ethnic_group="white")
+
+    return Write(load, created(PopulationByEthnicity, ethnic_group="white"), "population_0_17")
+
+
 def _alert_choices_set(tmp_path):
     # A person chooses their own alerts: the coordinator making the change is the one chosen for.
     return Write(
@@ -1195,6 +1207,7 @@ WRITES = {
     "register_load": _register_load,
     "elsewhere_load": _elsewhere_load,
     "contacts_load": _contacts_load,
+    "population_load": _population_load,
     "alert_choices_set": _alert_choices_set,
     "email_retry": _email_retry,
 }
@@ -1244,6 +1257,9 @@ NOT_WRITES = {
     "homeward.alerts.outbox.emails_due",
     "homeward.alerts.outbox.retry_delay",
     "homeward.alerts.outbox.homeward_link",
+    # A council's loaded population by ethnic group, and England's from DfE's file: look-ups.
+    "homeward.benchmarks.ethnicity.council_population",
+    "homeward.benchmarks.ethnicity.england_missing",
 }
 # Services that do write, with no audit entry of their own: each email is itself a record
 # the outbox keeps (Homeward never deletes one), with whom it was to, what it said, what it is
@@ -1262,6 +1278,7 @@ OTHER_SERVICE_MODULES = [
     "homeward.borders.register_file",
     "homeward.borders.elsewhere_file",
     "homeward.borders.directory",
+    "homeward.benchmarks.ethnicity",
     "homeward.alerts.preferences",
     "homeward.alerts.outbox",
 ]

@@ -134,3 +134,178 @@ def test_load_register_loads_for_the_installations_council(tmp_path, capsys):
     assert PlacedInEntry.objects.get().council == council("931")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load-register", str(tmp_path / "nowhere.csv"))
+
+
+def test_a_contacts_file_without_the_name_column_leaves_the_names_as_they_are():
+    contacts_load(data=CONTACTS, name="c.csv")
+    without_names = b"council_code,purpose,email\r\n202,missing,missing@camden.example.gov.uk\r\n"
+    loaded = contacts_load(data=without_names, name="c.csv")
+    assert (loaded.added, loaded.changed, loaded.unchanged) == (0, 0, 1)
+    assert CouncilContact.objects.get(purpose="missing").name == "Missing team"
+
+
+def test_a_register_file_leaving_columns_out_keeps_what_the_entry_holds():
+    row = (
+        ",Keira,Notreal,17/05/2006,202,care_order,Made-up House,SC000001,01/02/2020,,"
+        "03/02/2020,Sam Madeup,sam@camden.example.gov.uk,Jo Madeup,jo@camden.example.gov.uk,A note"
+    )
+    register_load(data=register_file(row), name="r.csv", council=council())
+    discharge = (
+        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on,"
+        b"discharged_on\r\nKeira,Notreal,17/05/2006,202,Made-up House,01/02/2020,30/04/2020\r\n"
+    )
+    loaded = register_load(data=discharge, name="r.csv", council=council())
+    assert (loaded.added, loaded.changed, loaded.unchanged) == (0, 1, 0)
+    entry = PlacedInEntry.objects.get()
+    assert entry.discharged_on == dt.date(2020, 4, 30)
+    assert (entry.legal_basis, entry.provider_urn, entry.notified_on) == (
+        "care_order",
+        "SC000001",
+        dt.date(2020, 2, 3),
+    )
+    assert (entry.social_worker_email, entry.iro_name, entry.notes) == (
+        "sam@camden.example.gov.uk",
+        "Jo Madeup",
+        "A note",
+    )
+    again = register_load(data=discharge, name="r.csv", council=council())
+    assert (again.changed, again.unchanged) == (0, 1)
+
+
+def test_a_new_register_entry_from_a_file_without_optional_columns_takes_the_defaults():
+    only_required = (
+        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on\n"
+        b"Ruby,Sample,01/01/2007,202,Made-up House,01/02/2020\n"
+    )
+    assert register_load(data=only_required, name="r.csv", council=council()).added == 1
+    entry = PlacedInEntry.objects.get()
+    assert (entry.legal_basis, entry.notified_on, entry.discharged_on) == (
+        "other",
+        dt.date(2020, 2, 1),
+        None,
+    )
+
+
+def test_a_register_file_as_excel_saves_it_loads_and_says_how_it_was_read():
+    header = REGISTER_HEADER.replace("_", " ").title().replace(",Notes\n", ",Notes,Key Worker\r\n")
+    row = ",Zoë,Madeup,17/05/2008,202,care_order,Made-up House,,01/02/2020,,,Siân Madeup,,,,£20,"
+    row += "Al\r\n"
+    loaded = register_load(
+        data=(header + row + "\r\n").encode("cp1252"), name="r.csv", council=council()
+    )
+    assert loaded.added == 1
+    entry = PlacedInEntry.objects.get()
+    assert (entry.first_name, entry.social_worker_name, entry.notes) == (
+        "Zoë",
+        "Siân Madeup",
+        "£20",
+    )
+    said = str(loaded)
+    assert "r.csv: read as Windows-1252 text" in said
+    assert "'Date Of Birth' as date_of_birth" in said
+    assert "r.csv: ignored column(s) Homeward does not know: Key Worker" in said
+
+
+def test_a_contacts_file_with_a_column_twice_or_empty_is_refused_saying_so():
+    twice = b"council_code,purpose,email,Email\n202,missing,a@camden.example.gov.uk,b@c.example\n"
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=twice, name="c.csv")
+    assert [(p.row, p.column) for p in rejected.value.problems] == [(1, "email")]
+    assert "more than once" in rejected.value.problems[0].reason
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=b"\xef\xbb\xbf\r\n", name="c.csv")
+    assert "empty" in rejected.value.problems[0].reason
+
+
+def test_a_workbook_loaded_instead_of_a_csv_file_is_refused_saying_what_it_is():
+    workbook = b"PK\x03\x04\x14\x00\x06\x00" + b"[Content_Types].xml" * 10
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=workbook, name="notices.xlsx", council=council())
+    assert rejected.value.problems == [
+        FileProblem(
+            "notices.xlsx",
+            1,
+            "",
+            "This file is an Excel workbook (or another zipped file), not a CSV file. Save it "
+            "as 'CSV UTF-8 (Comma delimited)' and import it again.",
+        )
+    ]
+
+
+def test_a_date_excel_wrote_as_a_day_count_is_refused_saying_which_date_it_may_be():
+    row = ",Ruby,Sample,01/01/2007,202,,Made-up House,,43862,,,,,,,"
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=register_file(row), name="r.csv", council=council())
+    assert rejected.value.problems == [
+        FileProblem(
+            "r.csv",
+            2,
+            "admitted_on",
+            "'43862' is a date as a spreadsheet stores it, a count of days (43862 is 01/02/2020 "
+            "counted as Excel for Windows counts). Format the column as a date (DD/MM/YYYY) in "
+            "the spreadsheet, save it as CSV again, and check the dates.",
+        )
+    ]
+
+
+def test_rows_short_of_cells_are_read_with_their_last_cells_empty_and_said():
+    short = b"council_code,purpose,email,name\r\n202,missing,a@camden.example.gov.uk\r\n"
+    loaded = contacts_load(data=short, name="c.csv")
+    assert loaded.added == 1
+    assert (
+        "c.csv: Row 2 is shorter than the header: the cells missing at the end were read as "
+        "empty." in str(loaded)
+    )
+
+
+def test_a_discharge_file_without_the_optional_columns_leaves_what_they_held():
+    # A home's discharge notice carries only what identifies the admission and the discharge:
+    # the columns it leaves out must not empty the workers, URN, legal basis or notes.
+    ChildFactory(first_name="Keira", last_name="Notreal", responsible_la=council("202"))
+    row = (
+        ",Keira,Notreal,17/05/2006,202,care_order,Made-up House,SC000001,01/02/2020,,"
+        "03/02/2020,Sam Madeup,sam@camden.example.gov.uk,Jo Madeup,jo@camden.example.gov.uk,"
+        "Made-up note"
+    )
+    register_load(data=register_file(row), name="r.csv", council=council())
+    discharge = (
+        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on,"
+        b"discharged_on\nKeira,Notreal,17/05/2006,202,Made-up House,01/02/2020,30/04/2020\n"
+    )
+    loaded = register_load(data=discharge, name="d.csv", council=council())
+    assert (loaded.added, loaded.changed) == (0, 1)
+    entry = PlacedInEntry.objects.get()
+    assert entry.discharged_on == dt.date(2020, 4, 30)
+    kept = (
+        entry.legal_basis, entry.provider_urn, entry.notified_on, entry.social_worker_email,
+        entry.iro_name, entry.iro_email, entry.notes,
+    )  # fmt: skip
+    assert kept == (
+        "care_order", "SC000001", dt.date(2020, 2, 3), "sam@camden.example.gov.uk",
+        "Jo Madeup", "jo@camden.example.gov.uk", "Made-up note",
+    )  # fmt: skip
+
+
+def test_a_new_admission_from_a_file_without_the_optional_columns_takes_their_defaults():
+    new = (
+        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on\n"
+        b"Ruby,Sample,01/01/2007,202,Made-up House,01/02/2020\n"
+    )
+    assert register_load(data=new, name="n.csv", council=council()).added == 1
+    entry = PlacedInEntry.objects.get()
+    assert (entry.legal_basis, entry.notified_on, entry.iro_email) == (
+        "other",
+        dt.date(2020, 2, 1),
+        "",
+    )
+
+
+def test_a_contacts_file_without_the_name_column_leaves_the_names_recorded():
+    contacts_load(data=CONTACTS, name="c.csv")
+    names = dict(CouncilContact.objects.values_list("email", "name"))
+    without_names = b"council_code,purpose,email\n" + b"\n".join(
+        b",".join(line.split(b",")[:3]) for line in CONTACTS.splitlines()[1:]
+    )
+    loaded = contacts_load(data=without_names, name="c.csv")
+    assert (loaded.added, loaded.changed) == (0, 0)
+    assert dict(CouncilContact.objects.values_list("email", "name")) == names

@@ -427,12 +427,16 @@ def test_an_uploaded_file_with_problems_loads_nothing_and_lists_them(client):
     assert "Nothing was loaded: 1 problem" in content
     assert "Row 2, column date_of_birth" in content
     assert not PlacedInEntry.objects.exists()
-    good = header + "Ruby,Sample,28/02/2007,202,Made-up House,01/02/2020\n"
+    good = (
+        header.replace("\n", ",Key Worker\n")
+        + "Ruby,Sample,28/02/2007,202,Made-up House,01/02/2020,Al\n"
+    )
     response = client.post(
         reverse("borders:upload"),
         {"file": SimpleUploadedFile("notices.csv", good.encode(), "text/csv")},
     )
     assert "Added 1 register entry" in response.content.decode()
+    assert "ignored column(s) Homeward does not know: Key Worker" in response.content.decode()
     assert PlacedInEntry.objects.get().created_by is not None
 
 
@@ -448,3 +452,13 @@ def test_a_correction_made_from_an_old_page_is_refused(client):
     assert "while you were editing it" in response.content.decode()
     entry.refresh_from_db()
     assert entry.provider_name == "Made-up House" and entry.notes == "Meanwhile"
+
+
+def test_two_councils_of_one_name_are_told_apart_by_their_code_in_the_choices(client):
+    # Dorset (835, the county until 2019) and Dorset (838, the council since): choosing the
+    # wrong one sends a placing council's notices to the wrong addresses.
+    assert council("835").name == council("838").name == "Dorset"
+    client, _ = signed_in(client, roles.ADMINISTRATOR)
+    html = client.get(reverse("borders:contact-add")).content.decode()
+    assert ">Dorset (835)</option>" in html and ">Dorset (838)</option>" in html
+    assert ">Kent</option>" in html

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
@@ -115,6 +117,17 @@ def test_a_later_episode_joins_the_open_escalation():
     assert escalations_raise_for_child(child_id=child.pk, now=NOW) == 0
     (escalation,) = raised(child)
     assert fourth in escalation.episodes.all() and escalation.episodes.count() == 4
+
+
+def test_a_child_no_rule_could_escalate_is_checked_in_two_reads_without_a_lock():
+    # Most checks (after every police notification, every episode saved) find nothing to
+    # do: they read, and neither lock the child nor start a transaction.
+    child = ChildFactory()
+    episodes_ago(child, 20, 5, risk="medium")
+    with CaptureQueriesContext(connection) as queries:
+        assert escalations_raise_for_child(child_id=child.pk, now=NOW) == 0
+    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert raised(child) == []
 
 
 def test_after_closing_only_a_recurring_pattern_raises_again():

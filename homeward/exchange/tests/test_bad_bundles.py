@@ -106,6 +106,12 @@ def unclosed_quote_over_the_field_limit(folder):
     write_file(folder, "episodes.csv", csv_text("episodes.csv", episodes))
 
 
+def a_cell_over_the_field_limit(folder):
+    rows = [episode("E5", "C1", found_location="At a made-up park")]
+    text = csv_text("episodes.csv", rows).replace(",At a made", "," + "x" * 140_000 + "At a made")
+    write_file(folder, "episodes.csv", text)
+
+
 def unclosed_quote_at_the_end(folder):
     rows = [episode("E5", "C1", found_location="At a made-up park")]
     text = csv_text("episodes.csv", rows).replace(",At a made", ',"At a made')
@@ -239,6 +245,11 @@ CASES = {
     unclosed_quote_over_the_field_limit: [
         UNCLOSED.format(file="children.csv", row=4, column="last_name"),
         NOT_CHECKED_CHILDREN.format(count=2),
+    ],
+    a_cell_over_the_field_limit: [
+        "episodes.csv, row 2, found_location: This cell is longer than Homeward reads in one "
+        "cell (131,072 characters), so the file was read no further. Shorten it, or check "
+        "that no cell before it opened a quote it never closed."
     ],
     unclosed_quote_at_the_end: [
         UNCLOSED.format(file="episodes.csv", row=2, column="found_location"),

@@ -323,3 +323,15 @@ def test_a_bundle_that_closes_one_episode_and_opens_the_next_imports_in_any_orde
     open_now = Episode.objects.filter(child__local_id="C1", returned_at__isnull=True)
     assert list(open_now.values_list("local_id", flat=True)) == ["E4"]
     assert Episode.objects.filter(child__local_id="C1").count() == 4
+
+
+def test_a_bundle_unzipped_into_a_folder_of_its_own_says_which_folder_to_import(tmp_path):
+    write_bundle(tmp_path / "download" / "bundle-2020", children=[child("C1")])
+    with pytest.raises(BundleRejected) as refused:
+        import_bundle(tmp_path / "download", council_code="931")
+    (problem,) = [str(p) for p in refused.value.problems.in_order()]
+    assert problem.endswith(
+        "The bundle's files are in its sub-folder bundle-2020: import that folder, "
+        f"{tmp_path / 'download' / 'bundle-2020'}."
+    )
+    assert not Child.objects.exists()

@@ -194,7 +194,7 @@ def test_the_same_extract_again_changes_nothing_and_says_so(tmp_path):
         for model in (Child, Placement, Episode, ReturnInterview, Allocation)
     }
     out = run(folder)
-    assert "Nothing changed: every record was already as The SSD has it." in out
+    assert "Nothing changed: every record was already as in the SSD." in out
     assert "children.csv: 3 rows, 0 new, 0 updated, 3 unchanged" in out
     assert "ssd_involvements.csv: 2 allocations, 0 new, 0 updated, 2 unchanged" in out
     for model, before in versions.items():
@@ -248,8 +248,8 @@ def test_bad_rows_are_refused_by_ssd_file_row_and_column_and_nothing_is_written(
         p.startswith("ssd_missing.csv, row 3, miss_mis_epi_end: The return") for p in problems
     )
     assert (
-        "ssd_missing.csv, row 7, miss_mis_epi_type: 'Q' is not a episode type the SSD uses "
-        "(MISS004A). Use one of: A, M." in problems
+        "ssd_missing.csv, row 7, miss_mis_epi_type: 'Q' is not one of the episode type codes "
+        "the SSD uses (MISS004A). Use one of: A, M." in problems
     )
     assert (
         "ssd_missing.csv, row 8, miss_la_person_id: Person 'SSD9' is not in ssd_person.csv "
@@ -257,7 +257,7 @@ def test_bad_rows_are_refused_by_ssd_file_row_and_column_and_nothing_is_written(
     )
     assert any(p.startswith("ssd_missing.csv, row 9, miss_mis_epi_rhi_offered:") for p in problems)
     assert (
-        "ssd_person.csv, row 4, pers_sex: 'X' is not a sex the SSD uses (PERS002A). "
+        "ssd_person.csv, row 4, pers_sex: 'X' is not one of the sex codes the SSD uses (PERS002A). "
         "Use one of: F, M, U." in problems
     )
     assert not Child.objects.exists()
@@ -334,3 +334,74 @@ def test_a_table_misnamed_or_a_row_with_stray_cells_is_refused_and_other_files_a
     (folder / "ssd_missing.csv").write_text(EXTRACT["ssd_missing.csv"], encoding="utf-8")
     out = run(folder)
     assert "Not read (not SSD tables): notes.txt" in out
+
+
+def test_a_column_twice_in_a_table_is_refused_not_read_from_one_of_them(tmp_path):
+    missing = EXTRACT["ssd_missing.csv"].splitlines()
+    missing[0] += ",miss_mis_epi_end"  # an extract with the column twice, the second empty
+    folder = write_extract(
+        tmp_path / "ssd", missing="\n".join([missing[0], *(row + "," for row in missing[1:])])
+    )
+    problems = refused(folder)
+    assert problems == [
+        "ssd_missing.csv, row 1, miss_mis_epi_end: The column 'miss_mis_epi_end' is in the "
+        "header more than once. Keep only one."
+    ]
+    assert not Episode.objects.exists()
+
+
+def test_a_table_saved_as_windows_1252_is_read_and_the_summary_says_so(tmp_path):
+    folder = write_extract(tmp_path / "ssd")
+    person = EXTRACT["ssd_person.csv"].replace("Fictiona", "Zoë")
+    (folder / "ssd_person.csv").write_bytes(person.replace("\n", "\r\n").encode("cp1252"))
+    out = run(folder)
+    assert Child.objects.get(local_id="SSD2").first_name == "Zoë"
+    assert "ssd_person.csv: read as Windows-1252 text" in out
+
+
+def without(text: str, *columns: str) -> str:
+    """A table's text with columns taken out of its header and rows."""
+    rows = [line.split(",") for line in text.splitlines()]
+    keep = [i for i, name in enumerate(rows[0]) if name not in columns]
+    return "".join(",".join(row[i] for i in keep) + "\n" for row in rows)
+
+
+def test_a_column_the_ssd_may_leave_out_leaves_what_homeward_holds_when_it_is_left_out(
+    tmp_path,
+):
+    run(write_extract(tmp_path / "ssd"))
+    later = write_extract(
+        tmp_path / "later",
+        person=without(EXTRACT["ssd_person.csv"], "pers_ethnicity"),
+        cla_placement=without(
+            EXTRACT["ssd_cla_placement.csv"], "clap_cla_placement_urn", "clap_cla_placement_la"
+        ),
+    )
+    out = run(later)
+    assert Child.objects.get(local_id="SSD1").ethnicity == "WBRI"
+    moved_out = Placement.objects.get(local_id="PL2")
+    assert (moved_out.host_la.code, moved_out.provider_urn) == ("825", "SC000002")
+    assert "children.csv: not in the file, so left as Homeward has them: ethnicity" in out
+    assert "Nothing changed" in out
+
+
+def test_an_extract_without_identifiers_does_not_change_how_the_next_one_is_read(tmp_path):
+    run(write_extract(tmp_path / "first", linked_identifiers=None))
+    assert Child.objects.get(local_id="SSD1").police_id == ""
+    run(write_extract(tmp_path / "second"))  # in the same process, as a server would
+    one = Child.objects.get(local_id="SSD1")
+    assert (one.police_id, one.ethnicity) == ("PNC-00001", "WBRI")
+
+
+def test_null_as_sql_server_writes_an_empty_value_is_read_as_empty_and_said(tmp_path):
+    missing = EXTRACT["ssd_missing.csv"].replace(
+        "M5,SSD2,2023-08-01,M,,,", "M5,SSD2,2023-08-01,M,NULL,NULL,NULL"
+    )
+    person = EXTRACT["ssd_person.csv"].replace("10-01-20,\n", "10-01-20,NULL\n")
+    out = run(write_extract(tmp_path / "ssd", missing=missing, person=person))
+    assert Episode.objects.get(local_id="M5").returned_at is None
+    assert (
+        "ssd_missing.csv: 3 cell(s) held NULL, as SQL Server writes an empty value: read as empty."
+        in out
+    )
+    assert "ssd_person.csv: 1 cell(s) held NULL" in out

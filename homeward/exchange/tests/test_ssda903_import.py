@@ -99,7 +99,7 @@ def test_the_same_tables_again_change_nothing_and_say_so(tmp_path):
     run(FIXTURE)
     before = sorted(Episode.objects.values_list("local_id", "version", "changed_at"))
     out = run(FIXTURE)
-    assert "Nothing changed: every record was already as The SSDA903 tables for 2025 has it." in out
+    assert "Nothing changed: every record was already as in the SSDA903 tables for 2025." in out
     assert sorted(Episode.objects.values_list("local_id", "version", "changed_at")) == before
 
 
@@ -220,3 +220,35 @@ def test_periods_known_to_the_day_count_as_the_dfe_counts_them(tmp_path):
     assert september_22["missing"]["episodes"] == 2
     assert september_22["rhi"]["returns"] == 2
     assert september_22["missing"]["duration_hours"]["median"] == 0.0
+
+
+def test_a_table_saved_as_a_copy_or_as_a_workbook_refuses_the_import(tmp_path):
+    folder = copy_with(tmp_path)
+    (folder / "missing.csv").rename(folder / "missing (1).csv")
+    problems = refused(folder)
+    assert problems == [
+        "missing (1).csv: This file looks like missing.csv: name it exactly missing.csv to "
+        "import it."
+    ]
+    assert not Episode.objects.exists() and not Child.objects.exists()
+    (folder / "missing (1).csv").rename(folder / "missing.xlsx")
+    assert refused(folder) == [
+        "missing.xlsx: This file looks like missing.csv saved in another format. Save it as "
+        "CSV (UTF-8) named missing.csv."
+    ]
+    shutil.copy(FIXTURE / "missing.csv", folder / "missing.csv")
+    (folder / "missing.xlsx").rename(folder / "Copy of missing.csv")
+    assert refused(folder) == [
+        "Copy of missing.csv: This file looks like a copy of missing.csv, which is also in the "
+        "folder. Take the copy out of the folder, or rename it missing.csv in place of the other."
+    ]
+    (folder / "Copy of missing.csv").unlink()
+    run(folder)
+    assert Episode.objects.exists()
+
+
+def test_a_column_the_dfe_layout_does_not_have_is_named_as_not_read(tmp_path):
+    lines = text("header.csv").splitlines()
+    header = "\n".join([lines[0] + ",Notes", *(line + ",made-up note" for line in lines[1:])])
+    out = run(copy_with(tmp_path, header=header + "\n"))
+    assert "header.csv: ignored column(s) Homeward does not know: notes" in out

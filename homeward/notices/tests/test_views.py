@@ -12,7 +12,7 @@ from homeward.accounts.tests.factories import UserFactory
 from homeward.children.models import Allocation
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
 from homeward.notices.selectors import NO_CONTACT
-from homeward.notices.services import CHANGED_SINCE_PREVIEW
+from homeward.notices.services import CHANGED_SINCE_PREVIEW, TOLD_BEFORE
 from homeward.notices.views import SENT, TOLD
 
 from .conftest import IRO, KENT_MISSING, NOW
@@ -134,3 +134,23 @@ def test_roles_without_named_children_are_refused(client, kent_contacts, episode
 def test_signed_out_people_are_sent_to_sign_in(client, episode):
     for url in (reverse("notices:index"), _send_url(episode)):
         assert client.get(url).status_code == 302
+
+
+def test_a_time_told_before_the_child_went_missing_is_refused_in_words(
+    client, coordinator, episode
+):
+    # A year typed wrong (2025 for 2026) would count as told within 24 hours in the report.
+    client.force_login(coordinator)
+    told = client.post(
+        _told_url(episode),
+        {
+            "how": "By phone to Kent's duty team (made-up officer).",
+            "told_at_day": "3",
+            "told_at_month": "3",
+            "told_at_year": "2025",
+            "told_at_time": "09:30",
+        },
+    )
+    assert told.status_code == 200
+    assert escape(TOLD_BEFORE.format(event="the child was last seen")) in told.content.decode()
+    assert not PlacingCouncilNotice.objects.exists()

@@ -320,3 +320,14 @@ def test_a_row_short_of_cells_is_read_with_its_last_cells_empty_and_said(tmp_pat
     assert not failed and not err
     assert "Rows 2 and 3 are shorter than the header: the cells missing at the end" in out
     assert Notification.objects.filter(state=State.APPLIED).count() == 2
+
+
+def test_an_empty_file_is_refused_in_a_sentence_about_notifications(tmp_path, capsys):
+    path = tmp_path / "notifications.csv"
+    path.write_bytes(b"\xef\xbb\xbf\r\n")
+    out, err, failed = run(path, capsys=capsys)
+    assert err.strip() == (
+        "notifications.csv, row 1: The file is empty: it has no header row. A file of police "
+        "notifications starts with a row naming its columns (docs/notifications-csv.md)."
+    )
+    assert failed == "Nothing was kept from notifications.csv."

@@ -11,7 +11,7 @@ from django.utils import timezone
 from homeward.accounts import roles
 from homeward.accounts.tests.people import staff
 from homeward.children.tests.factories import ChildFactory
-from homeward.episodes.services import episode_record
+from homeward.episodes.services import episode_mark_returned, episode_record, episode_update
 from homeward.police.models import EpisodeReference
 from homeward.police.services import notification_receive
 from homeward.police.tests.factories import NotificationFactory
@@ -167,9 +167,11 @@ def test_the_home_pages_list_refreshes_itself_from_a_fragment_never_stored(world
     page = lxml.html.fromstring(home)
     (listed,) = page.xpath("//div[@id='missing-now-list']")
     assert listed.get("data-refresh-url") == reverse("dashboard:missing-now-table")
-    assert "This list updates itself every 10 seconds while the page is open." in " ".join(
-        page.text_content().split()
-    )
+    assert listed.get("data-changed-url") == reverse("episodes:missing-now-changed")
+    assert (
+        "While the page is open, this list updates itself within 1 second of a child going "
+        "missing or coming back, and every 10 seconds in any case."
+    ) in " ".join(page.text_content().split())
     assert page.xpath("//script[contains(@src, 'missing-now.js')]")
     response = world.get(reverse("dashboard:missing-now-table"))
     assert "no-store" in response["Cache-Control"].split(", ")
@@ -179,3 +181,59 @@ def test_the_home_pages_list_refreshes_itself_from_a_fragment_never_stored(world
     assert ruby.startswith("Ruby Notreal From the police Police reference MSC-0001; NBR-77")
     ids = lxml.html.fromstring(fragment).xpath("//@data-listed")[0].split()
     assert len(ids) == 2
+
+
+def state_asked(client) -> str:
+    response = client.get(reverse("episodes:missing-now-changed"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"].split(", ")
+    return response.json()["state"]
+
+
+def state_shown(client, route: str) -> str:
+    (shown,) = lxml.html.fromstring(client.get(reverse(route)).content).xpath("//@data-state")
+    return shown
+
+
+def test_an_open_list_is_told_when_the_list_it_shows_has_changed(client):
+    coordinator = staff(roles.MISSING_COORDINATOR)
+    client.force_login(coordinator)
+    keira = ChildFactory(first_name="Keira", last_name="Fairweather")
+    before = state_asked(client)
+    # Nothing changed: asking again, and both lists, give the same state.
+    assert state_asked(client) == before
+    assert state_shown(client, "episodes:missing-now-table") == before
+    assert state_shown(client, "dashboard:missing-now-table") == before
+
+    episode = from_the_police(keira, "MSC-STATE-1")
+    reported = state_asked(client)
+    assert reported != before
+    assert state_shown(client, "episodes:missing-now-table") == reported
+
+    # A regrading changes the list's row, so it changes the state.
+    episode.refresh_from_db()
+    episode_update(episode=episode, expected_version=episode.version, risk="medium", by=coordinator)
+    regraded = state_asked(client)
+    assert regraded != reported
+
+    # Back: the child leaves the list.
+    episode.refresh_from_db()
+    episode_mark_returned(
+        episode=episode,
+        expected_version=episode.version,
+        returned_at=timezone.now(),
+        by=coordinator,
+    )
+    back = state_asked(client)
+    assert back != regraded
+    # Nobody missing again: the same list as at first, so the same state.
+    assert back == before
+
+
+def test_the_state_tells_nobody_a_count_or_a_time_and_is_refused_without_case_pages(client):
+    client.force_login(staff(roles.MISSING_COORDINATOR))
+    from_the_police(ChildFactory(), "MSC-STATE-2")
+    state = state_asked(client)
+    assert len(state) == 32 and int(state, 16) >= 0  # an opaque digest, nothing readable
+    client.force_login(staff(roles.ANALYST))
+    assert client.get(reverse("episodes:missing-now-changed")).status_code == 403

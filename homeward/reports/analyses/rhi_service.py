@@ -28,7 +28,7 @@ from homeward.reports.analyses.common import (
     shown,
 )
 from homeward.reports.figures import OFFERED, returns_in
-from homeward.reports.publication import SUPPRESSED
+from homeward.reports.publication import SUPPRESSED, small_months
 from homeward.reports.scope import Scope
 from homeward.reports.spc import p_chart
 
@@ -211,7 +211,7 @@ def _round(value):
 
 def suppress(data: dict) -> dict:
     """The publication version: groups of 1 to 4 returns, reasons and bins of 1 to 4 "c";
-    the monthly charts are rates over every return and stay."""
+    so are the monthly charts' months of 1 to 4 (publication.small_months)."""
     published = dict(data)
     for key in ("by_held_by", "by_placement", "by_locality"):
         published[key] = {
@@ -223,6 +223,7 @@ def suppress(data: dict) -> dict:
             )
             for name, g in data[key].items()
         }
+    published["monthly"] = {k: _monthly_published(c) for k, c in data["monthly"].items()}
     published["not_held"] = {o: few_counts(r) for o, r in data["not_held"].items()}
     distribution = dict(data["hours_to_interview"])
     distribution["bins"] = [b | {"interviews": _few(b["interviews"])} for b in distribution["bins"]]
@@ -230,6 +231,17 @@ def suppress(data: dict) -> dict:
         distribution = dict.fromkeys(distribution, SUPPRESSED)
     published["hours_to_interview"] = distribution
     return published
+
+
+def _monthly_published(chart: dict) -> dict:
+    """A control chart's months whose counts are 1 to 4 (and the next smallest with a lone
+    one) "c", with their percentage and limits; the centre line and signals stay."""
+    hide = small_months([(m["month"], m["n"], m["of"]) for m in chart["months"]])
+    months = [
+        dict.fromkeys(m, SUPPRESSED) | {"month": m["month"]} if m["month"] in hide else m
+        for m in chart["months"]
+    ]
+    return chart | {"months": months}
 
 
 def _few(n):

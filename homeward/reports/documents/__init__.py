@@ -8,6 +8,7 @@ nothing here reads the database. The words, tables and charts are written once, 
 """
 
 import datetime as dt
+import re
 
 from . import html
 from .blocks import Paper
@@ -17,6 +18,11 @@ FORMATS = ("html", "docx", "pdf")
 UNKNOWN_FORMAT = (
     "The report can be written as html, docx or pdf (or json); {fmt!r} is none of them."
 )
+# Characters a Word document's XML cannot hold, which text pasted from another document can
+# carry: a vertical tab or form feed (a line or page break elsewhere) becomes a new line, the
+# rest (invisible on the page anyway) are left out, so the paper always downloads.
+LINE_BREAKS = re.compile(r"[\x0b\x0c]")
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff]")
 
 
 def render(
@@ -26,7 +32,7 @@ def render(
     council's `template` (.docx bytes) when one is given."""
     if fmt not in FORMATS:
         raise ValueError(UNKNOWN_FORMAT.format(fmt=fmt))
-    paper = build(report)
+    paper = build(_printable(report))
     if fmt == "html":
         return html.render(paper).encode("utf-8")
     if fmt == "pdf":
@@ -36,6 +42,17 @@ def render(
     return docx.render(
         paper, created=_generated_at(report), template=template, template_name=template_name
     )
+
+
+def _printable(value):
+    """The report with every text made of characters a document can hold."""
+    if isinstance(value, str):
+        return NOT_IN_XML.sub("", LINE_BREAKS.sub("\n", value))
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_printable(item) for item in value)
+    return value
 
 
 def _generated_at(report: dict) -> dt.datetime | None:

@@ -4,6 +4,8 @@ and the table the findings and chart are drawn from.
 """
 
 from homeward.core.codes import InterviewFactor, NotHeldReason, ScreeningOutcome
+from homeward.reports import tables
+from homeward.reports.funnel import standing_label
 from homeward.reports.wording import (
     LEGAL_STATUS,
     PLACEMENT,
@@ -105,54 +107,88 @@ def _adolescents(data: dict) -> Section:
     return Section("Frequently missing adolescents", 2, blocks)
 
 
+PROVIDER_PLACES = {"out_of_area": "Out of the area", "not_known": "Locality not recorded"}
+PROVIDER_HEADER = [
+    "Provider",
+    "Placement",
+    "Children placed",
+    "Episodes",
+    "Per child",
+    "99.8% limits for its type and size",
+    tables.FUNNEL_STANDING,
+]
+
+
+def provider_title(locality: str) -> str:
+    """The title of a locality's providers funnel (its table is named after it)."""
+    return (
+        f"Missing episodes per child placed: providers in {PROVIDER_PLACES.get(locality, locality)}"
+    )
+
+
+def _by_locality(data: dict) -> dict:
+    # A paper issued before providers were compared locality by locality carries only
+    # `by_type`: its points are tabled by locality all the same, with no chart to draw.
+    if "by_locality" in data:
+        return data["by_locality"]
+    found: dict[str, dict] = {}
+    for placement_type, chart in data["by_type"].items():
+        for p in chart["points"]:
+            here = found.setdefault(p["locality"], {"points": [], "curve": []})
+            here["points"].append(p | {"placement_type": placement_type})
+    for here in found.values():
+        here["children"] = here["episodes"] = None
+    return found
+
+
 def _providers(data: dict) -> Section:
     blocks: list[Block] = list(data["findings"])
-    for placement_type, chart in data["by_type"].items():
-        kind = _label(placement_type, PLACEMENT)
+    if data.get("by_type"):
+        blocks.append(
+            "Each provider is judged against providers of the same placement type across the "
+            "council, by the children placed with it: its limits are those of its type's rate "
+            "for a provider of its size. A children's home is compared with children's homes, "
+            "a foster carer with foster carers. The chart for each locality shows every "
+            "provider's episodes against those expected of a provider of its type and size "
+            "(1 is as expected); each placement type has its own marker."
+        )
+    kinds = {t: _label(t, PLACEMENT) for t in data.get("by_type", {})}
+    for locality, chart in _by_locality(data).items():
         rows = [
             [
-                {"out_of_area": "Out of the area", "not_known": "Not recorded"}.get(
-                    p["locality"], p["locality"]
-                ),
-                p["name"] + (f" ({p['urn']})" if p.get("urn") not in (None, SUPPRESSED) else ""),
+                tables.home_row(p) if p["urn"] != SUPPRESSED else p["name"],
+                kinds.get(p["placement_type"], p["placement_type"]),
                 number(p["size"]),
                 number(p["count"]),
                 decimal(p.get("value"), 2),
                 f"{decimal(p.get('lower_998'), 2)} to {decimal(p.get('upper_998'), 2)}",
-                {"above": "Higher", "below": "Lower", "within": "Within limits"}.get(
-                    p.get("flag"), SUPPRESSED
-                ),
+                standing_label(p) if p.get("flag") not in (None, SUPPRESSED) else SUPPRESSED,
             ]
             for p in chart["points"]
         ]
-        table = Table(
-            "",
+        rows.append(
             [
-                "Locality",
-                "Provider",
-                "Children placed",
-                "Episodes",
-                "Per child",
-                "99.8% limits",
-                "Against limits",
-            ],
-            rows,
+                "All providers here",
+                "",
+                number(chart["children"]),
+                number(chart["episodes"]),
+                "",
+                "",
+                "",
+            ]
         )
-        points, curve = chart["points"], chart.get("curve") or []
+        title = provider_title(locality)
         blocks.append(
             Chart(
-                f"Missing episodes per child placed: {kind.lower()} providers",
-                f"Funnel plot of each {kind.lower()} provider's missing episodes per child "
-                f"placed against the children placed, with the 95% and 99.8% limits around "
-                f"{decimal(chart['centre'], 2)}. The figures are in the table that follows.",
-                lambda points=points, curve=curve, centre=chart["centre"]: charts.funnel(
-                    points,
-                    centre=centre,
-                    curve=curve,
-                    xlabel="Children placed",
-                    ylabel="Episodes per child",
+                title,
+                "Funnel plot of each provider's missing episodes against those expected of a "
+                "provider of its placement type and size, with the 95% and 99.8% limits "
+                "around 1 (as expected), each placement type with its own marker. The figures "
+                "are in the table that follows.",
+                lambda points=chart["points"], curve=chart["curve"]: charts.provider_funnel(
+                    points, curve=curve, kinds=kinds
                 ),
-                table,
+                Table("", PROVIDER_HEADER, rows),
             )
         )
     return Section("Providers compared", 2, blocks)
@@ -357,6 +393,7 @@ def _ethnicity(data: dict) -> Section:
                         "Episodes",
                         "Share of children missing",
                         "Share of population aged 0 to 17",
+                        "England: looked-after children missing",
                     ],
                     [
                         [
@@ -365,7 +402,8 @@ def _ethnicity(data: dict) -> Section:
                             number(g["episodes"]),
                             decimal(g["share_pct"])
                             + ("%" if g["share_pct"] not in (None, SUPPRESSED) else ""),
-                            "Not held",
+                            _population(g, data),
+                            share(g["england_share"]) if g.get("england_share") else "–",
                         ]
                         for name, g in zip(names, groups.values(), strict=True)
                     ],
@@ -373,7 +411,18 @@ def _ethnicity(data: dict) -> Section:
                 "Children",
             )
         )
+    england = data.get("england")
+    if groups and england:
+        blocks.append(f"{england['note']} Source: {england['source']}")
     return Section("Children missing by ethnic group", 2, blocks)
+
+
+def _population(group: dict, data: dict) -> str:
+    """A group's share of the population aged 0-17: "Not held" until loaded (the section's
+    findings say why), "–" for the not-known group, which the census does not count."""
+    if group.get("population_share"):
+        return share(group["population_share"])
+    return "–" if data.get("population_source") else "Not held"
 
 
 def _panel(data: dict) -> Section:

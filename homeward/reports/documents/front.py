@@ -6,6 +6,7 @@ background papers, author and contact officer).
 import datetime as dt
 
 from homeward.reports.committee import NO_BACKGROUND, NONE_IDENTIFIED, NOT_GIVEN, note_covers
+from homeward.reports.findings import added_by
 from homeward.reports.rounding import percentage
 from homeward.reports.wording import (
     change_clause,
@@ -232,7 +233,9 @@ class Front:
                 "The rules Homeward applies to the figures found nothing to report this period."
             )
         for found in self.findings:
-            blocks.append(found["text"])
+            # An author's own finding quotes no table: the paper says so beside it.
+            note = added_by(found)
+            blocks.append(f"{found['text']} ({note})" if note else found["text"])
             if found.get("rule") in CHANGES:
                 first, last = finding_span(found, self.meta["period"])
                 for note in [n for n in notes if note_covers(n, first, last)]:

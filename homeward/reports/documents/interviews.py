@@ -2,17 +2,13 @@
 chart (p-chart) with its signals.
 """
 
-from homeward.reports import tables
+from homeward.reports import spc, tables
 from homeward.reports.wording import decimal, listed, month_label, number, percent, share, words
 
 from . import charts
 from .blocks import Block, Chart, Section, Table
 
-SIGNAL_RULES = {
-    "beyond_limits": "beyond the limits",
-    "shift": "shift (8 or more months one side)",
-    "trend": "trend (6 or more months rising or falling)",
-}
+SIGNAL_RULES = tables.SIGNAL_RULES
 NO_RETURNS_CHART = (
     "No child returned from a missing episode in the {months} months from {first} to {last}, "
     "so there is no control chart of return home interviews."
@@ -98,11 +94,12 @@ class Interviews:
                     "; ".join(signalled.get(m["month"], [])) or "–",
                 ]
             )
+        totals = spc.monthly_totals(monthly)
         rows.append(
             [
                 tables.RHI_MONTHLY_TOTAL.format(months=len(months)),
-                number(sum(m["returns"] for m in months)),
-                number(sum(m["completed_within_72h"]["n"] for m in months)),
+                number(totals["returns"]),
+                number(totals["completed_within_72h"]),
                 decimal(monthly["centre"]),
                 "–",
                 "–",

@@ -42,6 +42,7 @@ from homeward.reports.analyses import (
     quality,
     rhi_service,
 )
+from homeward.reports.funnel import standing
 from homeward.reports.publication import SUPPRESSED
 from homeward.reports.scope import scope_for
 
@@ -227,36 +228,86 @@ def test_a_home_with_two_names_is_named_as_the_childrens_homes_table_names_it(co
     assert point["name"] == in_table["name"] == "Same Home (Made-up South)"
 
 
+def test_providers_are_regrouped_by_locality_each_against_its_types_limits(county):
+    found = providers.count(scope(), PERIOD)
+
+    assert list(found["by_locality"]) == ["North", providers.OUT_OF_AREA]
+    north = found["by_locality"]["North"]
+    (home_one,) = north["points"]
+    (in_type,) = found["by_type"]["childrens_home"]["points"]
+    assert home_one == in_type | {
+        "placement_type": "childrens_home",
+        "expected": 6.0,  # 2 children placed, at children's homes' 3.0 per child
+        "ratio": 1.0,
+    }
+    assert (north["children"], north["episodes"]) == (2, 6)
+    # The ratio's limits are its type's: 1 + 3.09 / sqrt(6) is 3.0 + 3.09 * sqrt(3.0 / 2) / 3.0.
+    assert north["curve"][0]["upper_998"] == round(1 + 3.09 / 6**0.5, 2) == 2.26
+
+
 def test_a_small_provider_loses_its_name_in_the_published_paper(county):
     published = providers.suppress(providers.count(scope(), PERIOD))
 
-    (home_one,) = published["by_type"]["childrens_home"]["points"]
-    assert home_one["name"] == SUPPRESSED
-    assert home_one["urn"] == SUPPRESSED
-    assert home_one["count"] == SUPPRESSED
-    assert home_one["locality"] == "North"
+    for home_one in (
+        published["by_type"]["childrens_home"]["points"][0],
+        published["by_locality"]["North"]["points"][0],
+    ):
+        assert home_one["name"] == SUPPRESSED
+        assert home_one["urn"] == SUPPRESSED
+        assert home_one["count"] == SUPPRESSED
+        assert home_one["locality"] == "North"
+    assert published["by_locality"]["North"]["points"][0]["placement_type"] == "childrens_home"
 
 
-def test_a_provider_above_its_limit_is_named_in_the_findings_from_its_point():
-    point = {
-        "name": "Made-up House",
-        "urn": "SC9",
-        "locality": "North",
-        "size": 6,
-        "count": 30,
-        "value": 5.0,
-        "upper_998": 3.1,
-        "flag": "above",
+def provider(name: str, size: int, count: int) -> dict:
+    return {"name": name, "urn": f"SC{name}", "locality": "North", "size": size, "count": count}
+
+
+def made_up_providers(*points: dict) -> dict:
+    found = {"by_type": {"childrens_home": providers._funnel(list(points))}}
+    return found | {"measure": "", "by_locality": providers._by_locality(found["by_type"])}
+
+
+def test_a_provider_hidden_alone_hides_the_next_smallest_and_small_episodes_show_c():
+    figures = made_up_providers(provider("A", 3, 9), provider("B", 6, 3), provider("C", 9, 20))
+
+    published = providers.suppress(figures)
+
+    by_name = {p["urn"]: p for p in figures["by_locality"]["North"]["points"]}
+    shown = published["by_locality"]["North"]["points"]
+    names = [p["name"] for p in shown]
+    # A (3 placed) is hidden; B (the next smallest) with it, or A would be the total minus
+    # the rest; C stays, in the type's funnel and in its locality's table alike.
+    assert names == [SUPPRESSED, SUPPRESSED, "C"]
+    assert [p["name"] for p in published["by_type"]["childrens_home"]["points"]] == names
+    assert by_name["SCC"]["count"] == 20
+    # The limits are drawn over the shown provider's size only: none starts at a hidden one's.
+    assert {c["size"] for c in published["by_type"]["childrens_home"]["curve"]} == {9}
+    assert {c["expected"] for c in published["by_locality"]["North"]["curve"]} == {
+        shown[2]["expected"]
     }
-    figures = {"by_type": {"childrens_home": {"points": [point]}}}
+    alone = made_up_providers(provider("B", 6, 3), provider("C", 9, 20))
+    (b, _) = providers.suppress(alone)["by_locality"]["North"]["points"]
+    assert (b["name"], b["size"], b["count"], b["value"]) == ("B", 6, SUPPRESSED, SUPPRESSED)
 
-    (said,) = providers.findings(figures)
 
-    assert said == (
-        "Made-up House (North) had 30 missing episodes from 6 children placed (5.0 per child), "
-        "above the 99.8% limit of 3.1 for a provider of its type and size."
+def test_providers_outside_their_limits_are_named_from_the_tables_marking():
+    figures = made_up_providers(
+        provider("A", 6, 60), *(provider(f"H{i}", 6, 6) for i in range(6)), provider("L", 20, 0)
     )
-    assert providers.above(figures)[0]["placement_type"] == "childrens_home"
+    outside = {p["name"]: standing(p) for p in providers.outside(figures)}
+    assert outside == {"A": ("above", "99.8"), "L": ("below", "99.8")}
+
+    said = providers.findings(figures)
+
+    (a,) = [p for p in figures["by_locality"]["North"]["points"] if p["name"] == "A"]
+    assert said[0] == (
+        f"In North, A (children's home) had 60 missing episodes from 6 children placed "
+        f"({a['value']:.2f} per child): higher than the 99.8% limit of {a['upper_998']:.2f} "
+        "for a provider of its type and size (outside the 99.8% limits)."
+    )
+    assert said[1].startswith("In North, L (children's home) had 0 missing episodes")
+    assert "lower than the 99.8% limit" in said[1]
 
 
 def test_placed_in_and_out_children_are_counted_by_hand(county):
@@ -452,7 +503,54 @@ def test_ethnicity_is_counted_by_major_group(county):
     )
     published = ethnicity.suppress(found)
     assert all(g["children"] == SUPPRESSED for g in published["groups"].values())
-    assert ethnicity.findings(published) == [ethnicity.NO_POPULATION]
+    said = ethnicity.findings(published)
+    assert said[-1] == ethnicity.NO_POPULATION
+    assert not any("recorded as" in sentence for sentence in said)
+
+
+def test_ethnicity_is_compared_with_englands_looked_after_children_missing(county):
+    found = ethnicity.count(scope(), PERIOD)
+
+    # DfE, year ending 31 March 2020: 8,610 White of 12,470 who went missing from placement.
+    england = found["england"]
+    assert (england["year_ending"], england["children"]) == (2020, 12_470)
+    assert england["shares"]["white"] == {"n": 8_610, "of": 12_470, "pct": 69.0}
+    assert found["groups"]["white"]["england_share"] == england["shares"]["white"]
+    assert "Open Government Licence" in england["source"]
+    assert (
+        "Of England's 12,470 looked-after children who went missing from placement in the "
+        "year ending 31 March 2020, 69.0% White" in " ".join(ethnicity.findings(found))
+    )
+
+
+POPULATION_FILE = (
+    b"ethnic_group,population_0_17\nWhite,80000\nmixed,6000\nasian,8000\nblack,4000\nother,2000\n"
+)
+
+
+def test_ethnicity_is_compared_with_the_councils_loaded_population(county):
+    from homeward.benchmarks.ethnicity import population_load
+
+    population_load(data=POPULATION_FILE, name="p.csv", council_code="931", source="Census 2021")
+
+    found = ethnicity.count(scope(), PERIOD)
+
+    white = found["groups"]["white"]
+    assert white["population_share"] == {"n": 80_000, "of": 100_000, "pct": 80.0}
+    assert found["groups"]["asian"]["children"] == 0  # shown beside its population share
+    assert found["population_note"] is None
+    said = ethnicity.findings(found)
+    assert said[0] == (
+        "2 of the 5 children missing were recorded as White (40.0%), against 80.0% of the "
+        "council's population aged 0 to 17."
+    )
+    assert said[-1] == "The population aged 0 to 17 by ethnic group: Census 2021."
+    published = ethnicity.suppress(found)
+    assert published["groups"]["white"]["children"] == SUPPRESSED
+    assert published["groups"]["white"]["population_share"] == white["population_share"]
+    # A locality's report does not compare its children with the whole council's population.
+    in_north = ethnicity.count(scope_for("931", "North"), PERIOD)
+    assert in_north["population_note"] == ethnicity.LOCALITY_POPULATION
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ import pytest
 
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
+from homeward.reports import tables
+from homeward.reports.analyses import providers
 from homeward.reports.documents import analyses as sections
-from homeward.reports.documents import render
+from homeward.reports.documents import build, render
 from homeward.reports.engine import build_report
 from homeward.reports.publication import SUPPRESSED
 from homeward.reports.tests.test_analyses import county  # noqa: F401 - the fixture
@@ -67,8 +69,21 @@ def test_in_the_published_paper_small_analyses_show_c(county):  # noqa: F811
     report = build_report(publication=True, **H1_2020)
     document = read(report)
 
-    providers = docx_table(document, "Locality", "North")
-    assert [c.text for c in providers.rows[1].cells][1:4] == ["c", "c", "c"]
+    # Home One (2 children placed) and Far Foster (1) in their localities' tables.
+    for first in ("c",):
+        providers = docx_table(document, "Provider", first)
+        assert [c.text for c in providers.rows[1].cells][1:] == [
+            "Children's home",
+            "c",
+            "c",
+            "c",
+            "c to c",
+            "c",
+        ]
+    assert report["analyses"]["providers"]["findings"] == [
+        "No provider's missing episodes per child placed lies outside the limits for "
+        "providers of its type and size, in any locality."
+    ]
     panel = row_values(docx_table(document, "Agency", "Education"))
     assert panel["Education"] == ["c", "0", "c"]
 
@@ -111,3 +126,25 @@ def test_a_practitioner_cannot_download_the_report(client, county):  # noqa: F81
     client.force_login(UserFactory(roles=[roles.PRACTITIONER]))
 
     assert client.get("/reports/download.json", QUERY).status_code == 403
+
+
+def test_each_provider_finding_agrees_with_its_localitys_table(county):  # noqa: F811
+    report = build_report(**H1_2020)
+    data = report["analyses"]["providers"]
+    # Home One's 6 episodes from 2 children against made-up limits that it lies above.
+    (home_one,) = data["by_locality"]["North"]["points"]
+    home_one |= {"upper_998": 2.5, "upper_95": 2.0, "flag": "above", "flag_95": "above"}
+    data["findings"] = providers.findings(data)
+    paper = build(report)
+
+    (said,) = data["findings"]
+    table = next(
+        t for t in paper.tables if t.caption == tables.chart_table(sections.provider_title("North"))
+    )
+    row = next(r for r in table.rows if r[0] == "Home One (SC1)")
+    assert row[table.header.index(tables.FUNNEL_STANDING)] == "Higher: outside the 99.8% limits"
+    for column in ("Children placed", "Episodes", "Per child"):
+        assert row[table.header.index(column)] in said
+    assert row[table.header.index("99.8% limits for its type and size")].endswith("to 2.50")
+    assert "higher than the 99.8% limit of 2.50" in said
+    assert "Home One" in said and "In North" in said

@@ -9,7 +9,7 @@ import pytest
 from homeward.reports import tables
 from homeward.reports.documents import build
 from homeward.reports.engine import build_report
-from homeward.reports.findings import find
+from homeward.reports.findings import AUTHORED, apply_edits, find
 from homeward.reports.funnel import WITHIN
 from homeward.reports.tests.made_up import import_made_up_county
 from homeward.reports.tests.sample_report import sample_report
@@ -32,6 +32,14 @@ def check_agreement(report: dict) -> int:
     """Check every finding of `report` against the paper's tables; the number checked."""
     paper = build(report)
     for found in report["findings"]:
+        if found["rule"] == AUTHORED:
+            # The author's own: it cites nothing, and the paper says it was not generated.
+            assert not found["cites"], found["id"]
+            assert any(
+                found["text"] in b.text and "not generated from the tables" in b.text
+                for b in paper.paragraphs
+            ), found["id"]
+            continue
         assert found["cites"], f"{found['id']} quotes no figure from the paper's tables"
         marks = []
         for cited in found["cites"]:
@@ -116,3 +124,13 @@ def test_a_change_on_a_year_earlier_quotes_the_headline_table():
     report["findings"] = find(report)
     assert any(f["rule"] == "year_on_year" for f in report["findings"])
     check_agreement(report)
+
+
+def test_an_authors_own_finding_cites_nothing_and_the_paper_says_so():
+    report = sample_report()
+    added = {"id": "author-1", "add": True, "by": "Jo Bloggs", "text": "A finding of my own."}
+    report["findings"] = apply_edits(find(report), [added])
+
+    check_agreement(report)
+    (found,) = [f for f in report["findings"] if f["rule"] == AUTHORED]
+    assert found["added_by"] == "Jo Bloggs"

@@ -14,6 +14,7 @@ from homeward.accounts.tests.factories import UserFactory
 from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.reports import services
+from homeward.reports.documents import render
 from homeward.reports.models import IssuedPaper, PaperChange, PaperDraft
 from homeward.reports.selectors import draft_report
 from homeward.reports.tests.made_up import import_made_up_county
@@ -118,6 +119,38 @@ def test_a_finding_can_be_added_and_another_removed(client, county):
         "Removed finding notification-late",
     ]
     assert draft.changes.get(what__startswith="Removed").after is None
+
+
+def test_an_added_finding_says_whose_it_is_and_that_no_table_made_it(client, county):
+    user = signed_in(client, "missing coordinator")
+    user.first_name, user.last_name = "Jo", "Bloggs"
+    user.save()
+    draft = opened(client)
+    client.post(
+        f"/reports/papers/{draft.pk}/findings/new/",
+        {
+            "version": 1,
+            "text": "Staff in the South office say reports are late.",
+            "recommendation": "",
+        },
+    )
+    draft.refresh_from_db()
+    report, _ = draft_report(draft)
+
+    (added,) = [f for f in report["findings"] if f["id"] == "author-1"]
+    assert (added["cites"], added["added_by"]) == ([], "Jo Bloggs")
+    said = (
+        "Staff in the South office say reports are late. "
+        "(Added by Jo Bloggs; not generated from the tables.)"
+    )
+    # The PDF is the HTML's print (documents.render); Word is written apart.
+    assert said in render(report, "html").decode()
+    word = docx.Document(io.BytesIO(render(report, "docx")))
+    assert any(said in p.text for p in word.paragraphs)
+    page = client.get(f"/reports/papers/{draft.pk}/").text
+    assert "Finding" in page and "(added by Jo Bloggs)" in page
+    assert "Added by Jo Bloggs; not generated from the tables." in page
+    assert "Generated from the tables: “" in page  # the rules' own findings name their tables
 
 
 def test_an_empty_finding_is_refused_with_a_message(client, county):
@@ -352,3 +385,31 @@ def test_an_issued_paper_downloads_in_the_councils_template(client, county):
     assert styled.status_code == 200
     header = docx.Document(io.BytesIO(styled.content)).sections[0].header.paragraphs[0].text
     assert header == "Made-up County Council: OFFICIAL"
+
+
+def test_text_pasted_with_control_characters_still_downloads_as_word(client, county):
+    # Text pasted from another document can carry characters Word's XML cannot hold (a
+    # vertical tab for a line break, a bell): the paper still downloads, as Word and PDF.
+    signed_in(client, "missing coordinator")
+    draft = opened(client)
+    pasted = "Two children\x0bwere not screened.\x07 Jane\x01 named them."
+    client.post(
+        f"/reports/papers/{draft.pk}/findings/repeat-unscreened/",
+        {"version": 1, "text": pasted, "recommendation": "Screen\x0c them."},
+    )
+    word = client.get(f"/reports/papers/{draft.pk}/download.docx")
+    assert word.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs)
+    assert "Two children\nwere not screened. Jane named them." in text
+    assert "Screen\n them." in text
+    assert client.get(f"/reports/papers/{draft.pk}/download.pdf").status_code == 200
+
+
+def test_a_paper_for_a_locality_the_council_does_not_have_is_not_opened(client, county):
+    # Only the Reports page's own choices open a paper: an altered or stale locality made a
+    # draft that could then never be opened (a server error on every visit).
+    signed_in(client, "missing coordinator")
+    response = client.post("/reports/papers/", H1 | {"locality": "Nowhere"}, follow=True)
+    assert response.redirect_chain == [("/reports/", 302)]
+    assert "There is no locality called &#x27;Nowhere&#x27; in Oxfordshire" in response.text
+    assert not PaperDraft.objects.exists()

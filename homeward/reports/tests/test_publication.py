@@ -163,3 +163,51 @@ def test_a_scrutiny_member_downloads_the_published_report_of_enough_children(cli
     report = json.loads(download.content)
     assert report["meta"]["publication"] is True
     assert report["missing"]["by_sex"]["other"] == {"children": C, "episodes": C}
+
+
+def test_a_month_of_few_returns_on_the_control_chart_is_c_with_the_next_smallest():
+    from homeward.reports.findings import find
+    from homeward.reports.tests.sample_report import sample_report
+    from homeward.reports.tests.test_findings_agree_with_tables import check_agreement
+
+    report = sample_report()
+    months = report["rhi_monthly"]["months"]
+    # January 2020, the month of the chart's signal, had 3 returns and 1 interview in time.
+    january = next(m for m in months if m["month"] == "2020-01")
+    january |= {"returns": 3, "completed_within_72h": {"n": 1, "of": 3, "pct": 33.3}}
+    months[3]["returns"] = 40  # the next smallest month
+
+    published = publication.suppress(report)
+
+    hidden = [m["month"] for m in published["rhi_monthly"]["months"] if m["returns"] == "c"]
+    assert hidden == [months[3]["month"], "2020-01"]
+    (shown_january,) = [m for m in published["rhi_monthly"]["months"] if m["month"] == "2020-01"]
+    assert shown_january == {
+        "month": "2020-01",
+        "returns": "c",
+        "completed_within_72h": {"n": "c", "of": "c", "pct": "c"},
+        "lower": "c",
+        "upper": "c",
+    }
+    published["findings"] = find(published)
+    (signal,) = [f for f in published["findings"] if f["rule"] == "rhi_special_cause"]
+    assert "fewer than 5 returns" in signal["text"] and "33.3" not in signal["text"]
+    check_agreement(published)
+    table = render(published, "html").decode()
+    assert "33.3" not in table
+
+
+def test_the_analyses_control_charts_hide_months_of_few_returns_too():
+    from homeward.reports.analyses import rhi_service
+
+    months = [
+        {"month": f"2020-0{i}", "n": n, "of": of, "pct": 50.0, "lower": 1.0, "upper": 99.0}
+        for i, (n, of) in enumerate([(2, 10), (8, 12), (9, 20), (0, 0)], start=1)
+    ]
+    chart = {"centre": 50.0, "months": months, "signals": []}
+
+    published = rhi_service._monthly_published(chart)
+
+    assert [m["n"] for m in published["months"]] == ["c", "c", 9, 0]
+    assert published["months"][1] == dict.fromkeys(months[1], "c") | {"month": "2020-02"}
+    assert published["centre"] == 50.0

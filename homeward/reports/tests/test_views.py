@@ -30,6 +30,18 @@ def signed_in(client, *roles):
     return user
 
 
+@pytest.mark.parametrize(
+    ("role", "edits"), [("missing coordinator", True), ("analyst", False), ("scrutiny", False)]
+)
+def test_the_page_says_what_it_offers_each_reader(client, db, role, edits):
+    # Findings are edited on the web by the paper's authors, not in a downloaded Word file.
+    signed_in(client, role)
+    page = client.get("/reports/").text
+    assert "download it as Word, PDF or its JSON data" in page
+    assert "to edit the findings" not in page
+    assert ("choose <strong>Edit and issue this paper</strong>" in page) is edits
+
+
 def test_it_asks_for_a_period_first(client, county):
     signed_in(client, "missing coordinator")
     response = client.get("/reports/")

@@ -2,13 +2,27 @@
 // the page is open and the tab is shown, keeping the sort, filter and page chosen, and tells
 // screen readers what changed. Without this script the page still works: it is up to date
 // when loaded.
+//
+// Two clocks: every few seconds the whole list is fetched again (ages and hours move on);
+// in between, every second or so, the page asks only whether the list has changed (an opaque
+// state, one cheap query) and fetches the list at once when it has, so that a child reported
+// missing is on screen within about that long.
 
 const list = document.getElementById("missing-now-list");
 const status = document.getElementById("missing-now-status");
 // As often as HOMEWARD_MISSING_NOW_REFRESH_SECONDS says (the page says how often).
 const seconds = Math.max(1, Number(list?.dataset.refreshSeconds) || 60);
+// As often as HOMEWARD_MISSING_NOW_CHECK_SECONDS says; 0 asks nothing between refreshes.
+const checkSeconds = Number(list?.dataset.checkSeconds) || 0;
 let timer = null;
+let checkTimer = null;
 let lastFetched = Date.now();
+let fetching = false;
+
+function shownState() {
+  // The state the list on screen was read at (the fragment carries it).
+  return list.querySelector("[data-state]")?.dataset.state || "";
+}
 
 function listed(root) {
   const asAt = root.querySelector("[data-listed]");
@@ -54,6 +68,15 @@ function keepFocus(replace) {
 
 async function refresh() {
   lastFetched = Date.now();
+  fetching = true;
+  try {
+    await fetchList();
+  } finally {
+    fetching = false;
+  }
+}
+
+async function fetchList() {
   let response;
   try {
     response = await fetch(list.dataset.refreshUrl + window.location.search, {
@@ -68,6 +91,9 @@ async function refresh() {
   if (!response.ok || response.redirected) {
     // Signed out, or no longer allowed: stop, and say so rather than show an old list as new.
     status.textContent = "Missing now has stopped updating. Reload the page to see the latest list.";
+    clearTimeout(timer);
+    clearTimeout(checkTimer);
+    timer = checkTimer = null;
     return;
   }
   const fresh = document.createElement("div");
@@ -83,12 +109,40 @@ async function refresh() {
 function schedule() {
   clearTimeout(timer);
   timer = document.hidden ? null : setTimeout(refresh, seconds * 1000);
+  scheduleCheck();
+}
+
+function scheduleCheck() {
+  clearTimeout(checkTimer);
+  checkTimer = document.hidden || !checkSeconds || !timer ? null : setTimeout(check, checkSeconds * 1000);
+}
+
+async function check() {
+  if (!timer) return; // stopped, or the tab hidden meanwhile
+  if (fetching) return scheduleCheck();
+  let state = null;
+  try {
+    const response = await fetch(list.dataset.changedUrl, {
+      credentials: "same-origin",
+      cache: "no-store",
+      headers: { Accept: "application/json" },
+    });
+    if (response.ok && !response.redirected) state = (await response.json()).state;
+  } catch {
+    // Said by the next full refresh, which tries again and tells the reader if it fails.
+  }
+  if (state && state !== shownState() && !fetching) {
+    return refresh();
+  }
+  scheduleCheck();
 }
 
 function shownAgain() {
   if (document.hidden) {
     clearTimeout(timer);
+    clearTimeout(checkTimer);
     timer = null;
+    checkTimer = null;
   } else if (Date.now() - lastFetched >= seconds * 1000) {
     refresh();
   } else {
