@@ -580,6 +580,7 @@ COMMANDS = {
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "load-population-by-ethnicity": OPERATOR,  # published figures only (ONS Census)
     "load-contacts": OPERATOR,  # the councils' contacts directory: no child in it
     "load-register": OPERATOR,  # homes' notices, for the installation's own council
     "load-host-notices": OPERATOR,  # host councils' notices of the installation's children
