@@ -113,3 +113,38 @@ def test_an_administrator_keeps_the_directory_and_records_an_episode_elsewhere(p
     expect(page.locator(".govuk-notification-banner")).to_contain_text("in Camden's area")
     expect(page.locator(".hw-timeline")).to_contain_text("In Camden's area")
     check_page(page, "borders-child-elsewhere")
+
+
+def test_a_coordinator_loads_a_file_of_host_councils_notifications(page, tmp_path):
+    coordinator = UserFactory(
+        username="made-up-file-coordinator", roles=[roles.MISSING_COORDINATOR]
+    )
+    child = ChildFactory(first_name="Tyler", last_name="Sample", local_id="OUTFILE1")
+    seen = timezone.localdate() - dt.timedelta(days=3)
+    good = tmp_path / "host-notices.csv"
+    good.write_text(
+        "child_id,host_council_code,last_seen_at,told_at\n"
+        f"OUTFILE1,202,{seen:%d/%m/%Y} 18:00,{seen + dt.timedelta(days=1):%d/%m/%Y} 09:30\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "child_id,host_council_code,last_seen_at,told_at\nNOBODY,202,,\n", encoding="utf-8"
+    )
+    sign_in_with_the_keyboard(page, coordinator.username)
+
+    page.goto(f"/children/{child.pk}/episodes/elsewhere/")
+    page.get_by_role("link", name="Load a file of host councils' notifications").click()
+    check_page(page, "borders-elsewhere-upload")
+    page.set_input_files("#id_file", str(bad))
+    page.get_by_role("button", name="Load the file").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Nothing was loaded: 3 problems")
+    expect(summary).to_contain_text("Row 2, column child_id")
+    check_page(page, "borders-elsewhere-upload-problems")
+    page.set_input_files("#id_file", str(good))
+    page.get_by_role("button", name="Load the file").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("Added 1 episode in other councils")
+    check_page(page, "borders-elsewhere-upload-loaded")
+    page.goto(f"/children/{child.pk}/")
+    expect(page.locator(".hw-timeline")).to_contain_text("In Camden's area")

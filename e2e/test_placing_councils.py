@@ -11,24 +11,37 @@ from e2e.conftest import check_page
 from e2e.test_coordinator_day import sign_in_with_the_keyboard
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
+from homeward.alerts.outbox import emails_send_due
 from homeward.borders.services import council_contact_add
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.models import Council
+from homeward.episodes.services import episode_update
 from homeward.episodes.tests.factories import EpisodeFactory
+from homeward.notices.selectors import due_now
+from homeward.notices.services import notice_send
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 KENT_MISSING = "missing.children@kent.made-up.test"
 
 
-def test_a_notification_is_sent_and_acknowledged(page, mailbox, settings, live_server):
-    settings.HOMEWARD_BASE_URL = live_server.url
+def _keira_placed_by_kent():
+    """A coordinator; Keira, placed here by Kent, missing since three hours ago (graded high
+    risk); Kent's address for missing notifications."""
     coordinator = UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
     kent = Council.objects.get(code="886")
     child = ChildFactory(first_name="Keira", last_name="Notreal", responsible_la=kent)
     seen = timezone.now() - dt.timedelta(hours=3)
-    EpisodeFactory(child=child, last_seen_at=seen, returned_at=None, police_reference="TV-1")
+    episode = EpisodeFactory(
+        child=child, last_seen_at=seen, returned_at=None, police_reference="TV-1", risk="high"
+    )
     council_contact_add(council=kent, purpose="missing", email=KENT_MISSING, name="Kent team")
+    return coordinator, child, episode
+
+
+def test_a_notification_is_sent_and_acknowledged(page, mailbox, settings, live_server):
+    settings.HOMEWARD_BASE_URL = live_server.url
+    coordinator, child, _episode = _keira_placed_by_kent()
     sign_in_with_the_keyboard(page, coordinator.username)
 
     page.get_by_role("link", name="Placing councils", exact=True).click()
@@ -63,3 +76,29 @@ def test_a_notification_is_sent_and_acknowledged(page, mailbox, settings, live_s
     page.goto(f"/children/{child.pk}/")
     told = page.get_by_role("table", name="Notifications to the placing council")
     expect(told).to_contain_text("by Made-up Kent Officer")
+
+
+def test_a_correction_is_sent_after_the_episode_changes(page, mailbox, settings, live_server):
+    settings.HOMEWARD_BASE_URL = live_server.url
+    coordinator, _child, episode = _keira_placed_by_kent()
+    notice_send(due=due_now(episode=episode, now=timezone.now()), now=timezone.now())
+    emails_send_due(now=timezone.now())
+    episode.refresh_from_db()
+    episode_update(episode=episode, expected_version=episode.version, risk="low")
+    mailbox.messages.clear()
+    sign_in_with_the_keyboard(page, coordinator.username)
+
+    page.goto(f"/episodes/{episode.pk}/edit/")
+    expect(page.locator("#placing-council ~ table")).to_contain_text("Changed since sent")
+    page.get_by_role("link", name="Placing councils", exact=True).click()
+    to_send = page.get_by_role("table", name="Notifications to send")
+    row = to_send.locator("tr", has_text="Keira Notreal")
+    expect(row).to_contain_text("Risk (police grading): was High; now Low")
+    row.get_by_role("link", name="Send the correction to Kent").click()
+    expect(page.locator("#changes")).to_contain_text("was High; now Low")
+    expect(page.locator("#body")).to_contain_text("has been corrected")
+    check_page(page, "placing-council-correction-preview")
+    page.get_by_role("button", name="Send the correction").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to Kent")
+    (message,) = mailbox.messages
+    assert message["Subject"] == "Correction: a child placed here by Kent (from Oxfordshire)"

@@ -285,8 +285,9 @@ def children_visible_to(user) -> QuerySet:
     return Child.objects.filter(allowed, council_id=access.council_id)
 
 
-def episodes_visible_to(user) -> QuerySet:
-    """Every episode this person may see: police liaison by the episode's own locality."""
+def episodes_visible_to(user, *, in_error: bool = False) -> QuerySet:
+    """Every episode this person may see: police liaison by the episode's own locality.
+    `in_error`: those entered in error too (for what must still be said of them)."""
     from homeward.children.models import Child
     from homeward.episodes.models import Episode
 
@@ -304,7 +305,8 @@ def episodes_visible_to(user) -> QuerySet:
         else:
             children = Child.objects.filter(_SCOPES[scope](user, access))
             allowed |= Q(child__in=children.values("pk"))
-    return Episode.objects.filter(allowed, council_id=access.council_id)
+    manager = Episode.all_records if in_error else Episode.objects
+    return manager.filter(allowed, council_id=access.council_id)
 
 
 def episodes_for_rows(user) -> QuerySet:

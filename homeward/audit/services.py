@@ -171,8 +171,9 @@ def record_look(*, request, child: models.Model) -> AuditEntry:
 
 
 def record_looks(*, request, children) -> None:
-    """Audit a page that shows several children's details: one look at each child shown."""
-    with transaction.atomic():
+    """Audit a page that shows several children's details: one look at each child shown,
+    written together (so a page of fifty children costs the queries of one look)."""
+    with transaction.atomic(), entries_together():
         for child in children:
             record_look(request=request, child=child)
 

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -49,13 +49,27 @@ def placing_council_for(*, episode) -> Council | None:
     councils' care), then the placement the child lived in when last seen, then the child's
     responsible council.
     """
-    child = episode.child
-    if not child.is_placed_in:
-        return None
-    for placement in (episode.placement, _placement_when_last_seen(episode)):
-        if placement is not None and placement.placing_la_id != episode.council_id:
-            return placement.placing_la
-    return child.responsible_la
+    return placing_councils_for([episode])[episode.pk]
+
+
+def placing_councils_for(episodes) -> dict[int, Council | None]:
+    """`placing_council_for` of many episodes at once, by episode id: one query for the
+    placements whatever their number (the episodes' child, child's responsible council and
+    placement's placing council are best selected with them)."""
+    episodes = list(episodes)
+    placed = [episode for episode in episodes if episode.child.is_placed_in]
+    placements = _placements_of({episode.child_id for episode in placed})
+    found: dict[int, Council | None] = {episode.pk: None for episode in episodes}
+    for episode in placed:
+        when_last_seen = _placement_on(
+            placements.get(episode.child_id, []), timezone.localtime(episode.last_seen_at).date()
+        )
+        found[episode.pk] = episode.child.responsible_la
+        for placement in (episode.placement, when_last_seen):
+            if placement is not None and placement.placing_la_id != episode.council_id:
+                found[episode.pk] = placement.placing_la
+                break
+    return found
 
 
 def placing_council_recipients(*, episode) -> list[Recipient]:
@@ -64,18 +78,43 @@ def placing_council_recipients(*, episode) -> list[Recipient]:
     child's IRO (or the council's IRO service when the child's is not known); [] for our own.
     """
     council = placing_council_for(episode=episode)
-    if council is None:
-        return []
-    purposes = [ContactPurpose.MISSING]
-    if not within_office_hours(episode.reported_at or episode.last_seen_at):
-        purposes.append(ContactPurpose.OUT_OF_HOURS)
-    recipients = [
-        _from_directory(contact)
-        for purpose in purposes
-        for contact in CouncilContact.objects.filter(council=council, purpose=purpose)
-    ]
-    recipients += _iro_recipients(episode.child, council)
-    return _each_address_once(recipients)
+    return recipients_for({episode.pk: council}, [episode])[episode.pk]
+
+
+def recipients_for(councils: dict, episodes) -> dict[int, list[Recipient]]:
+    """`placing_council_recipients` of many episodes at once, by episode id, given each
+    one's placing council (`placing_councils_for`): two queries whatever their number."""
+    wanted = {council.pk for council in councils.values() if council is not None}
+    directory: dict[tuple[int, str], list[CouncilContact]] = {}
+    for contact in CouncilContact.objects.filter(council_id__in=wanted).select_related("council"):
+        directory.setdefault((contact.council_id, contact.purpose), []).append(contact)
+    children = {episode.child_id for episode in episodes if councils.get(episode.pk)}
+    own_iros: dict[int, list[ChildContact]] = {}
+    own = ChildContact.objects.filter(child_id__in=children, role=ChildContactRole.IRO)
+    for contact in own:
+        own_iros.setdefault(contact.child_id, []).append(contact)
+    found: dict[int, list[Recipient]] = {}
+    for episode in episodes:
+        council = councils.get(episode.pk)
+        if council is None:
+            found[episode.pk] = []
+            continue
+        purposes = [ContactPurpose.MISSING]
+        if not within_office_hours(episode.reported_at or episode.last_seen_at):
+            purposes.append(ContactPurpose.OUT_OF_HOURS)
+        recipients = [
+            _from_directory(contact)
+            for purpose in purposes
+            for contact in directory.get((council.pk, purpose), [])
+        ]
+        iros = own_iros.get(episode.child_id)
+        if iros:
+            recipients += [Recipient(c.email, c.name, CHILD_IRO, council.code) for c in iros]
+        else:
+            service = directory.get((council.pk, ContactPurpose.IRO), [])
+            recipients += [_from_directory(contact) for contact in service]
+        found[episode.pk] = _each_address_once(recipients)
+    return found
 
 
 def within_office_hours(moment: dt.datetime) -> bool:
@@ -88,14 +127,6 @@ def within_office_hours(moment: dt.datetime) -> bool:
 def child_contacts(*, child) -> list[ChildContact]:
     """A child's own workers at the placing council (IRO first, then social workers)."""
     return list(ChildContact.objects.filter(child=child).order_by("role", "name", "email"))
-
-
-def _iro_recipients(child, council: Council) -> list[Recipient]:
-    own = ChildContact.objects.filter(child=child, role=ChildContactRole.IRO)
-    if own.exists():
-        return [Recipient(c.email, c.name, CHILD_IRO, council.code) for c in own]
-    service = CouncilContact.objects.filter(council=council, purpose=ContactPurpose.IRO)
-    return [_from_directory(contact) for contact in service]
 
 
 def _from_directory(contact: CouncilContact) -> Recipient:
@@ -111,15 +142,23 @@ def _each_address_once(recipients: list[Recipient]) -> list[Recipient]:
     return kept
 
 
-def _placement_when_last_seen(episode) -> Placement | None:
-    day = timezone.localtime(episode.last_seen_at).date()
-    current = Q(end_date__isnull=True) | Q(end_date__gte=day)
-    return (
-        Placement.objects.filter(current, child_id=episode.child_id, start_date__lte=day)
-        .select_related("placing_la")
-        .order_by("-start_date")
-        .first()
-    )
+def _placements_of(child_ids) -> dict[int, list[Placement]]:
+    """The placements of these children by child, the latest start first."""
+    placements: dict[int, list[Placement]] = {}
+    listed = Placement.objects.filter(child_id__in=list(child_ids)).select_related("placing_la")
+    for placement in listed.order_by("-start_date", "-pk"):
+        placements.setdefault(placement.child_id, []).append(placement)
+    return placements
+
+
+def _placement_on(placements: list[Placement], day: dt.date) -> Placement | None:
+    """Of a child's placements (the latest start first), the one it lived in on `day`."""
+    for placement in placements:
+        if placement.start_date <= day and (
+            placement.end_date is None or placement.end_date >= day
+        ):
+            return placement
+    return None
 
 
 # The flag: a placed-in child who went missing while no home's notice on the register covered
@@ -163,25 +202,53 @@ class UnregisteredChild:
     episodes: list
 
 
-def unregistered_children(*, user, child=None) -> list[UnregisteredChild]:
+class UnregisteredChildren:
+    """The placed-in children nobody told us about, as a sequence a Paginator pages: a page
+    reads only its own children, in a fixed number of queries whatever its length; the
+    child whose latest such episode is most recent first (then the latest child's record)."""
+
+    def __init__(self, episodes: QuerySet):
+        self.episodes = episodes
+
+    def count(self) -> int:
+        return self.episodes.values("child").distinct().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[UnregisteredChild]:
+        if not isinstance(index, slice):
+            raise TypeError("UnregisteredChildren is read a slice at a time")
+        latest = self.episodes.values("child").annotate(latest=Max("last_seen_at"))
+        ids = list(latest.order_by("-latest", "-child").values_list("child", flat=True)[index])
+        episodes = list(
+            self.episodes.filter(child_id__in=ids)
+            .select_related("child__responsible_la", "placement__placing_la")
+            .order_by("-last_seen_at", "-pk")
+        )
+        by_child: dict[int, list] = {child_id: [] for child_id in ids}
+        for episode in episodes:
+            by_child[episode.child_id].append(episode)
+        councils = placing_councils_for([listed[0] for listed in by_child.values() if listed])
+        return [
+            UnregisteredChild(
+                child=listed[0].child,
+                placing_council=councils[listed[0].pk],
+                episodes=listed,
+            )
+            for listed in by_child.values()
+            if listed
+        ]
+
+
+def unregistered_children(*, user, child=None) -> UnregisteredChildren:
     """Placed-in children with an episode on no register entry, of the episodes this person
-    sees; the child whose latest such episode is most recent first."""
-    episodes = unregistered(episodes_visible_to(user)).select_related(
-        "child__responsible_la", "placement__placing_la"
-    )
+    sees; the child whose latest such episode is most recent first. Read it a slice (a page)
+    at a time."""
+    episodes = unregistered(episodes_visible_to(user))
     if child is not None:
         episodes = episodes.filter(child=child)
-    by_child: dict[int, list] = {}
-    for episode in episodes.order_by("-last_seen_at"):
-        by_child.setdefault(episode.child_id, []).append(episode)
-    return [
-        UnregisteredChild(
-            child=listed[0].child,
-            placing_council=placing_council_for(episode=listed[0]),
-            episodes=listed,
-        )
-        for listed in by_child.values()
-    ]
+    return UnregisteredChildren(episodes)
 
 
 def unregistered_children_count(*, user) -> int:

@@ -19,6 +19,7 @@ urlpatterns = [
         views.elsewhere_record,
         name="elsewhere",
     ),
+    path("episodes/elsewhere/upload/", views.elsewhere_upload, name="elsewhere-upload"),
     path(
         "children/<int:child_pk>/contacts/new/", views.child_contact_add, name="child-contact-add"
     ),

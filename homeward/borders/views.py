@@ -25,6 +25,7 @@ from homeward.access.rules import (
 from homeward.audit.services import audit_refused, record_looks
 from homeward.borders import register, services
 from homeward.borders.csvfile import FileRejected
+from homeward.borders.elsewhere_file import elsewhere_load
 from homeward.borders.forms import (
     ChildContactForm,
     ContactEditForm,
@@ -312,21 +313,16 @@ def _one_change(request, entry, change, done: str):
     return redirect("borders:entry", pk=entry.pk)
 
 
-@login_required
-def register_upload(request):
-    """Load a CSV file of homes' notices: all of it, or nothing with every problem listed."""
-    check_register_changes(request.user)
+def _file_page(request, load, file_label: str, **page):
+    """A page that loads an uploaded CSV file with `load(data=, name=)`: all of it, or
+    nothing with every problem listed (and the refusal audited); `page` says what it is."""
     form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].label = file_label
     problems, loaded = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            loaded = register_load(
-                data=upload.read(),
-                name=upload.name,
-                council=installation_council(),
-                by=request.user,
-            )
+            loaded = load(data=upload.read(), name=upload.name)
         except FileRejected as rejected:
             problems = rejected.problems
             audit_refused(
@@ -336,8 +332,25 @@ def register_upload(request):
                 tried={"file": upload.name},
             )
     limit = settings.HOMEWARD_REGISTER_UPLOAD_MAX_MB
-    context = {"form": form, "problems": problems, "loaded": loaded, "limit": limit}
+    context = {"form": form, "problems": problems, "loaded": loaded, "limit": limit, **page}
     return render(request, "borders/upload.html", context)
+
+
+@login_required
+def register_upload(request):
+    """Load a CSV file of homes' notices: all of it, or nothing with every problem listed."""
+    check_register_changes(request.user)
+    return _file_page(
+        request,
+        partial(register_load, council=installation_council(), by=request.user),
+        "CSV file of notices",
+        heading="Load a file of homes' notices",
+        caption="Placed-in register",
+        about="Children's homes' notices of admission and discharge (regulation 41).",
+        back_url=reverse("borders:register"),
+        back_label="Back to the register",
+        done_label="Go to the register",
+    )
 
 
 @login_required
@@ -371,6 +384,29 @@ def elsewhere_record(request, child_pk: int):
             messages.success(request, ELSEWHERE_RECORDED.format(council=host, child=child))
             return redirect("children:detail", pk=child.pk)
     return render(request, "borders/elsewhere_form.html", {"form": form, "child": child})
+
+
+@login_required
+def elsewhere_upload(request):
+    """Load a CSV file of host councils' notifications: all of it, or nothing with every
+    problem listed; each row about a child of ours this person may see."""
+    check_action(request.user, RECORD_EPISODE)
+    children = visible_children(user=request.user, council=installation_council())
+    return _file_page(
+        request,
+        partial(elsewhere_load, children=children, by=request.user),
+        "CSV file of host councils' notifications",
+        heading="Load a file of host councils' notifications",
+        caption="Our children placed out",
+        about=(
+            "Host councils' notifications that our children placed in their areas went "
+            "missing: each row becomes an episode on the child's timeline, in the host "
+            "council's area. A row already recorded is skipped, and said so."
+        ),
+        back_url=reverse("children:search"),
+        back_label="Back to children",
+        done_label="Go to children",
+    )
 
 
 # The councils' contacts directory.

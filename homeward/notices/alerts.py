@@ -13,7 +13,12 @@ from homeward.alerts.digest import DigestSection
 from homeward.alerts.outbox import homeward_link
 from homeward.councils.installation import installation_council
 from homeward.episodes.models import Episode
-from homeward.notices.selectors import awaiting_acknowledgement, is_overdue, notices_due
+from homeward.notices.selectors import (
+    awaiting_acknowledgement,
+    corrections_due,
+    is_overdue,
+    notices_due,
+)
 from homeward.notices.services import notice_chase, notice_send, notices_to_chase
 
 log = logging.getLogger(__name__)
@@ -32,8 +37,11 @@ def placing_council_notices_queue(now: dt.datetime) -> int:
     them automatically, and reminders of unacknowledged ones (always). The emails queued."""
     queued = 0
     if automatic():
-        episodes = Episode.objects.filter(council=installation_council())
-        for due in notices_due(episodes=episodes, now=now):
+        council = installation_council()
+        episodes = Episode.objects.filter(council=council)
+        with_in_error = Episode.all_records.filter(council=council)
+        due_now = corrections_due(episodes=with_in_error) + notices_due(episodes=episodes, now=now)
+        for due in due_now:
             if due.problem:  # shown on the list until a contact is added or told otherwise
                 continue
             try:

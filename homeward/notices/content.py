@@ -151,3 +151,84 @@ def chase_content(original: Content, *, sent_at: dt.datetime) -> Content:
         subject=CHASE_SUBJECT.format(subject=original.subject)[:200],
         body=f"{opening}\n\n{original.body}",
     )
+
+
+# Corrections: what a missing notice told the placing council, and what changed since.
+
+CORRECTION_SUBJECT = "Correction: a child placed here by {placing} (from {host})"
+IN_ERROR_OPENING = (
+    "{host} tells you that the missing episode we told you of on {sent} was recorded in "
+    "error: the child below was not missing then, as far as this record goes. Please "
+    "correct or close your own record of it."
+)
+WRONG_CHILD_OPENING = (
+    "{host} tells you that the missing episode we told you of on {sent} was recorded against "
+    "the wrong child: it was not about the child below. Please correct or close your own "
+    "record of it."
+)
+CORRECTED_OPENING = (
+    "{host} tells you that our record of the missing episode we told you of on {sent} has "
+    "been corrected. What changed:"
+)
+AS_IT_STANDS = "The notification as it now stands:"
+WHAT_WE_SENT = "What we told you then:"
+CHANGE_LINE = "{label}: was {was}; now {now}"
+IN_ERROR_LABEL = "Recorded in error"
+
+
+def facts_of(episode) -> dict:
+    """What a missing notice tells of the episode, kept with the notice as sent, to compare
+    with the episode later (`changes_between`)."""
+    return {
+        "child": episode.child_id,
+        "in_error": episode.entered_in_error_at is not None,
+        "lines": [list(line) for line in missing_lines(episode)],
+    }
+
+
+def changes_between(was: dict, now: dict) -> list[tuple[str, str, str]]:
+    """What changed from the facts told (`was`) to the episode's (`now`): (label, was, now)
+    for each line that differs, and whether it is recorded in error. [] when nothing did, or
+    when the facts told were not kept (notices sent before they were)."""
+    if not was:
+        return []
+    changes = []
+    if was.get("in_error") != now.get("in_error"):
+        yes_no = {True: "yes", False: "no"}
+        changes.append((IN_ERROR_LABEL, yes_no[bool(was.get("in_error"))], yes_no[now["in_error"]]))
+    before = dict(tuple(line) for line in was.get("lines", []))
+    for label, value in now.get("lines", []):
+        if before.get(label, value) != value:
+            changes.append((label, before[label], value))
+    if was.get("child") != now.get("child") and not any(c[0] == "Child" for c in changes):
+        changes.append(("Child", "another record", "this record"))
+    return changes
+
+
+def correction_content(
+    *, was: dict, now: dict, host: str, placing: str, sent_at, link_until: dt.datetime
+) -> Content:
+    """The correction of a missing notice: recorded in error, or about the wrong child (the
+    facts as we told them, nothing of any other child), or what changed and the notice as it
+    now stands (the link left as LINK_PLACEHOLDER)."""
+    sent = _when(sent_at)
+    told = "\n".join(f"{label}: {value}" for label, value in was.get("lines", []))
+    if now.get("in_error"):
+        text = f"{IN_ERROR_OPENING.format(host=host, sent=sent)}\n\n{WHAT_WE_SENT}\n{told}"
+    elif now.get("child") != was.get("child"):
+        text = f"{WRONG_CHILD_OPENING.format(host=host, sent=sent)}\n\n{WHAT_WE_SENT}\n{told}"
+    else:
+        changed = "\n".join(
+            CHANGE_LINE.format(label=label, was=before, now=after)
+            for label, before, after in changes_between(was, now)
+        )
+        stands = "\n".join(f"{label}: {value}" for label, value in now.get("lines", []))
+        opening = CORRECTED_OPENING.format(host=host, sent=sent)
+        text = f"{opening}\n{changed}\n\n{AS_IT_STANDS}\n{stands}"
+    closing = CLOSING.format(
+        until=f"{timezone.localtime(link_until):%-d %B %Y}",
+        link=LINK_PLACEHOLDER,
+        contact=host_contact(),
+    )
+    subject = CORRECTION_SUBJECT.format(placing=placing, host=host)
+    return Content(subject=subject[:200], body=f"{text}\n\n{closing}\n")

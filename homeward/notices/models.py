@@ -19,6 +19,7 @@ class NoticeKind(models.TextChoices):
     CHASE = "chase", "Reminder (not yet acknowledged)"
     RETURNED = "returned", "Returned"
     INTERVIEW_OUTCOME = "interview_outcome", "Return home interview outcome"
+    CORRECTION = "correction", "Correction (changed since sent)"
 
 
 class PlacingCouncilNotice(Tracked):
@@ -48,6 +49,15 @@ class PlacingCouncilNotice(Tracked):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="chases"
     )
     chase_number = models.PositiveSmallIntegerField(default=0)
+    # The missing notice a correction corrects; which correction of it this is (in
+    # `chase_number`: 1, 2, ...), so that each is sent once however many send it at once.
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    # What a missing notice (or a correction) told them of the episode, as it was sent
+    # ({"child", "in_error", "lines": [[label, value], ...]}), so that a later change to the
+    # episode shows as "changed since sent"; a correction keeps what it corrected in "was".
+    facts = models.JSONField(default=dict, blank=True)
     # Whom it went to: [{"email", "name", "purpose"}], as they were when it was sent.
     recipients = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=200, blank=True)
@@ -82,6 +92,16 @@ class PlacingCouncilNotice(Tracked):
                 condition=Q(kind="chase", chased__isnull=False, chase_number__gte=1)
                 | (~Q(kind="chase") & Q(chased__isnull=True)),
                 name="notice_chase_names_its_notice",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects", "chase_number"],
+                condition=Q(kind="correction"),
+                name="notice_correction_once_per_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="correction", corrects__isnull=False, chase_number__gte=1)
+                | (~Q(kind="correction") & Q(corrects__isnull=True)),
+                name="notice_correction_names_its_notice",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="interview_outcome") | Q(interview__isnull=False),

@@ -9,10 +9,17 @@ from django.db.models.functions import Coalesce
 
 from homeward.access.rules import episodes_visible_to
 from homeward.alerts.models import EmailStatus
-from homeward.borders.selectors import placing_council_for, placing_council_recipients
+from homeward.borders.selectors import (
+    Recipient,
+    placing_council_for,
+    placing_council_recipients,
+    placing_councils_for,
+    recipients_for,
+)
 from homeward.core.codes import Category, InterviewOutcome
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
+from homeward.notices.content import changes_between, facts_of
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
 
 # The directory's purpose of a placing council's address for missing notifications.
@@ -34,6 +41,14 @@ class Due:
     placing_council: object
     recipients: list = field(default_factory=list)
     interview: ReturnInterview | None = None
+    # A correction's: the missing notice it corrects, the facts told then, and now.
+    corrects: PlacingCouncilNotice | None = None
+    was: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        return changes_between(self.was, self.facts)
 
     @property
     def problem(self) -> str:
@@ -60,29 +75,47 @@ def _placed_in_episodes(episodes: QuerySet, now: dt.datetime) -> QuerySet:
 
 def notices_due(*, episodes: QuerySet, now: dt.datetime) -> list[Due]:
     """The notices still to send for these episodes (placed-in children's, recent or open):
-    the missing notice first, then the return's, then each final interview outcome."""
-    due = []
-    for episode in _placed_in_episodes(episodes, now).order_by("last_seen_at", "pk"):
-        kind, interview = _next_for(episode)
-        if kind is None:
-            continue
-        council = placing_council_for(episode=episode)
-        if council is None:
-            continue
-        due.append(
-            Due(
-                episode=episode,
-                kind=kind,
-                interview=interview,
-                placing_council=council,
-                recipients=placing_council_recipients(episode=episode),
-            )
+    the missing notice first, then the return's, then each final interview outcome. A fixed
+    number of queries, however many episodes."""
+    listed = list(
+        _placed_in_episodes(episodes, now)
+        .prefetch_related("placing_council_notices")
+        .select_related("child__responsible_la", "placement__placing_la")
+        .order_by("last_seen_at", "pk")
+    )
+    interviews: dict[int, list[ReturnInterview]] = {}
+    returned = [episode.pk for episode in listed if episode.returned_at is not None]
+    finals = ReturnInterview.objects.filter(episode_id__in=returned, outcome__in=FINAL_OUTCOMES)
+    for interview in finals.order_by("offered_at", "pk"):
+        interviews.setdefault(interview.episode_id, []).append(interview)
+    nexts = {}
+    for episode in listed:
+        kind, interview = _next_for(episode, interviews.get(episode.pk, []))
+        if kind is not None:
+            nexts[episode.pk] = (episode, kind, interview)
+    chosen = [episode for episode, _kind, _interview in nexts.values()]
+    councils = placing_councils_for(chosen)
+    recipients = recipients_for(councils, chosen)
+    return [
+        Due(
+            episode=episode,
+            kind=kind,
+            interview=interview,
+            placing_council=councils[episode.pk],
+            recipients=recipients[episode.pk],
         )
-    return due
+        for episode, kind, interview in nexts.values()
+        if councils[episode.pk] is not None
+    ]
 
 
-def _next_for(episode: Episode) -> tuple[str | None, ReturnInterview | None]:
-    sent = {n.kind: n for n in episode.placing_council_notices.all()}
+def _next_for(
+    episode: Episode, final_interviews: list | None = None
+) -> tuple[str | None, ReturnInterview | None]:
+    """The notice due next for the episode, and the interview it carries. `final_interviews`:
+    the episode's interviews with a final outcome, offered first first (read when None)."""
+    notices = list(episode.placing_council_notices.all())
+    sent = {n.kind: n for n in notices}
     if NoticeKind.MISSING not in sent:
         # A time typed in (or imported) when no notice was recorded is the evidence they were
         # told, outside Homeward: so were the follow-ups, as far as Homeward can know.
@@ -91,18 +124,74 @@ def _next_for(episode: Episode) -> tuple[str | None, ReturnInterview | None]:
         return None, None
     if NoticeKind.RETURNED not in sent:
         return NoticeKind.RETURNED, None
-    told = episode.placing_council_notices.filter(kind=NoticeKind.INTERVIEW_OUTCOME)
-    interview = (
-        ReturnInterview.objects.filter(episode=episode, outcome__in=FINAL_OUTCOMES)
-        .exclude(pk__in=told.values("interview"))
-        .order_by("offered_at", "pk")
-        .first()
-    )
+    if final_interviews is None:
+        final_interviews = list(
+            ReturnInterview.objects.filter(episode=episode, outcome__in=FINAL_OUTCOMES).order_by(
+                "offered_at", "pk"
+            )
+        )
+    told = {n.interview_id for n in notices if n.kind == NoticeKind.INTERVIEW_OUTCOME}
+    interview = next((i for i in final_interviews if i.pk not in told), None)
     return (NoticeKind.INTERVIEW_OUTCOME, interview) if interview else (None, None)
+
+
+def told_facts(notice: PlacingCouncilNotice) -> dict:
+    """What the placing council was last told of a missing notice's episode: its latest
+    correction's facts, or the notice's own ({} when not kept)."""
+    corrections = sorted(notice.corrections.all(), key=lambda c: c.chase_number)
+    return corrections[-1].facts if corrections else notice.facts
+
+
+def changed_since_sent(notice: PlacingCouncilNotice) -> list[tuple[str, str, str]]:
+    """What changed in a missing notice's episode since the placing council was last told
+    (label, was, now); [] when nothing did."""
+    if notice.kind != NoticeKind.MISSING:
+        return []
+    return changes_between(told_facts(notice), facts_of(notice.episode))
+
+
+def corrections_due(*, episodes: QuerySet) -> list[Due]:
+    """The corrections still to send: of each missing notice sent (or told another way) of
+    these episodes (those entered in error too: pass them), whose episode changed in what it
+    told since the placing council was last told. A fixed number of queries."""
+    notices = (
+        PlacingCouncilNotice.objects.filter(
+            kind=NoticeKind.MISSING, episode__in=episodes.values("pk")
+        )
+        .filter(facts__has_key="lines")
+        .select_related("episode__child", "episode__council", "placing_council")
+        .prefetch_related("corrections")
+        .order_by("prepared_at", "pk")
+    )
+    changed = [notice for notice in notices if changed_since_sent(notice)]
+    councils = {notice.episode_id: notice.placing_council for notice in changed}
+    directory = recipients_for(councils, [notice.episode for notice in changed])
+    return [
+        Due(
+            episode=notice.episode,
+            kind=NoticeKind.CORRECTION,
+            placing_council=notice.placing_council,
+            recipients=_told_recipients(notice) or directory[notice.episode_id],
+            corrects=notice,
+            was=told_facts(notice),
+            facts=facts_of(notice.episode),
+        )
+        for notice in changed
+        if notice.placing_council is not None
+    ]
+
+
+def _told_recipients(notice) -> list[Recipient]:
+    """Those the notice went to, as it went (a correction goes to the same people)."""
+    code = notice.placing_council.code
+    return [Recipient(r["email"], r["name"], r["purpose"], code) for r in notice.recipients]
 
 
 def due_for(*, episode: Episode, kind: str, interview=None) -> Due | None:
     """The notice of `kind` due for this episode now, if it is the one due."""
+    if kind == NoticeKind.CORRECTION:
+        episodes = Episode.all_records.filter(pk=episode.pk)
+        return next(iter(corrections_due(episodes=episodes)), None)
     next_kind, next_interview = _next_for(episode)
     if next_kind != kind or (interview is not None and next_interview != interview):
         return None
@@ -130,14 +219,11 @@ def sent_at_of(notice) -> dt.datetime | None:
     time a coordinator recorded telling them another way."""
     if notice.told_at is not None:
         return notice.told_at
-    emailed = getattr(notice, "emailed_at", None)
-    if emailed is None:
-        emailed = (
-            notice.emails.filter(status=EmailStatus.SENT)
-            .aggregate(first=Min("sent_at"))
-            .get("first")
-        )
-    return emailed
+    if hasattr(notice, "emailed_at"):  # read with the notice (`with_sent_at`)
+        return notice.emailed_at
+    return (
+        notice.emails.filter(status=EmailStatus.SENT).aggregate(first=Min("sent_at")).get("first")
+    )
 
 
 def chase_after() -> dt.timedelta:
@@ -148,6 +234,8 @@ def awaiting_acknowledgement(*, episodes: QuerySet) -> QuerySet:
     """Notices sent by email for these episodes and not yet acknowledged, oldest first."""
     return with_sent_at(
         PlacingCouncilNotice.objects.filter(
+            # Of an episode entered in error, only the correction that says so is awaited.
+            Q(episode__entered_in_error_at__isnull=True) | Q(kind=NoticeKind.CORRECTION),
             episode__in=episodes.values("pk"),
             acknowledged_at__isnull=True,
             told_at__isnull=True,
@@ -170,7 +258,10 @@ def notices_visible_to(user) -> QuerySet:
 def notices_of_episode(*, user, episode) -> QuerySet:
     """An episode's notices (reminders too), as the episode's page shows them."""
     return with_sent_at(
-        notices_visible_to(user).filter(episode=episode).select_related("placing_council")
+        notices_visible_to(user)
+        .filter(episode=episode)
+        .select_related("placing_council", "episode__child")
+        .prefetch_related("corrections")
     ).order_by("prepared_at", "pk")
 
 
@@ -180,7 +271,8 @@ def notices_of_child(*, user, child) -> QuerySet:
         notices_visible_to(user)
         .filter(episode__child=child)
         .exclude(kind=NoticeKind.CHASE)
-        .select_related("placing_council", "episode")
+        .select_related("placing_council", "episode__child")
+        .prefetch_related("corrections")
     ).order_by("-prepared_at", "-pk")
 
 
@@ -188,12 +280,14 @@ def to_tell_list(*, user, now: dt.datetime) -> dict:
     """The *Placing councils to tell* list: notices to send (with problems), and those
     awaiting acknowledgement (overdue first)."""
     episodes = episodes_visible_to(user)
-    awaiting = list(awaiting_acknowledgement(episodes=episodes))
+    with_in_error = episodes_visible_to(user, in_error=True)
+    awaiting = list(awaiting_acknowledgement(episodes=with_in_error))
     for notice in awaiting:
         notice.overdue = is_overdue(notice, now)
         notice.sent_at = sent_at_of(notice)
     awaiting.sort(key=lambda n: (not n.overdue, n.prepared_at))
-    return {"to_send": notices_due(episodes=episodes, now=now), "awaiting": awaiting}
+    to_send = corrections_due(episodes=with_in_error) + notices_due(episodes=episodes, now=now)
+    return {"to_send": to_send, "awaiting": awaiting}
 
 
 def first_missing_notice_sent(*, episode) -> dt.datetime | None:
@@ -205,6 +299,7 @@ def first_missing_notice_sent(*, episode) -> dt.datetime | None:
 def due_now(*, episode: Episode, now: dt.datetime) -> Due | None:
     """The notice due for this episode now, if any (as its page offers it)."""
     due = notices_due(episodes=Episode.objects.filter(pk=episode.pk), now=now)
+    due += corrections_due(episodes=Episode.all_records.filter(pk=episode.pk))
     return due[0] if due else None
 
 

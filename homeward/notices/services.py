@@ -6,19 +6,27 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from homeward.alerts.models import EmailStatus
 from homeward.alerts.outbox import email_queue, homeward_link
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, change_details, record_change
 from homeward.notices import links
-from homeward.notices.content import LINK_PLACEHOLDER, Content, chase_content, content_for
+from homeward.notices.content import (
+    LINK_PLACEHOLDER,
+    Content,
+    chase_content,
+    content_for,
+    correction_content,
+    facts_of,
+)
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
 from homeward.notices.selectors import Due, chase_after, sent_at_of
 
 PURPOSE = "placing_council_notice"
 CHASE_PURPOSE = "placing_council_chase"
+CORRECTION_PURPOSE = "placing_council_correction"
 ALREADY_SENT = (
     "This notification has already been sent or recorded, so nothing was sent again. "
     "Its record is on the episode's page."
@@ -40,11 +48,37 @@ NAME_MISSING = "Enter your name, so that the council knows who received it."
 
 def preview_of(due: Due, *, now: dt.datetime) -> Content:
     """What will be sent for `due` (the link shown as a placeholder)."""
-    return content_for(
-        kind=due.kind,
-        episode=due.episode,
-        placing_council=due.placing_council,
+    return _content(
+        due.kind,
+        due.episode,
+        due.placing_council,
+        now=now,
         interview=due.interview,
+        corrects=due.corrects,
+        was=due.was,
+        facts=due.facts,
+    )
+
+
+def _content(
+    kind, episode, placing_council, *, now, interview=None, corrects=None, was=None, facts=None
+):
+    """What a notice of `kind` says: a correction, from what was told (`was`) and the facts
+    now; the others, from the episode (and interview)."""
+    if kind == NoticeKind.CORRECTION:
+        return correction_content(
+            was=was,
+            now=facts,
+            host=episode.council.name,
+            placing=placing_council.name,
+            sent_at=sent_at_of(corrects),
+            link_until=links.link_until(now),
+        )
+    return content_for(
+        kind=kind,
+        episode=episode,
+        placing_council=placing_council,
+        interview=interview,
         link_until=links.link_until(now),
     )
 
@@ -83,6 +117,13 @@ def _queue(record, content: Content, *, about, key: str, purpose: str) -> int:
 
 def _recorded(due: Due, *, now: dt.datetime, by, **values) -> PlacingCouncilNotice:
     """The notice of `due`, recorded once (refused, in words, when it already was)."""
+    if due.kind == NoticeKind.MISSING:
+        values["facts"] = facts_of(due.episode)
+    elif due.kind == NoticeKind.CORRECTION:
+        # Which correction of the notice this is: two sending the same one at once collide.
+        number = due.corrects.corrections.count() + 1
+        values |= {"corrects": due.corrects, "chase_number": number}
+        values["facts"] = due.facts | {"was": due.was}
     try:
         with transaction.atomic():
             return PlacingCouncilNotice.objects.create(
@@ -116,7 +157,8 @@ def notice_send(
         raise ValidationError(due.problem)
     notice = _recorded(due, now=now, by=by, subject=content.subject)
     key = f"placing-council-notice:{notice.pk}"
-    _queue(notice, content, about=notice, key=key, purpose=PURPOSE)
+    purpose = CORRECTION_PURPOSE if notice.kind == NoticeKind.CORRECTION else PURPOSE
+    _queue(notice, content, about=notice, key=key, purpose=purpose)
     record_change(record=notice, by=by)
     return notice
 
@@ -201,11 +243,14 @@ def notices_to_chase(*, now: dt.datetime):
             told_at__isnull=True,
             prepared_at__lte=now - chase_after(),
             prepared_at__gte=since,
-            # An episode entered in error is not chased (its notices stay, with it).
-            episode__entered_in_error_at__isnull=True,
         )
+        # An episode entered in error is not chased (its notices stay, with it), except for
+        # the correction that says so.
+        .filter(Q(episode__entered_in_error_at__isnull=True) | Q(kind=NoticeKind.CORRECTION))
         .exclude(kind=NoticeKind.CHASE)
-        .select_related("episode", "episode__child", "episode__council", "placing_council")
+        .select_related(
+            "episode", "episode__child", "episode__council", "placing_council", "corrects"
+        )
     )
 
 
@@ -231,20 +276,29 @@ def notice_chase(*, notice: PlacingCouncilNotice, now: dt.datetime) -> int:
             )
     except IntegrityError:
         return 0
-    original = content_for(
-        kind=notice.kind,
-        episode=notice.episode,
-        placing_council=notice.placing_council,
-        interview=notice.interview,
-        link_until=links.link_until(now),
-    )
-    content = chase_content(original, sent_at=first_sent)
+    content = chase_content(_content_of(notice, now=now), sent_at=first_sent)
     chase.subject = content.subject
     chase.save(update_fields=["subject"])
     key = f"placing-council-chase:{notice.pk}:{number}"
     queued = _queue(chase, content, about=notice, key=key, purpose=CHASE_PURPOSE)
     record_change(record=chase, by=None)
     return queued
+
+
+def _content_of(notice, *, now: dt.datetime) -> Content:
+    """What a notice sent says (a correction: as it was made), to remind of it."""
+    facts = dict(notice.facts)
+    was = facts.pop("was", {})
+    return _content(
+        notice.kind,
+        notice.episode,
+        notice.placing_council,
+        now=now,
+        interview=notice.interview,
+        corrects=notice.corrects,
+        was=was,
+        facts=facts,
+    )
 
 
 def emails_of(notice) -> list:

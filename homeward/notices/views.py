@@ -35,6 +35,7 @@ from homeward.notices.services import (
     sending_went,
 )
 from homeward.web.forms import add_service_errors
+from homeward.web.paging import paginate
 
 SENT = "The notification is sent to {council} ({count} recipients)."
 QUEUED = (
@@ -42,15 +43,28 @@ QUEUED = (
     "yet: Homeward tries again, and the list shows it until it is acknowledged."
 )
 TOLD = "Recorded how you told {council}. No email was sent."
-SENT_KINDS = (NoticeKind.MISSING, NoticeKind.RETURNED, NoticeKind.INTERVIEW_OUTCOME)
+SENT_KINDS = (
+    NoticeKind.MISSING,
+    NoticeKind.RETURNED,
+    NoticeKind.INTERVIEW_OUTCOME,
+    NoticeKind.CORRECTION,
+)
 
 
 @login_required
 def index(request):
     """Placing councils to tell: what to send, with problems, and what awaits acknowledgement."""
     check_case_pages(request.user)
-    context = to_tell_list(user=request.user, now=timezone.now())
-    context["sends"] = may(request.user, RECORD_EPISODE)
+    lists = to_tell_list(user=request.user, now=timezone.now())
+    to_send, send_query = paginate(request, lists["to_send"], param="send")
+    awaiting, awaiting_query = paginate(request, lists["awaiting"], param="awaiting")
+    context = {
+        "to_send": to_send,
+        "send_query": send_query,
+        "awaiting": awaiting,
+        "awaiting_query": awaiting_query,
+        "sends": may(request.user, RECORD_EPISODE),
+    }
     return render(request, "notices/index.html", context)
 
 
@@ -58,7 +72,9 @@ def _due(request, pk: int, kind: str, interview_pk: int | None):
     check_action(request.user, RECORD_EPISODE)
     if kind not in SENT_KINDS:
         raise Http404
-    episode = get_object_or_404(episodes_visible_to(request.user), pk=pk)
+    # A correction may be due of an episode entered in error: to say so.
+    in_error = kind == NoticeKind.CORRECTION
+    episode = get_object_or_404(episodes_visible_to(request.user, in_error=in_error), pk=pk)
     interview = None
     if interview_pk is not None:
         interview = get_object_or_404(ReturnInterview.objects, pk=interview_pk, episode=episode)
@@ -94,7 +110,14 @@ def send(request, pk: int, kind: str, interview_pk: int | None = None):
             return _sent(request, notice, due)
     # Always the fingerprint of the preview shown now: after a refusal, this is the new one.
     form = SendForm(initial={"previewed": previewed})
-    context = {"due": due, "content": content, "form": form, "episode": episode, "refused": refused}
+    context = {
+        "due": due,
+        "content": content,
+        "form": form,
+        "episode": episode,
+        "refused": refused,
+        "what": "correction" if due.kind == NoticeKind.CORRECTION else "notification",
+    }
     return render(request, "notices/send.html", context)
 
 

@@ -186,24 +186,35 @@ def finding(request, draft: int, finding_id: str | None = None):
     )
 
 
-@login_required
-@author_post_only
-def remove_finding(request, draft: int, finding_id: str):
+def _at_version(request, draft: int, change, *, then=None, again: str = MAKE_IT_AGAIN):
+    """A post that changes the draft as its page showed it (the page's version, refused in
+    words if someone changed it since): `change(draft_, version)` makes the change; then
+    back to the draft saying it was saved (or to `then(draft_, made)`), or the page again
+    with the refusal."""
     check_author_reports(request.user)
     draft_ = get_object_or_404(PaperDraft, pk=draft)
     form = VersionForm(request.POST)
+    made = []
     if form.is_valid() and _attempt(
         form,
-        lambda: services.paper_finding_remove(
-            draft=draft_,
-            expected_version=form.cleaned_data["version"],
-            finding_id=finding_id,
-            by=request.user,
-        ),
+        lambda: made.append(change(draft_, form.cleaned_data["version"])),
         by=request.user,
+        again=again,
     ):
-        return redirect(_saved(draft_))
+        return redirect(then(draft_, made[0]) if then else _saved(draft_))
     return _refused(request, draft_, form)
+
+
+@login_required
+@author_post_only
+def remove_finding(request, draft: int, finding_id: str):
+    return _at_version(
+        request,
+        draft,
+        lambda draft_, version: services.paper_finding_remove(
+            draft=draft_, expected_version=version, finding_id=finding_id, by=request.user
+        ),
+    )
 
 
 @login_required
@@ -268,44 +279,33 @@ def _add_note(request, draft_: PaperDraft):
 @login_required
 @author_post_only
 def remove_note(request, draft: int, index: int):
-    check_author_reports(request.user)
-    draft_ = get_object_or_404(PaperDraft, pk=draft)
-    form = VersionForm(request.POST)
-    if form.is_valid() and _attempt(
-        form,
-        lambda: services.paper_note_remove(
-            draft=draft_,
-            expected_version=form.cleaned_data["version"],
-            index=index - 1,
-            by=request.user,
+    return _at_version(
+        request,
+        draft,
+        lambda draft_, version: services.paper_note_remove(
+            draft=draft_, expected_version=version, index=index - 1, by=request.user
         ),
-        by=request.user,
-    ):
-        return redirect(_saved(draft_))
-    return _refused(request, draft_, form)
+    )
 
 
 @login_required
 @author_post_only
 def issue(request, draft: int):
     """Freeze the paper as it stands as its next issue."""
-    check_author_reports(request.user)
-    draft_ = get_object_or_404(PaperDraft, pk=draft)
-    form = VersionForm(request.POST)
-    issued = []
-    if form.is_valid() and _attempt(
-        form,
-        lambda: issued.append(
-            services.paper_issue(
-                draft=draft_, expected_version=form.cleaned_data["version"], by=request.user
-            )
+
+    def to_the_issue(draft_, issued_) -> str:
+        url = reverse("reports:issued", kwargs={"draft": draft_.pk, "number": issued_.number})
+        return url + "?new=1"
+
+    return _at_version(
+        request,
+        draft,
+        lambda draft_, version: services.paper_issue(
+            draft=draft_, expected_version=version, by=request.user
         ),
-        by=request.user,
+        then=to_the_issue,
         again=ISSUE_AGAIN,
-    ):
-        url = reverse("reports:issued", kwargs={"draft": draft_.pk, "number": issued[0].number})
-        return redirect(url + "?new=1")
-    return _refused(request, draft_, form)
+    )
 
 
 @login_required

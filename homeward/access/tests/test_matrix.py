@@ -302,6 +302,7 @@ ROUTES = {
     "borders:link": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
     "borders:create-child": {"needs": CREATE_CHILD, "ids": {"pk": "entry"}, "post_only": True},
     "borders:elsewhere": {"needs": RECORD_EPISODE, "ids": {"child_pk": "child"}},
+    "borders:elsewhere-upload": {"needs": RECORD_EPISODE},
     "borders:child-contact-add": {"needs": CREATE_CHILD, "ids": {"child_pk": "child"}},
     "borders:child-contact-remove": {"needs": CREATE_CHILD, "ids": {"pk": "child_contact"}},
     "borders:directory": {"needs": CREATE_CHILD},
@@ -579,8 +580,10 @@ COMMANDS = {
     "import-903": CREATE_CHILD,  # --by USER must be someone who may record children
     "import-ssd": CREATE_CHILD,  # --by USER must be someone who may record children
     "load-dfe": OPERATOR,  # published figures only
+    "load-population-by-ethnicity": OPERATOR,  # published figures only (ONS Census)
     "load-contacts": OPERATOR,  # the councils' contacts directory: no child in it
     "load-register": OPERATOR,  # homes' notices, for the installation's own council
+    "load-host-notices": OPERATOR,  # host councils' notices of the installation's children
     "notifications-pending": OPERATOR,  # prints the review queue; audited as an export
     "report": OPERATOR,
     "send-alerts": OPERATOR,  # queues and sends what is due (escalations raised too); each

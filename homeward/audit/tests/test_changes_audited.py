@@ -36,6 +36,7 @@ from homeward.benchmarks.models import PopulationByEthnicity
 from homeward.borders import register as placed_in
 from homeward.borders import services as borders_services
 from homeward.borders.directory import contacts_load
+from homeward.borders.elsewhere_file import elsewhere_load
 from homeward.borders.models import ChildContact, CouncilContact, EpisodeElsewhere, PlacedInEntry
 from homeward.borders.register_file import register_load
 from homeward.borders.tests.factories import (
@@ -1073,6 +1074,21 @@ def _register_load(tmp_path):
     return Write(load, created(PlacedInEntry, last_name="Newcomer"), "first_name")
 
 
+def _elsewhere_load(tmp_path):
+    child = ChildFactory()
+    told = EVENING + dt.timedelta(hours=16)
+    data = (
+        "child_id,host_council_code,last_seen_at,told_at\n"
+        f"{child.local_id},202,{EVENING.isoformat()},{told.isoformat()}\n"
+    ).encode()
+
+    def load(by):
+        elsewhere_load(data=data, name="h.csv", children=Child.objects.all(), by=by)
+        return EpisodeElsewhere.objects.get(episode__child=child)
+
+    return Write(load, created(EpisodeElsewhere, episode__child=child), "told_at")
+
+
 def _contacts_load(tmp_path):
     data = b"council_code,purpose,email,name\n202,missing,made-up@camden.example.gov.uk,\n"
 
@@ -1189,6 +1205,7 @@ WRITES = {
     "notice_acknowledge": _notice_acknowledge,
     "notice_chase": _notice_chase,
     "register_load": _register_load,
+    "elsewhere_load": _elsewhere_load,
     "contacts_load": _contacts_load,
     "population_load": _population_load,
     "alert_choices_set": _alert_choices_set,
@@ -1259,6 +1276,7 @@ OTHER_SERVICE_MODULES = [
     "homeward.police.tokens",
     "homeward.borders.register",
     "homeward.borders.register_file",
+    "homeward.borders.elsewhere_file",
     "homeward.borders.directory",
     "homeward.benchmarks.ethnicity",
     "homeward.alerts.preferences",

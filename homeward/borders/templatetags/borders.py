@@ -19,7 +19,7 @@ def borders_on_child_page(context, child):
     link to record an episode in another council's area."""
     user = getattr(context.get("request"), "user", None)
     placed_in = child.is_placed_in
-    flagged = unregistered_children(user=user, child=child) if placed_in else []
+    flagged = unregistered_children(user=user, child=child)[:1] if placed_in else []
     return {
         "child": child,
         "flagged": flagged[0] if flagged else None,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from homeward.access.rules import RECORD_EPISODE, may
 from homeward.notices.selectors import (
+    changed_since_sent,
     due_now,
     is_overdue,
     notices_of_child,
@@ -20,6 +21,7 @@ def _marked(notices, now):
     for notice in notices:
         notice.sent_at = sent_at_of(notice)
         notice.overdue = is_overdue(notice, now)
+        notice.changed = changed_since_sent(notice)
     return notices
 
 

@@ -303,6 +303,24 @@ def test_a_context_note_added_on_the_web_appears_beside_the_change(client, count
     assert "Context from the report&#x27;s author (23 March 2020)" in page
 
 
+def test_a_context_note_is_removed_at_the_version_its_page_showed(client, county):
+    signed_in(client, "missing coordinator")
+    draft = opened(client)
+    client.post(
+        f"/reports/papers/{draft.pk}/details/",
+        {"version": 1, "first_day": "23", "first_month": "3", "first_year": "2020",
+         "text": "The first COVID-19 lockdown began."},
+    )  # fmt: skip
+    stale = client.post(f"/reports/papers/{draft.pk}/notes/1/remove/", {"version": 1})
+    assert stale.status_code == 400
+    draft.refresh_from_db()
+    assert draft_report(draft)[0]["paper"]["context_notes"] != []
+    removed = client.post(f"/reports/papers/{draft.pk}/notes/1/remove/", {"version": 2})
+    assert removed.status_code == 302 and removed["Location"].endswith("?saved=1")
+    draft.refresh_from_db()
+    assert draft_report(draft)[0]["paper"]["context_notes"] == []
+
+
 def _date(iso: str):
     import datetime as dt
 
