@@ -475,9 +475,9 @@ HOMEWARD_NOTIFY_PLACING_COUNCILS = env_choice(
 )
 HOMEWARD_PLACING_COUNCIL_CHASE_HOURS = env_int("HOMEWARD_PLACING_COUNCIL_CHASE_HOURS", 24)
 HOMEWARD_NOTICE_LINK_DAYS = env_int("HOMEWARD_NOTICE_LINK_DAYS", 14)
-# Episodes last seen longer ago than this are not listed as still to tell (an import of
-# years of history would otherwise list every old episode); they count in the report as
-# they are.
+# Episodes already last seen longer ago than this when they were recorded or imported are not
+# listed as still to tell (an import of years of history would otherwise list every old
+# episode; they count in the report as they are); any other stays listed until told.
 HOMEWARD_NOTICE_LOOKBACK_DAYS = env_int("HOMEWARD_NOTICE_LOOKBACK_DAYS", 30)
 # How a placing council reaches the host's missing children team, written in every notice
 # (for example "Missing children team, 01865 000000, missing@council.gov.uk").

@@ -62,14 +62,38 @@ class Due:
 
 
 def _placed_in_episodes(episodes: QuerySet, now: dt.datetime) -> QuerySet:
-    since = now - dt.timedelta(days=settings.HOMEWARD_NOTICE_LOOKBACK_DAYS)
+    """Placed-in children's episodes that may have a notice to send: the open and the recent,
+    and, however long ago, any with a notice still owed that Homeward learnt of while it was
+    recent (a return never told, an interview outcome recorded weeks later). Only history
+    that was already old when it was recorded or imported is left out: a child stays on the
+    list until their placing council has been told."""
+    lookback = dt.timedelta(days=settings.HOMEWARD_NOTICE_LOOKBACK_DAYS)
+    since = now - lookback
+    recent = Q(returned_at__isnull=True) | Q(last_seen_at__gte=since) | Q(returned_at__gte=since)
+    learnt_while_recent = Q(last_seen_at__gte=F("created_at") - lookback)
     return (
         episodes.filter(category=Category.MISSING)
         .exclude(child__responsible_la=F("council"))
-        .filter(
-            Q(returned_at__isnull=True) | Q(last_seen_at__gte=since) | Q(returned_at__gte=since)
-        )
+        .filter(recent | (learnt_while_recent & _notice_owed()))
         .select_related("child", "council", "placement")
+    )
+
+
+def _notice_owed() -> Q:
+    """A superset, in SQL, of the episodes `_next_for` finds a notice due for: no missing
+    notice (nor a time they were told recorded), a return not told, or a final interview
+    outcome not told."""
+    notices = PlacingCouncilNotice.objects.filter(episode=OuterRef("pk"))
+    outcome_told = PlacingCouncilNotice.objects.filter(
+        interview=OuterRef("pk"), kind=NoticeKind.INTERVIEW_OUTCOME
+    )
+    untold_outcome = ReturnInterview.objects.filter(
+        episode=OuterRef("pk"), outcome__in=FINAL_OUTCOMES
+    ).exclude(Exists(outcome_told))
+    return (
+        (~Exists(notices.filter(kind=NoticeKind.MISSING)) & Q(placing_la_notified_at__isnull=True))
+        | (Q(returned_at__isnull=False) & ~Exists(notices.filter(kind=NoticeKind.RETURNED)))
+        | Exists(untold_outcome)
     )
 
 

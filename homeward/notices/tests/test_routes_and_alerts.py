@@ -12,6 +12,7 @@ from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_record
 from homeward.exchange.bundle_import import import_bundle
 from homeward.exchange.tests.bundles import LOCALITIES, child, episode, write_bundle
+from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.notices.alerts import DIGEST_TITLE, unacknowledged_section
 from homeward.notices.models import NoticeKind
 from homeward.notices.selectors import due_now
@@ -71,6 +72,26 @@ def test_the_digest_lists_unacknowledged_notices_to_those_who_see_the_child(
     assert section.link == "http://homeward.made-up.test/placing-councils/"
     practitioner = UserFactory(roles=[roles.PRACTITIONER])  # not allocated the child
     assert unacknowledged_section(practitioner, later) is None
+
+
+def test_a_notice_still_owed_keeps_the_child_listed_however_long_ago(
+    kent_contacts, episode, time_machine
+):
+    # Recorded while missing; back the next day; nobody sent the notices. Two months on,
+    # the placing council is still owed them, so the episode is still listed.
+    Episode.objects.filter(pk=episode.pk).update(returned_at=NOW + 20 * HOUR)
+    later = NOW + dt.timedelta(days=60)
+    time_machine.move_to(later, tick=False)
+    assert due_now(episode=episode, now=later).kind == NoticeKind.MISSING
+    notice_send(due=due_now(episode=episode, now=later), now=later)
+    assert due_now(episode=episode, now=later).kind == NoticeKind.RETURNED
+    notice_send(due=due_now(episode=episode, now=later), now=later)
+    # Told of both: nothing more is owed, so it leaves the list.
+    assert due_now(episode=episode, now=later) is None
+    # An interview outcome recorded weeks later brings it back until that is told too.
+    episode.refresh_from_db()
+    ReturnInterviewFactory(episode=episode, outcome="completed", offered_at=later)
+    assert due_now(episode=episode, now=later).kind == NoticeKind.INTERVIEW_OUTCOME
 
 
 def test_a_placed_in_childs_episode_last_seen_long_ago_is_not_listed(kent_contacts, episode):
