@@ -12,7 +12,8 @@ Windows-1252, any line ends, `,` `;` or tabs between cells, headers in any case.
 import codecs
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.apps import apps
+from django.db import connection, transaction
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
@@ -38,6 +39,18 @@ REQUIRED_COLUMNS = ("police_ref", "event")
 # about one of their references; on SQLite, any writer) waits well under a second on a quiet
 # machine, and within SQLite's 20 s even on a very busy one.
 ROWS_AT_ONCE = 20
+# On PostgreSQL, the statistics of the tables a file grows are brought up to date every this
+# many rows (0: never). A file of thousands of notifications can grow them many times over
+# faster than autovacuum (when it runs at all) analyses them, and plans made for the tables as
+# they were (nearly empty, say) then read every row of them for each notification.
+ANALYZE_EVERY_ROWS = 1000
+GROWN_BY_A_FILE = (
+    "police.Notification",
+    "police.EpisodeReference",
+    "police.RiskGrading",
+    "episodes.Episode",
+    "audit.AuditEntry",
+)
 NOTHING_KEPT = "Nothing was kept from this file."
 NOT_CSV = (
     "This file is {kind}, not a CSV file. Save it as 'CSV UTF-8 (Comma delimited)' and "
@@ -177,15 +190,31 @@ def import_notifications(
     rows = _rows(f, result, force_name)
     if rows is not None:
         header, records = rows
+        since_analyzed = 0
         for start in range(0, len(records), ROWS_AT_ONCE):
             chunk = records[start : start + ROWS_AT_ONCE]
             _rows_together(result, header, chunk, force_name, source, by)
+            since_analyzed += len(chunk)
+            if ANALYZE_EVERY_ROWS and since_analyzed >= ANALYZE_EVERY_ROWS:
+                _statistics_brought_up_to_date()
+                since_analyzed = 0
         # In row order, as they were found (a lot's unkeepable rows are said before it is
         # received).
         result.problems.sort(key=lambda problem: problem.row)
         _as_they_are_now(result)
     _audit(result, by, source)
     return result
+
+
+def _statistics_brought_up_to_date() -> None:
+    """ANALYZE the tables a big file grows (PostgreSQL; SQLite plans without statistics)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        connection.ops.quote_name(apps.get_model(name)._meta.db_table) for name in GROWN_BY_A_FILE
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
 
 
 def _rows(f, result: FileRead, force_name: str):

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
@@ -15,6 +17,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import LONDON
+from homeward.police import notification_file
 from homeward.police.models import Notification, Source, State
 from homeward.police.notification_file import (
     FORCES_DISAGREE,
@@ -331,3 +334,22 @@ def test_an_empty_file_is_refused_in_a_sentence_about_notifications(tmp_path, ca
         "notifications starts with a row naming its columns (docs/notifications-csv.md)."
     )
     assert failed == "Nothing was kept from notifications.csv."
+
+
+def test_a_big_file_brings_the_statistics_of_the_tables_it_grows_up_to_date(
+    tmp_path, capsys, child, monkeypatch
+):
+    # Plans made for the tables as they were before the file (nearly empty, say) would read
+    # every row of them for each notification once the file has grown them.
+    monkeypatch.setattr(notification_file, "ANALYZE_EVERY_ROWS", 2)
+    with CaptureQueriesContext(connection) as seen:
+        out, err, failed = run(write(tmp_path, GOOD_ROWS), capsys=capsys)
+    assert not failed and not err
+    analyzed = [q["sql"] for q in seen.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        # Three rows, one lot: brought up to date once, after the lot, every table it grows.
+        assert len(analyzed) == 1
+        for table in ("police_notification", "police_episodereference", "episodes_episode"):
+            assert f'"{table}"' in analyzed[0]
+    else:
+        assert analyzed == []
