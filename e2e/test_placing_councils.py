@@ -102,3 +102,30 @@ def test_a_correction_is_sent_after_the_episode_changes(page, mailbox, settings,
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sent to Kent")
     (message,) = mailbox.messages
     assert message["Subject"] == "Correction: a child placed here by Kent (from Oxfordshire)"
+
+
+def test_an_acknowledgement_by_phone_is_recorded_from_the_list(page, live_server):
+    coordinator, _child, episode = _keira_placed_by_kent()
+    # Sent ten minutes ago, so that a time typed to the minute now is not before it.
+    sent = timezone.now() - dt.timedelta(minutes=10)
+    notice_send(due=due_now(episode=episode, now=sent), now=sent)
+    sign_in_with_the_keyboard(page, coordinator.username)
+
+    page.get_by_role("link", name="Placing councils", exact=True).click()
+    row = page.locator("#awaiting ~ table tr", has_text="Keira Notreal")
+    row.get_by_role("link", name="Record that they acknowledged it another way").click()
+    page.get_by_label("By phone").check()
+    page.fill("#id_by_name", "Made-up Kent Duty Officer")
+    check_page(page, "placing-council-acknowledged-otherwise")
+    page.get_by_role("button", name="Record it").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter when they acknowledged")
+    when = timezone.localtime()
+    page.fill("#id_acknowledged_at_day", str(when.day))
+    page.fill("#id_acknowledged_at_month", str(when.month))
+    page.fill("#id_acknowledged_at_year", str(when.year))
+    page.fill("#id_acknowledged_at_time", when.strftime("%H:%M"))
+    page.get_by_role("button", name="Record it").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Recorded that Kent acknowledged the missing notification (by phone"
+    )
+    expect(page.locator("#awaiting")).to_contain_text("Not yet acknowledged (0)")

@@ -1,5 +1,6 @@
 from django import forms
 
+from homeward.notices.models import AcknowledgedHow
 from homeward.web.forms import LondonDateTimeField
 
 
@@ -27,3 +28,31 @@ class AcknowledgeForm(forms.Form):
         required=False,
         help_text="So that the council which sent the notification knows who received it.",
     )
+
+
+class AcknowledgedOtherwiseForm(forms.Form):
+    """A coordinator records that a notice's recipients acknowledged it another way."""
+
+    how = forms.ChoiceField(
+        label="How they acknowledged it",
+        choices=AcknowledgedHow.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    by_name = forms.CharField(
+        label="Who acknowledged it",
+        max_length=200,
+        required=False,
+        help_text="Their name, and their role or team if you know it.",
+    )
+    acknowledged_at = LondonDateTimeField(
+        what="time they acknowledged it", label="When", required=False
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: replied to the email from their duty inbox.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

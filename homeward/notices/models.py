@@ -22,6 +22,15 @@ class NoticeKind(models.TextChoices):
     CORRECTION = "correction", "Correction (changed since sent)"
 
 
+class AcknowledgedHow(models.TextChoices):
+    """How a recipient acknowledged a notice other than by its link (blank: by the link)."""
+
+    PHONE = "phone", "By phone"
+    EMAIL = "email", "By email"
+    IN_PERSON = "in_person", "In person"
+    OTHER = "other", "Some other way"
+
+
 class PlacingCouncilNotice(Tracked):
     """One notification to a placing council (and the child's IRO) about one episode."""
 
@@ -69,6 +78,10 @@ class PlacingCouncilNotice(Tracked):
     emails = models.ManyToManyField("alerts.Email", related_name="+", blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by_name = models.CharField(max_length=200, blank=True)
+    # Acknowledged another way (a phone call, an email reply), as a coordinator recorded it:
+    # how, and their note. Blank when acknowledged by the link (or not at all).
+    acknowledged_how = models.CharField(max_length=20, choices=AcknowledgedHow.choices, blank=True)
+    acknowledged_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-prepared_at", "-pk"]

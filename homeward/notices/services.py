@@ -7,11 +7,18 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from homeward.alerts.models import EmailStatus
 from homeward.alerts.outbox import email_queue, homeward_link
 from homeward.audit.models import Action
-from homeward.audit.services import audit_record, change_details, record_change
+from homeward.audit.services import (
+    audit_record,
+    change_details,
+    record_change,
+    save_audited,
+    values_before_change,
+)
 from homeward.notices import links
 from homeward.notices.content import (
     LINK_PLACEHOLDER,
@@ -21,7 +28,7 @@ from homeward.notices.content import (
     correction_content,
     facts_of,
 )
-from homeward.notices.models import NoticeKind, PlacingCouncilNotice
+from homeward.notices.models import AcknowledgedHow, NoticeKind, PlacingCouncilNotice
 from homeward.notices.selectors import Due, chase_after, sent_at_of
 
 PURPOSE = "placing_council_notice"
@@ -44,6 +51,18 @@ TOLD_WHEN_MISSING = "Enter when you told them."
 TOLD_IN_FUTURE = "The time you told them cannot be in the future."
 TOLD_BEFORE = "The time you told them cannot be before {event}: check the date."
 NAME_MISSING = "Enter your name, so that the council knows who received it."
+ACK_HOW_MISSING = "Choose how they acknowledged it: by phone, by email, in person or another way."
+ACK_WHO_MISSING = "Enter who acknowledged it, for example the name of their duty officer."
+ACK_WHEN_MISSING = "Enter when they acknowledged it."
+ACK_IN_FUTURE = "The time they acknowledged it cannot be in the future."
+ACK_BEFORE_SENT = (
+    "The time they acknowledged it cannot be before the notification was sent ({sent}): "
+    "check the date."
+)
+ALREADY_ACKNOWLEDGED = (
+    "This notification was already acknowledged ({when}, by {name}), so nothing was recorded."
+)
+NOT_AWAITED = "No acknowledgement is awaited for this record ({why}), so nothing was recorded."
 
 
 def preview_of(due: Due, *, now: dt.datetime) -> Content:
@@ -228,6 +247,58 @@ def notice_acknowledge(*, token: str, name: str, now: dt.datetime) -> PlacingCou
     )
     notice.refresh_from_db()
     return notice
+
+
+@transaction.atomic
+def notice_acknowledge_otherwise(
+    *,
+    notice: PlacingCouncilNotice,
+    how: str,
+    by_name: str,
+    acknowledged_at: dt.datetime | None,
+    note: str = "",
+    expected_version: int,
+    now: dt.datetime,
+    by,
+) -> PlacingCouncilNotice:
+    """Record that a notice's recipients acknowledged it other than by its link (a phone
+    call, an email reply): it is then acknowledged as by the link, and no longer chased.
+
+    Refused, in words, when it was acknowledged already (by the link too, however recently)
+    or needs none; `ChangedByAnotherUser` when the notice changed since the form was read."""
+    before = values_before_change(notice)  # locked: a link pressed now waits, then is refused
+    if before["acknowledged_at"] is not None:
+        when = timezone.localtime(before["acknowledged_at"]).strftime("%-d %b %Y %H:%M")
+        name = before["acknowledged_by_name"]
+        raise ValidationError(ALREADY_ACKNOWLEDGED.format(when=when, name=name))
+    if notice.kind == NoticeKind.CHASE:
+        raise ValidationError(NOT_AWAITED.format(why="a reminder: acknowledge its notice"))
+    if before["told_at"] is not None:
+        raise ValidationError(NOT_AWAITED.format(why="they were told another way"))
+    errors = {}
+    if how not in AcknowledgedHow.values:
+        errors["how"] = [ACK_HOW_MISSING]
+    if not by_name.strip():
+        errors["by_name"] = [ACK_WHO_MISSING]
+    sent = sent_at_of(notice) or notice.prepared_at
+    if acknowledged_at is None:
+        errors["acknowledged_at"] = [ACK_WHEN_MISSING]
+    elif acknowledged_at > now:
+        errors["acknowledged_at"] = [ACK_IN_FUTURE]
+    elif acknowledged_at < sent:
+        shown = timezone.localtime(sent).strftime("%-d %b %Y %H:%M")
+        errors["acknowledged_at"] = [ACK_BEFORE_SENT.format(sent=shown)]
+    if errors:
+        raise ValidationError(errors)
+    changes = {
+        "acknowledged_at": acknowledged_at,
+        "acknowledged_by_name": by_name.strip()[:200],
+        "acknowledged_how": how,
+        "acknowledged_note": note.strip(),
+    }
+    return save_audited(
+        notice, before=before, expected_version=expected_version, changes=changes, by=by
+    )
 
 
 def _chase_number(notice, now: dt.datetime) -> int:

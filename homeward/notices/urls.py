@@ -18,5 +18,10 @@ urlpatterns = [
         views.told,
         name="told-outcome",
     ),
+    path(
+        "placing-council-notices/<int:pk>/acknowledged/",
+        views.acknowledged_otherwise,
+        name="acknowledged-otherwise",
+    ),
     path("acknowledge/<str:token>/", views.acknowledge, name="acknowledge"),
 ]

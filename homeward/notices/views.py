@@ -19,15 +19,17 @@ from homeward.access.rules import (
 )
 from homeward.alerts.outbox import emails_send_due
 from homeward.audit.services import audit_refused
+from homeward.core.concurrency import ChangedByAnotherUser
 from homeward.interviews.models import ReturnInterview
 from homeward.notices import links
-from homeward.notices.forms import AcknowledgeForm, SendForm, ToldForm
-from homeward.notices.models import NoticeKind
-from homeward.notices.selectors import due_for, to_tell_list
+from homeward.notices.forms import AcknowledgedOtherwiseForm, AcknowledgeForm, SendForm, ToldForm
+from homeward.notices.models import NoticeKind, PlacingCouncilNotice
+from homeward.notices.selectors import due_for, is_overdue, sent_at_of, to_tell_list
 from homeward.notices.services import (
     NOT_DUE,
     fingerprint,
     notice_acknowledge,
+    notice_acknowledge_otherwise,
     notice_for_link,
     notice_record_told,
     notice_send,
@@ -43,6 +45,10 @@ QUEUED = (
     "yet: Homeward tries again, and the list shows it until it is acknowledged."
 )
 TOLD = "Recorded how you told {council}. No email was sent."
+ACKNOWLEDGED_OTHERWISE = (
+    "Recorded that {council} acknowledged the {kind} notification ({how}, {name}). "
+    "It is no longer chased."
+)
 SENT_KINDS = (
     NoticeKind.MISSING,
     NoticeKind.RETURNED,
@@ -157,6 +163,63 @@ def told(request, pk: int, kind: str, interview_pk: int | None = None):
             messages.success(request, TOLD.format(council=due.placing_council.name))
             return redirect("notices:index")
     return render(request, "notices/told.html", {"due": due, "form": form, "episode": episode})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def acknowledged_otherwise(request, pk: int):
+    """Record that a notice's recipients acknowledged it another way (a call, a reply)."""
+    check_action(request.user, RECORD_EPISODE)
+    # A correction of an episode recorded in error is awaited too: found like the list's.
+    visible = episodes_visible_to(request.user, in_error=True)
+    notice = get_object_or_404(
+        PlacingCouncilNotice.objects.select_related("episode__child", "placing_council")
+        .filter(episode__in=visible.values("pk"))
+        .exclude(kind=NoticeKind.CHASE),
+        pk=pk,
+    )
+    form = AcknowledgedOtherwiseForm(request.POST or None, initial={"version": notice.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = notice_acknowledge_otherwise(
+                notice=notice,
+                how=form.cleaned_data["how"],
+                by_name=form.cleaned_data["by_name"],
+                acknowledged_at=form.cleaned_data["acknowledged_at"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+                now=timezone.now(),
+                by=request.user,
+            )
+        except ChangedByAnotherUser as clash:
+            audit_refused(request=request, obj=notice, told=str(clash))
+            # Shown with the notice as it is now, so that saving again is based on it.
+            data = request.POST.copy()
+            data["version"] = clash.record.version
+            form = AcknowledgedOtherwiseForm(data)
+            form.is_valid()
+            form.add_error(None, str(clash))
+            notice = clash.record
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                audit_refused(request=request, obj=notice, told=error.message_dict)
+                add_service_errors(form, error)
+            else:
+                audit_refused(request=request, obj=notice, told={"": error.messages})
+                form.add_error(None, error.messages)
+        else:
+            message = ACKNOWLEDGED_OTHERWISE.format(
+                council=notice.placing_council.name,
+                kind=notice.get_kind_display().lower(),
+                how=saved.get_acknowledged_how_display().lower(),
+                name=saved.acknowledged_by_name,
+            )
+            messages.success(request, message)
+            return redirect("notices:index")
+    notice.sent_at = sent_at_of(notice)
+    notice.overdue = is_overdue(notice, timezone.now())
+    context = {"notice": notice, "form": form, "episode": notice.episode}
+    return render(request, "notices/acknowledged_otherwise.html", context)
 
 
 @never_cache

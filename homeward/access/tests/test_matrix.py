@@ -249,6 +249,7 @@ ROUTES = {
         "needs": RECORD_EPISODE,
         "ids": {"pk": "returned", "kind": "interview_outcome", "interview_pk": "interview"},
     },
+    "notices:acknowledged-otherwise": {"needs": RECORD_EPISODE, "ids": {"pk": "notice"}},
     "notices:acknowledge": {"needs": "anyone", "ids": {"token": "token"}},
     # People (administrators), and the password pages anyone may open.
     "people:index": {"needs": PEOPLE_PAGES},
@@ -443,6 +444,14 @@ def world(time_machine):
         )
         records[key]["contact"] = CouncilContactFactory()
         records[key]["child_contact"] = ChildContactFactory(child=child)
+        # A notice to the child's placing council about their open episode, not acknowledged.
+        records[key]["notice"] = apps.get_model("notices", "PlacingCouncilNotice").objects.create(
+            council=council(),
+            episode=records[key]["episode"],
+            kind="missing",
+            placing_council=council("886"),
+            prepared_at=NOW - 4 * HOUR,
+        )
     return records, here
 
 

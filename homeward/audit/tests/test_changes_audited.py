@@ -1046,6 +1046,24 @@ def _notice_acknowledge(tmp_path):
     )
 
 
+def _notice_acknowledge_otherwise(tmp_path):
+    notice = _a_sent_notice()
+    return Write(
+        lambda by: notice_services.notice_acknowledge_otherwise(
+            notice=notice,
+            how="phone",
+            by_name="Made-up Kent Duty Officer",
+            acknowledged_at=EVENING + dt.timedelta(hours=2),
+            note="Made-up: rang our duty line.",
+            expected_version=notice.version,
+            now=EVENING + dt.timedelta(hours=3),
+            by=by,
+        ),
+        created(PlacingCouncilNotice, pk=notice.pk, acknowledged_how="phone"),
+        "acknowledged_by_name",
+    )
+
+
 def _notice_chase(tmp_path):
     notice = _a_sent_notice()
     # Its emails went (the outbox's record of them, as sending them leaves it): a notice is
@@ -1203,6 +1221,7 @@ WRITES = {
     "notice_send": _notice_send,
     "notice_record_told": _notice_record_told,
     "notice_acknowledge": _notice_acknowledge,
+    "notice_acknowledge_otherwise": _notice_acknowledge_otherwise,
     "notice_chase": _notice_chase,
     "register_load": _register_load,
     "elsewhere_load": _elsewhere_load,

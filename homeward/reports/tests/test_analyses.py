@@ -26,6 +26,7 @@ from homeward.episodes.tests.factories import EpisodeFactory
 from homeward.exploitation.tests.factories import ScreeningFactory
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
+from homeward.notices.services import notice_acknowledge_otherwise
 from homeward.panel.tests.factories import (
     PanelActionFactory,
     PanelDiscussionFactory,
@@ -365,6 +366,31 @@ def test_placing_councils_told_and_acknowledging_are_counted_from_the_notices(co
         sentences
     )
     assert "1 of the 1 missing notices recorded (100.0%) were acknowledged" in " ".join(sentences)
+
+
+def test_a_notice_acknowledged_another_way_counts_as_acknowledged(county):
+    first = county["d"].episodes.order_by("last_seen_at").first()
+    notice = PlacingCouncilNotice.objects.create(
+        council=council("931"),
+        episode=first,
+        kind=NoticeKind.MISSING,
+        placing_council=council("933"),
+        prepared_at=first.last_seen_at + HOUR,
+    )
+    assert placed.count(scope(), PERIOD)["notices"]["acknowledged"]["n"] == 0
+
+    notice_acknowledge_otherwise(
+        notice=notice,
+        how="phone",
+        by_name="Made-up officer",
+        acknowledged_at=first.last_seen_at + 3 * HOUR,
+        expected_version=notice.version,
+        now=first.last_seen_at + 4 * HOUR,
+        by=None,
+    )
+
+    found = placed.count(scope(), PERIOD)["notices"]
+    assert found["acknowledged"] == {"n": 1, "of": 1, "pct": 100.0}
 
 
 def test_placed_councils_are_hidden_in_the_published_paper(county):
