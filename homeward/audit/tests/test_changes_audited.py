@@ -1235,6 +1235,9 @@ WRITES = {
 # Helpers in services modules that write nothing: an id, and the checks every service
 # that changes a child's date of birth or an interview shares.
 NOT_WRITES = {
+    # A notification read as receiving reads it (its fingerprint), writing nothing: the lot of
+    # a file asks the database once for all its rows (police/lots.py).
+    "homeward.police.services.notification_read",
     "homeward.children.services.new_local_id",
     "homeward.children.services.child_born_problems",
     "homeward.interviews.services.interview_checks",
