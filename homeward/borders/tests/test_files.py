@@ -258,59 +258,6 @@ def test_rows_short_of_cells_are_read_with_their_last_cells_empty_and_said():
     )
 
 
-def test_a_discharge_file_without_the_optional_columns_leaves_what_they_held():
-    # A home's discharge notice carries only what identifies the admission and the discharge:
-    # the columns it leaves out must not empty the workers, URN, legal basis or notes.
-    ChildFactory(first_name="Keira", last_name="Notreal", responsible_la=council("202"))
-    row = (
-        ",Keira,Notreal,17/05/2006,202,care_order,Made-up House,SC000001,01/02/2020,,"
-        "03/02/2020,Sam Madeup,sam@camden.example.gov.uk,Jo Madeup,jo@camden.example.gov.uk,"
-        "Made-up note"
-    )
-    register_load(data=register_file(row), name="r.csv", council=council())
-    discharge = (
-        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on,"
-        b"discharged_on\nKeira,Notreal,17/05/2006,202,Made-up House,01/02/2020,30/04/2020\n"
-    )
-    loaded = register_load(data=discharge, name="d.csv", council=council())
-    assert (loaded.added, loaded.changed) == (0, 1)
-    entry = PlacedInEntry.objects.get()
-    assert entry.discharged_on == dt.date(2020, 4, 30)
-    kept = (
-        entry.legal_basis, entry.provider_urn, entry.notified_on, entry.social_worker_email,
-        entry.iro_name, entry.iro_email, entry.notes,
-    )  # fmt: skip
-    assert kept == (
-        "care_order", "SC000001", dt.date(2020, 2, 3), "sam@camden.example.gov.uk",
-        "Jo Madeup", "jo@camden.example.gov.uk", "Made-up note",
-    )  # fmt: skip
-
-
-def test_a_new_admission_from_a_file_without_the_optional_columns_takes_their_defaults():
-    new = (
-        b"first_name,last_name,date_of_birth,placing_council_code,home_name,admitted_on\n"
-        b"Ruby,Sample,01/01/2007,202,Made-up House,01/02/2020\n"
-    )
-    assert register_load(data=new, name="n.csv", council=council()).added == 1
-    entry = PlacedInEntry.objects.get()
-    assert (entry.legal_basis, entry.notified_on, entry.iro_email) == (
-        "other",
-        dt.date(2020, 2, 1),
-        "",
-    )
-
-
-def test_a_contacts_file_without_the_name_column_leaves_the_names_recorded():
-    contacts_load(data=CONTACTS, name="c.csv")
-    names = dict(CouncilContact.objects.values_list("email", "name"))
-    without_names = b"council_code,purpose,email\n" + b"\n".join(
-        b",".join(line.split(b",")[:3]) for line in CONTACTS.splitlines()[1:]
-    )
-    loaded = contacts_load(data=without_names, name="c.csv")
-    assert (loaded.added, loaded.changed) == (0, 0)
-    assert dict(CouncilContact.objects.values_list("email", "name")) == names
-
-
 def test_codes_in_a_contacts_or_register_file_are_read_in_any_case():
     contacts = CONTACTS.replace(b"202,iro,", b"202, IRO ,").replace(
         b",out_of_hours,", b",Out_Of_Hours,"
