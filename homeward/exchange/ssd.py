@@ -35,6 +35,7 @@ from homeward.exchange.translated import (
     within,
 )
 from homeward.interviews.models import ReturnInterview
+from homeward.interviews.selectors import attempts_required
 
 PERSON = "ssd_person.csv"
 LEGAL_STATUS = "ssd_legal_status.csv"
@@ -246,7 +247,12 @@ OFFERED_NO_ANSWER = (
     "{file}, row {row}: the return interview is given as offered (MISS006A) with no answer to "
     "whether it was accepted (MISS007A): interview {interview} is recorded as offered at the "
     "return (the SSD gives no time of the offer), its outcome not yet known (no contact made "
-    "yet), and the return is still owed an interview."
+    "yet), {owed}"
+)
+STILL_OWED = "and the return is still owed an interview until its outcome is recorded."
+NO_LONGER_OWED = (
+    "which is the one offer with no contact made that the council requires: the return is no "
+    "longer owed an interview."
 )
 ANSWERS_BLANKED = (
     "{file}, row {row}: the return interview's answers (MISS006A, MISS007A) are empty, but "
@@ -625,8 +631,11 @@ def _interview(reader: _Reader, row: SourceRow, episode: str, returned: str) -> 
         # (interviews.selectors.AWAITING_OUTCOME), which Annex A counts as offered by its
         # offer time; the SSD gives none, so the return's is taken, as for a completion.
         outcome = "no_contact"
+        owed = STILL_OWED if attempts_required() > 1 else NO_LONGER_OWED
         reader.translation.notes.append(
-            OFFERED_NO_ANSWER.format(file=MISSING, row=row.number, interview=f"{episode}-RHI")
+            OFFERED_NO_ANSWER.format(
+                file=MISSING, row=row.number, interview=f"{episode}-RHI", owed=owed
+            )
         )
     else:
         outcome = "completed" if accepted in YES else "declined"

@@ -183,7 +183,8 @@ def test_the_extract_imports_children_placements_episodes_interviews_and_allocat
         "ssd_missing.csv, row 7: the return interview is given as offered (MISS006A) with no "
         "answer to whether it was accepted (MISS007A): interview M6-RHI is recorded as offered "
         "at the return (the SSD gives no time of the offer), its outcome not yet known (no "
-        "contact made yet), and the return is still owed an interview." in out
+        "contact made yet), and the return is still owed an interview until its outcome is "
+        "recorded." in out
     )
     assert AuditEntry.objects.filter(details__folder=str(tmp_path / "ssd")).exists()
     audited = AuditEntry.objects.filter(action="change", object_type__icontains="allocation")
@@ -295,14 +296,21 @@ def test_a_table_without_a_column_the_ssd_requires_is_refused_by_name(tmp_path):
     assert not Child.objects.exists()
 
 
+def changed_in_homeward(record, **changes):
+    """The imported record, changed in Homeward after the import (a local change)."""
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.changed_at = record.imported_at + dt.timedelta(minutes=5)
+    record.version += 1
+    record.save()
+    return record
+
+
 def test_an_episode_corrected_in_homeward_is_not_silently_reverted(tmp_path):
     folder = write_extract(tmp_path / "ssd")
     run(folder)
-    corrected = Episode.objects.get(local_id="M2")
-    corrected.category = "missing"  # a coordinator knew the child's whereabouts were not
-    corrected.changed_at = corrected.imported_at + dt.timedelta(minutes=5)
-    corrected.version += 1
-    corrected.save()
+    # A coordinator knew the child's whereabouts were not.
+    corrected = changed_in_homeward(Episode.objects.get(local_id="M2"), category="missing")
     problems = refused(folder)
     assert problems[0].startswith(
         "ssd_missing.csv, row 3, miss_mis_epi_type: This episode was changed in Homeward"
@@ -427,10 +435,29 @@ def test_an_interview_offered_with_no_answer_is_kept_as_offered_and_annex_a_says
     assert interview.offered_at == returned.returned_at
     assert interview.completed_at is None
     assert "ssd_missing.csv, row 5: the return interview is given as offered" in out
+    assert "still owed an interview until its outcome is recorded." in out
     # M4 is SSD1's last missing episode in the 12 months: offered, not (yet) accepted.
     table = list_8(council=council("931"), as_at=dt.date(2024, 3, 31))
     row = dict(zip(table.columns, table.rows[0], strict=True))
     assert (row[RHI_OFFERED], row[RHI_ACCEPTED]) == ("Y", "N")
+    # The answer in a later extract goes on the same interview.
+    answered = missing.replace("2023-07-12,M,2023-07-12,Y,\n", "2023-07-12,M,2023-07-12,Y,Y\n")
+    out = run(write_extract(tmp_path / "later", missing=answered))
+    interview.refresh_from_db()
+    assert (interview.outcome, interview.completed_at) == ("completed", returned.returned_at)
+    assert "interviews.csv: 5 rows, 0 new, 1 updated, 4 unchanged" in out
+
+
+def test_where_one_offer_is_all_the_council_requires_the_summary_says_the_return_is_settled(
+    tmp_path, settings
+):
+    settings.HOMEWARD_RHI_ATTEMPTS_REQUIRED = 1
+    out = run(write_extract(tmp_path / "ssd"))
+    assert (
+        "interview M6-RHI is recorded as offered at the return (the SSD gives no time of the "
+        "offer), its outcome not yet known (no contact made yet), which is the one offer with no "
+        "contact made that the council requires: the return is no longer owed an interview." in out
+    )
 
 
 def test_a_later_extract_blanking_an_interviews_answers_keeps_it_and_says_so_row_by_row(
@@ -485,3 +512,19 @@ def test_a_name_garbled_by_excel_is_refused_saying_what_it_probably_should_be(tm
         "again."
     ]
     assert not Child.objects.exists()
+
+
+def test_an_outcome_recorded_in_homeward_on_an_offered_interview_is_not_reverted(tmp_path):
+    folder = write_extract(tmp_path / "ssd")
+    run(folder)
+    # The coordinator recorded the answer the SSD has not yet.
+    offered = changed_in_homeward(
+        ReturnInterview.objects.get(local_id="M6-RHI"), outcome="declined"
+    )
+    problems = refused(folder)
+    assert problems[0].startswith(
+        "ssd_missing.csv, row 7, miss_mis_epi_rhi_offered: This interview was changed in Homeward"
+    )
+    run(folder, "--keep-local-changes")
+    offered.refresh_from_db()
+    assert offered.outcome == "declined"
