@@ -662,8 +662,12 @@ def _kept_interviews(reader: _Reader, blank: dict[str, SourceRow]) -> None:
     """Say, row by row, which interviews an earlier extract recorded are kept though the
     row's answers are now empty: the bundle import never deletes a record, and a row with
     no interview would otherwise leave the earlier one standing in silence."""
-    kept = ReturnInterview.objects.filter(council_id=reader.council_id, local_id__in=list(blank))
-    for interview in kept.order_by("local_id"):
+    refs, kept = list(blank), []
+    for start in range(0, len(refs), 500):  # a big extract's ids in SQLite's variable limit
+        kept += ReturnInterview.objects.filter(
+            council_id=reader.council_id, local_id__in=refs[start : start + 500]
+        )
+    for interview in sorted(kept, key=lambda interview: blank[interview.local_id].number):
         row = blank[interview.local_id]
         reader.translation.notes.append(
             ANSWERS_BLANKED.format(
