@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from homeward.core.problems import garbled_problem
 from homeward.exchange.bundle_reading import (
     DUPLICATE_COLUMN,
     HEADER_READ_AS,
@@ -116,6 +117,14 @@ def read_rows(
     if short:
         notes.append(f"{name}: " + SHORT_ROWS.format(rows=row_list(short)))
     return FileRows(rows, notes)
+
+
+def garbled_cells(name: str, number: int, row: dict[str, str], columns) -> list[FileProblem]:
+    """The row's cells of `columns` that look like UTF-8 read as Windows-1252 (Excel's
+    "ZoÃ«"), each a problem saying what the text probably should be: a name is never
+    written garbled."""
+    found = (garbled_problem(column, row.get(column, ""), what=column) for column in columns)
+    return [FileProblem(name, number, p.field, p.message) for p in found if p]
 
 
 def _decoded(data: bytes, name: str) -> tuple[str, list[str]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 
 from homeward.audit.services import record_change, values_before_change
-from homeward.borders.csvfile import FileProblem, FileRejected, read_rows
+from homeward.borders.csvfile import FileProblem, FileRejected, garbled_cells, read_rows
 from homeward.borders.models import ContactPurpose, CouncilContact
 from homeward.borders.rules import contact_problems, normalise_email
 from homeward.core.codes import canonical_code
@@ -72,6 +72,7 @@ def _row_problems(name: str, number: int, row: dict, councils: dict) -> list[Fil
     if row["council_code"] not in councils:
         reason = UNKNOWN_COUNCIL.format(value=row["council_code"])
         found.append(FileProblem(name, number, "council_code", reason))
+    found += garbled_cells(name, number, row, COLUMNS)
     return sorted(found, key=lambda problem: COLUMNS.index(problem.column))
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.borders.csvfile import FileProblem, FileRejected, read_rows
+from homeward.borders.csvfile import FileProblem, FileRejected, garbled_cells, read_rows
 from homeward.borders.models import EpisodeElsewhere
 from homeward.borders.services import episode_elsewhere_record
 from homeward.core.codes import Category
@@ -95,6 +95,7 @@ def elsewhere_load(*, data: bytes, name: str, children, by=None) -> ElsewhereLoa
     problems, read = [], []
     for number, row in rows:
         values, row_problems = _values(name, number, row, known, councils)
+        row_problems += garbled_cells(name, number, row, COLUMNS)
         problems += row_problems
         if not row_problems:
             read.append((number, values))

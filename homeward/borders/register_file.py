@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.borders.csvfile import FileProblem, FileRejected, read_rows
+from homeward.borders.csvfile import FileProblem, FileRejected, garbled_cells, read_rows
 from homeward.borders.models import LegalBasis, PlacedInEntry
 from homeward.borders.register import (
     FIELDS,
@@ -98,6 +98,7 @@ def register_load(*, data: bytes, name: str, council: Council, by=None) -> Regis
     problems, read, first_row = [], [], {}
     for number, row in rows:
         values, row_problems = _values(name, number, row, councils, council)
+        row_problems[:0] = garbled_cells(name, number, row, COLUMNS)
         if not row_problems:
             found = entry_problems(
                 council=council, values=_completed(values, existing.get(_key(values))), today=today

@@ -14,7 +14,7 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -430,15 +430,22 @@ def check_header(written: list[str], spec: FileSpec) -> Header:
     return read_header(written, known=spec.header, required=spec.required)
 
 
-def read_header(written: list[str], *, known: tuple[str, ...], required: tuple[str, ...]) -> Header:
+def read_header(
+    written: list[str],
+    *,
+    known: tuple[str, ...],
+    required: tuple[str, ...],
+    spelled: Callable[[str], str] = str,
+) -> Header:
     """A header's names as documented; which of `required` are missing, which are written
-    twice, which are not `known`."""
+    twice, which are not `known`. `spelled` gives a name as its documentation spells it (the
+    DfE's SSDA903 names are upper case), for the names said to be read as documented."""
     names = [documented_name(name) for name in written]
     documented = set(known)
     renamed = [
-        f"'{raw}' as {name}"
+        f"'{raw}' as {spelled(name)}"
         for raw, name in zip(written, names, strict=True)
-        if raw != name and name in documented
+        if raw != spelled(name) and name in documented
     ]
     seen: set[str] = set()
     duplicated = []

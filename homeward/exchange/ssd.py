@@ -34,6 +34,8 @@ from homeward.exchange.translated import (
     rows_of,
     within,
 )
+from homeward.interviews.models import ReturnInterview
+from homeward.interviews.selectors import attempts_required
 
 PERSON = "ssd_person.csv"
 LEGAL_STATUS = "ssd_legal_status.csv"
@@ -241,6 +243,23 @@ RHI_STILL_MISSING = (
 ACCEPTED_NOT_OFFERED = (
     "The return interview is given as accepted but not offered (MISS006A): check both answers."
 )
+OFFERED_NO_ANSWER = (
+    "{file}, row {row}: the return interview is given as offered (MISS006A) with no answer to "
+    "whether it was accepted (MISS007A): interview {interview} is recorded as offered at the "
+    "return (the SSD gives no time of the offer), its outcome not yet known (no contact made "
+    "yet), {owed}"
+)
+STILL_OWED = "and the return is still owed an interview until its outcome is recorded."
+NO_LONGER_OWED = (
+    "which is the one offer with no contact made that the council requires: the return is no "
+    "longer owed an interview."
+)
+ANSWERS_BLANKED = (
+    "{file}, row {row}: the return interview's answers (MISS006A, MISS007A) are empty, but "
+    "interview {interview} ({outcome}), recorded from an earlier extract, is kept as it was: "
+    "an import never deletes a record. If it should not stand, mark it entered in error on "
+    "the child's page."
+)
 ONE_DAY_PLACEMENT = (
     "A placement cannot start and end on the same day (CLAP003A and CLAP009A are both {day})."
 )
@@ -290,6 +309,7 @@ class _Reader:
     tables: dict[str, list[SourceRow] | None]
     today: dt.date
     known_children: set[str]
+    council_id: int = 0
     people: set[str] = field(default_factory=set)
     # Rows naming a person not known, when ssd_person.csv could not be read, by file.
     unchecked: dict[str, int] = field(default_factory=dict)
@@ -338,7 +358,7 @@ def translate(folder: Path, *, council_id: int, today: dt.date) -> Translation:
         translation.problem(Where("", 0), NO_FILES.format(path=folder, names=", ".join(FILES)))
         return translation
     known = set(Child.all_records.filter(council_id=council_id).values_list("local_id", flat=True))
-    reader = _Reader(translation, tables, today, known)
+    reader = _Reader(translation, tables, today, known, council_id)
     reader.people = {row.get("pers_person_id") for row in rows_of(tables, PERSON)}
     _children(reader)
     placements = _placements(reader)
@@ -510,7 +530,7 @@ def _looked_after(reader: _Reader) -> dict[str, list[tuple[dt.date, dt.date | No
 def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
     looked_after = _looked_after(reader)
     not_looked_after = 0
-    offered_only = 0
+    blank_answers: dict[str, SourceRow] = {}
     for row in rows_of(reader.tables, MISSING):
         ref = row.get("miss_table_id")
         child = reader.person(row, "miss_la_person_id") or row.get("miss_la_person_id")
@@ -566,7 +586,8 @@ def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
             "day_precision": row.at("miss_mis_epi_start"),
         }
         reader.translation.add("episodes.csv", values, row.at(), cells)
-        offered_only += _interview(reader, row, ref, back)
+        if not _interview(reader, row, ref, back):
+            blank_answers[f"{ref}-RHI"] = row
     if not_looked_after:
         reader.translation.notes.append(
             f"{MISSING}: {not_looked_after} episode(s) began when the child was in no "
@@ -574,16 +595,12 @@ def _episodes(reader: _Reader, placements: list[_Placement]) -> None:
             "(ssd_legal_status.csv), so their legal status is recorded as 'none' and they "
             "are recorded as missing from home."
         )
-    if offered_only:
-        reader.translation.notes.append(
-            f"{MISSING}: {offered_only} return interview(s) are given as offered but with no "
-            "answer to whether they were accepted (MISS007A): no interview was recorded for "
-            "them, and their returns are still owed one in Homeward."
-        )
+    _kept_interviews(reader, blank_answers)
 
 
-def _interview(reader: _Reader, row: SourceRow, episode: str, returned: str) -> int:
-    """The return home interview the RHI answers make; 1 when offered with no answer."""
+def _interview(reader: _Reader, row: SourceRow, episode: str, returned: str) -> bool:
+    """The return home interview the RHI answers make; False when they make none because
+    no offer is given (empty), True otherwise (an interview, or a problem)."""
     offered = row.get("miss_mis_epi_rhi_offered").upper()
     accepted = row.get("miss_mis_epi_rhi_accepted").upper()
     for column, answer in (
@@ -595,27 +612,37 @@ def _interview(reader: _Reader, row: SourceRow, episode: str, returned: str) -> 
                 value=answer, what="answer", ref=COLUMNS[MISSING][column], choices="N, Y"
             )
             reader.translation.problem(row.at(column), message)
-            return 0
+            return True
     if not offered:
         if accepted in YES:
             reader.translation.problem(row.at("miss_mis_epi_rhi_accepted"), ACCEPTED_NOT_OFFERED)
-        return 0
+            return True
+        return False
     if offered in YES and not returned:
         reader.translation.problem(row.at("miss_mis_epi_rhi_offered"), RHI_STILL_MISSING)
-        return 0
+        return True
     if offered in NO:
         if accepted in YES:
             reader.translation.problem(row.at("miss_mis_epi_rhi_accepted"), ACCEPTED_NOT_OFFERED)
-            return 0
+            return True
         outcome = "not_offered"
     elif not accepted:
-        return 1
+        # Offered, its answer not known: Homeward's interview awaiting its outcome
+        # (interviews.selectors.AWAITING_OUTCOME), which Annex A counts as offered by its
+        # offer time; the SSD gives none, so the return's is taken, as for a completion.
+        outcome = "no_contact"
+        owed = STILL_OWED if attempts_required() > 1 else NO_LONGER_OWED
+        reader.translation.notes.append(
+            OFFERED_NO_ANSWER.format(
+                file=MISSING, row=row.number, interview=f"{episode}-RHI", owed=owed
+            )
+        )
     else:
         outcome = "completed" if accepted in YES else "declined"
     values = {
         "interview_id": f"{episode}-RHI",
         "episode_id": episode,
-        "offered_at": "",
+        "offered_at": returned if outcome == "no_contact" else "",
         "outcome": outcome,
         "completed_at": returned if outcome == "completed" else "",
         "conducted_by": NOT_RECORDED if outcome == "completed" else "",
@@ -628,7 +655,28 @@ def _interview(reader: _Reader, row: SourceRow, episode: str, returned: str) -> 
         "conducted_by": row.at("miss_mis_epi_rhi_accepted"),
     }
     reader.translation.add("interviews.csv", values, row.at(), cells)
-    return 0
+    return True
+
+
+def _kept_interviews(reader: _Reader, blank: dict[str, SourceRow]) -> None:
+    """Say, row by row, which interviews an earlier extract recorded are kept though the
+    row's answers are now empty: the bundle import never deletes a record, and a row with
+    no interview would otherwise leave the earlier one standing in silence."""
+    refs, kept = list(blank), []
+    for start in range(0, len(refs), 500):  # a big extract's ids in SQLite's variable limit
+        kept += ReturnInterview.objects.filter(
+            council_id=reader.council_id, local_id__in=refs[start : start + 500]
+        )
+    for interview in sorted(kept, key=lambda interview: blank[interview.local_id].number):
+        row = blank[interview.local_id]
+        reader.translation.notes.append(
+            ANSWERS_BLANKED.format(
+                file=MISSING,
+                row=row.number,
+                interview=interview.local_id,
+                outcome=interview.get_outcome_display(),
+            )
+        )
 
 
 def _upn_note(reader: _Reader) -> None:

@@ -138,7 +138,9 @@ def translate(folder: Path, *, council_id: int, year: int) -> Translation:
         translation.problem(Where("", 0), NOT_A_FOLDER.format(path=folder))
         return translation
     other_files(folder, FILES, translation)
-    tables = read_tables(folder, {}, REQUIRED, translation)
+    # The DfE writes its column names in upper case: a header written so is read as it is.
+    read = {name: dict.fromkeys(columns, "") for name, columns in COLUMNS.items()}
+    tables = read_tables(folder, read, REQUIRED, translation, spelled=str.upper)
     for name, rows in tables.items():  # the DfE's layout is fixed: say what else was there
         unknown = [
             column for column in (rows[0].cells if rows else ()) if column not in COLUMNS[name]

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from homeward.core.clock import LONDON
+from homeward.core.problems import garbled_problem
 from homeward.exchange import bundle_local
 from homeward.exchange.bundle_import import (
     DEFAULT_MAX_PROBLEMS,
@@ -33,15 +34,16 @@ from homeward.exchange.bundle_reading import (
     COPY_OF_FILE,
     DUPLICATE_COLUMN,
     EMPTY_FILE,
+    HEADER_READ_AS,
     NOT_CSV_FILE,
     READ_AS_WINDOWS_1252,
     WINDOWS_1252,
     CsvFile,
     FileNotRead,
     detect_encoding,
-    documented_name,
     is_system_file,
     looks_like,
+    read_header,
 )
 from homeward.exchange.bundle_spec import BY_NAME
 from homeward.exchange.cells import guard_formula, unguard_formula
@@ -165,13 +167,16 @@ def read_table(
     problems: list,
     notes: list | None = None,
     null_as_empty: bool = False,
+    spelled: Callable[[str], str] = str,
 ) -> list[SourceRow] | None:
     """A source file's rows, read as the bundle's files are (encoding, separator, quotes);
     None, with the problem, when it cannot be read, lacks a `required` column or has a
     column twice. `columns` gives each column the source documents and its reference (for
-    the problem); `notes` gets what the person should check (a file read as Windows-1252).
-    With `null_as_empty`, a cell holding NULL, as SQL Server writes an empty value, is read as
-    empty, and the notes say how many."""
+    the problem); `notes` gets what the person should check (a file read as Windows-1252,
+    header names read as the documented ones, as `spelled` spells them). A cell of a column
+    read that looks garbled by Excel ("ZoÃ«") is a problem. With `null_as_empty`, a cell
+    holding NULL, as SQL Server writes an empty value, is read as empty, and the notes say
+    how many."""
     name = path.name
     rows: list[SourceRow] = []
     nulls = 0
@@ -183,20 +188,25 @@ def read_table(
             if not written:
                 problems.append(BundleProblem(name, 1, "", EMPTY_FILE))
                 return None
-            header = [documented_name(cell) for cell in written]
-            lacking = [column for column in required if column not in header]
-            for column in lacking:
+            known = tuple(dict.fromkeys((*columns, *required)))
+            read = read_header(written, known=known, required=required, spelled=spelled)
+            header = read.names
+            for column in read.missing:
                 message = MISSING_COLUMN.format(column=column, ref=columns.get(column, ""))
                 problems.append(BundleProblem(name, 1, column, message))
-            twice = sorted({column for column in header if column and header.count(column) > 1})
-            for column in twice:  # which of the two to read is not guessed
+            for column in sorted(read.duplicated):  # which of the two to read is not guessed
                 problems.append(
                     BundleProblem(name, 1, column, DUPLICATE_COLUMN.format(column=column))
                 )
-            if lacking or twice:
+            if read.missing or read.duplicated:
                 return None
-            if encoding.name == WINDOWS_1252 and notes is not None:
-                notes.append(f"{name}: {READ_AS_WINDOWS_1252}")
+            if notes is not None:
+                if encoding.name == WINDOWS_1252:
+                    notes.append(f"{name}: {READ_AS_WINDOWS_1252}")
+                if read.renamed:
+                    notes.append(
+                        f"{name}: {HEADER_READ_AS.format(renamed=', '.join(read.renamed))}"
+                    )
             for number, cells, troubles in csv_file.records():
                 for index, message in troubles:
                     column = header[index] if index is not None and index < len(header) else ""
@@ -215,6 +225,7 @@ def read_table(
                     held = [column for column, cell in values.items() if cell.strip() == "NULL"]
                     nulls += len(held)
                     values.update(dict.fromkeys(held, ""))
+                problems += garbled_cells(name, number, values, known)
                 rows.append(SourceRow(name, number, values))
     except FileNotRead as error:
         problems.append(BundleProblem(name, error.row, "", error.message))
@@ -225,6 +236,15 @@ def read_table(
     if nulls and notes is not None:
         notes.append(f"{name}: {NULLS_READ.format(count=nulls)}")
     return rows
+
+
+def garbled_cells(name: str, number: int, values: dict[str, str], read: tuple[str, ...]):
+    """The problems of the cells of the columns `read` that look like UTF-8 read as
+    Windows-1252 (core.problems.garbled_problem), each at its cell."""
+    for column in read:
+        problem = garbled_problem(column, values.get(column, "").strip(), what=column)
+        if problem:
+            yield BundleProblem(name, number, column, problem.message)
 
 
 # The episodes.csv columns an import of missing periods writes (the others stay as they are).
@@ -247,16 +267,23 @@ def read_tables(
     required: dict[str, tuple[str, ...]],
     translation: Translation,
     null_as_empty: bool = False,
+    spelled: Callable[[str], str] = str,
 ) -> dict[str, list[SourceRow] | None]:
     """Each of the tables named in `required` that the folder has (None: it could not be
-    read, and is marked unreadable), their problems added to the translation."""
+    read, and is marked unreadable), their problems added to the translation (read_table)."""
     tables: dict[str, list[SourceRow] | None] = {}
     for name in required:
         path = folder / name
         if path.is_file():
             found: list = []
             tables[name] = read_table(
-                path, columns.get(name, {}), required[name], found, translation.notes, null_as_empty
+                path,
+                columns.get(name, {}),
+                required[name],
+                found,
+                translation.notes,
+                null_as_empty,
+                spelled,
             )
             translation.problems.extend(found)
             if tables[name] is None:

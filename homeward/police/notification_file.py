@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
 from homeward.core.locks import council_episodes_held
-from homeward.core.problems import Problem
+from homeward.core.problems import Problem, garbled_problem
 from homeward.exchange.bundle_reading import (
     HEADER_READ_AS,
     UTF8,
@@ -352,6 +352,9 @@ def _ready(result: FileRead, header, number: int, cells, troubles, force_name) -
     # Cells past the header's end are kept too, as evidence, under their position.
     data = {name: cell for name, cell in zip(header, cells, strict=False) if name}
     data |= {f"cell_{n}": cell for n, cell in enumerate(cells, 1) if n > len(header)}
+    # Text garbled by Excel (Zoë as ZoÃ«) would be matched and written as it reads: the row is
+    # kept as a problem instead, saying what the text probably should be.
+    problems += _garbled(data)
     force, force_problem = _force(data.get("force", ""), force_name)
     registered = None
     if not force_problem:
@@ -360,6 +363,16 @@ def _ready(result: FileRead, header, number: int, cells, troubles, force_name) -
         problems.append(force_problem)
     read = notification_read(force_name=force, data=data, problems=tuple(problems))
     return _Row(number=number, data=data, force=force, registered=registered, read=read)
+
+
+def _garbled(data: dict) -> list[Problem]:
+    """The cells of the notification's columns that look like UTF-8 read as Windows-1252."""
+    found = (
+        garbled_problem(column, str(data[column]).strip(), what=column)
+        for column in COLUMNS
+        if column in data
+    )
+    return [problem for problem in found if problem]
 
 
 def _receive(result: FileRead, row: _Row, source, by) -> None:

@@ -25,6 +25,7 @@ from homeward.borders.models import EpisodeElsewhere
 from homeward.borders.services import HOST_IS_US, NOT_OUR_CHILD
 from homeward.children.models import Child
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.problems import GARBLED
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import LONDON, EpisodeFactory
@@ -110,6 +111,19 @@ def test_a_file_with_problems_adds_nothing_and_names_each(ours):
     assert all(str(p).startswith(f"h.csv, row {p.row}") for p in rejected.value.problems)
     assert not EpisodeElsewhere.objects.exists()
     assert Episode.objects.count() == 1  # Ben's, as it was
+
+
+def test_a_note_garbled_by_excel_adds_nothing_and_says_what_it_should_be(ours):
+    garbled = GOOD[0].replace("Made-up note", "Seen with Ã‰lodie")
+    with pytest.raises(FileRejected) as rejected:
+        elsewhere_load(data=_file(garbled, GOOD[1]), name="h.csv", children=Child.objects.all())
+    assert [str(p) for p in rejected.value.problems] == [
+        "h.csv, row 2, column notes: "
+        + GARBLED.format(
+            what="notes", value="Seen with Ã‰lodie", garbled="Ã‰", fixed="Seen with Élodie"
+        )
+    ]
+    assert not EpisodeElsewhere.objects.exists()
 
 
 def test_the_command_lists_every_problem_and_says_nothing_was_loaded(tmp_path, capsys, ours):

@@ -12,6 +12,7 @@ from homeward.borders.models import ChildContact, CouncilContact, PlacedInEntry
 from homeward.borders.register_file import UNKNOWN_CHILD, register_load
 from homeward.borders.rules import BAD_EMAIL, BAD_PURPOSE
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.problems import GARBLED
 from homeward.councils.tests.factories import council
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +272,23 @@ def test_codes_in_a_contacts_or_register_file_are_read_in_any_case():
     row = ",Keira,Notreal,17/05/2006,202,Care_Order,Made-up House,,01/02/2020,,,,,,,"
     assert register_load(data=register_file(row), name="r.csv", council=council()).added == 1
     assert PlacedInEntry.objects.get().legal_basis == "care_order"
+
+
+def test_text_garbled_by_excel_refuses_a_register_or_contacts_file_saying_what_it_should_be():
+    """Excel opening a UTF-8 file without a byte-order mark turns Zoë into ZoÃ«: such a row
+    is refused at its cell, with what the text probably should be, and nothing is written."""
+    row = ",ZoÃ«,Notreal,17/05/2006,202,care_order,Made-up House,,01/02/2020,,,,,,,"
+    with pytest.raises(FileRejected) as rejected:
+        register_load(data=register_file(row), name="r.csv", council=council())
+    assert [str(p) for p in rejected.value.problems] == [
+        "r.csv, row 2, column first_name: "
+        + GARBLED.format(what="first_name", value="ZoÃ«", garbled="Ã«", fixed="Zoë")
+    ]
+    assert not PlacedInEntry.objects.exists()
+
+    garbled = CONTACTS.replace(b"Duty team", "RenÃ©e's duty team".encode())
+    with pytest.raises(FileRejected) as rejected:
+        contacts_load(data=garbled, name="c.csv")
+    assert [(p.row, p.column) for p in rejected.value.problems] == [(4, "name")]
+    assert "It probably should be 'Renée's duty team'." in rejected.value.problems[0].reason
+    assert not CouncilContact.objects.exists()

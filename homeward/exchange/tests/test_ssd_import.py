@@ -13,7 +13,9 @@ from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.models import AuditEntry
 from homeward.children.models import Allocation, Child, Placement
 from homeward.core.clock import LONDON
+from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
+from homeward.exchange.annex_a import RHI_ACCEPTED, RHI_OFFERED, list_8
 from homeward.interviews.models import ReturnInterview
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +158,7 @@ def test_the_extract_imports_children_placements_episodes_interviews_and_allocat
     assert (episodes["M6"].legal_status, episodes["M6"].missing_from) == ("none", "home")
 
     interviews = {i.episode.local_id: i for i in ReturnInterview.objects.all()}
-    assert set(interviews) == {"M1", "M2", "M3"}
+    assert set(interviews) == {"M1", "M2", "M3", "M6"}
     assert interviews["M1"].outcome == "completed"
     assert interviews["M1"].completed_at == timed.returned_at
     assert interviews["M1"].conducted_by == "Not recorded in the SSD"
@@ -177,7 +179,13 @@ def test_the_extract_imports_children_placements_episodes_interviews_and_allocat
     assert "ssd_involvements.csv: 2 allocations, 2 new, 0 updated, 0 unchanged" in out
     assert "does not keep a child's UPN (PERS006A): 1 were not read" in out
     assert "1 episode(s) began when the child was in no looked-after period" in out
-    assert "1 return interview(s) are given as offered but with no answer" in out
+    assert (
+        "ssd_missing.csv, row 7: the return interview is given as offered (MISS006A) with no "
+        "answer to whether it was accepted (MISS007A): interview M6-RHI is recorded as offered "
+        "at the return (the SSD gives no time of the offer), its outcome not yet known (no "
+        "contact made yet), and the return is still owed an interview until its outcome is "
+        "recorded." in out
+    )
     assert AuditEntry.objects.filter(details__folder=str(tmp_path / "ssd")).exists()
     audited = AuditEntry.objects.filter(action="change", object_type__icontains="allocation")
     assert sorted(audited.values_list("object_id", flat=True)) == sorted(
@@ -288,14 +296,21 @@ def test_a_table_without_a_column_the_ssd_requires_is_refused_by_name(tmp_path):
     assert not Child.objects.exists()
 
 
+def changed_in_homeward(record, **changes):
+    """The imported record, changed in Homeward after the import (a local change)."""
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.changed_at = record.imported_at + dt.timedelta(minutes=5)
+    record.version += 1
+    record.save()
+    return record
+
+
 def test_an_episode_corrected_in_homeward_is_not_silently_reverted(tmp_path):
     folder = write_extract(tmp_path / "ssd")
     run(folder)
-    corrected = Episode.objects.get(local_id="M2")
-    corrected.category = "missing"  # a coordinator knew the child's whereabouts were not
-    corrected.changed_at = corrected.imported_at + dt.timedelta(minutes=5)
-    corrected.version += 1
-    corrected.save()
+    # A coordinator knew the child's whereabouts were not.
+    corrected = changed_in_homeward(Episode.objects.get(local_id="M2"), category="missing")
     problems = refused(folder)
     assert problems[0].startswith(
         "ssd_missing.csv, row 3, miss_mis_epi_type: This episode was changed in Homeward"
@@ -405,3 +420,111 @@ def test_null_as_sql_server_writes_an_empty_value_is_read_as_empty_and_said(tmp_
         in out
     )
     assert "ssd_person.csv: 1 cell(s) held NULL" in out
+
+
+def test_an_interview_offered_with_no_answer_is_kept_as_offered_and_annex_a_says_so(tmp_path):
+    missing = EXTRACT["ssd_missing.csv"].replace(
+        "M4,SSD1,2023-07-12,M,2023-07-12,,", "M4,SSD1,2023-07-12,M,2023-07-12,Y,"
+    )
+    out = run(write_extract(tmp_path / "ssd", missing=missing))
+    returned = Episode.objects.get(local_id="M4")
+    interview = ReturnInterview.objects.get(episode=returned)
+    # Offered, its outcome awaited: Homeward's "no contact made yet", which the interview's
+    # page records the outcome on; offered at the return, as the SSD gives no time.
+    assert (interview.local_id, interview.outcome) == ("M4-RHI", "no_contact")
+    assert interview.offered_at == returned.returned_at
+    assert interview.completed_at is None
+    assert "ssd_missing.csv, row 5: the return interview is given as offered" in out
+    assert "still owed an interview until its outcome is recorded." in out
+    # M4 is SSD1's last missing episode in the 12 months: offered, not (yet) accepted.
+    table = list_8(council=council("931"), as_at=dt.date(2024, 3, 31))
+    row = dict(zip(table.columns, table.rows[0], strict=True))
+    assert (row[RHI_OFFERED], row[RHI_ACCEPTED]) == ("Y", "N")
+    # The answer in a later extract goes on the same interview.
+    answered = missing.replace("2023-07-12,M,2023-07-12,Y,\n", "2023-07-12,M,2023-07-12,Y,Y\n")
+    out = run(write_extract(tmp_path / "later", missing=answered))
+    interview.refresh_from_db()
+    assert (interview.outcome, interview.completed_at) == ("completed", returned.returned_at)
+    assert "interviews.csv: 5 rows, 0 new, 1 updated, 4 unchanged" in out
+
+
+def test_where_one_offer_is_all_the_council_requires_the_summary_says_the_return_is_settled(
+    tmp_path, settings
+):
+    settings.HOMEWARD_RHI_ATTEMPTS_REQUIRED = 1
+    out = run(write_extract(tmp_path / "ssd"))
+    assert (
+        "interview M6-RHI is recorded as offered at the return (the SSD gives no time of the "
+        "offer), its outcome not yet known (no contact made yet), which is the one offer with no "
+        "contact made that the council requires: the return is no longer owed an interview." in out
+    )
+
+
+def test_a_later_extract_blanking_an_interviews_answers_keeps_it_and_says_so_row_by_row(
+    tmp_path,
+):
+    run(write_extract(tmp_path / "first"))
+    blanked = (
+        EXTRACT["ssd_missing.csv"]
+        .replace("M2,SSD1,2023-07-10,A,2023-07-12,Y,N", "M2,SSD1,2023-07-10,A,2023-07-12,,")
+        .replace("M3,SSD1,2023-07-12,M,2023-07-12,N,", "M3,SSD1,2023-07-12,M,2023-07-12,,N")
+    )
+    out = run(write_extract(tmp_path / "later", missing=blanked))
+    outcomes = dict(ReturnInterview.objects.values_list("local_id", "outcome"))
+    assert (outcomes["M2-RHI"], outcomes["M3-RHI"]) == ("declined", "not_offered")
+    assert (
+        "ssd_missing.csv, row 3: the return interview's answers (MISS006A, MISS007A) are empty, "
+        "but interview M2-RHI (Declined), recorded from an earlier extract, is kept as it was: "
+        "an import never deletes a record. If it should not stand, mark it entered in error "
+        "on the child's page." in out
+    )
+    assert "ssd_missing.csv, row 4: the return interview's answers" in out
+    assert "interview M3-RHI (Not offered), recorded from an earlier extract" in out
+    # An interview entered in error is not said to be kept.
+    ReturnInterview.objects.filter(local_id="M2-RHI").update(
+        entered_in_error_at=dt.datetime.now(LONDON)
+    )
+    out = run(write_extract(tmp_path / "again", missing=blanked))
+    assert "ssd_missing.csv, row 3: the return interview's answers" not in out
+    assert "ssd_missing.csv, row 4: the return interview's answers" in out
+
+
+def test_the_summary_names_the_header_names_read_as_the_documented_ones(tmp_path):
+    missing = EXTRACT["ssd_missing.csv"].replace(
+        "miss_table_id,miss_la_person_id", "MISS_TABLE_ID,Miss La Person Id"
+    )
+    out = run(write_extract(tmp_path / "ssd", missing=missing))
+    assert (
+        "ssd_missing.csv: read these header names as the documented ones: 'MISS_TABLE_ID' as "
+        "miss_table_id, 'Miss La Person Id' as miss_la_person_id." in out
+    )
+    assert "ssd_person.csv: read these header names" not in out
+
+
+def test_a_name_garbled_by_excel_is_refused_saying_what_it_probably_should_be(tmp_path):
+    person = EXTRACT["ssd_person.csv"].replace("Fictiona", "ZoÃ«")
+    problems = refused(write_extract(tmp_path / "ssd", person=person))
+    assert problems == [
+        "ssd_person.csv, row 3, pers_forename: The pers_forename 'ZoÃ«' looks garbled: 'Ã«' is "
+        "how UTF-8 text shows when it is read as Windows-1252, as Excel does when it opens a "
+        "CSV file without a byte-order mark. It probably should be 'Zoë'. Correct it in the "
+        "file (or import the file as it was written, not saved again from Excel) and import "
+        "again."
+    ]
+    assert not Child.objects.exists()
+
+
+def test_an_outcome_recorded_in_homeward_on_an_offered_interview_is_not_reverted(tmp_path):
+    folder = write_extract(tmp_path / "ssd")
+    run(folder)
+    # The coordinator recorded the answer the SSD has not yet.
+    offered = changed_in_homeward(
+        ReturnInterview.objects.get(local_id="M6-RHI"), outcome="declined"
+    )
+    problems = refused(folder)
+    assert problems[0].startswith(
+        "ssd_missing.csv, row 7, miss_mis_epi_rhi_offered: This interview was changed in Homeward"
+    )
+    run(folder, "--keep-local-changes")
+    offered.refresh_from_db()
+    assert offered.outcome == "declined"

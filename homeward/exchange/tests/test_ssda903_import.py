@@ -252,3 +252,30 @@ def test_a_column_the_dfe_layout_does_not_have_is_named_as_not_read(tmp_path):
     header = "\n".join([lines[0] + ",Notes", *(line + ",made-up note" for line in lines[1:])])
     out = run(copy_with(tmp_path, header=header + "\n"))
     assert "header.csv: ignored column(s) Homeward does not know: notes" in out
+
+
+def test_the_summary_names_the_header_names_read_as_the_dfes(tmp_path):
+    missing = text("missing.csv").replace(
+        "CHILD,DOB,MISSING,MIS_START", "Child,DOB,missing,Mis Start"
+    )
+    out = run(copy_with(tmp_path, missing=missing))
+    assert (
+        "missing.csv: read these header names as the documented ones: 'Child' as CHILD, "
+        "'missing' as MISSING, 'Mis Start' as MIS_START." in out
+    )
+    # Written as the DfE writes them: nothing to say.
+    assert "header.csv: read these header names" not in out
+    assert "episodes.csv: read these header names" not in out
+
+
+def test_a_cell_garbled_by_excel_is_refused_saying_what_it_probably_should_be(tmp_path):
+    episodes = text("episodes.csv").replace("PR1,01/06/2024", "PRÃ©1,01/06/2024", 1)
+    problems = refused(copy_with(tmp_path, episodes=episodes))
+    assert problems == [
+        "episodes.csv, row 2, place_provider: The place_provider 'PRÃ©1' looks garbled: 'Ã©' is "
+        "how UTF-8 text shows when it is read as Windows-1252, as Excel does when it opens a "
+        "CSV file without a byte-order mark. It probably should be 'PRé1'. Correct it in the "
+        "file (or import the file as it was written, not saved again from Excel) and import "
+        "again."
+    ]
+    assert not Child.objects.exists()

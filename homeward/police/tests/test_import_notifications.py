@@ -14,6 +14,7 @@ from homeward.accounts import roles
 from homeward.accounts.tests.factories import UserFactory
 from homeward.audit.models import Action, AuditEntry
 from homeward.children.tests.factories import ChildFactory
+from homeward.core.problems import GARBLED
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.tests.factories import LONDON
@@ -134,6 +135,27 @@ def test_bad_rows_are_kept_as_problems_and_do_not_stop_the_others(tmp_path, caps
     assert [n.source_row for n in problems] == [3, 4, 5]
     assert problems[2].raw["last_name"] == "Made" and problems[2].raw["cell_10"] == ""
     assert Notification.objects.count() == 5
+
+
+def test_a_row_garbled_by_excel_is_kept_as_a_problem_saying_what_it_should_be(
+    tmp_path, capsys, child
+):
+    """Evidence is kept: the row garbled by Excel (Zoë as ZoÃ«) is a problem of its own, with
+    what the name probably should be, and the rows around it are applied."""
+    garbled = GOOD_ROWS[2].replace("Avery,Notknown", "ZoÃ«,Notknown")
+    out, err, failed = run(write(tmp_path, [GOOD_ROWS[0], garbled]), capsys=capsys)
+    assert "- 1 notification applied" in out
+    assert "- 1 could not be read" in out
+    assert "1 row(s) of notifications.csv could not be read" in failed
+    assert (
+        "notifications.csv, row 3, column first_name: "
+        + GARBLED.format(what="first_name", value="ZoÃ«", garbled="Ã«", fixed="Zoë")
+        in err.splitlines()
+    )
+    kept = Notification.objects.get(source_row=3)
+    assert kept.state == State.PROBLEM
+    assert kept.raw["first_name"] == "ZoÃ«"  # kept as it arrived
+    assert not Episode.objects.filter(child__first_name__startswith="Zo").exists()
 
 
 def test_the_same_file_twice_changes_nothing_and_says_so(tmp_path, capsys, child):
