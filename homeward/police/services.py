@@ -23,6 +23,10 @@ from homeward.police.reading import fingerprint, read_notification
 SURROGATE = re.compile("[\ud800-\udfff]")
 UNREADABLE = "Could not be read: {count} {things}. It is kept, with what was wrong, as a problem."
 NOT_IN_REVIEW = "This notification is not waiting for review ({state}), so nothing was done."
+NOT_APPLIED = (
+    "The report was not linked to {child}: {problems} Nothing was changed: it still waits for "
+    "review. Link another child, or correct {child}'s episodes first."
+)
 NOT_A_REPORT = "Only a missing or away report can be linked to a child; this is {event}."
 OTHER_COUNCIL = "That child is another council's: link a child of {council}."
 NEEDS_DETAILS = "Give the child's {what} before a new child can be made from this notification."
@@ -219,6 +223,11 @@ def notification_link(
         raise ValidationError(OTHER_COUNCIL.format(council=current.council))
     before = values_before_change(current)
     applying.apply_to_child(current, child, LinkMethod.PERSON)
+    if current.state == State.PROBLEM:
+        # Refused by the episode rules: said to the person, and nothing is changed (this
+        # transaction is rolled back), so that the notification still waits for the right child.
+        problems = " ".join(p["message"] for p in current.problems)
+        raise ValidationError(NOT_APPLIED.format(child=child.local_id, problems=problems))
     return _decided(current, expected_version, by, before)
 
 
@@ -263,12 +272,10 @@ def notification_new_child(
         address=values.get("address", ""),
         by=by,
     )
+    # A report the episode rules refuse is refused by the link: the child is not made either.
     linked = notification_link(
         notification=current, child=child, expected_version=expected_version, by=by
     )
-    if linked.state == State.PROBLEM:
-        # Not applied: the child is not made either (this transaction is rolled back).
-        raise ValidationError(" ".join(p["message"] for p in linked.problems))
     if left_out:
         linked.outcome = f"{linked.outcome} {POSTCODE_LEFT_OUT.format(postcode=left_out)}"
         Notification.objects.filter(pk=linked.pk).update(outcome=linked.outcome)

@@ -451,3 +451,26 @@ def test_the_police_value_is_not_taken_over_a_correction_made_since(child):
         )
     episode.refresh_from_db()
     assert episode.risk == "medium"
+
+
+def test_a_link_the_episode_rules_refuse_is_refused_and_the_notification_still_waits():
+    jordan, jayden = twins()
+    EpisodeFactory(
+        child=jayden,
+        last_seen_at=NOW - dt.timedelta(days=3),
+        returned_at=NOW - dt.timedelta(days=1),
+    )
+    waiting = receive(
+        report(police_id="", first_name="Jordon", last_seen_at="06/03/2026 09:00")
+    ).notification
+    assert waiting.state == State.REVIEW
+    with pytest.raises(ValidationError, match="overlaps episode"):
+        notification_link(
+            notification=waiting, child=jayden, expected_version=waiting.version, by=coordinator()
+        )
+    waiting.refresh_from_db()
+    assert waiting.state == State.REVIEW and waiting.child is None
+    linked = notification_link(
+        notification=waiting, child=jordan, expected_version=waiting.version, by=coordinator()
+    )
+    assert linked.state == State.APPLIED and linked.episode.child == jordan
