@@ -95,9 +95,10 @@ RESPONSES = {
     400: OpenApiResponse(
         KeptAsProblem,
         description=(
-            "Not a notification Homeward can take: the body is empty, not UTF-8 (or sent with "
-            "another charset), not valid JSON, or not a JSON object of known string fields "
-            "with a council (nothing kept: field is null when the whole body is at fault), or "
+            "Not a notification Homeward can take: the body is empty (or sent in chunks "
+            "without Content-Length), not UTF-8 (or sent with another charset), not valid "
+            "JSON, or not a JSON object of known string fields, each given once, with a "
+            "council (nothing kept: field is null when the whole body is at fault), or "
             "its fields cannot be read (kept as a problem: id says which)."
         ),
     ),

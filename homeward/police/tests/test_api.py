@@ -426,3 +426,35 @@ def test_a_call_that_fails_is_audited_too(client, issued, monkeypatch):
     assert [(e.details["status"], e.details["token"]) for e in calls()] == [
         (500, issued.token.prefix)
     ]
+
+
+def test_a_field_given_twice_is_refused_by_name_not_read_as_the_last(client, issued, child):
+    body = json.dumps(report())[:-1] + ', "first_name": "Zed", "risk": "Low", "risk": "High"}'
+    response = post(client, body, issued)
+    assert response.status_code == 400
+    said = messages(response)
+    assert set(said) == {"first_name", "risk"}
+    assert said["risk"] == api.GIVEN_TWICE.format(name="risk")
+    assert not Notification.objects.exists()
+
+
+def test_a_body_starting_with_a_utf_8_byte_order_mark_is_read(client, issued, child):
+    body = b"\xef\xbb\xbf" + json.dumps(report()).encode()
+    response = post(client, body, issued)
+    assert response.status_code == 201
+    assert Notification.objects.get().raw["first_name"] == "Jordan"
+
+
+def test_a_body_sent_in_chunks_without_its_length_is_refused_saying_so(client, issued):
+    auth = f"Bearer {issued.secret}"
+    response = client.generic(
+        "POST",
+        URL,
+        b"",
+        "application/json",
+        HTTP_AUTHORIZATION=auth,
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 400
+    assert messages(response)[None] == api.NO_LENGTH
+    assert not Notification.objects.exists()
