@@ -95,6 +95,10 @@ OLDER_GRADING = (
     "That grading is older than one already recorded: it is kept in the history, and the "
     "episode keeps the later grading."
 )
+OWN_WORD = (
+    "'{verbatim}' is the force's own grading, not high, medium, low or no apparent risk, so "
+    "the episode's risk grading was left {grade}: set it on the episode if it should change."
+)
 RETURNED = "{child} returned at {at}: the return home interview is due by {due}."
 HOW = {
     LinkMethod.POLICE_ID: "linked by police id",
@@ -475,7 +479,11 @@ def _regraded(notification: Notification, episode: Episode, values: dict) -> lis
         notification=notification,
     )
     force = notification.force_name or "the police"
-    return [REGRADED.format(verbatim=f"'{verbatim}'", force=force, at=when(at))]
+    said = [REGRADED.format(verbatim=f"'{verbatim}'", force=force, at=when(at))]
+    if not notification.risk:
+        grade = Risk(episode.risk).label.lower() if episode.risk else "not graded"
+        said.append(OWN_WORD.format(verbatim=verbatim, grade=grade))
+    return said
 
 
 def _graded_at(notification: Notification, values: dict) -> dt.datetime:

@@ -474,3 +474,16 @@ def test_a_link_the_episode_rules_refuse_is_refused_and_the_notification_still_w
         notification=waiting, child=jordan, expected_version=waiting.version, by=coordinator()
     )
     assert linked.state == State.APPLIED and linked.episode.child == jordan
+
+
+def test_a_risk_word_of_the_forces_own_says_the_episodes_grading_is_left_as_it_was(child):
+    first = receive(report(risk="Grade 2")).notification
+    episode = Episode.objects.get(child=child)
+    assert episode.risk == "" and first.risk == ""
+    assert "'Grade 2' is the force's own grading" in first.outcome
+    assert "left not graded" in first.outcome
+    receive(report(risk="high", event="update", event_at="10/03/2026 09:00"))
+    later = receive(report(risk="Amber", event="update", event_at="10/03/2026 10:00")).notification
+    episode.refresh_from_db()
+    assert episode.risk == "high"
+    assert "left high" in later.outcome
