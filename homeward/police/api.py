@@ -36,6 +36,7 @@ from rest_framework.views import APIView
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
 from homeward.core.problems import when
+from homeward.councils.installation import installation_council
 from homeward.councils.models import Council
 from homeward.police import api_schema
 from homeward.police.models import ForceToken, Source
@@ -129,6 +130,11 @@ OTHER_FORCE = (
 NOT_SERVED = (
     "{force} does not send notifications for {council} in Homeward, so nothing was kept. "
     "If it should, ask the council's Homeward administrator to add the council to the force."
+)
+NOT_THIS_HOMEWARD = (
+    "This Homeward keeps the notifications of {here} alone, so nothing about a child of "
+    "{council} was kept: nobody here could see it. Send it to {council}'s missing children "
+    "team, and ask {here}'s Homeward administrator to take {council} off the force's councils."
 )
 NOT_ALLOWED = "Only POST is answered here: {method} is not."
 NOTHING_DONE = "Nothing was kept."
@@ -383,6 +389,10 @@ class NotificationsView(APIView):
         # One query when the force serves the council (every call but a refused one).
         council = force.councils.filter(code=code).first()
         if council is not None:
+            here = installation_council()
+            if council.pk != here.pk:
+                problem = error("council", NOT_THIS_HOMEWARD.format(here=here, council=council))
+                raise Refused([problem], status.HTTP_403_FORBIDDEN)
             return council
         council = Council.objects.filter(code=code).first()
         if council is None:

@@ -458,3 +458,13 @@ def test_a_body_sent_in_chunks_without_its_length_is_refused_saying_so(client, i
     assert response.status_code == 400
     assert messages(response)[None] == api.NO_LENGTH
     assert not Notification.objects.exists()
+
+
+def test_a_council_other_than_this_homewards_is_refused_even_when_the_force_serves_it(client):
+    issued = made_up_force(codes=("931", "316"))
+    response = post(client, report(council="316"), issued)
+    assert response.status_code == 403
+    assert messages(response)["council"] == api.NOT_THIS_HOMEWARD.format(
+        here="Oxfordshire (931)", council="Newham (316)"
+    )
+    assert not Notification.objects.exists()

@@ -317,6 +317,16 @@ def test_an_unknown_council_or_file_is_refused_in_a_sentence(tmp_path, capsys):
         call_command("import-notifications", str(tmp_path / "none.csv"), "--council", "931")
 
 
+def test_a_file_for_a_council_other_than_this_homewards_is_refused_before_it_is_read(
+    tmp_path, capsys
+):
+    council("316")
+    path = write(tmp_path, GOOD_ROWS)
+    with pytest.raises(CommandError, match="keeps the notifications of Oxfordshire"):
+        call_command("import-notifications", str(path), "--council", "316")
+    assert not Notification.objects.exists()
+
+
 def test_a_row_short_of_cells_is_read_with_its_last_cells_empty_and_said(tmp_path, capsys, child):
     header = HEADER + ",circumstances"
     out, err, failed = run(write(tmp_path, GOOD_ROWS[:2], header=header), capsys=capsys)
