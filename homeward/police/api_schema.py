@@ -103,7 +103,9 @@ RESPONSES = {
         ),
     ),
     401: OpenApiResponse(Refusal, description="No token, or one that is unknown or revoked."),
-    403: OpenApiResponse(Refusal, description="The force does not serve that council."),
+    403: OpenApiResponse(
+        Refusal, description="The force does not serve that council, or it is not this Homeward's."
+    ),
     413: OpenApiResponse(Refusal, description="The body is over 64 KiB."),
     415: OpenApiResponse(Refusal, description="The body is not sent as application/json."),
     429: OpenApiResponse(Refusal, description="Too many calls from this force: wait."),
