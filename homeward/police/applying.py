@@ -81,6 +81,8 @@ HELD = (
     "Held: no episode has police reference {ref} yet. It will be applied when the report "
     "with that reference is applied."
 )
+HAD_BEEN_HELD = " (It had been held.)"
+HELD_BROUGHT = "{count} {things} held for police reference {refs} {verb} applied with it: {what}"
 WAITS_FOR_REVIEW = "Waiting for review: {reason}"
 NEW_CHILD_PROPOSED = (
     "No child of the council matches these details: a person should check, then create a "
@@ -250,10 +252,28 @@ def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
 
 def apply_held(episode: Episode, *, besides: Notification) -> None:
     """Apply the notifications held for any of the episode's references, earliest first
-    (`besides`, the one being applied, is not one of them)."""
+    (`besides`, the one being applied, is not one of them), and say in `besides`'s outcome
+    what they did: a found held until now closes the episode."""
+    applied = _held_applied(episode, besides=besides)
+    if not applied:
+        return
+    refs = ", ".join(sorted({n.police_ref for n in applied}))
+    count = len(applied)
+    what = " ".join(n.outcome.removesuffix(HAD_BEEN_HELD) for n in applied)
+    brought = HELD_BROUGHT.format(
+        count=count,
+        things="notification" if count == 1 else "notifications",
+        refs=refs,
+        verb="was" if count == 1 else "were",
+        what=what,
+    )
+    besides.outcome = f"{besides.outcome} {brought}"
+
+
+def _held_applied(episode: Episode, *, besides: Notification) -> list[Notification]:
     lot = lots.current()
     if lot is not None and lot.council_id == episode.council_id and not lot.held_with_episode:
-        return  # no held notification has a reference any episode has
+        return []  # no held notification has a reference any episode has
     refs = EpisodeReference.objects.filter(episode=episode).values("police_ref")
     held = (
         Notification.objects.filter(
@@ -262,6 +282,7 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
         .exclude(pk=besides.pk)
         .order_by("event_at", "received_at", "pk")
     )
+    applied = []
     for notification in held:
         if not Notification.objects.filter(pk=notification.pk, state=State.HELD).exists():
             continue
@@ -271,8 +292,10 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
             typed(notification.fields),
             LinkMethod.REFERENCE,
         )
-        notification.outcome = f"{notification.outcome} (It had been held.)"
+        notification.outcome = f"{notification.outcome}{HAD_BEEN_HELD}"
         notification.save()
+        applied.append(notification)
+    return applied
 
 
 def _report(notification: Notification, values: dict, match: Match) -> None:

@@ -487,3 +487,18 @@ def test_a_risk_word_of_the_forces_own_says_the_episodes_grading_is_left_as_it_w
     episode.refresh_from_db()
     assert episode.risk == "high"
     assert "left high" in later.outcome
+
+
+def test_a_person_linking_a_report_is_told_of_the_held_found_it_brought_in():
+    details = dict(police_id="", first_name="Quill", last_name="Nobodyknows")
+    found = receive(
+        {"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"}
+    ).notification
+    waiting = receive(report(**details)).notification
+    assert found.state == State.HELD and waiting.state == State.REVIEW
+    made = notification_new_child(
+        notification=waiting, expected_version=waiting.version, by=coordinator()
+    )
+    assert made.episode.returned_at == dt.datetime(2026, 3, 10, 8, 15, tzinfo=LONDON)
+    assert "1 notification held for police reference MS-0001 was applied with it" in made.outcome
+    assert "returned at 10 Mar 2026 08:15: the return home interview is due by" in made.outcome
