@@ -29,11 +29,8 @@ from homeward.episodes.models import Episode
 from homeward.episodes.selectors import RISK_ORDER
 from homeward.police import matching
 from homeward.police.applying import LABELS, typed
-from homeward.police.models import LinkMethod, Notification, State
+from homeward.police.models import AUTOMATIC_LINKS, LinkMethod, Notification, State
 from homeward.police.reading import COLUMNS
-
-# Links made without a person: "check the link" is offered for each.
-AUTOMATIC_LINKS = (LinkMethod.AUTOMATIC, LinkMethod.POLICE_ID, LinkMethod.LOCAL_ID)
 
 
 def notifications_visible(*, user, council) -> QuerySet[Notification]:
@@ -84,17 +81,13 @@ def arrived_on(*, user, council, day: dt.date) -> QuerySet[Notification]:
     return _listed(received).order_by("-received_at", "-pk")
 
 
-def linked_automatically_on(*, user, council, day: dt.date) -> QuerySet[Notification]:
-    """The notifications applied on a day to a child Homeward chose without a person, for a
-    person to check: latest first."""
-    start = _start_of(day)
+def links_to_check(*, user, council) -> QuerySet[Notification]:
+    """The notifications applied to a child Homeward chose without a person that nobody has
+    checked yet, whenever they were linked: the oldest first."""
     linked = notifications_visible(user=user, council=council).filter(
-        state=State.APPLIED,
-        link_method__in=AUTOMATIC_LINKS,
-        applied_at__gte=start,
-        applied_at__lt=_start_of(day + dt.timedelta(days=1)),
+        state=State.APPLIED, link_method__in=AUTOMATIC_LINKS, link_checked_at__isnull=True
     )
-    return _listed(linked).order_by("-applied_at", "-pk")
+    return _listed(linked).order_by("applied_at", "pk")
 
 
 def held(*, user, council) -> QuerySet[Notification]:
@@ -127,7 +120,7 @@ def notification_tabs(*, user, council, today: dt.date | None = None) -> Tabs:
     return Tabs(
         review=review_queue(user=user, council=council),
         today=arrived_on(user=user, council=council, day=today),
-        linked=linked_automatically_on(user=user, council=council, day=today),
+        linked=links_to_check(user=user, council=council),
         held=held(user=user, council=council),
         problems=problems(user=user, council=council),
     )

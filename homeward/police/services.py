@@ -13,11 +13,18 @@ from homeward.children.models import Child
 from homeward.children.rules import postcode_problem
 from homeward.children.services import child_create
 from homeward.core.concurrency import ChangedByAnotherUser, save_changes
-from homeward.core.problems import Problem, raise_if_any
+from homeward.core.problems import Problem, raise_if_any, when
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_move, episode_update
 from homeward.police import applying, lots
-from homeward.police.models import LinkMethod, Notification, ReviewReason, Source, State
+from homeward.police.models import (
+    AUTOMATIC_LINKS,
+    LinkMethod,
+    Notification,
+    ReviewReason,
+    Source,
+    State,
+)
 from homeward.police.reading import fingerprint, read_notification
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -49,6 +56,11 @@ TOOK_POLICE = "Took the police's {fields}."
 SET_ASIDE = "Set aside by {who}: {reason}"
 ASKED = "More information asked for by {who}: {note}"
 MOVED = "Moved episode {episode} from {old} to {new}: the link was wrong."
+NOT_TO_CHECK = (
+    "This notification has no link Homeward made without a person to check ({state}), so "
+    "nothing was done."
+)
+ALREADY_CHECKED = "{who} already checked this link, at {when}, so nothing was done."
 GIVE_REASON = "Say why, so that the next person knows."
 
 
@@ -312,6 +324,24 @@ def notification_ask_more(
     current.review_reason = ReviewReason.MORE_NEEDED
     current.outcome = f"{current.outcome} {ASKED.format(who=_who(by), note=note.strip())}"
     return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def notification_check_link(*, notification: Notification, expected_version: int, by):
+    """A person has checked a link Homeward made without one and says it is right: it leaves
+    the list of links to check."""
+    current = _locked(notification)
+    if current.link_checked_at is not None:
+        who = _who(current.link_checked_by)
+        raise ValidationError(ALREADY_CHECKED.format(who=who, when=when(current.link_checked_at)))
+    if current.state != State.APPLIED or current.link_method not in AUTOMATIC_LINKS:
+        state = current.get_link_method_display() or current.get_state_display()
+        raise ValidationError(NOT_TO_CHECK.format(state=state.lower()))
+    before = values_before_change(current)
+    changes = {"link_checked_at": timezone.now(), "link_checked_by": by}
+    saved = save_changes(current, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved
 
 
 @transaction.atomic

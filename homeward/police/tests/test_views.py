@@ -198,7 +198,7 @@ def test_each_list_shows_its_notifications_with_its_count_in_its_heading(coordin
     assert tab_headings(response) == [
         "Waiting for review (2)",
         "Arrived today (4)",
-        "Linked automatically today (1)",
+        "Linked automatically, to check (1)",
         "Held (1)",
         "Could not be read (1)",
     ]
@@ -633,3 +633,36 @@ def test_the_childs_and_the_episodes_pages_show_its_references_and_gradings(coor
     assert f"“HIGH RISK” (High), 10 Mar 2026 09:00, {FORCE}" in on_child
     on_episode = text(coordinator.get(reverse("episodes:edit", args=[episode.pk])))
     assert "MS-0001" in on_episode and "“HIGH RISK” High" in on_episode
+
+
+def test_a_link_made_without_a_person_stays_to_check_until_a_person_says_it_is_right(
+    coordinator,
+):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    with time_machine.travel(NOW - dt.timedelta(days=1), tick=False):
+        overnight = receive(
+            report(
+                police_ref="NIGHT-1",
+                police_id="PID-7",
+                first_name="Kit",
+                last_name="Knownson",
+                last_seen_at="08/03/2026 21:30",
+                reported_at="08/03/2026 23:00",
+            )
+        )
+    assert overnight.link_method == "police_id"
+
+    def to_check():
+        return listed(coordinator.get(reverse("notifications:index"), {"show": "linked"}))
+
+    assert to_check() == ["NIGHT-1"]  # linked yesterday, and nobody has checked it yet
+    response = act(coordinator, overnight, "check")
+    said = text(response)
+    assert "The link of notification NIGHT-1 to Kit Knownson is checked" in said
+    overnight.refresh_from_db()
+    assert overnight.link_checked_by.username == response.wsgi_request.user.username
+    assert to_check() == []
+    shown = text(page(coordinator, overnight))
+    assert "Checked by" in shown and "The link is right" not in shown
+    again = text(act(coordinator, overnight, "check", version=overnight.version - 1))
+    assert "already checked this link" in again
