@@ -56,7 +56,7 @@ TABS = (
     ("today", "Arrived today"),
     ("linked", "Linked automatically, to check"),
     ("held", "Held"),
-    ("problems", "Could not be read"),
+    ("problems", "Could not be read or applied"),
 )
 # What each action needs the person's role to allow.
 NEEDS = {
