@@ -169,7 +169,9 @@ def notification_receive(
         if existing is None:
             raise
         return _already(existing)
-    return Received(notification=notification, created=True, problems=reading.problems)
+    # A report read but refused by the episode rules is a problem too, said the same way as
+    # when it is sent again (`_already`): field by field.
+    return Received(notification=notification, created=True, problems=_problems(notification))
 
 
 def _storable(value) -> str:
@@ -187,8 +189,11 @@ def _reference(reading, data: dict) -> str:
 
 
 def _already(existing: Notification) -> Received:
-    problems = [Problem(p["field"], p["message"]) for p in existing.problems]
-    return Received(notification=existing, created=False, problems=problems)
+    return Received(notification=existing, created=False, problems=_problems(existing))
+
+
+def _problems(notification: Notification) -> list[Problem]:
+    return [Problem(p["field"], p["message"]) for p in notification.problems]
 
 
 def _locked(notification: Notification) -> Notification:

@@ -468,3 +468,19 @@ def test_a_council_other_than_this_homewards_is_refused_even_when_the_force_serv
         here="Oxfordshire (931)", council="Newham (316)"
     )
     assert not Notification.objects.exists()
+
+
+def test_a_report_the_episode_rules_refuse_is_answered_alike_each_time_it_is_sent(
+    client, issued, child
+):
+    from homeward.episodes.tests.factories import EpisodeFactory
+
+    EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    body = report(last_seen_at="06/03/2026 09:00", reported_at="06/03/2026 10:00")
+    first, again = post(client, body, issued), post(client, body, issued)
+    assert (first.status_code, again.status_code) == (400, 400)
+    assert first.json()["state"] == "problem" and again.json()["already_received"]
+    assert first.json()["errors"] == again.json()["errors"]
+    assert "overlaps episode" in messages(first)["last_seen_at"]

@@ -16,7 +16,7 @@ from homeward.audit.models import Action, AuditEntry
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
-from homeward.episodes.tests.factories import LONDON
+from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.police import notification_file
 from homeward.police.models import Notification, Source, State
 from homeward.police.notification_file import (
@@ -363,3 +363,20 @@ def test_a_big_file_brings_the_statistics_of_the_tables_it_grows_up_to_date(
             assert f'"{table}"' in analyzed[0]
     else:
         assert analyzed == []
+
+
+def test_a_row_the_episode_rules_refuse_is_listed_with_its_row_column_and_reason(
+    tmp_path, capsys, child
+):
+    EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    overlapping = (
+        f"{FORCE},MS-0009,missing,06/03/2026 10:00,06/03/2026 09:00,Jordan,Madeupson,"
+        "03/04/2011,PID-1001"
+    )
+    out, err, failed = run(write(tmp_path, [overlapping]), capsys=capsys)
+    assert "- 1 could not be read" in out
+    assert "notifications.csv, row 2, column last_seen_at:" in err
+    assert "overlaps episode" in err
+    assert failed
