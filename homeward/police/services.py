@@ -29,7 +29,10 @@ from homeward.police.reading import fingerprint, read_notification
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 UNREADABLE = "Could not be read: {count} {things}. It is kept, with what was wrong, as a problem."
-NOT_IN_REVIEW = "This notification is not waiting for review ({state}), so nothing was done."
+NOT_IN_REVIEW = (
+    "This notification no longer waits for review: {who} decided first, at {when}, and it is "
+    "now {state}, so nothing was done. Look at what became of it below."
+)
 NOT_APPLIED = (
     "The report was not linked to {child}: {problems} Nothing was changed: it still waits for "
     "review. Link another child, or correct {child}'s episodes first."
@@ -222,9 +225,18 @@ def _decided(notification: Notification, expected_version: int, by, before: dict
     return saved
 
 
+def _not_in_review(notification: Notification) -> str:
+    """Who decided, and when, before the person who now tries to."""
+    return NOT_IN_REVIEW.format(
+        who=_who(notification.changed_by),
+        when=when(notification.changed_at),
+        state=notification.get_state_display().lower(),
+    )
+
+
 def _waiting(notification: Notification) -> None:
     if notification.state != State.REVIEW:
-        raise ValidationError(NOT_IN_REVIEW.format(state=notification.get_state_display().lower()))
+        raise ValidationError(_not_in_review(notification))
 
 
 @transaction.atomic
@@ -309,7 +321,7 @@ def notification_set_aside(
         raise ValidationError({"reason": [GIVE_REASON]})
     current = _locked(notification)
     if current.state not in (State.REVIEW, State.HELD, State.PROBLEM):
-        raise ValidationError(NOT_IN_REVIEW.format(state=current.get_state_display().lower()))
+        raise ValidationError(_not_in_review(current))
     before = values_before_change(current)
     current.state = State.SET_ASIDE
     current.outcome = SET_ASIDE.format(who=_who(by), reason=reason.strip())

@@ -502,3 +502,19 @@ def test_a_person_linking_a_report_is_told_of_the_held_found_it_brought_in():
     assert made.episode.returned_at == dt.datetime(2026, 3, 10, 8, 15, tzinfo=LONDON)
     assert "1 notification held for police reference MS-0001 was applied with it" in made.outcome
     assert "returned at 10 Mar 2026 08:15: the return home interview is due by" in made.outcome
+
+
+def test_a_decision_made_after_someone_elses_says_who_decided_and_when(child):
+    jordan, _ = twins()
+    waiting = receive(report(police_id="", first_name="Jordon")).notification
+    first, second = coordinator(), coordinator()
+    notification_link(
+        notification=waiting, child=jordan, expected_version=waiting.version, by=first
+    )
+    with pytest.raises(ValidationError) as refused:
+        notification_set_aside(
+            notification=waiting, reason="Sent twice", expected_version=waiting.version, by=second
+        )
+    said = " ".join(refused.value.messages)
+    assert f"{first.username} decided first, at 10 Mar 2026 12:00" in said
+    assert "it is now applied" in said and "nothing was done" in said
