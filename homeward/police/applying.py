@@ -36,6 +36,7 @@ from homeward.police.matching import (
     LINK,
     Match,
     PersonDetails,
+    likelihood,
     linked_by_id,
     match_child,
     one_survivor,
@@ -105,7 +106,7 @@ RETURNED = "{child} returned at {at}: the return home interview is due by {due}.
 HOW = {
     LinkMethod.POLICE_ID: "linked by police id",
     LinkMethod.LOCAL_ID: "linked by the council's child id",
-    LinkMethod.AUTOMATIC: "matched on their details, score {score:.2f}",
+    LinkMethod.AUTOMATIC: "matched on their details, {likely} likely",
     LinkMethod.PERSON: "linked by a person",
     LinkMethod.REFERENCE: "police reference already known",
 }
@@ -219,7 +220,7 @@ def apply_to_child(notification: Notification, child: Child, method: str) -> Non
     except ValidationError as error:
         _cannot_apply(notification, child, error)
         return
-    how = HOW[method].format(score=notification.match_score or 0)
+    how = HOW[method].format(likely=likelihood(notification.match_score or 0))
     said = [
         RECORDED.format(
             category=episode.category, episode=episode.local_id, child=child.local_id, how=how

@@ -174,16 +174,7 @@ class Candidate:
 
     @property
     def percent(self) -> str:
-        return _percent(self.score)
-
-
-def _percent(score: float) -> str:
-    """A likelihood as a person reads it: never "100%" nor "0%", which no matcher can know."""
-    if score >= 0.995:
-        return "over 99%"
-    if score < 0.01:
-        return "under 1%"
-    return f"{score * 100:.0f}%"
+        return matching.likelihood(self.score)
 
 
 # Why a likely candidate was still sent for review (the matcher's guards), in words.
@@ -215,11 +206,11 @@ def _likelihood(notification: Notification, candidate: dict) -> str:
         levels = {a.get("field"): a.get("level") for a in candidate.get("agreements", [])}
         first = levels.get("first_name", matching.MISSING)
         if first not in matching.FIRST_NAME_LINKS and first != matching.MISSING:
-            return FIRST_NAME_DISAGREES.format(percent=_percent(score))
+            return FIRST_NAME_DISAGREES.format(percent=matching.likelihood(score))
         why = next((why for guard, why in GUARDS if guard in notification.outcome), "")
         if why:
-            return STRONG_BUT_REVIEWED.format(percent=_percent(score), why=why)
-    return LIKELY.format(percent=_percent(score))
+            return STRONG_BUT_REVIEWED.format(percent=matching.likelihood(score), why=why)
+    return LIKELY.format(percent=matching.likelihood(score))
 
 
 @dataclass(frozen=True)
@@ -377,7 +368,7 @@ def how_linked(notification: Notification, score: float) -> str:
         who = getattr(notification.changed_by, "username", "") or "a person"
         return LINKED_BY_PERSON.format(who=who, when=when)
     if method == LinkMethod.AUTOMATIC:
-        return LINKED_BY_MATCHING.format(when=when, percent=_percent(score))
+        return LINKED_BY_MATCHING.format(when=when, percent=matching.likelihood(score))
     if method in SAME_ID:
         return LINKED_BY_ID.format(when=when, how=SAME_ID[method].lower())
     return LINKED_BY_REFERENCE.format(when=when)

@@ -518,3 +518,10 @@ def test_a_decision_made_after_someone_elses_says_who_decided_and_when(child):
     said = " ".join(refused.value.messages)
     assert f"{first.username} decided first, at 10 Mar 2026 12:00" in said
     assert "it is now applied" in said and "nothing was done" in said
+
+
+def test_a_link_on_the_details_says_how_likely_in_words_never_a_score_of_1(child):
+    linked = receive(report(police_id="", postcode="ZZ1 1AA")).notification
+    assert linked.link_method == "automatic"
+    assert "matched on their details, over 99% likely" in linked.outcome
+    assert "score" not in linked.outcome
