@@ -165,6 +165,13 @@ class Notification(Tracked):
         indexes = [
             models.Index(fields=["council", "state", "received_at"], name="notification_queue"),
             models.Index(fields=["council", "police_ref"], name="notification_ref"),
+            # The links to check (counted on every visit to the Notifications page): few, among
+            # every notification ever applied.
+            models.Index(
+                fields=["council", "applied_at"],
+                name="notification_link_to_check",
+                condition=models.Q(state="applied", link_checked_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
