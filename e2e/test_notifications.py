@@ -86,3 +86,35 @@ def test_a_coordinator_sees_what_moves_before_moving_a_wrongly_linked_episode(pa
     page.get_by_role("button", name="Yes, move episode").click()
     expect(page.get_by_role("alert")).to_contain_text("is moved from Kit Knownson to Kat Knownson")
     assert Episode.objects.get().child == right
+
+
+def test_a_coordinator_checks_a_link_made_overnight_and_it_leaves_the_list(page):
+    UserFactory(username="made-up-coordinator", roles=[roles.MISSING_COORDINATOR])
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-E2E-7")
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    data = {
+        "police_ref": "MS-E2E-NIGHT",
+        "event": "missing",
+        "last_seen_at": f"{yesterday:%d/%m/%Y} 21:30",
+        "first_name": "Kit",
+        "last_name": "Knownson",
+        "police_id": "PID-E2E-7",
+        "risk": "Medium",
+    }
+    received = notification_receive(council=council(), force_name="Made-up Police", data=data)
+    assert received.notification.state == State.APPLIED
+
+    sign_in(page, "made-up-coordinator")
+    page.get_by_role("link", name="Notifications").first.click()
+    page.get_by_role("link", name="Linked automatically, to check (1)").click()
+    page.locator("tr[data-ref='MS-E2E-NIGHT']").get_by_role("link", name="Check the link").click()
+    expect(page.locator("#linked")).to_contain_text("Kit Knownson")
+    check_page(page, "notification-check-link")
+    page.get_by_role("button", name="The link is right").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The link of notification MS-E2E-NIGHT to Kit Knownson is checked"
+    )
+    expect(page.locator("#link-checked")).to_contain_text("Checked by made-up-coordinator")
+    page.get_by_role("link", name="Back to notifications").click()
+    expect(page.get_by_role("link", name="Linked automatically, to check (0)")).to_be_visible()

@@ -12,6 +12,7 @@ Then the notification is kept whatever it holds: one that cannot be read is kept
 problem, and answered 400 with what was wrong and its id.
 """
 
+import codecs
 import json
 import logging
 import math
@@ -35,6 +36,7 @@ from rest_framework.views import APIView
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, entries_together
 from homeward.core.problems import when
+from homeward.councils.installation import installation_council
 from homeward.councils.models import Council
 from homeward.police import api_schema
 from homeward.police.models import ForceToken, Source
@@ -89,6 +91,15 @@ NOT_UTF8_BODY = (
     "Nothing was kept."
 )
 NOT_JSON_AT = "The body is not valid JSON: {what}, at line {line}, column {column}."
+NO_LENGTH = (
+    "The body was sent in chunks, without a Content-Length header, and Homeward reads a body "
+    "of the length given by Content-Length alone. Send the notification with a Content-Length "
+    "header (most HTTP clients do when given the whole body). Nothing was kept."
+)
+GIVEN_TWICE = (
+    "{name} is given more than once in the body, so Homeward cannot tell which value is meant. "
+    "Send each field once."
+)
 NESTED_TOO_DEEPLY = "The body is not a notification: it is nested too deeply to read. " + SEND_ONE
 # Python's JSON reader's words for what it expected, in a person's words.
 JSON_PROBLEMS = (
@@ -119,6 +130,11 @@ OTHER_FORCE = (
 NOT_SERVED = (
     "{force} does not send notifications for {council} in Homeward, so nothing was kept. "
     "If it should, ask the council's Homeward administrator to add the council to the force."
+)
+NOT_THIS_HOMEWARD = (
+    "This Homeward keeps the notifications of {here} alone, so nothing about a child of "
+    "{council} was kept: nobody here could see it. Send it to {council}'s missing children "
+    "team, and ask {here}'s Homeward administrator to take {council} off the force's councils."
 )
 NOT_ALLOWED = "Only POST is answered here: {method} is not."
 NOTHING_DONE = "Nothing was kept."
@@ -210,15 +226,19 @@ class JSONObjectParser(JSONParser):
             raise Unreadable(NOT_UTF8_CHARSET.format(charset=charset[:40]))
         raw = stream.read() if stream is not None else b""
         try:
-            text = raw.decode("utf-8")
+            # A byte-order mark (as some systems write UTF-8) is no part of the JSON.
+            text = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8")
         except UnicodeDecodeError as error:
             byte = f"{raw[error.start]:02X}"
             raise Unreadable(NOT_UTF8_BODY.format(at=error.start + 1, byte=byte)) from None
         if not text.strip():
             raise Unreadable(EMPTY_BODY)
         parse_constant = strict_constant if self.strict else None
+        twice = []
         try:
-            return json.loads(text, parse_constant=parse_constant)
+            data = json.loads(
+                text, parse_constant=parse_constant, object_pairs_hook=_noting_twice(twice)
+            )
         except json.JSONDecodeError as error:
             what = next((said for ours, said in JSON_PROBLEMS if error.msg.startswith(ours)), "")
             what = what or "it could not be read"
@@ -230,6 +250,30 @@ class JSONObjectParser(JSONParser):
         except ValueError as error:  # NaN or Infinity, which JSON does not have
             said = NOT_JSON.format(why=str(error)[:200]).removesuffix(" Nothing was kept.")
             raise Unreadable(f"{said} {SEND_ONE}") from None
+        if twice:
+            # Python keeps the last of a name given twice, silently: a force's system that
+            # wrote a field twice would lose the first value without knowing.
+            raise _given_twice(twice)
+        return data
+
+
+def _given_twice(twice: list[str]) -> "Refused":
+    names = dict.fromkeys(name[:100] for name in twice)
+    return Refused([error(name, GIVEN_TWICE.format(name=name)) for name in names])
+
+
+def _noting_twice(twice: list):
+    """A JSON object reader that notes, in `twice`, each name given more than once."""
+
+    def read(pairs):
+        data = {}
+        for name, value in pairs:
+            if name in data:
+                twice.append(name)
+            data[name] = value
+        return data
+
+    return read
 
 
 class NotificationsView(APIView):
@@ -310,8 +354,10 @@ class NotificationsView(APIView):
         if size > MOST_BYTES:
             raise Refused([error(None, TOO_BIG.format(size=size, most=MOST_BYTES))], 413)
         if size == 0:
-            # DRF reads no body as an empty object: it is said as what it is.
-            raise Refused([error(None, EMPTY_BODY)])
+            # DRF reads no body as an empty object: it is said as what it is. Django reads no
+            # body sent in chunks (without Content-Length), so that is said too.
+            chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            raise Refused([error(None, NO_LENGTH if chunked else EMPTY_BODY)])
         data = request.data
         if not isinstance(data, dict):
             raise Refused([error(None, NOT_AN_OBJECT)])
@@ -343,6 +389,10 @@ class NotificationsView(APIView):
         # One query when the force serves the council (every call but a refused one).
         council = force.councils.filter(code=code).first()
         if council is not None:
+            here = installation_council()
+            if council.pk != here.pk:
+                problem = error("council", NOT_THIS_HOMEWARD.format(here=here, council=council))
+                raise Refused([problem], status.HTTP_403_FORBIDDEN)
             return council
         council = Council.objects.filter(code=code).first()
         if council is None:

@@ -95,14 +95,17 @@ RESPONSES = {
     400: OpenApiResponse(
         KeptAsProblem,
         description=(
-            "Not a notification Homeward can take: the body is empty, not UTF-8 (or sent with "
-            "another charset), not valid JSON, or not a JSON object of known string fields "
-            "with a council (nothing kept: field is null when the whole body is at fault), or "
+            "Not a notification Homeward can take: the body is empty (or sent in chunks "
+            "without Content-Length), not UTF-8 (or sent with another charset), not valid "
+            "JSON, or not a JSON object of known string fields, each given once, with a "
+            "council (nothing kept: field is null when the whole body is at fault), or "
             "its fields cannot be read (kept as a problem: id says which)."
         ),
     ),
     401: OpenApiResponse(Refusal, description="No token, or one that is unknown or revoked."),
-    403: OpenApiResponse(Refusal, description="The force does not serve that council."),
+    403: OpenApiResponse(
+        Refusal, description="The force does not serve that council, or it is not this Homeward's."
+    ),
     413: OpenApiResponse(Refusal, description="The body is over 64 KiB."),
     415: OpenApiResponse(Refusal, description="The body is not sent as application/json."),
     429: OpenApiResponse(Refusal, description="Too many calls from this force: wait."),

@@ -36,6 +36,7 @@ from homeward.police.matching import (
     LINK,
     Match,
     PersonDetails,
+    likelihood,
     linked_by_id,
     match_child,
     one_survivor,
@@ -81,6 +82,8 @@ HELD = (
     "Held: no episode has police reference {ref} yet. It will be applied when the report "
     "with that reference is applied."
 )
+HAD_BEEN_HELD = " (It had been held.)"
+HELD_BROUGHT = "{count} {things} held for police reference {refs} {verb} applied with it: {what}"
 WAITS_FOR_REVIEW = "Waiting for review: {reason}"
 NEW_CHILD_PROPOSED = (
     "No child of the council matches these details: a person should check, then create a "
@@ -95,11 +98,15 @@ OLDER_GRADING = (
     "That grading is older than one already recorded: it is kept in the history, and the "
     "episode keeps the later grading."
 )
+OWN_WORD = (
+    "'{verbatim}' is the force's own grading, not high, medium, low or no apparent risk, so "
+    "the episode's risk grading was left {grade}: set it on the episode if it should change."
+)
 RETURNED = "{child} returned at {at}: the return home interview is due by {due}."
 HOW = {
     LinkMethod.POLICE_ID: "linked by police id",
     LinkMethod.LOCAL_ID: "linked by the council's child id",
-    LinkMethod.AUTOMATIC: "matched on their details, score {score:.2f}",
+    LinkMethod.AUTOMATIC: "matched on their details, {likely} likely",
     LinkMethod.PERSON: "linked by a person",
     LinkMethod.REFERENCE: "police reference already known",
 }
@@ -213,7 +220,7 @@ def apply_to_child(notification: Notification, child: Child, method: str) -> Non
     except ValidationError as error:
         _cannot_apply(notification, child, error)
         return
-    how = HOW[method].format(score=notification.match_score or 0)
+    how = HOW[method].format(likely=likelihood(notification.match_score or 0))
     said = [
         RECORDED.format(
             category=episode.category, episode=episode.local_id, child=child.local_id, how=how
@@ -246,10 +253,28 @@ def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
 
 def apply_held(episode: Episode, *, besides: Notification) -> None:
     """Apply the notifications held for any of the episode's references, earliest first
-    (`besides`, the one being applied, is not one of them)."""
+    (`besides`, the one being applied, is not one of them), and say in `besides`'s outcome
+    what they did: a found held until now closes the episode."""
+    applied = _held_applied(episode, besides=besides)
+    if not applied:
+        return
+    refs = ", ".join(sorted({n.police_ref for n in applied}))
+    count = len(applied)
+    what = " ".join(n.outcome.removesuffix(HAD_BEEN_HELD) for n in applied)
+    brought = HELD_BROUGHT.format(
+        count=count,
+        things="notification" if count == 1 else "notifications",
+        refs=refs,
+        verb="was" if count == 1 else "were",
+        what=what,
+    )
+    besides.outcome = f"{besides.outcome} {brought}"
+
+
+def _held_applied(episode: Episode, *, besides: Notification) -> list[Notification]:
     lot = lots.current()
     if lot is not None and lot.council_id == episode.council_id and not lot.held_with_episode:
-        return  # no held notification has a reference any episode has
+        return []  # no held notification has a reference any episode has
     refs = EpisodeReference.objects.filter(episode=episode).values("police_ref")
     held = (
         Notification.objects.filter(
@@ -258,6 +283,7 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
         .exclude(pk=besides.pk)
         .order_by("event_at", "received_at", "pk")
     )
+    applied = []
     for notification in held:
         if not Notification.objects.filter(pk=notification.pk, state=State.HELD).exists():
             continue
@@ -267,8 +293,10 @@ def apply_held(episode: Episode, *, besides: Notification) -> None:
             typed(notification.fields),
             LinkMethod.REFERENCE,
         )
-        notification.outcome = f"{notification.outcome} (It had been held.)"
+        notification.outcome = f"{notification.outcome}{HAD_BEEN_HELD}"
         notification.save()
+        applied.append(notification)
+    return applied
 
 
 def _report(notification: Notification, values: dict, match: Match) -> None:
@@ -475,7 +503,11 @@ def _regraded(notification: Notification, episode: Episode, values: dict) -> lis
         notification=notification,
     )
     force = notification.force_name or "the police"
-    return [REGRADED.format(verbatim=f"'{verbatim}'", force=force, at=when(at))]
+    said = [REGRADED.format(verbatim=f"'{verbatim}'", force=force, at=when(at))]
+    if not notification.risk:
+        grade = Risk(episode.risk).label.lower() if episode.risk else "not graded"
+        said.append(OWN_WORD.format(verbatim=verbatim, grade=grade))
+    return said
 
 
 def _graded_at(notification: Notification, values: dict) -> dt.datetime:

@@ -8,7 +8,8 @@ ASK_MORE = "ask_more"
 SET_ASIDE = "set_aside"
 KEEP = "keep"
 RELINK = "relink"
-ACTIONS = (LINK, NEW_CHILD, ASK_MORE, SET_ASIDE, KEEP, RELINK)
+CHECK = "check"
+ACTIONS = (LINK, NEW_CHILD, ASK_MORE, SET_ASIDE, KEEP, RELINK, CHECK)
 
 KEEP_CHOICES = (
     ("coordinator", "Keep the coordinator's value"),

@@ -646,3 +646,12 @@ def _address_level(wanted: str, address: str) -> Agreement:
     if ratio >= ADDRESS_CLOSE:
         return _agreement("address", CLOSE)
     return _agreement("address", DISAGREES)
+
+
+def likelihood(score: float) -> str:
+    """A likelihood as a person reads it: never "100%" nor "0%", which no matcher can know."""
+    if score >= 0.995:
+        return "over 99%"
+    if score < 0.01:
+        return "under 1%"
+    return f"{score * 100:.0f}%"

@@ -92,6 +92,10 @@ class LinkMethod(models.TextChoices):
     REFERENCE = "reference", "Police reference already known"
 
 
+# Links made without a person: each is checked by one.
+AUTOMATIC_LINKS = (LinkMethod.AUTOMATIC, LinkMethod.POLICE_ID, LinkMethod.LOCAL_ID)
+
+
 class Notification(Tracked):
     """One event from one force about one child's episode, as it arrived and what became of it."""
 
@@ -133,6 +137,17 @@ class Notification(Tracked):
         related_name="notifications",
     )
     link_method = models.CharField(max_length=10, choices=LinkMethod.choices, blank=True)
+    # A link Homeward made without a person stays on the Notifications page's list of links to
+    # check until a person says it is right (or moves the episode to the right child).
+    link_checked_at = models.DateTimeField(null=True, blank=True)
+    link_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     match_score = models.FloatField(null=True, blank=True)
     # The children it might be, best first, each with its score and how each field agreed.
     candidates = models.JSONField(default=list)
@@ -150,6 +165,13 @@ class Notification(Tracked):
         indexes = [
             models.Index(fields=["council", "state", "received_at"], name="notification_queue"),
             models.Index(fields=["council", "police_ref"], name="notification_ref"),
+            # The links to check (counted on every visit to the Notifications page): few, among
+            # every notification ever applied.
+            models.Index(
+                fields=["council", "applied_at"],
+                name="notification_link_to_check",
+                condition=models.Q(state="applied", link_checked_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,11 +29,8 @@ from homeward.episodes.models import Episode
 from homeward.episodes.selectors import RISK_ORDER
 from homeward.police import matching
 from homeward.police.applying import LABELS, typed
-from homeward.police.models import LinkMethod, Notification, State
+from homeward.police.models import AUTOMATIC_LINKS, LinkMethod, Notification, State
 from homeward.police.reading import COLUMNS
-
-# Links made without a person: "check the link" is offered for each.
-AUTOMATIC_LINKS = (LinkMethod.AUTOMATIC, LinkMethod.POLICE_ID, LinkMethod.LOCAL_ID)
 
 
 def notifications_visible(*, user, council) -> QuerySet[Notification]:
@@ -84,17 +81,13 @@ def arrived_on(*, user, council, day: dt.date) -> QuerySet[Notification]:
     return _listed(received).order_by("-received_at", "-pk")
 
 
-def linked_automatically_on(*, user, council, day: dt.date) -> QuerySet[Notification]:
-    """The notifications applied on a day to a child Homeward chose without a person, for a
-    person to check: latest first."""
-    start = _start_of(day)
+def links_to_check(*, user, council) -> QuerySet[Notification]:
+    """The notifications applied to a child Homeward chose without a person that nobody has
+    checked yet, whenever they were linked: the oldest first."""
     linked = notifications_visible(user=user, council=council).filter(
-        state=State.APPLIED,
-        link_method__in=AUTOMATIC_LINKS,
-        applied_at__gte=start,
-        applied_at__lt=_start_of(day + dt.timedelta(days=1)),
+        state=State.APPLIED, link_method__in=AUTOMATIC_LINKS, link_checked_at__isnull=True
     )
-    return _listed(linked).order_by("-applied_at", "-pk")
+    return _listed(linked).order_by("applied_at", "pk")
 
 
 def held(*, user, council) -> QuerySet[Notification]:
@@ -127,7 +120,7 @@ def notification_tabs(*, user, council, today: dt.date | None = None) -> Tabs:
     return Tabs(
         review=review_queue(user=user, council=council),
         today=arrived_on(user=user, council=council, day=today),
-        linked=linked_automatically_on(user=user, council=council, day=today),
+        linked=links_to_check(user=user, council=council),
         held=held(user=user, council=council),
         problems=problems(user=user, council=council),
     )
@@ -181,16 +174,7 @@ class Candidate:
 
     @property
     def percent(self) -> str:
-        return _percent(self.score)
-
-
-def _percent(score: float) -> str:
-    """A likelihood as a person reads it: never "100%" nor "0%", which no matcher can know."""
-    if score >= 0.995:
-        return "over 99%"
-    if score < 0.01:
-        return "under 1%"
-    return f"{score * 100:.0f}%"
+        return matching.likelihood(self.score)
 
 
 # Why a likely candidate was still sent for review (the matcher's guards), in words.
@@ -222,11 +206,11 @@ def _likelihood(notification: Notification, candidate: dict) -> str:
         levels = {a.get("field"): a.get("level") for a in candidate.get("agreements", [])}
         first = levels.get("first_name", matching.MISSING)
         if first not in matching.FIRST_NAME_LINKS and first != matching.MISSING:
-            return FIRST_NAME_DISAGREES.format(percent=_percent(score))
+            return FIRST_NAME_DISAGREES.format(percent=matching.likelihood(score))
         why = next((why for guard, why in GUARDS if guard in notification.outcome), "")
         if why:
-            return STRONG_BUT_REVIEWED.format(percent=_percent(score), why=why)
-    return LIKELY.format(percent=_percent(score))
+            return STRONG_BUT_REVIEWED.format(percent=matching.likelihood(score), why=why)
+    return LIKELY.format(percent=matching.likelihood(score))
 
 
 @dataclass(frozen=True)
@@ -384,7 +368,7 @@ def how_linked(notification: Notification, score: float) -> str:
         who = getattr(notification.changed_by, "username", "") or "a person"
         return LINKED_BY_PERSON.format(who=who, when=when)
     if method == LinkMethod.AUTOMATIC:
-        return LINKED_BY_MATCHING.format(when=when, percent=_percent(score))
+        return LINKED_BY_MATCHING.format(when=when, percent=matching.likelihood(score))
     if method in SAME_ID:
         return LINKED_BY_ID.format(when=when, how=SAME_ID[method].lower())
     return LINKED_BY_REFERENCE.format(when=when)

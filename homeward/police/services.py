@@ -13,16 +13,30 @@ from homeward.children.models import Child
 from homeward.children.rules import postcode_problem
 from homeward.children.services import child_create
 from homeward.core.concurrency import ChangedByAnotherUser, save_changes
-from homeward.core.problems import Problem, raise_if_any
+from homeward.core.problems import Problem, raise_if_any, when
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_move, episode_update
 from homeward.police import applying, lots
-from homeward.police.models import LinkMethod, Notification, ReviewReason, Source, State
+from homeward.police.models import (
+    AUTOMATIC_LINKS,
+    LinkMethod,
+    Notification,
+    ReviewReason,
+    Source,
+    State,
+)
 from homeward.police.reading import fingerprint, read_notification
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 UNREADABLE = "Could not be read: {count} {things}. It is kept, with what was wrong, as a problem."
-NOT_IN_REVIEW = "This notification is not waiting for review ({state}), so nothing was done."
+NOT_IN_REVIEW = (
+    "This notification no longer waits for review: {who} decided first, at {when}, and it is "
+    "now {state}, so nothing was done. Look at what became of it below."
+)
+NOT_APPLIED = (
+    "The report was not linked to {child}: {problems} Nothing was changed: it still waits for "
+    "review. Link another child, or correct {child}'s episodes first."
+)
 NOT_A_REPORT = "Only a missing or away report can be linked to a child; this is {event}."
 OTHER_COUNCIL = "That child is another council's: link a child of {council}."
 NEEDS_DETAILS = "Give the child's {what} before a new child can be made from this notification."
@@ -45,6 +59,11 @@ TOOK_POLICE = "Took the police's {fields}."
 SET_ASIDE = "Set aside by {who}: {reason}"
 ASKED = "More information asked for by {who}: {note}"
 MOVED = "Moved episode {episode} from {old} to {new}: the link was wrong."
+NOT_TO_CHECK = (
+    "This notification has no link Homeward made without a person to check ({state}), so "
+    "nothing was done."
+)
+ALREADY_CHECKED = "{who} already checked this link, at {when}, so nothing was done."
 GIVE_REASON = "Say why, so that the next person knows."
 
 
@@ -153,7 +172,9 @@ def notification_receive(
         if existing is None:
             raise
         return _already(existing)
-    return Received(notification=notification, created=True, problems=reading.problems)
+    # A report read but refused by the episode rules is a problem too, said the same way as
+    # when it is sent again (`_already`): field by field.
+    return Received(notification=notification, created=True, problems=_problems(notification))
 
 
 def _storable(value) -> str:
@@ -171,8 +192,11 @@ def _reference(reading, data: dict) -> str:
 
 
 def _already(existing: Notification) -> Received:
-    problems = [Problem(p["field"], p["message"]) for p in existing.problems]
-    return Received(notification=existing, created=False, problems=problems)
+    return Received(notification=existing, created=False, problems=_problems(existing))
+
+
+def _problems(notification: Notification) -> list[Problem]:
+    return [Problem(p["field"], p["message"]) for p in notification.problems]
 
 
 def _locked(notification: Notification) -> Notification:
@@ -201,9 +225,18 @@ def _decided(notification: Notification, expected_version: int, by, before: dict
     return saved
 
 
+def _not_in_review(notification: Notification) -> str:
+    """Who decided, and when, before the person who now tries to."""
+    return NOT_IN_REVIEW.format(
+        who=_who(notification.changed_by),
+        when=when(notification.changed_at),
+        state=notification.get_state_display().lower(),
+    )
+
+
 def _waiting(notification: Notification) -> None:
     if notification.state != State.REVIEW:
-        raise ValidationError(NOT_IN_REVIEW.format(state=notification.get_state_display().lower()))
+        raise ValidationError(_not_in_review(notification))
 
 
 @transaction.atomic
@@ -219,6 +252,11 @@ def notification_link(
         raise ValidationError(OTHER_COUNCIL.format(council=current.council))
     before = values_before_change(current)
     applying.apply_to_child(current, child, LinkMethod.PERSON)
+    if current.state == State.PROBLEM:
+        # Refused by the episode rules: said to the person, and nothing is changed (this
+        # transaction is rolled back), so that the notification still waits for the right child.
+        problems = " ".join(p["message"] for p in current.problems)
+        raise ValidationError(NOT_APPLIED.format(child=child.local_id, problems=problems))
     return _decided(current, expected_version, by, before)
 
 
@@ -263,12 +301,10 @@ def notification_new_child(
         address=values.get("address", ""),
         by=by,
     )
+    # A report the episode rules refuse is refused by the link: the child is not made either.
     linked = notification_link(
         notification=current, child=child, expected_version=expected_version, by=by
     )
-    if linked.state == State.PROBLEM:
-        # Not applied: the child is not made either (this transaction is rolled back).
-        raise ValidationError(" ".join(p["message"] for p in linked.problems))
     if left_out:
         linked.outcome = f"{linked.outcome} {POSTCODE_LEFT_OUT.format(postcode=left_out)}"
         Notification.objects.filter(pk=linked.pk).update(outcome=linked.outcome)
@@ -285,7 +321,7 @@ def notification_set_aside(
         raise ValidationError({"reason": [GIVE_REASON]})
     current = _locked(notification)
     if current.state not in (State.REVIEW, State.HELD, State.PROBLEM):
-        raise ValidationError(NOT_IN_REVIEW.format(state=current.get_state_display().lower()))
+        raise ValidationError(_not_in_review(current))
     before = values_before_change(current)
     current.state = State.SET_ASIDE
     current.outcome = SET_ASIDE.format(who=_who(by), reason=reason.strip())
@@ -305,6 +341,24 @@ def notification_ask_more(
     current.review_reason = ReviewReason.MORE_NEEDED
     current.outcome = f"{current.outcome} {ASKED.format(who=_who(by), note=note.strip())}"
     return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def notification_check_link(*, notification: Notification, expected_version: int, by):
+    """A person has checked a link Homeward made without one and says it is right: it leaves
+    the list of links to check."""
+    current = _locked(notification)
+    if current.link_checked_at is not None:
+        who = _who(current.link_checked_by)
+        raise ValidationError(ALREADY_CHECKED.format(who=who, when=when(current.link_checked_at)))
+    if current.state != State.APPLIED or current.link_method not in AUTOMATIC_LINKS:
+        state = current.get_link_method_display() or current.get_state_display()
+        raise ValidationError(NOT_TO_CHECK.format(state=state.lower()))
+    before = values_before_change(current)
+    changes = {"link_checked_at": timezone.now(), "link_checked_by": by}
+    saved = save_changes(current, expected_version=expected_version, changes=changes, by=by)
+    record_change(record=saved, by=by, before=before)
+    return saved
 
 
 @transaction.atomic

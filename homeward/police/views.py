@@ -26,6 +26,7 @@ from homeward.councils.installation import installation_council
 from homeward.police import services
 from homeward.police.forms import (
     ASK_MORE,
+    CHECK,
     KEEP,
     LINK,
     NEW_CHILD,
@@ -33,7 +34,7 @@ from homeward.police.forms import (
     SET_ASIDE,
     NotificationActionForm,
 )
-from homeward.police.models import Notification, State
+from homeward.police.models import AUTOMATIC_LINKS, Notification, State
 from homeward.police.selectors import (
     candidates_for,
     chosen,
@@ -53,9 +54,9 @@ from homeward.web.paging import paginate
 TABS = (
     ("review", "Waiting for review"),
     ("today", "Arrived today"),
-    ("linked", "Linked automatically today"),
+    ("linked", "Linked automatically, to check"),
     ("held", "Held"),
-    ("problems", "Could not be read"),
+    ("problems", "Could not be read or applied"),
 )
 # What each action needs the person's role to allow.
 NEEDS = {
@@ -65,6 +66,7 @@ NEEDS = {
     SET_ASIDE: RECORD_EPISODE,
     KEEP: RECORD_EPISODE,
     RELINK: CORRECT_ERRORS,
+    CHECK: RECORD_EPISODE,
 }
 
 LINKED = "Notification {ref} is linked to {child}. {outcome}"
@@ -88,6 +90,9 @@ TOOK_THEIRS = "Episode {episode} now has the police's {fields}."
 MOVED = (
     "Episode {episode} is moved from {old} to {new}, with its return home interview records, "
     "its police references, its risk grading history and its police notifications."
+)
+CHECKED = (
+    "The link of notification {ref} to {child} is checked: it leaves the list of links to check."
 )
 DETAILS_DISAGREE = (
     "The notification's {fields} {verb} not agree with {child}'s record. Check the two side "
@@ -141,7 +146,9 @@ def _unknown_list(asked: str | None) -> str:
 
 def _notification(request, pk: int) -> Notification:
     visible = notifications_visible(user=request.user, council=installation_council())
-    chosen = visible.select_related("child", "episode", "episode__child", "changed_by")
+    chosen = visible.select_related(
+        "child", "episode", "episode__child", "changed_by", "link_checked_by"
+    )
     return get_object_or_404(chosen, pk=pk)
 
 
@@ -221,6 +228,9 @@ def _context(request, notification: Notification, form) -> dict:
         "linked": linked,
         "linked_shown": [linked] if linked else [],
         "linked_rows": side_by_side(notification, [linked]) if linked else [],
+        "to_check": bool(linked)
+        and notification.link_method in AUTOMATIC_LINKS
+        and notification.link_checked_at is None,
     }
 
 
@@ -383,6 +393,13 @@ def _relink(request, notification: Notification, data: dict) -> str:
     return MOVED.format(episode=episode.local_id, old=old, new=child)
 
 
+def _check(request, notification: Notification, data: dict) -> str:
+    done = services.notification_check_link(
+        notification=notification, expected_version=data["version"], by=request.user
+    )
+    return CHECKED.format(ref=done.police_ref, child=done.child)
+
+
 NOT_LINKED = "This notification is not linked to an episode, so there is no link to undo."
 
 ACTIONS = {
@@ -392,4 +409,5 @@ ACTIONS = {
     SET_ASIDE: _set_aside,
     KEEP: _keep,
     RELINK: _relink,
+    CHECK: _check,
 }

@@ -529,6 +529,24 @@ def _notification_set_aside(tmp_path):
     )
 
 
+def _notification_check_link(tmp_path):
+    ChildFactory(police_id="PID-MADE-UP-1")
+    received = police_services.notification_receive(
+        council=council(),
+        force_name="Made-up Police",
+        data=_police_report(police_id="PID-MADE-UP-1"),
+        by=None,
+    )
+    notification = received.notification
+    return Write(
+        lambda by: police_services.notification_check_link(
+            notification=notification, expected_version=notification.version, by=by
+        ),
+        created(Notification, pk=notification.pk, link_checked_at__isnull=False),
+        "link_checked_at",
+    )
+
+
 def _notification_ask_more(tmp_path):
     notification = _waiting_notification()
     return Write(
@@ -1188,6 +1206,7 @@ WRITES = {
     "notification_new_child": _notification_new_child,
     "notification_set_aside": _notification_set_aside,
     "notification_ask_more": _notification_ask_more,
+    "notification_check_link": _notification_check_link,
     "notification_resolve_conflict": _notification_resolve_conflict,
     "episode_relink": _episode_relink,
     "force_create": _force_create,

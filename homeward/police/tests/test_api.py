@@ -426,3 +426,61 @@ def test_a_call_that_fails_is_audited_too(client, issued, monkeypatch):
     assert [(e.details["status"], e.details["token"]) for e in calls()] == [
         (500, issued.token.prefix)
     ]
+
+
+def test_a_field_given_twice_is_refused_by_name_not_read_as_the_last(client, issued, child):
+    body = json.dumps(report())[:-1] + ', "first_name": "Zed", "risk": "Low", "risk": "High"}'
+    response = post(client, body, issued)
+    assert response.status_code == 400
+    said = messages(response)
+    assert set(said) == {"first_name", "risk"}
+    assert said["risk"] == api.GIVEN_TWICE.format(name="risk")
+    assert not Notification.objects.exists()
+
+
+def test_a_body_starting_with_a_utf_8_byte_order_mark_is_read(client, issued, child):
+    body = b"\xef\xbb\xbf" + json.dumps(report()).encode()
+    response = post(client, body, issued)
+    assert response.status_code == 201
+    assert Notification.objects.get().raw["first_name"] == "Jordan"
+
+
+def test_a_body_sent_in_chunks_without_its_length_is_refused_saying_so(client, issued):
+    auth = f"Bearer {issued.secret}"
+    response = client.generic(
+        "POST",
+        URL,
+        b"",
+        "application/json",
+        HTTP_AUTHORIZATION=auth,
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert response.status_code == 400
+    assert messages(response)[None] == api.NO_LENGTH
+    assert not Notification.objects.exists()
+
+
+def test_a_council_other_than_this_homewards_is_refused_even_when_the_force_serves_it(client):
+    issued = made_up_force(codes=("931", "316"))
+    response = post(client, report(council="316"), issued)
+    assert response.status_code == 403
+    assert messages(response)["council"] == api.NOT_THIS_HOMEWARD.format(
+        here="Oxfordshire (931)", council="Newham (316)"
+    )
+    assert not Notification.objects.exists()
+
+
+def test_a_report_the_episode_rules_refuse_is_answered_alike_each_time_it_is_sent(
+    client, issued, child
+):
+    from homeward.episodes.tests.factories import EpisodeFactory
+
+    EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    body = report(last_seen_at="06/03/2026 09:00", reported_at="06/03/2026 10:00")
+    first, again = post(client, body, issued), post(client, body, issued)
+    assert (first.status_code, again.status_code) == (400, 400)
+    assert first.json()["state"] == "problem" and again.json()["already_received"]
+    assert first.json()["errors"] == again.json()["errors"]
+    assert "overlaps episode" in messages(first)["last_seen_at"]

@@ -17,7 +17,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.core.problems import GARBLED
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
-from homeward.episodes.tests.factories import LONDON
+from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.police import notification_file
 from homeward.police.models import Notification, Source, State
 from homeward.police.notification_file import (
@@ -339,6 +339,16 @@ def test_an_unknown_council_or_file_is_refused_in_a_sentence(tmp_path, capsys):
         call_command("import-notifications", str(tmp_path / "none.csv"), "--council", "931")
 
 
+def test_a_file_for_a_council_other_than_this_homewards_is_refused_before_it_is_read(
+    tmp_path, capsys
+):
+    council("316")
+    path = write(tmp_path, GOOD_ROWS)
+    with pytest.raises(CommandError, match="keeps the notifications of Oxfordshire"):
+        call_command("import-notifications", str(path), "--council", "316")
+    assert not Notification.objects.exists()
+
+
 def test_a_row_short_of_cells_is_read_with_its_last_cells_empty_and_said(tmp_path, capsys, child):
     header = HEADER + ",circumstances"
     out, err, failed = run(write(tmp_path, GOOD_ROWS[:2], header=header), capsys=capsys)
@@ -375,3 +385,20 @@ def test_a_big_file_brings_the_statistics_of_the_tables_it_grows_up_to_date(
             assert f'"{table}"' in analyzed[0]
     else:
         assert analyzed == []
+
+
+def test_a_row_the_episode_rules_refuse_is_listed_with_its_row_column_and_reason(
+    tmp_path, capsys, child
+):
+    EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    overlapping = (
+        f"{FORCE},MS-0009,missing,06/03/2026 10:00,06/03/2026 09:00,Jordan,Madeupson,"
+        "03/04/2011,PID-1001"
+    )
+    out, err, failed = run(write(tmp_path, [overlapping]), capsys=capsys)
+    assert "- 1 could not be read" in out
+    assert "notifications.csv, row 2, column last_seen_at:" in err
+    assert "overlaps episode" in err
+    assert failed

@@ -190,7 +190,9 @@ def test_a_row_that_cannot_be_applied_does_not_stop_the_rows_of_its_lot(children
     overlapping = Notification.objects.get(police_ref="MS-6")
     assert overlapping.state == "problem"  # it overlaps MS-5's episode of the same child
     assert Notification.objects.get(police_ref="MS-1", event="update").state == "applied"
-    assert {(p.row, p.column) for p in result.problems} == {(9, "event"), (9, "event_at")}
+    # Each of the two problems is listed with its row and column, the overlap too.
+    refused = (overlapping.source_row, "last_seen_at")
+    assert {(p.row, p.column) for p in result.problems} == {(9, "event"), (9, "event_at"), refused}
     assert (result.count("applied"), result.count("review"), result.count("problem")) == (7, 1, 2)
 
 

@@ -451,3 +451,77 @@ def test_the_police_value_is_not_taken_over_a_correction_made_since(child):
         )
     episode.refresh_from_db()
     assert episode.risk == "medium"
+
+
+def test_a_link_the_episode_rules_refuse_is_refused_and_the_notification_still_waits():
+    jordan, jayden = twins()
+    EpisodeFactory(
+        child=jayden,
+        last_seen_at=NOW - dt.timedelta(days=3),
+        returned_at=NOW - dt.timedelta(days=1),
+    )
+    waiting = receive(
+        report(police_id="", first_name="Jordon", last_seen_at="06/03/2026 09:00")
+    ).notification
+    assert waiting.state == State.REVIEW
+    with pytest.raises(ValidationError, match="overlaps episode"):
+        notification_link(
+            notification=waiting, child=jayden, expected_version=waiting.version, by=coordinator()
+        )
+    waiting.refresh_from_db()
+    assert waiting.state == State.REVIEW and waiting.child is None
+    linked = notification_link(
+        notification=waiting, child=jordan, expected_version=waiting.version, by=coordinator()
+    )
+    assert linked.state == State.APPLIED and linked.episode.child == jordan
+
+
+def test_a_risk_word_of_the_forces_own_says_the_episodes_grading_is_left_as_it_was(child):
+    first = receive(report(risk="Grade 2")).notification
+    episode = Episode.objects.get(child=child)
+    assert episode.risk == "" and first.risk == ""
+    assert "'Grade 2' is the force's own grading" in first.outcome
+    assert "left not graded" in first.outcome
+    receive(report(risk="high", event="update", event_at="10/03/2026 09:00"))
+    later = receive(report(risk="Amber", event="update", event_at="10/03/2026 10:00")).notification
+    episode.refresh_from_db()
+    assert episode.risk == "high"
+    assert "left high" in later.outcome
+
+
+def test_a_person_linking_a_report_is_told_of_the_held_found_it_brought_in():
+    details = dict(police_id="", first_name="Quill", last_name="Nobodyknows")
+    found = receive(
+        {"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"}
+    ).notification
+    waiting = receive(report(**details)).notification
+    assert found.state == State.HELD and waiting.state == State.REVIEW
+    made = notification_new_child(
+        notification=waiting, expected_version=waiting.version, by=coordinator()
+    )
+    assert made.episode.returned_at == dt.datetime(2026, 3, 10, 8, 15, tzinfo=LONDON)
+    assert "1 notification held for police reference MS-0001 was applied with it" in made.outcome
+    assert "returned at 10 Mar 2026 08:15: the return home interview is due by" in made.outcome
+
+
+def test_a_decision_made_after_someone_elses_says_who_decided_and_when(child):
+    jordan, _ = twins()
+    waiting = receive(report(police_id="", first_name="Jordon")).notification
+    first, second = coordinator(), coordinator()
+    notification_link(
+        notification=waiting, child=jordan, expected_version=waiting.version, by=first
+    )
+    with pytest.raises(ValidationError) as refused:
+        notification_set_aside(
+            notification=waiting, reason="Sent twice", expected_version=waiting.version, by=second
+        )
+    said = " ".join(refused.value.messages)
+    assert f"{first.username} decided first, at 10 Mar 2026 12:00" in said
+    assert "it is now applied" in said and "nothing was done" in said
+
+
+def test_a_link_on_the_details_says_how_likely_in_words_never_a_score_of_1(child):
+    linked = receive(report(police_id="", postcode="ZZ1 1AA")).notification
+    assert linked.link_method == "automatic"
+    assert "matched on their details, over 99% likely" in linked.outcome
+    assert "score" not in linked.outcome

@@ -18,7 +18,7 @@ from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
 from homeward.episodes.services import episode_update
-from homeward.episodes.tests.factories import LONDON
+from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.interviews.models import ReturnInterview
 from homeward.interviews.tests.factories import ReturnInterviewFactory
 from homeward.police.forms import NOTE_NEEDED, REASON_NEEDED
@@ -198,9 +198,9 @@ def test_each_list_shows_its_notifications_with_its_count_in_its_heading(coordin
     assert tab_headings(response) == [
         "Waiting for review (2)",
         "Arrived today (4)",
-        "Linked automatically today (1)",
+        "Linked automatically, to check (1)",
         "Held (1)",
-        "Could not be read (1)",
+        "Could not be read or applied (1)",
     ]
     assert listed(response) == [yesterday.police_ref, queued.police_ref]
 
@@ -236,7 +236,7 @@ def test_a_list_the_page_does_not_have_is_said_and_the_queue_shown_instead(coord
     response = coordinator.get(reverse("notifications:index"), {"show": "bogus"})
     said = text(response)
     assert "There is no list called 'bogus' on this page, so the list waiting for review" in said
-    assert "'problems' (could not be read)" in said
+    assert "'problems' (could not be read or applied)" in said
     assert listed(response) == ["WAITING-1"]
     known = coordinator.get(reverse("notifications:index"), {"show": "held"})
     assert "There is no list called" not in text(known)
@@ -633,3 +633,53 @@ def test_the_childs_and_the_episodes_pages_show_its_references_and_gradings(coor
     assert f"“HIGH RISK” (High), 10 Mar 2026 09:00, {FORCE}" in on_child
     on_episode = text(coordinator.get(reverse("episodes:edit", args=[episode.pk])))
     assert "MS-0001" in on_episode and "“HIGH RISK” High" in on_episode
+
+
+def test_a_link_made_without_a_person_stays_to_check_until_a_person_says_it_is_right(
+    coordinator,
+):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    with time_machine.travel(NOW - dt.timedelta(days=1), tick=False):
+        overnight = receive(
+            report(
+                police_ref="NIGHT-1",
+                police_id="PID-7",
+                first_name="Kit",
+                last_name="Knownson",
+                last_seen_at="08/03/2026 21:30",
+                reported_at="08/03/2026 23:00",
+            )
+        )
+    assert overnight.link_method == "police_id"
+
+    def to_check():
+        return listed(coordinator.get(reverse("notifications:index"), {"show": "linked"}))
+
+    assert to_check() == ["NIGHT-1"]  # linked yesterday, and nobody has checked it yet
+    response = act(coordinator, overnight, "check")
+    said = text(response)
+    assert "The link of notification NIGHT-1 to Kit Knownson is checked" in said
+    overnight.refresh_from_db()
+    assert overnight.link_checked_by.username == response.wsgi_request.user.username
+    assert to_check() == []
+    shown = text(page(coordinator, overnight))
+    assert "Checked by" in shown and "The link is right" not in shown
+    again = text(act(coordinator, overnight, "check", version=overnight.version - 1))
+    assert "already checked this link" in again
+
+
+def test_a_report_the_episode_rules_refused_says_what_to_do_not_to_ask_the_force(coordinator):
+    child = ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    refused = receive(report(police_id="PID-7", last_seen_at="06/03/2026 09:00"))
+    unreadable = receive(report(police_ref="BAD-1", event="vanished"))
+    assert refused.state == unreadable.state == State.PROBLEM
+    tree = lxml.html.fromstring(
+        coordinator.get(reverse("notifications:index"), {"show": "problems"}).content
+    )
+    said = words(tree.xpath("//tr[@data-ref='MS-0001']")[0])
+    assert "could be read, but not applied to Kit Knownson" in said
+    assert "Ask the force" not in said
+    assert "Ask the force to send it again" in words(tree.xpath("//tr[@data-ref='BAD-1']")[0])

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from homeward.access.rules import CREATE_CHILD, may
+from homeward.councils.installation import installation_council
 from homeward.councils.models import Council
 from homeward.police.models import Source
 from homeward.police.notification_file import (
@@ -17,6 +18,10 @@ from homeward.police.notification_file import (
 
 NO_COUNCIL = (
     "There is no council with the DfE code '{code}': give its three-digit code, for example 931."
+)
+NOT_THIS_HOMEWARD = (
+    "This Homeward keeps the notifications of {here} alone: nobody here could see those of "
+    "{council}, so nothing was read. Give --council {code}, or send the file to {council}."
 )
 NO_USER = "There is no user called '{by}'."
 NOT_A_RECORDER = (
@@ -59,6 +64,9 @@ class Command(BaseCommand):
         place = Council.objects.filter(code=council).first()
         if place is None:
             raise CommandError(NO_COUNCIL.format(code=council))
+        here = installation_council()
+        if place.pk != here.pk:
+            raise CommandError(NOT_THIS_HOMEWARD.format(here=here, council=place, code=here.code))
         user = _importer(by)
         path = Path(file)
         try:
