@@ -174,11 +174,15 @@ def _notice_told_at():
     """When the placing council was told of the episode by its missing notice (first email
     sent, or told another way): homeward/notices, looked up by name, as it sits above."""
     notices = apps.get_model("notices", "PlacingCouncilNotice")
-    missing = notices.objects.filter(episode=OuterRef("pk"), kind="missing")
+    # Of the episode's child now: one moved from another child was told of that child.
+    missing = notices.objects.filter(
+        episode=OuterRef("pk"), kind="missing", child=OuterRef("child")
+    )
     sent = (
         notices.emails.through.objects.filter(
             placingcouncilnotice__episode=OuterRef("pk"),
             placingcouncilnotice__kind="missing",
+            placingcouncilnotice__child=OuterRef("child"),
             email__status="sent",
         )
         .order_by("email__sent_at")

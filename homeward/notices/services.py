@@ -29,7 +29,7 @@ from homeward.notices.content import (
     facts_of,
 )
 from homeward.notices.models import AcknowledgedHow, NoticeKind, PlacingCouncilNotice
-from homeward.notices.selectors import Due, chase_after, sent_at_of
+from homeward.notices.selectors import TOLD_KINDS, Due, chase_after, sent_at_of
 
 PURPOSE = "placing_council_notice"
 CHASE_PURPOSE = "placing_council_chase"
@@ -104,6 +104,7 @@ def _content(
             placing=placing_council.name,
             sent_at=sent_at_of(corrects),
             link_until=links.link_until(now),
+            kind=corrects.kind,
         )
     return content_for(
         kind=kind,
@@ -148,8 +149,10 @@ def _queue(record, content: Content, *, about, key: str, purpose: str) -> int:
 
 def _recorded(due: Due, *, now: dt.datetime, by, **values) -> PlacingCouncilNotice:
     """The notice of `due`, recorded once (refused, in words, when it already was)."""
-    if due.kind == NoticeKind.MISSING:
-        values["facts"] = facts_of(due.episode)
+    if due.kind in TOLD_KINDS:
+        # Of the episode's child now, and what it told them, to correct it if it changes.
+        values["child"] = due.episode.child
+        values["facts"] = facts_of(due.episode, due.kind, due.interview)
     elif due.kind == NoticeKind.CORRECTION:
         # Which correction of the notice this is: two sending the same one at once collide.
         number = due.corrects.corrections.count() + 1
