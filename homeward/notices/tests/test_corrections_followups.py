@@ -23,6 +23,7 @@ from homeward.notices.content import IN_ERROR_OPENINGS, WRONG_CHILD_OPENINGS
 from homeward.notices.models import NoticeKind, PlacingCouncilNotice
 from homeward.notices.selectors import corrections_due, due_now, to_tell_list, told_within
 from homeward.notices.services import notice_send
+from homeward.police.services import episode_relink
 
 from .conftest import HOUR, NOW
 
@@ -204,14 +205,15 @@ def test_an_episode_moved_to_a_child_placed_by_another_council_tells_that_counci
     assert to_tell_list(user=coordinator, now=NOW)["to_send"] == []
 
 
+@pytest.mark.parametrize("move", [episode_move, episode_relink])
 def test_a_moved_episode_stays_listed_for_the_new_placing_council_until_told(
-    client, coordinator, mailbox, kent_contacts, episode
+    move, client, coordinator, mailbox, kent_contacts, episode
 ):
     notice_send(due=due_now(episode=episode, now=NOW), now=NOW)
     emails_send_due(now=NOW)
     other = ChildFactory(first_name="Otto", last_name="Othermadeup", responsible_la=council(SURREY))
     episode.refresh_from_db()
-    episode_move(episode=episode, child=other, expected_version=episode.version, by=coordinator)
+    move(episode=episode, child=other, expected_version=episode.version, by=coordinator)
     # Kent's notice told Kent of Maisie: Surrey is not yet told, in Missing now and the report.
     (row,) = episodes_missing_now(council=episode.council, now=NOW, user=coordinator)
     assert row.placing_council_told_at is None
