@@ -175,9 +175,8 @@ def _notice_told_at():
     sent, or told another way): homeward/notices, looked up by name, as it sits above."""
     notices = apps.get_model("notices", "PlacingCouncilNotice")
     # Of the episode's child now: one moved from another child was told of that child.
-    missing = notices.objects.filter(
-        episode=OuterRef("pk"), kind="missing", child=OuterRef("child")
-    )
+    recorded = notices.objects.filter(episode=OuterRef("pk"), kind="missing")
+    missing = recorded.filter(child=OuterRef("child"))
     sent = (
         notices.emails.through.objects.filter(
             placingcouncilnotice__episode=OuterRef("pk"),
@@ -189,9 +188,10 @@ def _notice_told_at():
         .values("email__sent_at")[:1]
     )
     told = Coalesce(Subquery(missing.values("told_at")[:1]), Subquery(sent))
-    # A notice recorded and not yet sent: not told, whatever was typed (as the report counts).
+    # A notice recorded (of any child) and not yet sent to this child's placing council: not
+    # told, whatever was typed (as the report counts).
     return Case(
-        When(Exists(missing), then=told),
+        When(Exists(recorded), then=told),
         default=F("placing_la_notified_at"),
         output_field=DateTimeField(),
     )

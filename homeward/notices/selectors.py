@@ -364,14 +364,13 @@ def due_now(*, episode: Episode, now: dt.datetime) -> Due | None:
 def told_within(within: dt.timedelta) -> Q:
     """A condition on Episode: its placing council was told of it within `within` of the
     report to police (last seen, when no report time), counted from the notice records: the
-    first email of its missing notice sent by then, or told another way by then. An episode
-    with no missing notice counts the time typed in or imported (`placing_la_notified_at`)
-    as the evidence there is."""
+    first email of its child's missing notice sent by then, or told another way by then. An
+    episode with no missing notice (of any child) counts the time typed in or imported
+    (`placing_la_notified_at`) as the evidence there is."""
     deadline = Coalesce(OuterRef("reported_at"), OuterRef("last_seen_at")) + within
-    notices = PlacingCouncilNotice.objects.filter(
-        episode=OuterRef("pk"), kind=NoticeKind.MISSING, child=OuterRef("child")
-    )
-    emailed = notices.filter(emails__status=EmailStatus.SENT, emails__sent_at__lte=deadline)
-    told = notices.filter(told_at__lte=deadline)
+    notices = PlacingCouncilNotice.objects.filter(episode=OuterRef("pk"), kind=NoticeKind.MISSING)
+    own = notices.filter(child=OuterRef("child"))
+    emailed = own.filter(emails__status=EmailStatus.SENT, emails__sent_at__lte=deadline)
+    told = own.filter(told_at__lte=deadline)
     typed = Q(placing_la_notified_at__lte=Coalesce("reported_at", "last_seen_at") + within)
     return Q(Exists(emailed)) | Q(Exists(told)) | (~Q(Exists(notices)) & typed)

@@ -214,7 +214,9 @@ def test_a_moved_episode_stays_listed_for_the_new_placing_council_until_told(
     other = ChildFactory(first_name="Otto", last_name="Othermadeup", responsible_la=council(SURREY))
     episode.refresh_from_db()
     move(episode=episode, child=other, expected_version=episode.version, by=coordinator)
-    # Kent's notice told Kent of Maisie: Surrey is not yet told, in Missing now and the report.
+    # Kent's notice told Kent of Maisie: Surrey is not yet told, in Missing now and the report
+    # (a time typed as told, too, was Kent's).
+    Episode.objects.filter(pk=episode.pk).update(placing_la_notified_at=NOW - HOUR)
     (row,) = episodes_missing_now(council=episode.council, now=NOW, user=coordinator)
     assert row.placing_council_told_at is None
     assert not Episode.objects.filter(told_within(DAY), pk=episode.pk).exists()
