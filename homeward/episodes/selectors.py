@@ -174,20 +174,24 @@ def _notice_told_at():
     """When the placing council was told of the episode by its missing notice (first email
     sent, or told another way): homeward/notices, looked up by name, as it sits above."""
     notices = apps.get_model("notices", "PlacingCouncilNotice")
-    missing = notices.objects.filter(episode=OuterRef("pk"), kind="missing")
+    # Of the episode's child now: one moved from another child was told of that child.
+    recorded = notices.objects.filter(episode=OuterRef("pk"), kind="missing")
+    missing = recorded.filter(child=OuterRef("child"))
     sent = (
         notices.emails.through.objects.filter(
             placingcouncilnotice__episode=OuterRef("pk"),
             placingcouncilnotice__kind="missing",
+            placingcouncilnotice__child=OuterRef("child"),
             email__status="sent",
         )
         .order_by("email__sent_at")
         .values("email__sent_at")[:1]
     )
     told = Coalesce(Subquery(missing.values("told_at")[:1]), Subquery(sent))
-    # A notice recorded and not yet sent: not told, whatever was typed (as the report counts).
+    # A notice recorded (of any child) and not yet sent to this child's placing council: not
+    # told, whatever was typed (as the report counts).
     return Case(
-        When(Exists(missing), then=told),
+        When(Exists(recorded), then=told),
         default=F("placing_la_notified_at"),
         output_field=DateTimeField(),
     )

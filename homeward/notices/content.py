@@ -155,35 +155,70 @@ def chase_content(original: Content, *, sent_at: dt.datetime) -> Content:
 
 # Corrections: what a missing notice told the placing council, and what changed since.
 
-CORRECTION_SUBJECT = "Correction: a child placed here by {placing} (from {host})"
-IN_ERROR_OPENING = (
-    "{host} tells you that the missing episode we told you of on {sent} was recorded in "
-    "error: the child below was not missing then, as far as this record goes. Please "
-    "correct or close your own record of it."
+CORRECTION_SUBJECTS = {
+    NoticeKind.MISSING: "Correction: a child placed here by {placing} (from {host})",
+    NoticeKind.RETURNED: "Correction of the return: a child placed here by {placing} (from {host})",
+    NoticeKind.INTERVIEW_OUTCOME: (
+        "Correction of the return home interview: a child placed here by {placing} (from {host})"
+    ),
+}
+# What a correction is about, by the kind of notice it corrects.
+TOLD_OF = {
+    NoticeKind.MISSING: "the missing episode we told you of on {sent}",
+    NoticeKind.RETURNED: "the missing episode whose return we told you of on {sent}",
+    NoticeKind.INTERVIEW_OUTCOME: (
+        "the missing episode whose return home interview's outcome we told you of on {sent}"
+    ),
+}
+IN_ERROR_OPENINGS = {
+    kind: (
+        f"{{host}} tells you that {told_of} was recorded in "
+        "error: the child below was not missing then, as far as this record goes. Please "
+        "correct or close your own record of it."
+    )
+    for kind, told_of in TOLD_OF.items()
+}
+# The interview alone recorded in error (the episode stands).
+INTERVIEW_IN_ERROR_OPENING = (
+    "{host} tells you that the return home interview whose outcome we told you of on {sent} "
+    "was recorded in error: please correct or close your own record of it."
 )
-WRONG_CHILD_OPENING = (
-    "{host} tells you that the missing episode we told you of on {sent} was recorded against "
-    "the wrong child: it was not about the child below. Please correct or close your own "
-    "record of it."
-)
-CORRECTED_OPENING = (
-    "{host} tells you that our record of the missing episode we told you of on {sent} has "
-    "been corrected. What changed:"
-)
+WRONG_CHILD_OPENINGS = {
+    kind: (
+        f"{{host}} tells you that {told_of} was recorded against "
+        "the wrong child: it was not about the child below. Please correct or close your own "
+        "record of it."
+    )
+    for kind, told_of in TOLD_OF.items()
+}
+CORRECTED_OPENINGS = {
+    kind: f"{{host}} tells you that our record of {told_of} has been corrected. What changed:"
+    for kind, told_of in TOLD_OF.items()
+}
+# The missing notice's, as they were named before the follow-ups were corrected too.
+CORRECTION_SUBJECT = CORRECTION_SUBJECTS[NoticeKind.MISSING]
+IN_ERROR_OPENING = IN_ERROR_OPENINGS[NoticeKind.MISSING]
+WRONG_CHILD_OPENING = WRONG_CHILD_OPENINGS[NoticeKind.MISSING]
+CORRECTED_OPENING = CORRECTED_OPENINGS[NoticeKind.MISSING]
 AS_IT_STANDS = "The notification as it now stands:"
 WHAT_WE_SENT = "What we told you then:"
 CHANGE_LINE = "{label}: was {was}; now {now}"
 IN_ERROR_LABEL = "Recorded in error"
+IN_ERROR_LABELS = {
+    "in_error": IN_ERROR_LABEL,
+    "interview_in_error": "Return home interview recorded in error",
+}
 
 
-def facts_of(episode) -> dict:
-    """What a missing notice tells of the episode, kept with the notice as sent, to compare
-    with the episode later (`changes_between`)."""
-    return {
-        "child": episode.child_id,
-        "in_error": episode.entered_in_error_at is not None,
-        "lines": [list(line) for line in missing_lines(episode)],
-    }
+def facts_of(episode, kind: str = NoticeKind.MISSING, interview=None) -> dict:
+    """What a notice of `kind` tells of the episode (and interview), kept with the notice as
+    sent, to compare with the episode later (`changes_between`). An interview outcome's
+    notice is in error when its interview is, too."""
+    in_error = episode.entered_in_error_at is not None
+    facts = {"child": episode.child_id, "in_error": in_error}
+    if interview is not None:
+        facts["interview_in_error"] = interview.entered_in_error_at is not None
+    return facts | {"lines": [list(line) for line in lines_for(kind, episode, interview)]}
 
 
 def changes_between(was: dict, now: dict) -> list[tuple[str, str, str]]:
@@ -193,9 +228,10 @@ def changes_between(was: dict, now: dict) -> list[tuple[str, str, str]]:
     if not was:
         return []
     changes = []
-    if was.get("in_error") != now.get("in_error"):
-        yes_no = {True: "yes", False: "no"}
-        changes.append((IN_ERROR_LABEL, yes_no[bool(was.get("in_error"))], yes_no[now["in_error"]]))
+    yes_no = {True: "yes", False: "no"}
+    for key, label in IN_ERROR_LABELS.items():
+        if bool(was.get(key)) != bool(now.get(key)):
+            changes.append((label, yes_no[bool(was.get(key))], yes_no[bool(now.get(key))]))
     before = dict(tuple(line) for line in was.get("lines", []))
     for label, value in now.get("lines", []):
         if before.get(label, value) != value:
@@ -206,29 +242,42 @@ def changes_between(was: dict, now: dict) -> list[tuple[str, str, str]]:
 
 
 def correction_content(
-    *, was: dict, now: dict, host: str, placing: str, sent_at, link_until: dt.datetime
+    *,
+    was: dict,
+    now: dict,
+    host: str,
+    placing: str,
+    sent_at,
+    link_until: dt.datetime,
+    kind: str = NoticeKind.MISSING,
 ) -> Content:
-    """The correction of a missing notice: recorded in error, or about the wrong child (the
-    facts as we told them, nothing of any other child), or what changed and the notice as it
-    now stands (the link left as LINK_PLACEHOLDER)."""
+    """The correction of a notice of `kind` (missing, returned, interview outcome): recorded
+    in error, or about the wrong child (the facts as we told them, nothing of any other
+    child), or what changed and the notice as it now stands (the link left as
+    LINK_PLACEHOLDER)."""
     sent = _when(sent_at)
     told = "\n".join(f"{label}: {value}" for label, value in was.get("lines", []))
     if now.get("in_error"):
-        text = f"{IN_ERROR_OPENING.format(host=host, sent=sent)}\n\n{WHAT_WE_SENT}\n{told}"
+        opening = IN_ERROR_OPENINGS[kind].format(host=host, sent=sent)
+        text = f"{opening}\n\n{WHAT_WE_SENT}\n{told}"
     elif now.get("child") != was.get("child"):
-        text = f"{WRONG_CHILD_OPENING.format(host=host, sent=sent)}\n\n{WHAT_WE_SENT}\n{told}"
+        opening = WRONG_CHILD_OPENINGS[kind].format(host=host, sent=sent)
+        text = f"{opening}\n\n{WHAT_WE_SENT}\n{told}"
+    elif now.get("interview_in_error"):
+        opening = INTERVIEW_IN_ERROR_OPENING.format(host=host, sent=sent)
+        text = f"{opening}\n\n{WHAT_WE_SENT}\n{told}"
     else:
         changed = "\n".join(
             CHANGE_LINE.format(label=label, was=before, now=after)
             for label, before, after in changes_between(was, now)
         )
         stands = "\n".join(f"{label}: {value}" for label, value in now.get("lines", []))
-        opening = CORRECTED_OPENING.format(host=host, sent=sent)
+        opening = CORRECTED_OPENINGS[kind].format(host=host, sent=sent)
         text = f"{opening}\n{changed}\n\n{AS_IT_STANDS}\n{stands}"
     closing = CLOSING.format(
         until=f"{timezone.localtime(link_until):%-d %B %Y}",
         link=LINK_PLACEHOLDER,
         contact=host_contact(),
     )
-    subject = CORRECTION_SUBJECT.format(placing=placing, host=host)
+    subject = CORRECTION_SUBJECTS[kind].format(placing=placing, host=host)
     return Content(subject=subject[:200], body=f"{text}\n\n{closing}\n")

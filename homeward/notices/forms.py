@@ -24,7 +24,8 @@ class ToldForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     name = forms.CharField(
         label="Your name",
-        max_length=200,
+        # No maxlength: a browser would cut a pasted name silently; the service refuses one
+        # too long, in words (services.ACKNOWLEDGER_LIMIT).
         required=False,
         help_text="So that the council which sent the notification knows who received it.",
     )
@@ -41,7 +42,7 @@ class AcknowledgedOtherwiseForm(forms.Form):
     )
     by_name = forms.CharField(
         label="Who acknowledged it",
-        max_length=200,
+        # As AcknowledgeForm.name: refused in words by the service when too long, not cut.
         required=False,
         help_text="Their name, and their role or team if you know it.",
     )

@@ -42,6 +42,11 @@ class PlacingCouncilNotice(Tracked):
         "episodes.Episode", on_delete=models.PROTECT, related_name="placing_council_notices"
     )
     kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    # The child a missing, returned or interview outcome notice told of: an episode moved to
+    # another child (a wrong link undone) owes that child's placing council notices of its own.
+    child = models.ForeignKey(
+        "children.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     placing_council = models.ForeignKey(
         "councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -58,14 +63,16 @@ class PlacingCouncilNotice(Tracked):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="chases"
     )
     chase_number = models.PositiveSmallIntegerField(default=0)
-    # The missing notice a correction corrects; which correction of it this is (in
-    # `chase_number`: 1, 2, ...), so that each is sent once however many send it at once.
+    # The notice (missing, returned, interview outcome) a correction corrects; which
+    # correction of it this is (in `chase_number`: 1, 2, ...), so that each is sent once
+    # however many send it at once.
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
     )
-    # What a missing notice (or a correction) told them of the episode, as it was sent
-    # ({"child", "in_error", "lines": [[label, value], ...]}), so that a later change to the
-    # episode shows as "changed since sent"; a correction keeps what it corrected in "was".
+    # What a missing, returned or interview outcome notice (or a correction) told them of the
+    # episode, as it was sent ({"child", "in_error", "lines": [[label, value], ...]}, and
+    # "interview_in_error" for an outcome's), so that a later change to the episode shows as
+    # "changed since sent"; a correction keeps what it corrected in "was".
     facts = models.JSONField(default=dict, blank=True)
     # Whom it went to: [{"email", "name", "purpose"}], as they were when it was sent.
     recipients = models.JSONField(default=list, blank=True)
@@ -87,14 +94,19 @@ class PlacingCouncilNotice(Tracked):
         ordering = ["-prepared_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["episode", "kind"],
+                fields=["episode", "kind", "child"],
                 condition=Q(kind__in=["missing", "returned"]),
-                name="notice_once_per_episode",
+                name="notice_once_per_episode_child",
             ),
             models.UniqueConstraint(
-                fields=["interview"],
+                fields=["interview", "child"],
                 condition=Q(kind="interview_outcome"),
-                name="notice_once_per_interview",
+                name="notice_once_per_interview_child",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["missing", "returned", "interview_outcome"])
+                | Q(child__isnull=False),
+                name="notice_names_its_child",
             ),
             models.UniqueConstraint(
                 fields=["chased", "chase_number"],

@@ -30,6 +30,9 @@ NO_CONTACT = (
 )
 # The interview outcomes that end the offer: the placing council is sent the one it ended with.
 FINAL_OUTCOMES = (InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED)
+# The notices that tell of the episode itself, to its child's placing council: what they told
+# is kept, and corrected when it changes.
+TOLD_KINDS = (NoticeKind.MISSING, NoticeKind.RETURNED, NoticeKind.INTERVIEW_OUTCOME)
 
 
 @dataclass
@@ -57,7 +60,15 @@ class Due:
         return ""
 
     @property
+    def query(self) -> str:
+        """What its pages' addresses add to name the notice a correction corrects."""
+        return f"?of={self.corrects.pk}" if self.corrects else ""
+
+    @property
     def kind_label(self) -> str:
+        if self.corrects and self.corrects.kind != NoticeKind.MISSING:
+            corrected = NoticeKind(self.corrects.kind).label.lower()
+            return f"{NoticeKind(self.kind).label}, of the {corrected} notification"
         return NoticeKind(self.kind).label
 
 
@@ -81,18 +92,24 @@ def _placed_in_episodes(episodes: QuerySet, now: dt.datetime) -> QuerySet:
 
 def _notice_owed() -> Q:
     """A superset, in SQL, of the episodes `_next_for` finds a notice due for: no missing
-    notice (nor a time they were told recorded), a return not told, or a final interview
-    outcome not told."""
+    notice of its child (nor a time they were told recorded), a return not told, or a final
+    interview outcome not told."""
     notices = PlacingCouncilNotice.objects.filter(episode=OuterRef("pk"))
+    own = notices.filter(child=OuterRef("child"))
     outcome_told = PlacingCouncilNotice.objects.filter(
-        interview=OuterRef("pk"), kind=NoticeKind.INTERVIEW_OUTCOME
+        interview=OuterRef("pk"),
+        kind=NoticeKind.INTERVIEW_OUTCOME,
+        child=OuterRef("episode__child"),
     )
     untold_outcome = ReturnInterview.objects.filter(
         episode=OuterRef("pk"), outcome__in=FINAL_OUTCOMES
     ).exclude(Exists(outcome_told))
+    typed_only = Q(placing_la_notified_at__isnull=False) & ~Exists(
+        notices.filter(kind=NoticeKind.MISSING)
+    )
     return (
-        (~Exists(notices.filter(kind=NoticeKind.MISSING)) & Q(placing_la_notified_at__isnull=True))
-        | (Q(returned_at__isnull=False) & ~Exists(notices.filter(kind=NoticeKind.RETURNED)))
+        (~Exists(own.filter(kind=NoticeKind.MISSING)) & ~typed_only)
+        | (Q(returned_at__isnull=False) & ~Exists(own.filter(kind=NoticeKind.RETURNED)))
         | Exists(untold_outcome)
     )
 
@@ -138,12 +155,18 @@ def _next_for(
 ) -> tuple[str | None, ReturnInterview | None]:
     """The notice due next for the episode, and the interview it carries. `final_interviews`:
     the episode's interviews with a final outcome, offered first first (read when None)."""
-    notices = list(episode.placing_council_notices.all())
+    every = list(episode.placing_council_notices.all())
+    # Those of its child now: an episode moved to another child (a wrong link undone) owes
+    # that child's placing council its own notices (the first child's are corrected).
+    notices = [n for n in every if n.child_id == episode.child_id]
     sent = {n.kind: n for n in notices}
     if NoticeKind.MISSING not in sent:
         # A time typed in (or imported) when no notice was recorded is the evidence they were
         # told, outside Homeward: so were the follow-ups, as far as Homeward can know.
-        return (None, None) if episode.placing_la_notified_at else (NoticeKind.MISSING, None)
+        typed_only = episode.placing_la_notified_at and not any(
+            n.kind == NoticeKind.MISSING for n in every
+        )
+        return (None, None) if typed_only else (NoticeKind.MISSING, None)
     if episode.returned_at is None:
         return None, None
     if NoticeKind.RETURNED not in sent:
@@ -160,33 +183,40 @@ def _next_for(
 
 
 def told_facts(notice: PlacingCouncilNotice) -> dict:
-    """What the placing council was last told of a missing notice's episode: its latest
-    correction's facts, or the notice's own ({} when not kept)."""
+    """What the placing council was last told of a notice's episode: its latest correction's
+    facts, or the notice's own ({} when not kept)."""
     corrections = sorted(notice.corrections.all(), key=lambda c: c.chase_number)
     return corrections[-1].facts if corrections else notice.facts
 
 
+def facts_now(notice: PlacingCouncilNotice) -> dict:
+    """What the notice would tell of its episode (and interview) now."""
+    return facts_of(notice.episode, notice.kind, notice.interview)
+
+
 def changed_since_sent(notice: PlacingCouncilNotice) -> list[tuple[str, str, str]]:
-    """What changed in a missing notice's episode since the placing council was last told
-    (label, was, now); [] when nothing did."""
-    if notice.kind != NoticeKind.MISSING:
+    """What changed in a missing, returned or interview outcome notice's episode (or
+    interview) since the placing council was last told (label, was, now); [] when nothing
+    did."""
+    if notice.kind not in TOLD_KINDS:
         return []
-    return changes_between(told_facts(notice), facts_of(notice.episode))
+    return changes_between(told_facts(notice), facts_now(notice))
 
 
-def corrections_due(*, episodes: QuerySet) -> list[Due]:
-    """The corrections still to send: of each missing notice sent (or told another way) of
-    these episodes (those entered in error too: pass them), whose episode changed in what it
-    told since the placing council was last told. A fixed number of queries."""
+def corrections_due(*, episodes: QuerySet, corrects: int | None = None) -> list[Due]:
+    """The corrections still to send: of each missing, returned or interview outcome notice
+    sent (or told another way) of these episodes (those entered in error too: pass them),
+    whose episode changed in what it told since the placing council was last told (only the
+    one of notice `corrects`, when given). A fixed number of queries."""
     notices = (
-        PlacingCouncilNotice.objects.filter(
-            kind=NoticeKind.MISSING, episode__in=episodes.values("pk")
-        )
+        PlacingCouncilNotice.objects.filter(kind__in=TOLD_KINDS, episode__in=episodes.values("pk"))
         .filter(facts__has_key="lines")
-        .select_related("episode__child", "episode__council", "placing_council")
+        .select_related("episode__child", "episode__council", "placing_council", "interview")
         .prefetch_related("corrections")
         .order_by("prepared_at", "pk")
     )
+    if corrects is not None:
+        notices = notices.filter(pk=corrects)
     changed = [notice for notice in notices if changed_since_sent(notice)]
     councils = {notice.episode_id: notice.placing_council for notice in changed}
     directory = recipients_for(councils, [notice.episode for notice in changed])
@@ -198,7 +228,7 @@ def corrections_due(*, episodes: QuerySet) -> list[Due]:
             recipients=_told_recipients(notice) or directory[notice.episode_id],
             corrects=notice,
             was=told_facts(notice),
-            facts=facts_of(notice.episode),
+            facts=facts_now(notice),
         )
         for notice in changed
         if notice.placing_council is not None
@@ -211,11 +241,14 @@ def _told_recipients(notice) -> list[Recipient]:
     return [Recipient(r["email"], r["name"], r["purpose"], code) for r in notice.recipients]
 
 
-def due_for(*, episode: Episode, kind: str, interview=None) -> Due | None:
-    """The notice of `kind` due for this episode now, if it is the one due."""
+def due_for(
+    *, episode: Episode, kind: str, interview=None, corrects: int | None = None
+) -> Due | None:
+    """The notice of `kind` due for this episode now, if it is the one due (a correction:
+    of the notice `corrects`, when given, else the first due)."""
     if kind == NoticeKind.CORRECTION:
         episodes = Episode.all_records.filter(pk=episode.pk)
-        return next(iter(corrections_due(episodes=episodes)), None)
+        return next(iter(corrections_due(episodes=episodes, corrects=corrects)), None)
     next_kind, next_interview = _next_for(episode)
     if next_kind != kind or (interview is not None and next_interview != interview):
         return None
@@ -315,8 +348,9 @@ def to_tell_list(*, user, now: dt.datetime) -> dict:
 
 
 def first_missing_notice_sent(*, episode) -> dt.datetime | None:
-    """When the placing council was first told of this episode by a notice."""
-    notice = episode.placing_council_notices.filter(kind=NoticeKind.MISSING).first()
+    """When the placing council was first told of this episode (as its child's) by a notice."""
+    notices = episode.placing_council_notices.filter(kind=NoticeKind.MISSING)
+    notice = notices.filter(child=episode.child_id).first()
     return sent_at_of(notice) if notice else None
 
 
@@ -330,12 +364,13 @@ def due_now(*, episode: Episode, now: dt.datetime) -> Due | None:
 def told_within(within: dt.timedelta) -> Q:
     """A condition on Episode: its placing council was told of it within `within` of the
     report to police (last seen, when no report time), counted from the notice records: the
-    first email of its missing notice sent by then, or told another way by then. An episode
-    with no missing notice counts the time typed in or imported (`placing_la_notified_at`)
-    as the evidence there is."""
+    first email of its child's missing notice sent by then, or told another way by then. An
+    episode with no missing notice (of any child) counts the time typed in or imported
+    (`placing_la_notified_at`) as the evidence there is."""
     deadline = Coalesce(OuterRef("reported_at"), OuterRef("last_seen_at")) + within
     notices = PlacingCouncilNotice.objects.filter(episode=OuterRef("pk"), kind=NoticeKind.MISSING)
-    emailed = notices.filter(emails__status=EmailStatus.SENT, emails__sent_at__lte=deadline)
-    told = notices.filter(told_at__lte=deadline)
+    own = notices.filter(child=OuterRef("child"))
+    emailed = own.filter(emails__status=EmailStatus.SENT, emails__sent_at__lte=deadline)
+    told = own.filter(told_at__lte=deadline)
     typed = Q(placing_la_notified_at__lte=Coalesce("reported_at", "last_seen_at") + within)
     return Q(Exists(emailed)) | Q(Exists(told)) | (~Q(Exists(notices)) & typed)

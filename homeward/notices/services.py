@@ -29,7 +29,7 @@ from homeward.notices.content import (
     facts_of,
 )
 from homeward.notices.models import AcknowledgedHow, NoticeKind, PlacingCouncilNotice
-from homeward.notices.selectors import Due, chase_after, sent_at_of
+from homeward.notices.selectors import TOLD_KINDS, Due, chase_after, sent_at_of
 
 PURPOSE = "placing_council_notice"
 CHASE_PURPOSE = "placing_council_chase"
@@ -53,6 +53,18 @@ TOLD_BEFORE = "The time you told them cannot be before {event}: check the date."
 NAME_MISSING = "Enter your name, so that the council knows who received it."
 ACK_HOW_MISSING = "Choose how they acknowledged it: by phone, by email, in person or another way."
 ACK_WHO_MISSING = "Enter who acknowledged it, for example the name of their duty officer."
+# The longest name of whoever acknowledges a notice, by its link or another way: kept whole
+# everywhere it goes (the notice's 200 characters; the link's audit entry's 150, which adds
+# " (acknowledged by link)"), so a longer one is refused in words, never cut.
+ACKNOWLEDGER_LIMIT = 120
+NAME_TOO_LONG = (
+    "Shorten your name to {limit} characters or fewer (it has {length}): your name and your "
+    "team are enough."
+)
+ACK_WHO_TOO_LONG = (
+    "Shorten who acknowledged it to {limit} characters or fewer (it has {length}): their name "
+    "and their role or team are enough."
+)
 ACK_WHEN_MISSING = "Enter when they acknowledged it."
 ACK_IN_FUTURE = "The time they acknowledged it cannot be in the future."
 ACK_BEFORE_SENT = (
@@ -92,6 +104,7 @@ def _content(
             placing=placing_council.name,
             sent_at=sent_at_of(corrects),
             link_until=links.link_until(now),
+            kind=corrects.kind,
         )
     return content_for(
         kind=kind,
@@ -136,8 +149,10 @@ def _queue(record, content: Content, *, about, key: str, purpose: str) -> int:
 
 def _recorded(due: Due, *, now: dt.datetime, by, **values) -> PlacingCouncilNotice:
     """The notice of `due`, recorded once (refused, in words, when it already was)."""
-    if due.kind == NoticeKind.MISSING:
-        values["facts"] = facts_of(due.episode)
+    if due.kind in TOLD_KINDS:
+        # Of the episode's child now, and what it told them, to correct it if it changes.
+        values["child"] = due.episode.child
+        values["facts"] = facts_of(due.episode, due.kind, due.interview)
     elif due.kind == NoticeKind.CORRECTION:
         # Which correction of the notice this is: two sending the same one at once collide.
         number = due.corrects.corrections.count() + 1
@@ -230,10 +245,13 @@ def notice_for_link(token: str) -> PlacingCouncilNotice:
 def notice_acknowledge(*, token: str, name: str, now: dt.datetime) -> PlacingCouncilNotice:
     """Record the recipient's acknowledgement of receipt (once: the link then stops working)."""
     notice = notice_for_link(token)
-    if not name.strip():
+    name = name.strip()
+    if not name:
         raise ValidationError({"name": [NAME_MISSING]})
+    if len(name) > ACKNOWLEDGER_LIMIT:
+        too_long = NAME_TOO_LONG.format(limit=ACKNOWLEDGER_LIMIT, length=len(name))
+        raise ValidationError({"name": [too_long]})
     changed = PlacingCouncilNotice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True)
-    name = name.strip()[:200]
     acknowledged = {"acknowledged_at": now, "acknowledged_by_name": name}
     if not changed.update(version=F("version") + 1, changed_at=now, **acknowledged):
         raise links.LinkRefused(links.LINK_USED)
@@ -280,6 +298,9 @@ def notice_acknowledge_otherwise(
         errors["how"] = [ACK_HOW_MISSING]
     if not by_name.strip():
         errors["by_name"] = [ACK_WHO_MISSING]
+    elif len(by_name.strip()) > ACKNOWLEDGER_LIMIT:
+        length = len(by_name.strip())
+        errors["by_name"] = [ACK_WHO_TOO_LONG.format(limit=ACKNOWLEDGER_LIMIT, length=length)]
     sent = sent_at_of(notice) or notice.prepared_at
     if acknowledged_at is None:
         errors["acknowledged_at"] = [ACK_WHEN_MISSING]
@@ -292,7 +313,7 @@ def notice_acknowledge_otherwise(
         raise ValidationError(errors)
     changes = {
         "acknowledged_at": acknowledged_at,
-        "acknowledged_by_name": by_name.strip()[:200],
+        "acknowledged_by_name": by_name.strip(),
         "acknowledged_how": how,
         "acknowledged_note": note.strip(),
     }

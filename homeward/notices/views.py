@@ -84,7 +84,11 @@ def _due(request, pk: int, kind: str, interview_pk: int | None):
     interview = None
     if interview_pk is not None:
         interview = get_object_or_404(ReturnInterview.objects, pk=interview_pk, episode=episode)
-    return episode, due_for(episode=episode, kind=kind, interview=interview)
+    # A correction names the notice it corrects (an episode may owe several: its missing,
+    # returned and interview outcome notices').
+    corrects = request.GET.get("of", "")
+    corrects = int(corrects) if corrects.isdigit() else None
+    return episode, due_for(episode=episode, kind=kind, interview=interview, corrects=corrects)
 
 
 def _not_due(request, episode):

@@ -449,6 +449,7 @@ def world(time_machine):
             council=council(),
             episode=records[key]["episode"],
             kind="missing",
+            child=child,
             placing_council=council("886"),
             prepared_at=NOW - 4 * HOUR,
         )

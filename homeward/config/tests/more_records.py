@@ -42,6 +42,7 @@ def border_and_email_records(child) -> dict:
             # Long before the child's other episodes, which it may not overlap.
             episode=EpisodeFactory(child=child, last_seen_at=LONG_AGO, returned_at=LONG_AGO + HOUR),
             kind="missing",
+            child=child,
             placing_council=council("886"),
             prepared_at=timezone.now(),
         ),

@@ -10,7 +10,7 @@ from homeward.audit.models import AuditEntry
 from homeward.notices import links
 from homeward.notices.models import PlacingCouncilNotice
 from homeward.notices.selectors import due_now
-from homeward.notices.services import notice_send
+from homeward.notices.services import ACKNOWLEDGER_LIMIT, NAME_TOO_LONG, notice_send
 
 from .conftest import NOW
 
@@ -127,3 +127,18 @@ def test_the_acknowledgement_shows_on_the_episode_and_child_pages(
     ):
         text = client.get(page).content.decode()
         assert f"3 Mar 2026, 10:00 by {NAME}" in text
+
+
+def test_a_name_too_long_to_keep_whole_is_refused_and_the_longest_kept_whole(client, notice, url):
+    too_long = "Made-up Officer " * 9  # 144 characters: once cut in the audit entry
+    page = client.post(url, {"name": too_long}).content.decode()
+    assert NAME_TOO_LONG.format(limit=ACKNOWLEDGER_LIMIT, length=len(too_long.strip())) in page
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None
+
+    longest = "M" * ACKNOWLEDGER_LIMIT
+    client.post(url, {"name": longest}, REMOTE_ADDR="192.0.2.62")
+    notice.refresh_from_db()
+    assert notice.acknowledged_by_name == longest
+    entry = AuditEntry.objects.filter(object_id=str(notice.pk)).latest("sequence")
+    assert (entry.username, entry.ip) == (f"{longest} (acknowledged by link)", "192.0.2.62")

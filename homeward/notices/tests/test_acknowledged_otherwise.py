@@ -18,6 +18,8 @@ from homeward.notices.services import (
     ACK_IN_FUTURE,
     ACK_WHEN_MISSING,
     ACK_WHO_MISSING,
+    ACK_WHO_TOO_LONG,
+    ACKNOWLEDGER_LIMIT,
     notice_acknowledge,
     notice_acknowledge_otherwise,
     notice_send,
@@ -187,5 +189,31 @@ def test_the_page_says_it_was_already_acknowledged(client, coordinator, notice):
 def test_someone_who_may_not_record_episodes_is_refused(client, notice):
     client.force_login(UserFactory(roles=[roles.ANALYST]))
     assert client.post(_url(notice), _form(notice)).status_code == 403
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None
+
+
+def test_its_audit_entry_has_the_address_it_was_recorded_from(client, coordinator, notice):
+    client.force_login(coordinator)
+    client.post(_url(notice), _form(notice), REMOTE_ADDR="192.0.2.61")
+    entry = AuditEntry.objects.filter(
+        object_type="notices.placingcouncilnotice", object_id=str(notice.pk)
+    ).latest("sequence")
+    assert entry.details["acknowledged_how"]["after"] == "email"
+    assert (entry.username, entry.ip) == (coordinator.username, "192.0.2.61")
+
+
+def test_an_over_long_name_is_refused_whole_not_cut(client, coordinator, notice):
+    long_name = "Made-up Duty Officer, " + "Kent Children's Services " * 8
+    assert len(long_name) > ACKNOWLEDGER_LIMIT
+    with pytest.raises(ValidationError) as refused:
+        _record(notice, coordinator, by_name=long_name)
+    assert refused.value.message_dict["by_name"] == [
+        ACK_WHO_TOO_LONG.format(limit=ACKNOWLEDGER_LIMIT, length=len(long_name.strip()))
+    ]
+    client.force_login(coordinator)
+    page = client.post(_url(notice), _form(notice, by_name=long_name)).content.decode()
+    assert f"Shorten who acknowledged it to {ACKNOWLEDGER_LIMIT} characters" in page
+    assert "Kent Children&#x27;s Services Kent" in page  # what they typed is kept, to shorten
     notice.refresh_from_db()
     assert notice.acknowledged_at is None

@@ -346,6 +346,7 @@ def test_placing_councils_told_and_acknowledging_are_counted_from_the_notices(co
         council=council("931"),
         episode=first,
         kind=NoticeKind.MISSING,
+        child=first.child,
         placing_council=council("933"),
         prepared_at=first.last_seen_at,
         told_other_way="By phone to their made-up duty team",
@@ -374,6 +375,7 @@ def test_a_notice_acknowledged_another_way_counts_as_acknowledged(county):
         council=council("931"),
         episode=first,
         kind=NoticeKind.MISSING,
+        child=first.child,
         placing_council=council("933"),
         prepared_at=first.last_seen_at + HOUR,
     )
