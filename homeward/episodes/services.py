@@ -238,7 +238,7 @@ def episode_record(
     )
     if seen_with:  # a new episode has no companions to clear
         episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
-    record_change(record=episode, by=by)
+    record_change(record=episode, by=by, as_saved=True)  # every field as just created
     escalations_check_after_commit(child_id=child.pk)
     return episode
 
@@ -264,7 +264,8 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
     if regraded:
         saved.risk_reviewed_at = timezone.now() if saved.risk else None
         Episode.objects.filter(pk=saved.pk).update(risk_reviewed_at=saved.risk_reviewed_at)
-    record_change(record=saved, by=by, before=before)
+    # As save_changes read it back, with the time of review as just written.
+    record_change(record=saved, by=by, before=before, as_saved=True)
     escalations_check_after_commit(child_id=saved.child_id)
     return saved
 
