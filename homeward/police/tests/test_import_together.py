@@ -379,3 +379,18 @@ def test_each_change_entry_says_the_values_its_record_was_stored_with(children):
     assert latest[("police.notification", str(summer.pk))].details["event_at"]["after"] == (
         "2025-07-14T21:00:00Z"
     )
+
+
+def test_a_report_of_a_known_child_reads_and_locks_the_child_once(children):
+    """Applying a report locks the child before deciding (join an episode or record one), and
+    the episode it records is checked against what that lock read, not read again."""
+    data = [
+        event("LK-1", "missing", "09/03/2026 22:00", last_seen_at="09/03/2026 21:30")
+        | {"police_id": "PID-0"}
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        import_notifications(as_file(data), name="one.csv", council=council())
+    assert Notification.objects.get(police_ref="LK-1").state == "applied"
+    by_id = '"children_child"."id" = '
+    reads = [q["sql"] for q in queries.captured_queries if by_id in q["sql"]]
+    assert len(reads) == 1, reads
