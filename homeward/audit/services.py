@@ -8,6 +8,8 @@ searches are audited by the page that shows them (`record_look`, `record_looks`,
 
 import contextlib
 import contextvars
+import datetime as dt
+import json
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
@@ -133,18 +135,43 @@ def acting_from(address: str | None):
         _address.reset(token)
 
 
-def record_change(*, record: models.Model, by, before: dict | None = None) -> AuditEntry:
+def record_change(
+    *, record: models.Model, by, before: dict | None = None, as_saved: bool = False
+) -> AuditEntry:
     """Audit a change to `record` with each changed field's before and after (no before: new).
 
     Called by the service that saved the change, inside its transaction, so that the change
     and its entry commit together or not at all: if the entry cannot be written, the change
-    is rolled back too.
+    is rolled back too. The record is read again for its values as stored, unless the caller
+    says it holds them already (`as_saved`: every field as the caller last saved or read
+    it), when its values are taken as the database gives them back (`stored_values`).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(NOT_IN_A_TRANSACTION)
-    record.refresh_from_db()
-    details = change_details(before or {}, field_values(record))
+    if as_saved:
+        after = stored_values(record)
+    else:
+        record.refresh_from_db()
+        after = field_values(record)
+    details = change_details(before or {}, after)
     return audit_record(user=by, action=Action.CHANGE, obj=record, details=details)
+
+
+def stored_values(record: models.Model) -> dict:
+    """A saved record's field values as reading it back would give them, without reading it:
+    times in UTC (as the database gives every time back) and JSON through JSON."""
+    values = field_values(record)
+    for field in record._meta.concrete_fields:
+        value = values[field.name]
+        if isinstance(field, models.JSONField):
+            if value is not None:
+                values[field.name] = json.loads(json.dumps(value, cls=field.encoder))
+            continue
+        value = field.to_python(value)  # a whole number in a float field as a float, say
+        if isinstance(value, dt.datetime) and timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        values[field.name] = value
+    return values
 
 
 def save_audited(

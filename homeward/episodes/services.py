@@ -132,28 +132,48 @@ def _texts(values: dict) -> dict:
 
 def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
     """Interviews come after their episode's return and never while the child is missing
-    again: a new or corrected episode may break neither."""
+    again: a new or corrected episode may break neither. The child's interviews (and the
+    episode's own, when it is another child's: an episode being moved) are read in one query,
+    and both rules checked on them."""
     # Looked up by name: the interviews app sits above episodes and imports them.
     interviews = apps.get_model("interviews", "ReturnInterview").objects
+    whose = Q(episode__child=child)
+    if exclude_pk is not None:
+        whose |= Q(episode_id=exclude_pk)
+    rows = sorted(
+        interviews.filter(whose)
+        .order_by()
+        .values_list(
+            "pk",
+            "local_id",
+            "offered_at",
+            "completed_at",
+            "episode_id",
+            "episode__child_id",
+            "episode__local_id",
+        )
+    )
     problems = []
     if exclude_pk is not None:
-        own = interviews.filter(episode_id=exclude_pk).order_by("pk")
         problems += interviews_before_return_problems(
             returned_at=values.get("returned_at"),
-            interviews=[(i.local_id, i.offered_at, i.completed_at) for i in own],
+            interviews=[row[1:4] for row in rows if row[4] == exclude_pk],
         )
-    held = interviews.filter(episode__child=child, completed_at__gt=values["last_seen_at"]).exclude(
-        episode_id=exclude_pk
-    )
-    if values.get("returned_at") is not None:
-        held = held.filter(completed_at__lt=values["returned_at"])
-    first = held.select_related("episode").order_by("completed_at").first()
-    if first is not None:
+    seen, returned = values["last_seen_at"], values.get("returned_at")
+    held = [
+        row
+        for row in rows
+        if row[5] == child.pk
+        and row[4] != exclude_pk
+        and row[3] is not None
+        and row[3] > seen
+        and (returned is None or row[3] < returned)
+    ]
+    if held:
+        _, interview, _, completed_at, _, _, episode = min(held, key=lambda row: (row[3], row[0]))
         problems.append(
             interview_while_missing_problem(
-                interview=first.local_id,
-                episode=first.episode.local_id,
-                completed_at=first.completed_at,
+                interview=interview, episode=episode, completed_at=completed_at
             )
         )
     return problems
@@ -209,10 +229,14 @@ def episode_record(
     seen_with: list[Child] = (),
     local_id: str | None = None,
     by=None,
+    child_locked: bool = False,
 ) -> Episode:
-    """Record a new missing (or away) episode for a child."""
+    """Record a new missing (or away) episode for a child (`child_locked`: the caller holds
+    the council's lock and the child's, taken as `_locked_child` takes them, in this
+    transaction, and read `child` with it)."""
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
-    child = _locked_child(child.pk, child.council_id)
+    if not child_locked:
+        child = _locked_child(child.pk, child.council_id)
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
     problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
     # An export names companions by their local ids, which only this council's can be.
@@ -238,7 +262,7 @@ def episode_record(
     )
     if seen_with:  # a new episode has no companions to clear
         episode.seen_with.set([other for other in seen_with if other.pk != child.pk])
-    record_change(record=episode, by=by)
+    record_change(record=episode, by=by, as_saved=True)  # every field as just created
     escalations_check_after_commit(child_id=child.pk)
     return episode
 
@@ -264,7 +288,8 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
     if regraded:
         saved.risk_reviewed_at = timezone.now() if saved.risk else None
         Episode.objects.filter(pk=saved.pk).update(risk_reviewed_at=saved.risk_reviewed_at)
-    record_change(record=saved, by=by, before=before)
+    # As save_changes read it back, with the time of review as just written.
+    record_change(record=saved, by=by, before=before, as_saved=True)
     escalations_check_after_commit(child_id=saved.child_id)
     return saved
 

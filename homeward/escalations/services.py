@@ -78,16 +78,45 @@ def escalations_check_after_commit(*, child_id: int) -> None:
     """Check the child's rules once the episode being written is committed (a failed check is
     logged and left to the sweep, never undoing the episode). A child already to be checked
     when this transaction commits (several of their episodes written in it: a file's rows)
-    is checked once."""
+    is checked once, and the children to be checked are read together for whether any rule
+    may act for them (`_Together`)."""
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(check, "escalations_child_id", None) == child_id
-        for _, check, _ in connection.run_on_commit
-    ):
+    pending = [
+        check
+        for _, check, _ in (connection.run_on_commit if connection.in_atomic_block else ())
+        if hasattr(check, "escalations_child_id")
+    ]
+    if any(check.escalations_child_id == child_id for check in pending):
         return
-    check = functools.partial(escalations_raise_for_child, child_id=child_id)
+    together = pending[0].escalations_together if pending else _Together()
+    together.child_ids.append(child_id)
+    check = functools.partial(_check_child, child_id=child_id, together=together)
     check.escalations_child_id = child_id
+    check.escalations_together = together
     transaction.on_commit(check, robust=True)
+
+
+class _Together:
+    """The children whose checks one transaction asked for. The first check run after the
+    commit reads, for them all at once, which of them a rule may act for (`_may_act`, two
+    queries for them all instead of two a child); the others' checks end there."""
+
+    def __init__(self):
+        self.child_ids: list[int] = []
+        self.read: set[int] = set()
+        self.acting: set[int] = set()
+
+    def may_act(self, child_id: int) -> bool:
+        if child_id not in self.read:
+            unread = [pk for pk in self.child_ids if pk not in self.read]
+            self.acting |= _may_act_together(unread, timezone.now())
+            self.read.update(unread)
+        return child_id in self.acting
+
+
+def _check_child(*, child_id: int, together: _Together) -> None:
+    if together.may_act(child_id):
+        escalations_raise_for_child(child_id=child_id)
 
 
 def escalations_check_council_after_commit(
@@ -159,6 +188,30 @@ def _may_act(child_id: int, now: dt.datetime) -> bool:
         return True
     seen = _recent_episodes(child_id, now)
     return any(pattern_met(rule, seen, now=now) is not None for rule in escalation_rules())
+
+
+def _may_act_together(child_ids: list[int], now: dt.datetime) -> set[int]:
+    """The children `_may_act` says yes for, read for them all in two queries."""
+    open_for = set(
+        Escalation.objects.filter(child_id__in=child_ids, closed_at__isnull=True).values_list(
+            "child_id", flat=True
+        )
+    )
+    since = now - dt.timedelta(days=lookback_days())
+    seen = {child_id: [] for child_id in child_ids}
+    rows = Episode.objects.filter(child_id__in=child_ids, last_seen_at__gte=since).values_list(
+        "child_id", "pk", "last_seen_at", "category", "risk"
+    )
+    for child_id, *row in rows:  # each child's in the order `_recent_episodes` reads them
+        seen[child_id].append(Seen(*row))
+    return {
+        child_id
+        for child_id in child_ids
+        if child_id in open_for
+        or any(
+            pattern_met(rule, seen[child_id], now=now) is not None for rule in escalation_rules()
+        )
+    }
 
 
 def _recent_episodes(child: Child | int, now: dt.datetime) -> list[Seen]:

@@ -362,6 +362,7 @@ def _record(notification: Notification, child: Child, values: dict) -> Episode:
         locality=None if locality == NO_LOCALITY else locality,
         found_location=values.get("found_location", ""),
         reported_by=values.get("reported_by", ""),
+        child_locked=True,  # by apply_to_child, before this savepoint
     )
     _add_reference(notification, episode)
     PoliceValues.objects.create(episode=episode, values=_as_json(_given(episode, values)))

@@ -165,7 +165,8 @@ def notification_receive(
                 notification.save()
                 applying.apply(notification, match=match)
                 notification.save()
-            record_change(record=notification, by=by)
+            # Every field as just saved: not read back.
+            record_change(record=notification, by=by, as_saved=True)
     except IntegrityError:
         # Sent twice at once, past the lock (SQLite, or a fingerprint raced): the first wins.
         existing = Notification.objects.filter(council=council, fingerprint=kept).first()

@@ -19,7 +19,7 @@ from homeward.episodes.rules import (
     SEEN_WITH_OTHER_COUNCIL,
     TOO_OLD_AT_EPISODE,
 )
-from homeward.episodes.services import episode_record, episode_update
+from homeward.episodes.services import episode_move, episode_record, episode_update
 from homeward.episodes.tests.factories import LONDON, EpisodeFactory
 from homeward.episodes.tests.test_views import edit_page_form, episode_form, when
 from homeward.interviews.tests.factories import ReturnInterviewFactory
@@ -197,3 +197,21 @@ def test_the_record_page_refuses_a_report_in_2099(coordinator):
     message = IN_THE_FUTURE.format(what="report to police", when="1 Jan 2099 12:00")
     assert response.context["form"].errors["reported_at"] == [message]
     assert not Episode.objects.exists()
+
+
+def test_a_moved_episode_is_checked_against_the_other_childs_interviews_not_its_own():
+    """Moving an episode (undoing a wrong link) checks it against the interviews of the child
+    it moves to; its own interviews, held after its own return, do not refuse it."""
+    earlier, interview = returned_with_interview()  # completed 30 hours ago: 16 May 04:00
+    wrong = EpisodeFactory(last_seen_at=NOW - 32 * HOUR, returned_at=NOW - 20 * HOUR)
+    ReturnInterviewFactory(episode=wrong, offered_at=NOW - 19 * HOUR, completed_at=NOW - HOUR)
+    message = INTERVIEW_WHILE_MISSING.format(
+        interview=interview.local_id, episode=earlier.local_id, completed="16 May 2020 04:00"
+    )
+    errors = refused(
+        episode_move, episode=wrong, child=earlier.child, expected_version=wrong.version
+    )
+    assert errors == {"last_seen_at": [message]}
+    elsewhere = ChildFactory(council=wrong.council)
+    moved = episode_move(episode=wrong, child=elsewhere, expected_version=wrong.version)
+    assert moved.child == elsewhere

@@ -343,7 +343,31 @@ def test_a_child_whose_episodes_are_written_together_is_checked_once_they_commit
         services.escalations_check_after_commit(child_id=first.pk)
         services.escalations_check_after_commit(child_id=second.pk)
         services.escalations_check_after_commit(child_id=first.pk)
-    assert [check.keywords for check in checks] == [
-        {"child_id": first.pk},
-        {"child_id": second.pk},
-    ]
+    assert [check.keywords["child_id"] for check in checks] == [first.pk, second.pk]
+
+
+def test_the_children_checked_when_a_transaction_commits_are_read_together(
+    django_capture_on_commit_callbacks,
+):
+    """Whether any rule may act for the children whose episodes one transaction wrote is read
+    for them all at once: checking five quiet children costs what checking one does, and a
+    child among them whose episodes make a pattern is still raised."""
+    quiet = [ChildFactory() for _ in range(6)]
+    for child in quiet:
+        episodes_ago(child, 20)
+    repeated = ChildFactory()
+    episodes_ago(repeated, 20, 10, 1)
+
+    def checked(children) -> int:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+            transaction.atomic(),
+        ):
+            for child in children:
+                services.escalations_check_after_commit(child_id=child.pk)
+        return len(queries.captured_queries)
+
+    assert checked(quiet[:5]) == checked(quiet[5:])
+    checked([repeated, *quiet])
+    assert len(raised(repeated)) == 1 and not Escalation.objects.filter(child__in=quiet)

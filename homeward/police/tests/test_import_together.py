@@ -14,8 +14,10 @@ import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from homeward.audit.chain import json_safe
 from homeward.audit.integrity import audit_verify
 from homeward.audit.models import AuditEntry
+from homeward.audit.services import field_values
 from homeward.children.tests.factories import ChildFactory
 from homeward.councils.tests.factories import council
 from homeward.episodes.models import Episode
@@ -341,3 +343,56 @@ def test_a_generated_file_imported_in_lots_stores_what_one_row_at_a_time_stores(
     assert stored() == expected
     assert again.already_received == again.rows == result.rows
     assert audit_verify().breaks == []
+
+
+def summer_rows() -> list[dict]:
+    """A report, a regrading and a found in British Summer Time (times an hour off UTC)."""
+    return [
+        event("SU-1", "missing", "14/07/2025 22:00", last_seen_at="14/07/2025 21:30")
+        | {"police_id": "PID-1", "risk": "High", "reported_by": "Carer"},
+        event("SU-1", "update", "15/07/2025 01:00", risk="low"),
+        event("SU-1", "found", "15/07/2025 08:00", found_at="15/07/2025 08:00")
+        | {"found_location": "A friend's address"},
+    ]
+
+
+def test_each_change_entry_says_the_values_its_record_was_stored_with(children):
+    """The audit entries of a file's notifications and episodes (written from the values the
+    services saved, not read back) hold what reading each record back gives: times in UTC,
+    JSON as the database keeps it."""
+    import_notifications(as_file(rows() + summer_rows()), name="lot.csv", council=council())
+    latest = {}
+    for entry in AuditEntry.objects.filter(action="change").order_by("sequence"):
+        latest[(entry.object_type, entry.object_id)] = entry
+    models = {"police.notification": Notification, "episodes.episode": Episode}
+    checked = set()
+    for (kind, pk), entry in latest.items():
+        if kind not in models:
+            continue  # the force's registration
+        record = models[kind]._base_manager.get(pk=pk)
+        if kind == "police.notification" and "(It had been held.)" in record.outcome:
+            continue  # applied later by another row, without an entry of its own
+        stored = json_safe(field_values(record))
+        for name, change in entry.details.items():
+            assert change["after"] == stored[name], (kind, record, name)
+        checked.add(kind)
+    assert checked == set(models)
+    summer = Notification.objects.get(police_ref="SU-1", event="missing")
+    assert latest[("police.notification", str(summer.pk))].details["event_at"]["after"] == (
+        "2025-07-14T21:00:00Z"
+    )
+
+
+def test_a_report_of_a_known_child_reads_and_locks_the_child_once(children):
+    """Applying a report locks the child before deciding (join an episode or record one), and
+    the episode it records is checked against what that lock read, not read again."""
+    data = [
+        event("LK-1", "missing", "09/03/2026 22:00", last_seen_at="09/03/2026 21:30")
+        | {"police_id": "PID-0"}
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        import_notifications(as_file(data), name="one.csv", council=council())
+    assert Notification.objects.get(police_ref="LK-1").state == "applied"
+    by_id = '"children_child"."id" = '
+    reads = [q["sql"] for q in queries.captured_queries if by_id in q["sql"]]
+    assert len(reads) == 1, reads
