@@ -89,6 +89,9 @@ def test_a_good_file_is_loaded_audited_and_replaces_what_was_there(client, offic
     }
     changes = AuditEntry.objects.filter(action=Action.CHANGE, user=officer)
     assert changes.filter(label__startswith="population aged 0-17").count() == 5
+    same = said(post(client, GOOD))
+    assert "0 group(s) changed" in same and "so nothing changed" in same
+    assert "These figures replaced" not in same
     again = said(client.get(PAGE))
     assert f"by {officer.username}." in again
 
