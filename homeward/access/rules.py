@@ -457,6 +457,27 @@ def check_data_quality(user) -> None:
         raise PermissionDenied(NO_DATA_QUALITY)
 
 
+# The council's own population aged 0-17 by ethnic group, which the committee paper compares
+# missing children with: loaded on the Reports page by the council's data officer, the person
+# who makes the statutory returns (by default the missing coordinator and the administrator).
+
+NO_POPULATION_LOADS = (
+    "The council's population by ethnic group is loaded by its data officer: the person who "
+    "makes the statutory returns (a missing children coordinator). Ask them to load the file, "
+    "or your Homeward administrator if you need to."
+)
+
+
+def may_load_population(user) -> bool:
+    return may_download_returns(user)
+
+
+def check_population_loads(user) -> None:
+    """Refuse (403) a person who may not load the council's population by ethnic group."""
+    if not may_load_population(user):
+        raise PermissionDenied(NO_POPULATION_LOADS)
+
+
 # Pages: which of the service's parts a person may open, in the order they are offered, and
 # the page they land on after signing in: the first they may use.
 

@@ -1,11 +1,12 @@
-"""Population aged 0-17 by ethnic group: a council's own, loaded by an administrator; and
+"""Population aged 0-17 by ethnic group: a council's own, loaded by its data officer; and
 England's looked-after children who went missing, by ethnic group, from DfE's file.
 
-The council's population by DfE major ethnic group is in no file Homeward ships, so an
-administrator loads it (`homeward load-population-by-ethnicity FILE.csv --source TEXT`,
-docs/benchmarks.md): columns `ethnic_group` (white, mixed, asian, black, other, or DfE's
-names for them) and `population_0_17`, one row per group, all five. All of the file or
-nothing; a load replaces the council's figures, each change audited.
+The council's population by DfE major ethnic group is in no file Homeward ships, so its
+data officer loads it on the Reports page (reports.population), or an administrator with
+`homeward load-population-by-ethnicity FILE.csv --source TEXT` (docs/benchmarks.md):
+columns `ethnic_group` (white, mixed, asian, black, other, or DfE's names for them) and
+`population_0_17`, one row per group, all five. All of the file or nothing; a load
+replaces the council's figures, each change audited with who loaded it.
 """
 
 import csv
@@ -114,12 +115,13 @@ def _written(wanted: dict, council_code: str, source: str, by) -> PopulationLoad
                 ethnic_group=group,
                 population_0_17=population,
                 source=source,
+                loaded_by=by,
             )
             record_change(record=record, by=by)
             changed += 1
         elif (record.population_0_17, record.source) != (population, source):
             before = values_before_change(record)
-            record.population_0_17, record.source = population, source
+            record.population_0_17, record.source, record.loaded_by = population, source, by
             record.save()
             record_change(record=record, by=by, before=before)
             changed += 1
@@ -135,6 +137,30 @@ def council_population(council_code: str) -> dict | None:
         "groups": {r.ethnic_group: r.population_0_17 for r in rows},
         "total": sum(r.population_0_17 for r in rows),
         "source": rows[0].source,
+    }
+
+
+def population_loaded(council_code: str) -> dict | None:
+    """What is loaded now for a council, as its loading page shows it: each group (in DfE's
+    order) with its label and count, the total, the source, and when and by whom it was last
+    changed (by None: the server's operator, with the command); None if nothing is loaded."""
+    rows = list(
+        PopulationByEthnicity.objects.filter(council_code=council_code).select_related("loaded_by")
+    )
+    if not rows:
+        return None
+    by_group = {r.ethnic_group: r for r in rows}
+    latest = max(rows, key=lambda r: r.loaded_at)
+    return {
+        "groups": [
+            {"group": g.value, "label": g.label, "count": by_group[g.value].population_0_17}
+            for g in EthnicGroup
+            if g.value in by_group
+        ],
+        "total": sum(r.population_0_17 for r in rows),
+        "source": latest.source,
+        "loaded_at": latest.loaded_at,
+        "loaded_by": latest.loaded_by,
     }
 
 

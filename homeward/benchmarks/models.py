@@ -1,6 +1,7 @@
 """Published comparator figures: DfE looked-after children who went missing, statistical
 neighbours, and ONS populations aged 0-17. Reference data, loaded from DfE's own files."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -113,6 +114,15 @@ class PopulationByEthnicity(models.Model):
         max_length=200, help_text="Where the figures come from, as the paper cites them."
     )
     loaded_at = models.DateTimeField(auto_now=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        help_text="Who loaded the figures on the web; empty when the server's operator did.",
+    )
 
     class Meta:
         ordering = ["council_code", "ethnic_group"]

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from homeward.web.forms import DateField
+from homeward.web.forms import DateField, upload_within
 
 FIRST_YEAR = 2018
 PERIOD_ENDS_BEFORE_START = "The end of the period must be on or after its start."
@@ -177,3 +177,38 @@ class TemplateForm(forms.Form):
         if upload.size > TEMPLATE_MAX_MB * 1024 * 1024:
             raise ValidationError(TEMPLATE_TOO_BIG.format(mb=TEMPLATE_MAX_MB))
         return upload
+
+
+# The council's population aged 0-17 by ethnic group, loaded on the web (reports.population).
+# A file of five rows is a few hundred bytes: the cap only turns away a wrong file.
+POPULATION_MAX_MB = 1
+CHOOSE_POPULATION_FILE = "Choose the CSV file of the population by ethnic group."
+NO_POPULATION_SOURCE = (
+    "Say where the figures come from, as the paper will cite them, e.g. 'Census 2021, ONS "
+    "table TS021'."
+)
+POPULATION_COMMAND = "load it with the load-population-by-ethnicity command"
+
+
+class PopulationUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file of the population by ethnic group",
+        error_messages={
+            "required": CHOOSE_POPULATION_FILE,
+            "empty": "The file you chose is empty. " + CHOOSE_POPULATION_FILE,
+            "invalid": CHOOSE_POPULATION_FILE,
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    source = forms.CharField(
+        label="Where the figures come from",
+        max_length=200,
+        help_text="As the committee paper will cite them, e.g. 'Census 2021, ONS table TS021'.",
+        error_messages={"required": NO_POPULATION_SOURCE},
+    )
+
+    def clean_file(self):
+        """Refused before it is read when larger than the cap, as the other uploads are."""
+        return upload_within(
+            self.cleaned_data["file"], limit=POPULATION_MAX_MB, command=POPULATION_COMMAND
+        )

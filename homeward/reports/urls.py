@@ -1,6 +1,6 @@
 from django.urls import path
 
-from homeward.reports import papers, returns, views
+from homeward.reports import papers, population, returns, views
 
 app_name = "reports"
 
@@ -47,4 +47,5 @@ urlpatterns = [
     path("reports/returns/ssda903/", returns.ssda903, name="ssda903"),
     path("reports/returns/annex-a/", returns.annex_a, name="annex-a"),
     path("reports/data-quality/", returns.quality, name="data-quality"),
+    path("reports/population-by-ethnic-group/", population.population, name="population"),
 ]

@@ -12,6 +12,7 @@ from homeward.access.rules import (
     may_author_reports,
     may_check_data_quality,
     may_download_returns,
+    may_load_population,
     only_published_report,
 )
 from homeward.audit.models import Action
@@ -42,6 +43,7 @@ def index(request):
         "published_only_note": PUBLISHED_ONLY,
         "returns": may_download_returns(request.user),
         "data_quality": may_check_data_quality(request.user),
+        "loads_population": may_load_population(request.user),
         "may_author": may_author_reports(request.user),
     }
     if form.is_bound and form.is_valid():

@@ -24,6 +24,7 @@ from homeward.access.rules import (
     CORRECT_ERRORS,
     CREATE_CHILD,
     NO_PAGES,
+    PSEUDONYMISED_ROWS,
     PUBLISHED_ONLY,
     RECORD_EPISODE,
     RECORD_INTERVIEW,
@@ -203,6 +204,8 @@ ROUTES = {
     "reports:annex-a": {"needs": RETURNS},
     # The records to fix before a clean return, each linked: for those who make the returns.
     "reports:data-quality": {"needs": RETURNS},
+    # The council's population by ethnic group, loaded by its data officer: who makes the returns.
+    "reports:population": {"needs": RETURNS},
     "exchange:exports": {"needs": ROWS, "query": REPORT_QUERY},
     "exchange:interviews": {"needs": CASE, "query": REPORT_QUERY},
     "exchange:screenings": {"needs": CASE, "query": REPORT_QUERY},
@@ -840,6 +843,12 @@ OVERRIDES = {
     "scrutiny without reports": ({roles.SCRUTINY: {"reports": ""}}, set(), False),
     "practitioners without case pages": ({roles.PRACTITIONER: {"children": ""}}, set(), False),
     "the panel for an analyst": ({roles.ANALYST: {"panel": True}}, {PANEL, REPORTS, ROWS}, False),
+    # An installation whose data officer, not its coordinators, makes the returns.
+    "coordinators without named rows": (
+        {roles.MISSING_COORDINATOR: {"rows": PSEUDONYMISED_ROWS}},
+        MAY_USE[roles.MISSING_COORDINATOR] - {RETURNS},
+        False,
+    ),
 }
 SCENARIOS = [("the table as it is", role) for role in MAY_USE] + [
     (scenario, role) for scenario, (override, _, _) in OVERRIDES.items() for role in override
@@ -887,6 +896,20 @@ def test_links_and_the_landing_page_follow_the_rule(client, world, settings, sce
     offered = lxml.html.fromstring(signed_in.content).xpath("//main//a/@href")
     for href in {h for h in offered if h.startswith("/") and "/download." not in h}:
         assert client.get(href).status_code in (200, 302), href
+
+
+@pytest.mark.parametrize("scenario,role", SCENARIOS)
+def test_the_population_page_is_offered_and_opens_only_for_the_data_officer(
+    client, world, settings, scenario, role
+):
+    override, may_use, _ = scenario_rules(scenario, role)
+    settings.HOMEWARD_ACCESS = override
+    client.force_login(person(role, world[1]))
+    page = reverse("reports:population")
+    assert client.get(page).status_code == (200 if RETURNS in may_use else 403)
+    if REPORTS in may_use:
+        offered = f'href="{page}"' in client.get(reverse("reports:index")).content.decode()
+        assert offered is (RETURNS in may_use)
 
 
 def test_several_roles_land_where_the_first_in_the_order_lands(client, world):

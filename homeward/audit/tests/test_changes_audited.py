@@ -1300,6 +1300,7 @@ NOT_WRITES = {
     "homeward.alerts.outbox.homeward_link",
     # A council's loaded population by ethnic group, and England's from DfE's file: look-ups.
     "homeward.benchmarks.ethnicity.council_population",
+    "homeward.benchmarks.ethnicity.population_loaded",
     "homeward.benchmarks.ethnicity.england_missing",
 }
 # Services that do write, with no audit entry of their own: each email is itself a record

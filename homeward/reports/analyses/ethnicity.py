@@ -36,9 +36,9 @@ NAMES = {
     NOT_KNOWN: "no ethnicity known (or refused)",
 }
 NO_POPULATION = (
-    "Homeward holds no population aged 0-17 by ethnic group for this council (an "
-    "administrator loads it: homeward load-population-by-ethnicity), so these shares of the "
-    "children missing are not compared with the council's population."
+    "Homeward holds no population aged 0-17 by ethnic group for this council (its data "
+    "officer loads it on the Reports page, Population by ethnic group), so these shares of "
+    "the children missing are not compared with the council's population."
 )
 LOCALITY_POPULATION = (
     "The population aged 0-17 by ethnic group is held for the whole council, not for a "
