@@ -133,16 +133,20 @@ def acting_from(address: str | None):
         _address.reset(token)
 
 
-def record_change(*, record: models.Model, by, before: dict | None = None) -> AuditEntry:
+def record_change(
+    *, record: models.Model, by, before: dict | None = None, as_saved: bool = False
+) -> AuditEntry:
     """Audit a change to `record` with each changed field's before and after (no before: new).
 
     Called by the service that saved the change, inside its transaction, so that the change
     and its entry commit together or not at all: if the entry cannot be written, the change
-    is rolled back too.
+    is rolled back too. The record's values are read back from the database, as saved, unless
+    `as_saved` says they just were (a record `save_changes` returned).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError(NOT_IN_A_TRANSACTION)
-    record.refresh_from_db()
+    if not as_saved:
+        record.refresh_from_db()
     details = change_details(before or {}, field_values(record))
     return audit_record(user=by, action=Action.CHANGE, obj=record, details=details)
 
@@ -153,7 +157,7 @@ def save_audited(
     """Save a correction only if nobody changed the record since it was read (refused with
     `ChangedByAnotherUser` otherwise), and audit it with its values `before`."""
     saved = save_changes(record, expected_version=expected_version, changes=changes, by=by)
-    record_change(record=saved, by=by, before=before)
+    record_change(record=saved, by=by, before=before, as_saved=True)
     return saved
 
 

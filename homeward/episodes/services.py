@@ -100,7 +100,11 @@ def _clash_problem(clash: Episode, by) -> Problem:
     )
 
 
-def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> list[Problem]:
+def _episode_problems(
+    child: Child, values: dict, exclude_pk=None, by=None, before: Episode | None = None
+) -> list[Problem]:
+    """What is wrong with the episode `values` would make (`before`: the episode as stored,
+    when they correct it)."""
     problems = _code_problems(values)
     problems += episode_time_problems(
         last_seen_at=values["last_seen_at"],
@@ -115,14 +119,30 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> l
         problems.append(
             Problem("placement", PLACEMENT_OF_ANOTHER_CHILD.format(placement=placement.local_id))
         )
-    clash = _clashing_episode(
+    # A correction that leaves the episode's time no longer than it was (a regrading, a return)
+    # cannot make it overlap another episode or an interview that it did not already: those
+    # were checked against it when written.
+    widened = before is None or _widens(before, values)
+    clash = widened and _clashing_episode(
         child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
     )
-    if clash is not None:
+    if clash:
         problems.append(_clash_problem(clash, by))
     problems += record_text_problems(Episode, _texts(values))
-    problems += _interview_problems(child, values, exclude_pk)
+    own = before is None or values.get("returned_at") != before.returned_at
+    problems += _interview_problems(child, values, exclude_pk, own=own, held=widened)
     return problems
+
+
+def _widens(before: Episode, values: dict) -> bool:
+    """Whether `values` make the episode's time begin earlier or end later than `before`'s
+    (a return cleared counts as ending later)."""
+    returned_at = values.get("returned_at")
+    if values["last_seen_at"] < before.last_seen_at:
+        return True
+    if before.returned_at is None:
+        return False
+    return returned_at is None or returned_at > before.returned_at
 
 
 def _texts(values: dict) -> dict:
@@ -130,18 +150,24 @@ def _texts(values: dict) -> dict:
     return {name: values.get(name) or "" for name in texts}
 
 
-def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+def _interview_problems(
+    child: Child, values: dict, exclude_pk=None, own: bool = True, held: bool = True
+) -> list[Problem]:
     """Interviews come after their episode's return and never while the child is missing
-    again: a new or corrected episode may break neither."""
+    again: a new or corrected episode may break neither. `own`: check the episode's own
+    interviews (its return changed); `held`: check the child's other interviews (its time
+    grew)."""
     # Looked up by name: the interviews app sits above episodes and imports them.
     interviews = apps.get_model("interviews", "ReturnInterview").objects
     problems = []
-    if exclude_pk is not None:
+    if own and exclude_pk is not None:
         own = interviews.filter(episode_id=exclude_pk).order_by("pk")
         problems += interviews_before_return_problems(
             returned_at=values.get("returned_at"),
             interviews=[(i.local_id, i.offered_at, i.completed_at) for i in own],
         )
+    if not held:
+        return problems
     held = interviews.filter(episode__child=child, completed_at__gt=values["last_seen_at"]).exclude(
         episode_id=exclude_pk
     )
@@ -157,6 +183,12 @@ def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Pro
             )
         )
     return problems
+
+
+def lock_child(child: Child) -> Child:
+    """The child, read again and locked until the transaction ends, as these services lock it
+    before writing the child's episodes."""
+    return _locked_child(child.pk, child.council_id)
 
 
 def _locked_child(child_pk: int, council_id: int) -> Child:
@@ -209,11 +241,14 @@ def episode_record(
     seen_with: list[Child] = (),
     local_id: str | None = None,
     by=None,
+    child_locked: bool = False,
 ) -> Episode:
-    """Record a new missing (or away) episode for a child."""
-    # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
-    child = _locked_child(child.pk, child.council_id)
+    """Record a new missing (or away) episode for a child (`child_locked`: the caller holds
+    the child's lock in this transaction, taken by `lock_child`, and has read it under it)."""
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
+    # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
+    if not child_locked:
+        child = lock_child(child)
     problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
     # An export names companions by their local ids, which only this council's can be.
     problems += [
@@ -251,7 +286,10 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
         raise TypeError(f"Episodes have no editable field(s): {', '.join(sorted(unknown))}")
     child = _locked_child(episode.child_id, episode.council_id)
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
-    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by))
+    # The episode as read is the one stored only if its version is the one expected (else
+    # save_changes refuses the change below): only then may its time spare checks.
+    stored = episode if episode.version == expected_version else None
+    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by, before=stored))
     before = values_before_change(episode)
     regraded = "risk" in changes and changes["risk"] != episode.risk
     saved = _written_unless_clash(
@@ -264,7 +302,7 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
     if regraded:
         saved.risk_reviewed_at = timezone.now() if saved.risk else None
         Episode.objects.filter(pk=saved.pk).update(risk_reviewed_at=saved.risk_reviewed_at)
-    record_change(record=saved, by=by, before=before)
+    record_change(record=saved, by=by, before=before, as_saved=True)
     escalations_check_after_commit(child_id=saved.child_id)
     return saved
 
@@ -307,7 +345,7 @@ def episode_move(*, episode: Episode, child: Child, expected_version: int, by=No
         by=by,
     )
     moved.companions.filter(child=child).delete()
-    record_change(record=moved, by=by, before=before)
+    record_change(record=moved, by=by, before=before, as_saved=True)
     escalations_check_after_commit(child_id=child.pk)
     return moved
 
