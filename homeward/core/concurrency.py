@@ -35,7 +35,8 @@ class ChangedByAnotherUser(Exception):
 def save_changes(
     record: models.Model, *, expected_version: int, changes: dict[str, object], by
 ) -> models.Model:
-    """Write `changes` to `record` if its version is still `expected_version`, else refuse."""
+    """Write `changes` to `record` if its version is still `expected_version`, else refuse.
+    The record returned has been read back, as saved (`record_change(as_saved=True)`)."""
     model = type(record)
     now = timezone.now()
     updated = model.objects.filter(pk=record.pk, version=expected_version).update(

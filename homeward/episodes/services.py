@@ -100,7 +100,11 @@ def _clash_problem(clash: Episode, by) -> Problem:
     )
 
 
-def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> list[Problem]:
+def _episode_problems(
+    child: Child, values: dict, exclude_pk=None, by=None, before: Episode | None = None
+) -> list[Problem]:
+    """What is wrong with the episode `values` would make (`before`: the episode as stored,
+    when they correct it)."""
     problems = _code_problems(values)
     problems += episode_time_problems(
         last_seen_at=values["last_seen_at"],
@@ -115,14 +119,30 @@ def _episode_problems(child: Child, values: dict, exclude_pk=None, by=None) -> l
         problems.append(
             Problem("placement", PLACEMENT_OF_ANOTHER_CHILD.format(placement=placement.local_id))
         )
-    clash = _clashing_episode(
+    # A correction that leaves the episode's time no longer than it was (a regrading, a return)
+    # cannot make it overlap another episode or an interview that it did not already: those
+    # were checked against it when written.
+    widened = before is None or _widens(before, values)
+    clash = widened and _clashing_episode(
         child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
     )
-    if clash is not None:
+    if clash:
         problems.append(_clash_problem(clash, by))
     problems += record_text_problems(Episode, _texts(values))
-    problems += _interview_problems(child, values, exclude_pk)
+    own = before is None or values.get("returned_at") != before.returned_at
+    problems += _interview_problems(child, values, exclude_pk, own=own, held=widened)
     return problems
+
+
+def _widens(before: Episode, values: dict) -> bool:
+    """Whether `values` make the episode's time begin earlier or end later than `before`'s
+    (a return cleared counts as ending later)."""
+    returned_at = values.get("returned_at")
+    if values["last_seen_at"] < before.last_seen_at:
+        return True
+    if before.returned_at is None:
+        return False
+    return returned_at is None or returned_at > before.returned_at
 
 
 def _texts(values: dict) -> dict:
@@ -130,15 +150,21 @@ def _texts(values: dict) -> dict:
     return {name: values.get(name) or "" for name in texts}
 
 
-def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Problem]:
+def _interview_problems(
+    child: Child, values: dict, exclude_pk=None, own: bool = True, held: bool = True
+) -> list[Problem]:
     """Interviews come after their episode's return and never while the child is missing
-    again: a new or corrected episode may break neither. The child's interviews (and the
-    episode's own, when it is another child's: an episode being moved) are read in one query,
-    and both rules checked on them."""
+    again: a new or corrected episode may break neither. `own`: check the episode's own
+    interviews (its return changed); `held`: check the child's other interviews (its time
+    grew). The interviews either rule needs (the child's, and the episode's own, when it is
+    another child's: an episode being moved) are read in one query."""
+    own = own and exclude_pk is not None
+    if not own and not held:
+        return []
     # Looked up by name: the interviews app sits above episodes and imports them.
     interviews = apps.get_model("interviews", "ReturnInterview").objects
-    whose = Q(episode__child=child)
-    if exclude_pk is not None:
+    whose = Q(episode__child=child) if held else Q(episode_id=exclude_pk)
+    if held and own:
         whose |= Q(episode_id=exclude_pk)
     rows = sorted(
         interviews.filter(whose)
@@ -154,13 +180,15 @@ def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Pro
         )
     )
     problems = []
-    if exclude_pk is not None:
+    if own:
         problems += interviews_before_return_problems(
             returned_at=values.get("returned_at"),
             interviews=[row[1:4] for row in rows if row[4] == exclude_pk],
         )
+    if not held:
+        return problems
     seen, returned = values["last_seen_at"], values.get("returned_at")
-    held = [
+    held_rows = [
         row
         for row in rows
         if row[5] == child.pk
@@ -169,14 +197,22 @@ def _interview_problems(child: Child, values: dict, exclude_pk=None) -> list[Pro
         and row[3] > seen
         and (returned is None or row[3] < returned)
     ]
-    if held:
-        _, interview, _, completed_at, _, _, episode = min(held, key=lambda row: (row[3], row[0]))
+    if held_rows:
+        _, interview, _, completed_at, _, _, episode = min(
+            held_rows, key=lambda row: (row[3], row[0])
+        )
         problems.append(
             interview_while_missing_problem(
                 interview=interview, episode=episode, completed_at=completed_at
             )
         )
     return problems
+
+
+def lock_child(child: Child) -> Child:
+    """The child, read again and locked until the transaction ends, as these services lock it
+    before writing the child's episodes."""
+    return _locked_child(child.pk, child.council_id)
 
 
 def _locked_child(child_pk: int, council_id: int) -> Child:
@@ -232,12 +268,11 @@ def episode_record(
     child_locked: bool = False,
 ) -> Episode:
     """Record a new missing (or away) episode for a child (`child_locked`: the caller holds
-    the council's lock and the child's, taken as `_locked_child` takes them, in this
-    transaction, and read `child` with it)."""
+    the child's lock in this transaction, taken by `lock_child`, and has read it under it)."""
+    values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
     if not child_locked:
-        child = _locked_child(child.pk, child.council_id)
-    values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
+        child = lock_child(child)
     problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
     # An export names companions by their local ids, which only this council's can be.
     problems += [
@@ -275,7 +310,10 @@ def episode_update(*, episode: Episode, expected_version: int, by=None, **change
         raise TypeError(f"Episodes have no editable field(s): {', '.join(sorted(unknown))}")
     child = _locked_child(episode.child_id, episode.council_id)
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
-    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by))
+    # The episode as read is the one stored only if its version is the one expected (else
+    # save_changes refuses the change below): only then may its time spare checks.
+    stored = episode if episode.version == expected_version else None
+    raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by, before=stored))
     before = values_before_change(episode)
     regraded = "risk" in changes and changes["risk"] != episode.risk
     saved = _written_unless_clash(
@@ -332,7 +370,7 @@ def episode_move(*, episode: Episode, child: Child, expected_version: int, by=No
         by=by,
     )
     moved.companions.filter(child=child).delete()
-    record_change(record=moved, by=by, before=before)
+    record_change(record=moved, by=by, before=before, as_saved=True)
     escalations_check_after_commit(child_id=child.pk)
     return moved
 

@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max
 from django.utils import timezone
 
 from homeward.access.rules import escalation_owners
@@ -181,12 +181,21 @@ def _recently_missing(now: dt.datetime, council_id: int | None = None) -> list[i
 def _may_act(child_id: int, now: dt.datetime) -> bool:
     """Whether the check could raise or add to an escalation: a rule's pattern is met by the
     child's recent episodes, or one of the rules has an escalation open for the child. Read
-    without the child's lock (two queries, no transaction), as most checks (a child's first
-    episode, news of one) find nothing to do: the locked check then reads it all again. An
-    episode committed after this read is checked by its own writer's check."""
-    if Escalation.objects.filter(child_id=child_id, closed_at__isnull=True).exists():
+    without the child's lock (one query, no transaction: the recent episodes, each saying
+    whether an escalation is open; a second only if there are none), as most checks (a
+    child's first episode, news of one) find nothing to do: the locked check then reads it
+    all again. An episode committed after this read is checked by its own writer's check."""
+    open_ones = Escalation.objects.filter(child_id=child_id, closed_at__isnull=True)
+    since = now - dt.timedelta(days=lookback_days())
+    rows = list(
+        Episode.objects.filter(child_id=child_id, last_seen_at__gte=since)
+        .annotate(escalation_open=Exists(open_ones))
+        .values_list("pk", "last_seen_at", "category", "risk", "escalation_open")
+    )
+    escalation_open = rows[0][-1] if rows else open_ones.exists()
+    if escalation_open:
         return True
-    seen = _recent_episodes(child_id, now)
+    seen = [Seen(*row[:-1]) for row in rows]
     return any(pattern_met(rule, seen, now=now) is not None for rule in escalation_rules())
 
 

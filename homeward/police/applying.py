@@ -18,18 +18,17 @@ import datetime as dt
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Case, Q, Subquery, When
 from django.utils import timezone
 
 from homeward.audit.services import entries_together
 from homeward.children.models import Child
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
-from homeward.core.locks import lock_council_episodes
 from homeward.core.problems import when
 from homeward.episodes.models import Episode
 from homeward.episodes.selectors import NO_LOCALITY, suggestions_after
-from homeward.episodes.services import episode_record, episode_update
+from homeward.episodes.services import episode_record, episode_update, lock_child
 from homeward.interviews.rules import RHI_DUE_WITHIN
 from homeward.police import lots
 from homeward.police.matching import (
@@ -145,9 +144,9 @@ def _reference_key(council_id: int, police_ref: str) -> int:
 
 
 def _locked_child(child: Child) -> Child:
-    """The child, locked (as the episode services lock it) until the transaction ends."""
-    lock_council_episodes(child.council_id)
-    return Child.objects.select_for_update(no_key=True).get(pk=child.pk)
+    """The child, locked (as the episode services lock it) until the transaction ends: a new
+    episode is recorded under this lock, not a second one (`episode_record(child_locked)`)."""
+    return lock_child(child)
 
 
 def typed(fields: dict) -> dict:
@@ -241,14 +240,17 @@ def episode_known_by(council_id: int, police_ref: str) -> Episode | None:
     lot = lots.current()
     if lot is not None and lot.council_id == council_id and police_ref in lot.without_episode:
         return None
-    # One query for the episode, its child (named in the outcome) and its police values.
-    episodes = Episode.objects.select_related("child", "police_values")
-    known = episodes.filter(
-        police_refs__council_id=council_id, police_refs__police_ref=police_ref
-    ).first()
-    if known is not None:
-        return known
-    return episodes.filter(council_id=council_id, police_reference=police_ref).first()
+    # One query for the episode, its child (named in the outcome) and its police values: the
+    # episode the reference was added to (one at most), else one recorded with it.
+    added_to = EpisodeReference.objects.filter(council_id=council_id, police_ref=police_ref)
+    added = Q(pk=Subquery(added_to.order_by().values("episode_id")[:1]))
+    recorded = Q(council_id=council_id, police_reference=police_ref)
+    return (
+        Episode.objects.select_related("child", "police_values")
+        .filter(added | recorded)
+        .order_by(Case(When(added, then=0), default=1), "-last_seen_at")
+        .first()
+    )
 
 
 def apply_held(episode: Episode, *, besides: Notification) -> None:
@@ -328,13 +330,16 @@ def _hold(notification: Notification) -> None:
 def _episode_at(child: Child, seen: dt.datetime, found: dt.datetime | None) -> Episode | None:
     """The child's episode this report is about: the one they are missing in now, or the one
     that was running when they were last seen."""
+    # One query: the episodes not over when they were last seen, latest first, of which the
+    # one running then or else the one still running.
     episodes = Episode.objects.filter(child=child)
-    covering = episodes.filter(last_seen_at__lte=seen).filter(
-        Q(returned_at__isnull=True) | Q(returned_at__gt=seen)
+    running = list(
+        episodes.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=seen)).order_by(
+            "-last_seen_at"
+        )
     )
-    episode = (
-        covering.order_by("-last_seen_at").first()
-        or episodes.filter(returned_at__isnull=True).first()
+    episode = next((e for e in running if e.last_seen_at <= seen), None) or next(
+        (e for e in running if e.returned_at is None), None
     )
     if episode is not None:
         episode.child = child  # as locked: not read again for the outcome
@@ -400,22 +405,24 @@ def _news(notification, episode: Episode, values: dict, method: str, said: str =
         changes.pop("risk")
     police = _police_values(episode)
     apply_now, conflicts = split_conflicts(episode, changes, police.values)
-    try:
-        with transaction.atomic(), entries_together():
-            regraded = _regraded(notification, episode, values)
-            if older:
-                regraded.append(OLDER_GRADING)
-            if apply_now:
-                child = episode.child
+    if apply_now:
+        # First, so that a refusal leaves nothing to undo: episode_update refuses before it
+        # writes, or undoes its own writes (it is atomic), and its audit entry is dropped.
+        child = episode.child
+        try:
+            with entries_together():
                 episode = episode_update(
                     episode=episode, expected_version=episode.version, **apply_now
                 )
-                episode.child = child  # as read: not read again for the outcome
-            police.values = police.values | _as_json(changes)
-            police.save()
-    except ValidationError as error:
-        _cannot_apply(notification, episode.child, error)
-        return
+        except ValidationError as error:
+            _cannot_apply(notification, child, error)
+            return
+        episode.child = child  # as read: not read again for the outcome
+    regraded = _regraded(notification, episode, values)
+    if older:
+        regraded.append(OLDER_GRADING)
+    police.values = police.values | _as_json(changes)
+    police.save()
     parts = [said, *regraded]
     if apply_now:
         parts.append(CHANGED.format(fields=_listed(apply_now)))
@@ -530,18 +537,21 @@ def _add_reference(notification: Notification, episode: Episode) -> None:
     lot = lots.current()
     if lot is not None:
         lot.reference_added(ref)
-    values = {"episode": episode, "force_name": notification.force_name}
-    values["notification"] = notification
-    # Most often the reference is known (news of its episode): one UPDATE, not a locked read
-    # and a save. A reference added at once by another writer is updated instead.
-    references = EpisodeReference.objects.filter(council_id=episode.council_id, police_ref=ref)
-    if references.update(**values):
-        return
-    try:
-        with transaction.atomic():
-            EpisodeReference.objects.create(council_id=episode.council_id, police_ref=ref, **values)
-    except IntegrityError:
-        references.update(**values)
+    # One statement, whether the reference is known (news of its episode) or new: added, or
+    # (known, or added at once by another writer) pointed at this episode and notification.
+    reference = EpisodeReference(
+        council_id=episode.council_id,
+        police_ref=ref,
+        episode=episode,
+        force_name=notification.force_name,
+        notification=notification,
+    )
+    EpisodeReference.objects.bulk_create(
+        [reference],
+        update_conflicts=True,
+        unique_fields=["council", "police_ref"],
+        update_fields=["episode", "force_name", "notification"],
+    )
 
 
 def _applied(notification: Notification, episode: Episode, outcome: str) -> None:

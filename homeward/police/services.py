@@ -222,7 +222,7 @@ def _decided(notification: Notification, expected_version: int, by, before: dict
         )
     }
     saved = save_changes(notification, expected_version=expected_version, changes=changes, by=by)
-    record_change(record=saved, by=by, before=before)
+    record_change(record=saved, by=by, before=before, as_saved=True)
     return saved
 
 
@@ -434,7 +434,7 @@ def episode_relink(
         saved = save_changes(
             notification, expected_version=notification.version, changes=changes, by=by
         )
-        record_change(record=saved, by=by, before=before)
+        record_change(record=saved, by=by, before=before, as_saved=True)
     return moved
 
 

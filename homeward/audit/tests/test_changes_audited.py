@@ -1279,6 +1279,8 @@ NOT_WRITES = {
     "homeward.escalations.services.escalations_raise_due",
     # Who a new escalation goes to: a look-up.
     "homeward.escalations.services.default_owner",
+    # The child read again and locked, before its episodes are written (by the services above).
+    "homeward.episodes.services.lock_child",
     # What a notice would say and a digest of it (computed, nothing saved); the notice an
     # acknowledgement link names, and the notices due a reminder (look-ups); a notice's
     # emails and how many went (read from the outbox).

@@ -215,3 +215,27 @@ def test_a_moved_episode_is_checked_against_the_other_childs_interviews_not_its_
     elsewhere = ChildFactory(council=wrong.council)
     moved = episode_move(episode=wrong, child=elsewhere, expected_version=wrong.version)
     assert moved.child == elsewhere
+
+
+def test_a_correction_that_does_not_lengthen_an_episode_is_not_refused_for_what_was_there():
+    """A regrading or a return cannot put the episode over another's interview: those checks
+    are for corrections that lengthen it (above). An interview already inside it (written
+    before the rule, skipping the services) does not block them."""
+    earlier, interview = returned_with_interview()  # completed 16 May 04:00
+    later = EpisodeFactory(child=earlier.child, last_seen_at=NOW - 32 * HOUR)
+    regraded = episode_update(episode=later, expected_version=later.version, risk="high")
+    assert regraded.risk == "high"
+    returned = episode_update(
+        episode=regraded, expected_version=regraded.version, returned_at=NOW - 20 * HOUR
+    )
+    assert returned.returned_at == NOW - 20 * HOUR
+    message = INTERVIEW_WHILE_MISSING.format(
+        interview=interview.local_id, episode=earlier.local_id, completed="16 May 2020 04:00"
+    )
+    errors = refused(
+        episode_update,
+        episode=returned,
+        expected_version=returned.version,
+        returned_at=NOW - 10 * HOUR,
+    )
+    assert errors == {"last_seen_at": [message]}

@@ -119,14 +119,15 @@ def test_a_later_episode_joins_the_open_escalation():
     assert fourth in escalation.episodes.all() and escalation.episodes.count() == 4
 
 
-def test_a_child_no_rule_could_escalate_is_checked_in_two_reads_without_a_lock():
+def test_a_child_no_rule_could_escalate_is_checked_in_one_read_without_a_lock():
     # Most checks (after every police notification, every episode saved) find nothing to
-    # do: they read, and neither lock the child nor start a transaction.
+    # do: they read the recent episodes (each saying whether an escalation is open), and
+    # neither lock the child nor start a transaction.
     child = ChildFactory()
     episodes_ago(child, 20, 5, risk="medium")
     with CaptureQueriesContext(connection) as queries:
         assert escalations_raise_for_child(child_id=child.pk, now=NOW) == 0
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    assert len(queries) == 1, [q["sql"] for q in queries]
     assert raised(child) == []
 
 

@@ -364,6 +364,27 @@ def test_a_report_that_cannot_be_applied_is_kept_with_the_reason(child):
     assert Episode.objects.filter(child=child).count() == 1
 
 
+def test_news_that_cannot_be_applied_changes_nothing_and_keeps_no_grading(child):
+    receive(report())
+    found = {"police_ref": "MS-0001", "event": "found", "found_at": "09/03/2026 20:00"}
+    notification = receive(found | {"risk": "High"}).notification
+    assert notification.state == State.PROBLEM
+    episode = Episode.objects.get(child=child)
+    assert episode.returned_at is None and episode.risk == "medium"
+    assert list(episode.risk_gradings.values_list("verbatim", flat=True)) == ["Medium"]
+
+
+def test_a_reference_left_on_an_episode_entered_in_error_moves_to_the_new_episode(child):
+    wrong = receive(report()).notification.episode
+    Episode.all_records.filter(pk=wrong.pk).update(entered_in_error_at=NOW)
+    notification = receive(report(reported_at="09/03/2026 23:30")).notification
+    assert notification.state == State.APPLIED
+    assert notification.episode != wrong
+    reference = EpisodeReference.objects.get(police_ref="MS-0001")
+    assert reference.episode == notification.episode
+    assert reference.notification == notification
+
+
 EVENTS = {
     "missing": report(risk="Medium", reported_at="09/03/2026 22:00"),
     "high": {
