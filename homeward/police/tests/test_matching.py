@@ -205,3 +205,14 @@ def test_the_name_block_leaves_the_planner_as_it_found_it(council):
             cursor.execute("SHOW enable_seqscan")
             assert cursor.fetchone()[0] == "on"
     assert any("set_config('enable_seqscan', 'off', true)" in sql for sql in seen)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index setting")
+def test_the_name_index_keeps_no_pending_list(council):
+    """The name block's trigram index takes each new or changed child into its tree at once
+    (fastupdate off): with GIN's default, they wait in a pending list that every name query
+    reads through whole, and linking a notification changes its child (its police id), so an
+    import's name queries got slower row by row (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'child_name_trgm'")
+        assert "fastupdate=off" in (cursor.fetchone()[0] or [])
