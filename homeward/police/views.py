@@ -31,6 +31,7 @@ from homeward.police.forms import (
     LINK,
     NEW_CHILD,
     RELINK,
+    RETRY,
     SET_ASIDE,
     NotificationActionForm,
 )
@@ -67,6 +68,7 @@ NEEDS = {
     KEEP: RECORD_EPISODE,
     RELINK: CORRECT_ERRORS,
     CHECK: RECORD_EPISODE,
+    RETRY: CORRECT_ERRORS,
 }
 
 LINKED = "Notification {ref} is linked to {child}. {outcome}"
@@ -91,6 +93,7 @@ MOVED = (
     "Episode {episode} is moved from {old} to {new}, with its return home interview records, "
     "its police references, its risk grading history and its police notifications."
 )
+TRIED = "Notification {ref}: {said}"
 CHECKED = (
     "The link of notification {ref} to {child} is checked: it leaves the list of links to check."
 )
@@ -400,6 +403,14 @@ def _check(request, notification: Notification, data: dict) -> str:
     return CHECKED.format(ref=done.police_ref, child=done.child)
 
 
+def _retry(request, notification: Notification, data: dict) -> str:
+    done = services.notification_retry(
+        notification=notification, expected_version=data["version"], by=request.user
+    )
+    said = done.outcome.removeprefix(notification.outcome).strip()
+    return TRIED.format(ref=done.police_ref, said=said)
+
+
 NOT_LINKED = "This notification is not linked to an episode, so there is no link to undo."
 
 ACTIONS = {
@@ -410,4 +421,5 @@ ACTIONS = {
     KEEP: _keep,
     RELINK: _relink,
     CHECK: _check,
+    RETRY: _retry,
 }

@@ -683,3 +683,57 @@ def test_a_report_the_episode_rules_refused_says_what_to_do_not_to_ask_the_force
     assert "could be read, but not applied to Kit Knownson" in said
     assert "Ask the force" not in said
     assert "Ask the force to send it again" in words(tree.xpath("//tr[@data-ref='BAD-1']")[0])
+
+
+def refused_report() -> tuple[Child, Episode, Notification]:
+    """Kit's report from 6 March, refused: an episode of 7 to 9 March overlaps it."""
+    child = ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    overlapping = EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    refused = receive(report(police_id="PID-7", last_seen_at="06/03/2026 09:00"))
+    assert refused.state == State.PROBLEM
+    return child, overlapping, refused
+
+
+def test_a_refused_report_is_tried_again_once_the_episodes_are_corrected(coordinator):
+    child, overlapping, refused = refused_report()
+    shown = text(page(coordinator, refused))
+    assert "Why it could not be applied" in shown and "Try again" in shown
+    again = text(act(coordinator, refused, "retry"))
+    assert "Notification MS-0001 was tried again and refused again" in again
+    assert "overlaps episode" in again and "It is left as it was" in again
+    assert AuditEntry.objects.filter(action=Action.REFUSED, object_id=str(refused.pk))
+    refused.refresh_from_db()
+    assert refused.state == State.PROBLEM
+    episode_update(
+        episode=overlapping,
+        expected_version=overlapping.version,
+        last_seen_at=NOW - dt.timedelta(days=9),
+        returned_at=NOW - dt.timedelta(days=8),
+    )
+    done = text(act(coordinator, refused, "retry"))
+    assert "Notification MS-0001: Tried again by" in done and "Recorded a new missing" in done
+    refused.refresh_from_db()
+    assert refused.state == State.APPLIED and refused.episode.child == child
+    stale = text(act(coordinator, refused, "retry", version=refused.version - 1))
+    assert "decided first" in stale
+
+
+def test_only_those_who_correct_errors_may_try_a_refused_report_again(client):
+    child, _, refused = refused_report()
+    child_allocate(child=child, team=TEAM, allocated_on=dt.date(2026, 1, 1))
+    client.force_login(staff(roles.PRACTITIONER, team=TEAM))
+    assert "Try again" not in text(page(client, refused))
+    url = reverse("notifications:detail", args=[refused.pk])
+    assert client.post(url, {"action": "retry", "version": refused.version}).status_code == 403
+
+
+def test_the_problems_list_says_a_refused_report_can_be_tried_again(coordinator):
+    refused_report()
+    tree = lxml.html.fromstring(
+        coordinator.get(reverse("notifications:index"), {"show": "problems"}).content
+    )
+    said = words(tree.xpath("//tr[@data-ref='MS-0001']")[0])
+    assert "correct them, then open it and choose Try again" in said
+    assert "by hand" not in said
