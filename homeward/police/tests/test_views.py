@@ -737,3 +737,44 @@ def test_the_problems_list_says_a_refused_report_can_be_tried_again(coordinator)
     said = words(tree.xpath("//tr[@data-ref='MS-0001']")[0])
     assert "correct them, then open it and choose Try again" in said
     assert "by hand" not in said
+
+
+def test_the_move_confirmation_says_move_and_how_the_child_was_chosen(coordinator):
+    jordan, jayden = twins()
+    notification = waiting()
+    act(coordinator, notification, "link", child=jordan.pk)
+    notification.refresh_from_db()
+    episode = notification.episode
+    data = {"action": "relink", "version": notification.version, "child": jayden.pk,
+            "episode_version": episode.version}  # fmt: skip
+    url = reverse("notifications:detail", args=[notification.pk])
+    asked = coordinator.post(url, data)
+    tree = lxml.html.fromstring(asked.content)
+    confirm = words(tree.xpath("//div[@id='confirm']")[0])
+    assert "The child you chose by local id" not in confirm
+    assert "The child you chose" in confirm
+    assert "Disagrees Disagrees" not in confirm
+    rows = {
+        words(r.xpath("th")[0]): [words(c) for c in r.xpath("td")]
+        for r in tree.xpath("//table[@id='confirm-side-by-side']/tbody/tr")
+    }
+    assert rows["First name"][1].startswith("Jayden Disagrees")
+    assert "link only if" not in confirm
+    assert f"move episode {episode.local_id} only if you are sure" in confirm
+    by_id = dict(data, child="", local_id=jayden.local_id)
+    chosen = words(lxml.html.fromstring(coordinator.post(url, by_id).content))
+    assert "The child you chose by local id" in chosen
+
+
+def test_a_child_posted_by_id_who_is_not_a_candidate_is_confirmed_first_if_details_disagree(
+    coordinator,
+):
+    twins()
+    other = ChildFactory(first_name="Someone", last_name="Else", sex="female",
+                         date_of_birth=dt.date(2011, 4, 3))  # fmt: skip
+    notification = waiting()
+    asked = act(coordinator, notification, "link", child=other.pk)
+    said = text(asked)
+    assert f"do not agree with {other}'s record" in said
+    notification.refresh_from_db()
+    assert notification.state == State.REVIEW and not Episode.objects.exists()
