@@ -74,6 +74,7 @@ REFUSED_AGAIN = (
     "Correct {child}'s episodes, then try again; or, if it should not be applied, set it "
     "aside with why."
 )
+STILL_HELD = "Notification {ref} was tried again and is still held: {outcome}"
 TRIED_AGAIN = "Tried again by {who}, {when}: {outcome}"
 
 
@@ -275,11 +276,12 @@ def notification_link(
 
 @transaction.atomic
 def notification_retry(*, notification: Notification, expected_version: int, by) -> Notification:
-    """A person has corrected the child's episodes that refused a report (kept as a problem):
-    it is applied again, as it would have been on arrival. Refused again, nothing changes
-    (this transaction is rolled back) and the person is told the rule's sentence."""
+    """A person has corrected the child's episodes that refused a report (kept as a problem),
+    or undone the mark of entered in error on the episode a held notification was about: it
+    is applied again, as it would have been on arrival. Refused or held again, nothing
+    changes (this transaction is rolled back) and the person is told why."""
     current = _locked(notification)
-    if current.state != State.PROBLEM:
+    if current.state not in (State.PROBLEM, State.HELD):
         raise ValidationError(_not_in_review(current))
     if not current.fields:
         raise ValidationError(NOT_READ)
@@ -288,7 +290,7 @@ def notification_retry(*, notification: Notification, expected_version: int, by)
             Notification.objects.select_related("changed_by").get(pk=current.pk), []
         )
     before = values_before_change(current)
-    earlier, refused_child = current.outcome, current.child
+    earlier, refused_child, was = current.outcome, current.child, current.state
     current.child = current.episode = None
     current.link_method = current.review_reason = current.outcome = ""
     current.problems, current.conflicts = [], []
@@ -302,6 +304,8 @@ def notification_retry(*, notification: Notification, expected_version: int, by)
                 child=child.local_id if child else "the child",
             )
         )
+    if was == State.HELD and current.state == State.HELD:
+        raise ValidationError(STILL_HELD.format(ref=current.police_ref, outcome=current.outcome))
     tried = TRIED_AGAIN.format(who=_who(by), when=when(timezone.now()), outcome=current.outcome)
     current.outcome = f"{earlier} {tried}"
     return _decided(current, expected_version, by, before)

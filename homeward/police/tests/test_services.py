@@ -613,3 +613,24 @@ def test_a_link_on_the_details_says_how_likely_in_words_never_a_score_of_1(child
     assert linked.link_method == "automatic"
     assert "matched on their details, over 99% likely" in linked.outcome
     assert "score" not in linked.outcome
+
+
+def test_a_found_for_an_episode_entered_in_error_says_so_and_can_be_tried_again(child):
+    episode = receive(report()).notification.episode
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=NOW)
+    found = {"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"}
+    held = receive(found).notification
+    assert held.state == State.HELD
+    assert "no episode has police reference" not in held.outcome
+    assert (
+        f"the episode with police reference MS-0001, {episode.local_id} ({child.local_id}), "
+        "was marked entered in error" in held.outcome
+    )
+    assert "undo the mark on the episode's page, then try this notification again" in held.outcome
+    with pytest.raises(ValidationError, match="still held"):
+        notification_retry(notification=held, expected_version=held.version, by=coordinator())
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=None)
+    applied = notification_retry(notification=held, expected_version=held.version, by=coordinator())
+    assert applied.state == State.APPLIED and applied.episode == episode
+    episode.refresh_from_db()
+    assert episode.returned_at == dt.datetime(2026, 3, 10, 8, 15, tzinfo=LONDON)

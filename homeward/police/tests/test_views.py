@@ -778,3 +778,21 @@ def test_a_child_posted_by_id_who_is_not_a_candidate_is_confirmed_first_if_detai
     assert f"do not agree with {other}'s record" in said
     notification.refresh_from_db()
     assert notification.state == State.REVIEW and not Episode.objects.exists()
+
+
+def test_a_held_found_for_an_episode_entered_in_error_says_so_and_offers_to_try_again(
+    coordinator,
+):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    episode = receive(report(police_id="PID-7")).episode
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=NOW)
+    held = receive({"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"})
+    shown = text(page(coordinator, held))
+    assert f"{episode.local_id}" in shown and "was marked entered in error" in shown
+    again = text(act(coordinator, held, "retry"))
+    assert "Notification MS-0001 was tried again and is still held" in again
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=None)
+    done = text(act(coordinator, held, "retry"))
+    assert f"News of {episode.local_id}" in done
+    held.refresh_from_db()
+    assert held.state == State.APPLIED
