@@ -81,6 +81,12 @@ HELD = (
     "Held: no episode has police reference {ref} yet. It will be applied when the report "
     "with that reference is applied."
 )
+HELD_IN_ERROR = (
+    "Held: the episode with police reference {ref}, {episode} ({child}), was marked entered "
+    "in error, so this {event} was not applied to it. It will be applied when a report with "
+    "that reference is applied. If the episode was marked in error by mistake, undo the mark "
+    "on the episode's page, then try this notification again; if not, set it aside with why."
+)
 HAD_BEEN_HELD = " (It had been held.)"
 HELD_BROUGHT = "{count} {things} held for police reference {refs} {verb} applied with it: {what}"
 WAITS_FOR_REVIEW = "Waiting for review: {reason}"
@@ -324,7 +330,33 @@ def _hold(notification: Notification) -> None:
     if lot is not None:
         lot.held(notification.police_ref)
     notification.state = State.HELD
-    notification.outcome = HELD.format(ref=_ref(notification))
+    in_error = _in_error_with(notification.council_id, notification.police_ref)
+    if in_error is None:
+        notification.outcome = HELD.format(ref=_ref(notification))
+        return
+    notification.outcome = HELD_IN_ERROR.format(
+        ref=_ref(notification),
+        episode=in_error.local_id,
+        child=in_error.child.local_id,
+        event=notification.get_event_display().lower(),
+    )
+
+
+def _in_error_with(council_id: int, police_ref: str) -> Episode | None:
+    """The episode marked entered in error that was known by a police reference, if one was:
+    a held notification says so, rather than that no episode has the reference."""
+    if not police_ref:
+        return None
+    added_to = EpisodeReference.objects.filter(council_id=council_id, police_ref=police_ref)
+    known = Q(pk__in=added_to.values("episode_id")) | Q(
+        council_id=council_id, police_reference=police_ref
+    )
+    return (
+        Episode.all_records.select_related("child")
+        .filter(known, entered_in_error_at__isnull=False)
+        .order_by("-entered_in_error_at")
+        .first()
+    )
 
 
 def _episode_at(child: Child, seen: dt.datetime, found: dt.datetime | None) -> Episode | None:

@@ -9,7 +9,8 @@ SET_ASIDE = "set_aside"
 KEEP = "keep"
 RELINK = "relink"
 CHECK = "check"
-ACTIONS = (LINK, NEW_CHILD, ASK_MORE, SET_ASIDE, KEEP, RELINK, CHECK)
+RETRY = "retry"
+ACTIONS = (LINK, NEW_CHILD, ASK_MORE, SET_ASIDE, KEEP, RELINK, CHECK, RETRY)
 
 KEEP_CHOICES = (
     ("coordinator", "Keep the coordinator's value"),

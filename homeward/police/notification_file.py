@@ -85,14 +85,21 @@ WRONG_CELL_COUNT = (
     "This row has {found} cells but the header has {expected}, so its cells cannot be told "
     "apart (a comma inside a value that is not in quotes?). Check the row at the force."
 )
-NO_FORCE_COLUMN = (
-    "The file has no force column, so say which force sent it: give --force (or the force, "
-    "on the upload page)."
-)
+NO_FORCE_COLUMN = "The file has no force column, so say which force sent it: {how}."
 NO_FORCE = (
     "Say which force sent this row: fill in its force column, or name the force for the "
-    "whole file (--force, or the force on the upload page)."
+    "whole file: {how}."
 )
+# Naming the force for a whole file, in the words of where the person is: the command's
+# option, or the upload page's field.
+FILE_FORCE = {
+    Source.UPLOAD: "fill in Force (optional) on this page, then upload the file again",
+    Source.CSV: "give --force",
+}
+ROW_FORCE = {
+    Source.UPLOAD: "Force (optional) on the upload page",
+    Source.CSV: "--force, or Force (optional) on the upload page",
+}
 NOT_KEPT = (
     "This row could not be kept as a notification, since its cells cannot be told apart: "
     "correct it at the force and send it again."
@@ -141,6 +148,7 @@ class FileRead:
 
     name: str
     council: object
+    source: str = Source.CSV  # the command's file, or one uploaded: each is spoken to in its words
     notes: list[str] = field(default_factory=list)
     refused: str = ""  # why nothing was kept from the file; empty when it was read
     refused_at: tuple[int, str] = (0, "")  # row and column of the refusal, when known
@@ -182,7 +190,7 @@ def import_notifications(
     police.services.notification_receive does, each in its own savepoint, so that a row that
     cannot be kept or applied never stops the others; `force_name` is the force of rows with
     none of their own. Audited, with what became of the rows."""
-    result = FileRead(name=name[:200], council=council)
+    result = FileRead(name=name[:200], council=council, source=source)
     result.forces = {
         " ".join(force.name.split()).casefold(): force
         for force in Force.objects.prefetch_related("councils")
@@ -265,7 +273,8 @@ def _header(result: FileRead, written: list[str], force_name: str) -> list[str] 
         column = header.duplicated[0]
         return _refuse(result, 1, column, DUPLICATE_COLUMN.format(column=column))
     if "force" not in header.names and not force_name.strip():
-        return _refuse(result, 1, "force", NO_FORCE_COLUMN)
+        how = FILE_FORCE.get(result.source, FILE_FORCE[Source.CSV])
+        return _refuse(result, 1, "force", NO_FORCE_COLUMN.format(how=how))
     if header.renamed:
         result.notes.append(HEADER_READ_AS.format(renamed=", ".join(header.renamed)))
     result.notes += [UNKNOWN_COLUMN.format(column=column) for column in header.extra]
@@ -355,7 +364,7 @@ def _ready(result: FileRead, header, number: int, cells, troubles, force_name) -
     # Text garbled by Excel (Zoë as ZoÃ«) would be matched and written as it reads: the row is
     # kept as a problem instead, saying what the text probably should be.
     problems += _garbled(data)
-    force, force_problem = _force(data.get("force", ""), force_name)
+    force, force_problem = _force(data.get("force", ""), force_name, result.source)
     registered = None
     if not force_problem:
         registered, force_problem = _registered(result, force)
@@ -408,14 +417,15 @@ def _column(header: list[str], index: int | None) -> str:
     return header[index] if index is not None and index < len(header) else ""
 
 
-def _force(written: str, given: str) -> tuple[str, Problem | None]:
+def _force(written: str, given: str, source: str) -> tuple[str, Problem | None]:
     """The force of a row: its own, else the file's; a problem when neither is given or
     they disagree."""
     written, given = " ".join(written.split()), " ".join(given.split())
     if written and given and written.casefold() != given.casefold():
         return written, Problem("force", FORCES_DISAGREE.format(row=written, given=given))
     if not (written or given):
-        return "", Problem("force", NO_FORCE)
+        how = ROW_FORCE.get(source, ROW_FORCE[Source.CSV])
+        return "", Problem("force", NO_FORCE.format(how=how))
     return written or given, None
 
 

@@ -401,8 +401,13 @@ def disagreements(notification: Notification, child: Child) -> list[str]:
     return differ
 
 
-def chosen(notification: Notification, child: Child) -> Candidate:
-    """A child a person chose by local id, to show beside the notification."""
+CHOSE = "The child you chose"
+CHOSE_BY_LOCAL_ID = "The child you chose by local id"
+
+
+def chosen(notification: Notification, child: Child, *, by_local_id: bool = True) -> Candidate:
+    """A child a person chose (by local id, or with a candidate's button), to show beside the
+    notification."""
     stored = next((c for c in notification.candidates or [] if c.get("child_id") == child.pk), {})
     return Candidate(
         child=child,
@@ -412,7 +417,7 @@ def chosen(notification: Notification, child: Child) -> Candidate:
             Agreement(a["field"], a["level"], float(a.get("weight") or 0))
             for a in stored.get("agreements", [])
         ],
-        said="The child you chose by local id",
+        said=CHOSE_BY_LOCAL_ID if by_local_id else CHOSE,
     )
 
 

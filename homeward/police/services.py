@@ -65,6 +65,17 @@ NOT_TO_CHECK = (
 )
 ALREADY_CHECKED = "{who} already checked this link, at {when}, so nothing was done."
 GIVE_REASON = "Say why, so that the next person knows."
+NOT_READ = (
+    "This notification could not be read, so it cannot be tried again: ask the force to send "
+    "it again, corrected. Nothing was done."
+)
+REFUSED_AGAIN = (
+    "Notification {ref} was tried again and refused again: {problems} It is left as it was. "
+    "Correct {child}'s episodes, then try again; or, if it should not be applied, set it "
+    "aside with why."
+)
+STILL_HELD = "Notification {ref} was tried again and is still held: {outcome}"
+TRIED_AGAIN = "Tried again by {who}, {when}: {outcome}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,6 +230,8 @@ def _decided(notification: Notification, expected_version: int, by, before: dict
             "applied_at",
             "conflicts",
             "problems",
+            "candidates",
+            "match_score",
         )
     }
     saved = save_changes(notification, expected_version=expected_version, changes=changes, by=by)
@@ -258,6 +271,43 @@ def notification_link(
         # transaction is rolled back), so that the notification still waits for the right child.
         problems = " ".join(p["message"] for p in current.problems)
         raise ValidationError(NOT_APPLIED.format(child=child.local_id, problems=problems))
+    return _decided(current, expected_version, by, before)
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification, expected_version: int, by) -> Notification:
+    """A person has corrected the child's episodes that refused a report (kept as a problem),
+    or undone the mark of entered in error on the episode a held notification was about: it
+    is applied again, as it would have been on arrival. Refused or held again, nothing
+    changes (this transaction is rolled back) and the person is told why."""
+    current = _locked(notification)
+    if current.state not in (State.PROBLEM, State.HELD):
+        raise ValidationError(_not_in_review(current))
+    if not current.fields:
+        raise ValidationError(NOT_READ)
+    if current.version != expected_version:
+        raise ChangedByAnotherUser(
+            Notification.objects.select_related("changed_by").get(pk=current.pk), []
+        )
+    before = values_before_change(current)
+    earlier, refused_child, was = current.outcome, current.child, current.state
+    current.child = current.episode = None
+    current.link_method = current.review_reason = current.outcome = ""
+    current.problems, current.conflicts = [], []
+    applying.apply(current)
+    if current.state == State.PROBLEM:
+        child = current.child or refused_child
+        raise ValidationError(
+            REFUSED_AGAIN.format(
+                ref=current.police_ref,
+                problems=" ".join(p["message"] for p in current.problems),
+                child=child.local_id if child else "the child",
+            )
+        )
+    if was == State.HELD and current.state == State.HELD:
+        raise ValidationError(STILL_HELD.format(ref=current.police_ref, outcome=current.outcome))
+    tried = TRIED_AGAIN.format(who=_who(by), when=when(timezone.now()), outcome=current.outcome)
+    current.outcome = f"{earlier} {tried}"
     return _decided(current, expected_version, by, before)
 
 

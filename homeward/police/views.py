@@ -31,6 +31,7 @@ from homeward.police.forms import (
     LINK,
     NEW_CHILD,
     RELINK,
+    RETRY,
     SET_ASIDE,
     NotificationActionForm,
 )
@@ -67,6 +68,7 @@ NEEDS = {
     KEEP: RECORD_EPISODE,
     RELINK: CORRECT_ERRORS,
     CHECK: RECORD_EPISODE,
+    RETRY: CORRECT_ERRORS,
 }
 
 LINKED = "Notification {ref} is linked to {child}. {outcome}"
@@ -91,13 +93,16 @@ MOVED = (
     "Episode {episode} is moved from {old} to {new}, with its return home interview records, "
     "its police references, its risk grading history and its police notifications."
 )
+TRIED = "Notification {ref}: {said}"
 CHECKED = (
     "The link of notification {ref} to {child} is checked: it leaves the list of links to check."
 )
 DETAILS_DISAGREE = (
     "The notification's {fields} {verb} not agree with {child}'s record. Check the two side "
-    "by side below: link only if you are sure it is the same child."
+    "by side below: {act} only if you are sure it is the same child."
 )
+LINK_ONLY_IF = "link"
+MOVE_ONLY_IF = "move episode {episode}"
 CHECK_THE_MOVE = "Check what will move to {child} before you move it."
 NOT_MOVED = (
     "Episode {episode} was not moved: {what} was changed by {who} at {when}, after you opened "
@@ -210,10 +215,10 @@ def _context(request, notification: Notification, form) -> dict:
     return {
         "confirm": confirm,
         "confirm_rows": _confirm_rows(notification, confirm),
-        "confirm_shown": [chosen(notification, confirm.child)] if confirm else [],
+        "confirm_shown": [_chosen(notification, confirm)] if confirm else [],
         "confirm_differ": _labels(confirm.differ) if confirm else [],
         "check_the_move": CHECK_THE_MOVE.format(child=confirm.child) if confirm else "",
-        "disagree": _disagree_words(confirm),
+        "disagree": _disagree_words(confirm, episode),
         "notification": notification,
         "form": form,
         "raw": raw_fields(notification),
@@ -237,7 +242,12 @@ def _context(request, notification: Notification, form) -> dict:
 def _confirm_rows(notification: Notification, confirm: Confirmation | None) -> list:
     if confirm is None:
         return []
-    return side_by_side(notification, [chosen(notification, confirm.child)])
+    return side_by_side(notification, [_chosen(notification, confirm)])
+
+
+def _chosen(notification: Notification, confirm: Confirmation):
+    """The child the person chose, saying how: by a button of theirs, or by local id."""
+    return chosen(notification, confirm.child, by_local_id=not confirm.data.get("child"))
 
 
 def _labels(differ: list[str]) -> list[str]:
@@ -245,13 +255,15 @@ def _labels(differ: list[str]) -> list[str]:
     return [label.capitalize() for label in differ]
 
 
-def _disagree_words(confirm: Confirmation | None) -> str:
+def _disagree_words(confirm: Confirmation | None, episode) -> str:
     if confirm is None or not confirm.differ:
         return ""
     differ = confirm.differ
     fields = " and ".join([", ".join(differ[:-1]), differ[-1]] if len(differ) > 1 else differ)
     verb = "does" if len(differ) == 1 else "do"
-    return DETAILS_DISAGREE.format(fields=fields, verb=verb, child=confirm.child)
+    moving = confirm.action == RELINK and episode is not None
+    act = MOVE_ONLY_IF.format(episode=episode.local_id) if moving else LINK_ONLY_IF
+    return DETAILS_DISAGREE.format(fields=fields, verb=verb, child=confirm.child, act=act)
 
 
 def _act(request, notification: Notification, form) -> str | None:
@@ -300,9 +312,12 @@ def _chosen_child(request, notification: Notification, data: dict):
 
 def _link(request, notification: Notification, data: dict) -> str:
     child = _chosen_child(request, notification, data)
-    # A child given by local id was not among those shown side by side: their details are
-    # shown now, and a disagreement is confirmed before the link is made.
-    differ = [] if data.get("child") else disagreements(notification, child)
+    # A candidate chosen with their button was shown side by side already. Any other child
+    # (given by local id, or posted by hand) is shown now, and a disagreement is confirmed
+    # before the link is made.
+    candidates = {c.get("child_id") for c in notification.candidates or []}
+    shown = data.get("child") and child.pk in candidates
+    differ = [] if shown else disagreements(notification, child)
     if differ and not data.get("confirmed"):
         raise ConfirmFirst(Confirmation(action=LINK, child=child, data=data, differ=differ))
     done = services.notification_link(
@@ -400,6 +415,14 @@ def _check(request, notification: Notification, data: dict) -> str:
     return CHECKED.format(ref=done.police_ref, child=done.child)
 
 
+def _retry(request, notification: Notification, data: dict) -> str:
+    done = services.notification_retry(
+        notification=notification, expected_version=data["version"], by=request.user
+    )
+    said = done.outcome.removeprefix(notification.outcome).strip()
+    return TRIED.format(ref=done.police_ref, said=said)
+
+
 NOT_LINKED = "This notification is not linked to an episode, so there is no link to undo."
 
 ACTIONS = {
@@ -410,4 +433,5 @@ ACTIONS = {
     KEEP: _keep,
     RELINK: _relink,
     CHECK: _check,
+    RETRY: _retry,
 }

@@ -547,6 +547,31 @@ def _notification_check_link(tmp_path):
     )
 
 
+def _notification_retry(tmp_path):
+    child = ChildFactory(police_id="PID-MADE-UP-1")
+    overlapping = EpisodeFactory(
+        child=child,
+        last_seen_at=dt.datetime(2020, 3, 3, 12, 0, tzinfo=LONDON),
+        returned_at=dt.datetime(2020, 3, 4, 12, 0, tzinfo=LONDON),
+    )
+    notification = police_services.notification_receive(
+        council=council(),
+        force_name="Made-up Police",
+        data=_police_report(police_id="PID-MADE-UP-1"),
+        by=None,
+    ).notification
+    assert notification.state == "problem"
+    marked = dt.datetime(2020, 3, 5, tzinfo=LONDON)
+    Episode.all_records.filter(pk=overlapping.pk).update(entered_in_error_at=marked)
+    return Write(
+        lambda by: police_services.notification_retry(
+            notification=notification, expected_version=notification.version, by=by
+        ),
+        created(Notification, pk=notification.pk, state="applied"),
+        "state",
+    )
+
+
 def _notification_ask_more(tmp_path):
     notification = _waiting_notification()
     return Write(
@@ -1207,6 +1232,7 @@ WRITES = {
     "notification_set_aside": _notification_set_aside,
     "notification_ask_more": _notification_ask_more,
     "notification_check_link": _notification_check_link,
+    "notification_retry": _notification_retry,
     "notification_resolve_conflict": _notification_resolve_conflict,
     "episode_relink": _episode_relink,
     "force_create": _force_create,

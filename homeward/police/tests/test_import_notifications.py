@@ -315,7 +315,7 @@ def test_a_file_with_no_force_needs_the_force_option(tmp_path, capsys, child):
     rows = [row.removeprefix(f"{FORCE},") for row in GOOD_ROWS]
     path = write(tmp_path, rows, header=header)
     out, err, failed = run(path, capsys=capsys)
-    assert NO_FORCE_COLUMN in err and not Notification.objects.exists()
+    assert NO_FORCE_COLUMN.format(how="give --force") in err and not Notification.objects.exists()
     out, err, failed = run(path, "--force", FORCE, capsys=capsys)
     assert not failed
     assert Notification.objects.filter(force_name=FORCE).count() == 3

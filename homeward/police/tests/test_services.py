@@ -26,6 +26,7 @@ from homeward.police.services import (
     notification_new_child,
     notification_receive,
     notification_resolve_conflict,
+    notification_retry,
     notification_set_aside,
 )
 
@@ -364,6 +365,72 @@ def test_a_report_that_cannot_be_applied_is_kept_with_the_reason(child):
     assert Episode.objects.filter(child=child).count() == 1
 
 
+def refused_by_an_overlap(child) -> tuple[Episode, Notification]:
+    """A report the episode rules refuse: the child's episode of 7 to 9 March overlaps it."""
+    overlapping = EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    refused = receive(report(last_seen_at="06/03/2026 09:00")).notification
+    assert refused.state == State.PROBLEM
+    return overlapping, refused
+
+
+def test_a_refused_report_is_applied_when_tried_again_after_the_episodes_are_corrected(child):
+    overlapping, refused = refused_by_an_overlap(child)
+    person = coordinator()
+    # The overlapping episode was recorded with the wrong dates: a coordinator corrects them.
+    episode_update(
+        episode=overlapping,
+        expected_version=overlapping.version,
+        last_seen_at=NOW - dt.timedelta(days=9),
+        returned_at=NOW - dt.timedelta(days=8),
+        by=person,
+    )
+    applied = notification_retry(notification=refused, expected_version=refused.version, by=person)
+    assert applied.state == State.APPLIED and applied.problems == []
+    assert applied.episode.child == child and applied.episode != overlapping
+    assert applied.episode.police_reference == "MS-0001"
+    assert f"Tried again by {person.username}, 10 Mar 2026 12:00: Recorded a new" in applied.outcome
+    assert applied.outcome.startswith("Could not be applied")  # what happened first is kept
+    assert AuditEntry.objects.filter(object_id=str(refused.pk), user=person).exists()
+
+
+def test_a_report_refused_again_is_left_as_it_was_with_the_rules_sentence(child):
+    _, refused = refused_by_an_overlap(child)
+    with pytest.raises(ValidationError) as again:
+        notification_retry(notification=refused, expected_version=refused.version, by=coordinator())
+    said = " ".join(again.value.messages)
+    assert "was tried again and refused again" in said and "overlaps episode" in said
+    assert "left as it was" in said
+    before = refused.version
+    refused.refresh_from_db()
+    assert refused.state == State.PROBLEM and refused.version == before
+    assert Episode.objects.filter(child=child).count() == 1
+
+
+def test_trying_again_is_refused_after_someone_else_acted_or_for_an_unreadable_one(child):
+    _, refused = refused_by_an_overlap(child)
+    notification_set_aside(
+        notification=refused, reason="Recorded by hand", expected_version=refused.version,
+        by=coordinator(),
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="decided first"):
+        notification_retry(notification=refused, expected_version=refused.version, by=coordinator())
+    unreadable = receive(report(police_ref="BAD-1", event="vanished")).notification
+    with pytest.raises(ValidationError, match="could not be read"):
+        notification_retry(
+            notification=unreadable, expected_version=unreadable.version, by=coordinator()
+        )
+
+
+def test_trying_again_at_a_version_someone_changed_since_is_refused(child):
+    _, refused = refused_by_an_overlap(child)
+    Notification.objects.filter(pk=refused.pk).update(version=refused.version + 1)
+    with pytest.raises(ChangedByAnotherUser):
+        notification_retry(notification=refused, expected_version=refused.version, by=coordinator())
+    assert Notification.objects.get(pk=refused.pk).state == State.PROBLEM
+
+
 def test_news_that_cannot_be_applied_changes_nothing_and_keeps_no_grading(child):
     receive(report())
     found = {"police_ref": "MS-0001", "event": "found", "found_at": "09/03/2026 20:00"}
@@ -546,3 +613,24 @@ def test_a_link_on_the_details_says_how_likely_in_words_never_a_score_of_1(child
     assert linked.link_method == "automatic"
     assert "matched on their details, over 99% likely" in linked.outcome
     assert "score" not in linked.outcome
+
+
+def test_a_found_for_an_episode_entered_in_error_says_so_and_can_be_tried_again(child):
+    episode = receive(report()).notification.episode
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=NOW)
+    found = {"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"}
+    held = receive(found).notification
+    assert held.state == State.HELD
+    assert "no episode has police reference" not in held.outcome
+    assert (
+        f"the episode with police reference MS-0001, {episode.local_id} ({child.local_id}), "
+        "was marked entered in error" in held.outcome
+    )
+    assert "undo the mark on the episode's page, then try this notification again" in held.outcome
+    with pytest.raises(ValidationError, match="still held"):
+        notification_retry(notification=held, expected_version=held.version, by=coordinator())
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=None)
+    applied = notification_retry(notification=held, expected_version=held.version, by=coordinator())
+    assert applied.state == State.APPLIED and applied.episode == episode
+    episode.refresh_from_db()
+    assert episode.returned_at == dt.datetime(2026, 3, 10, 8, 15, tzinfo=LONDON)

@@ -245,3 +245,19 @@ def test_the_notifications_page_offers_the_upload(client):
     client.force_login(coordinator())
     page = lxml.html.fromstring(client.get(reverse("notifications:index")).content)
     assert page.xpath('//a[@id="upload-link"]/@href') == [URL]
+
+
+def test_a_file_without_a_force_says_so_in_the_pages_words_not_the_commands(client, child):
+    coordinator = UserFactory(roles=[roles.MISSING_COORDINATOR])
+    without = HEADER.removeprefix("force,")
+    said = text(
+        post(client, coordinator, csv_file(REPORT.removeprefix(f"{FORCE},"), header=without))
+    )
+    assert "--force" not in said
+    assert "fill in Force (optional) on this page" in said
+    assert not Notification.objects.exists()
+    header = "force,police_ref,event,last_seen_at,first_name,last_name,date_of_birth"
+    row = ",MS-0005,missing,09/03/2026 19:00,Avery,Notknown,01/01/2012"
+    said = text(post(client, coordinator, csv_file(row, header=header)))
+    assert "--force" not in said
+    assert "name the force for the whole file: Force (optional) on the upload page" in said

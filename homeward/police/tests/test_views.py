@@ -683,3 +683,116 @@ def test_a_report_the_episode_rules_refused_says_what_to_do_not_to_ask_the_force
     assert "could be read, but not applied to Kit Knownson" in said
     assert "Ask the force" not in said
     assert "Ask the force to send it again" in words(tree.xpath("//tr[@data-ref='BAD-1']")[0])
+
+
+def refused_report() -> tuple[Child, Episode, Notification]:
+    """Kit's report from 6 March, refused: an episode of 7 to 9 March overlaps it."""
+    child = ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    overlapping = EpisodeFactory(
+        child=child, last_seen_at=NOW - dt.timedelta(days=3), returned_at=NOW - dt.timedelta(days=1)
+    )
+    refused = receive(report(police_id="PID-7", last_seen_at="06/03/2026 09:00"))
+    assert refused.state == State.PROBLEM
+    return child, overlapping, refused
+
+
+def test_a_refused_report_is_tried_again_once_the_episodes_are_corrected(coordinator):
+    child, overlapping, refused = refused_report()
+    shown = text(page(coordinator, refused))
+    assert "Why it could not be applied" in shown and "Try again" in shown
+    again = text(act(coordinator, refused, "retry"))
+    assert "Notification MS-0001 was tried again and refused again" in again
+    assert "overlaps episode" in again and "It is left as it was" in again
+    assert AuditEntry.objects.filter(action=Action.REFUSED, object_id=str(refused.pk))
+    refused.refresh_from_db()
+    assert refused.state == State.PROBLEM
+    episode_update(
+        episode=overlapping,
+        expected_version=overlapping.version,
+        last_seen_at=NOW - dt.timedelta(days=9),
+        returned_at=NOW - dt.timedelta(days=8),
+    )
+    done = text(act(coordinator, refused, "retry"))
+    assert "Notification MS-0001: Tried again by" in done and "Recorded a new missing" in done
+    refused.refresh_from_db()
+    assert refused.state == State.APPLIED and refused.episode.child == child
+    stale = text(act(coordinator, refused, "retry", version=refused.version - 1))
+    assert "decided first" in stale
+
+
+def test_only_those_who_correct_errors_may_try_a_refused_report_again(client):
+    child, _, refused = refused_report()
+    child_allocate(child=child, team=TEAM, allocated_on=dt.date(2026, 1, 1))
+    client.force_login(staff(roles.PRACTITIONER, team=TEAM))
+    assert "Try again" not in text(page(client, refused))
+    url = reverse("notifications:detail", args=[refused.pk])
+    assert client.post(url, {"action": "retry", "version": refused.version}).status_code == 403
+
+
+def test_the_problems_list_says_a_refused_report_can_be_tried_again(coordinator):
+    refused_report()
+    tree = lxml.html.fromstring(
+        coordinator.get(reverse("notifications:index"), {"show": "problems"}).content
+    )
+    said = words(tree.xpath("//tr[@data-ref='MS-0001']")[0])
+    assert "correct them, then open it and choose Try again" in said
+    assert "by hand" not in said
+
+
+def test_the_move_confirmation_says_move_and_how_the_child_was_chosen(coordinator):
+    jordan, jayden = twins()
+    notification = waiting()
+    act(coordinator, notification, "link", child=jordan.pk)
+    notification.refresh_from_db()
+    episode = notification.episode
+    data = {"action": "relink", "version": notification.version, "child": jayden.pk,
+            "episode_version": episode.version}  # fmt: skip
+    url = reverse("notifications:detail", args=[notification.pk])
+    asked = coordinator.post(url, data)
+    tree = lxml.html.fromstring(asked.content)
+    confirm = words(tree.xpath("//div[@id='confirm']")[0])
+    assert "The child you chose by local id" not in confirm
+    assert "The child you chose" in confirm
+    assert "Disagrees Disagrees" not in confirm
+    rows = {
+        words(r.xpath("th")[0]): [words(c) for c in r.xpath("td")]
+        for r in tree.xpath("//table[@id='confirm-side-by-side']/tbody/tr")
+    }
+    assert rows["First name"][1].startswith("Jayden Disagrees")
+    assert "link only if" not in confirm
+    assert f"move episode {episode.local_id} only if you are sure" in confirm
+    by_id = dict(data, child="", local_id=jayden.local_id)
+    chosen = words(lxml.html.fromstring(coordinator.post(url, by_id).content))
+    assert "The child you chose by local id" in chosen
+
+
+def test_a_child_posted_by_id_who_is_not_a_candidate_is_confirmed_first_if_details_disagree(
+    coordinator,
+):
+    twins()
+    other = ChildFactory(first_name="Someone", last_name="Else", sex="female",
+                         date_of_birth=dt.date(2011, 4, 3))  # fmt: skip
+    notification = waiting()
+    asked = act(coordinator, notification, "link", child=other.pk)
+    said = text(asked)
+    assert f"do not agree with {other}'s record" in said
+    notification.refresh_from_db()
+    assert notification.state == State.REVIEW and not Episode.objects.exists()
+
+
+def test_a_held_found_for_an_episode_entered_in_error_says_so_and_offers_to_try_again(
+    coordinator,
+):
+    ChildFactory(first_name="Kit", last_name="Knownson", police_id="PID-7")
+    episode = receive(report(police_id="PID-7")).episode
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=NOW)
+    held = receive({"police_ref": "MS-0001", "event": "found", "found_at": "10/03/2026 08:15"})
+    shown = text(page(coordinator, held))
+    assert f"{episode.local_id}" in shown and "was marked entered in error" in shown
+    again = text(act(coordinator, held, "retry"))
+    assert "Notification MS-0001 was tried again and is still held" in again
+    Episode.all_records.filter(pk=episode.pk).update(entered_in_error_at=None)
+    done = text(act(coordinator, held, "retry"))
+    assert f"News of {episode.local_id}" in done
+    held.refresh_from_db()
+    assert held.state == State.APPLIED
