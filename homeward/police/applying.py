@@ -121,7 +121,7 @@ def lock_police_reference(council_id: int, police_ref: str) -> None:
     """Hold, until the transaction ends, the lock on one police reference of a council: the
     events of one reference (the same event sent twice, a found racing its report) are
     applied one at a time, while other references' go on at once. Two references of one
-    child meet at the child's row lock (`_locked_child`) before either decides whether to
+    child meet at the child's row lock (`lock_child`) before either decides whether to
     join an episode or record one."""
     lock_police_references(council_id, [police_ref])
 
@@ -147,12 +147,6 @@ def _reference_key(council_id: int, police_ref: str) -> int:
     digest = hashlib.sha256(f"{council_id}:{police_ref}".encode()).digest()
     # One 64-bit key, which PostgreSQL keeps apart from the two-key locks of core/locks.py.
     return int.from_bytes(digest[:8], "big", signed=True)
-
-
-def _locked_child(child: Child) -> Child:
-    """The child, locked (as the episode services lock it) until the transaction ends: a new
-    episode is recorded under this lock, not a second one (`episode_record(child_locked)`)."""
-    return lock_child(child)
 
 
 def typed(fields: dict) -> dict:
@@ -208,7 +202,9 @@ def apply(notification: Notification, *, match: Match | None = None) -> None:
 def apply_to_child(notification: Notification, child: Child, method: str) -> None:
     """Apply a missing or away report to `child`: join the episode they are in or record one."""
     values = typed(notification.fields)
-    child = _locked_child(child)
+    # Locked as the episode services lock it, until the transaction ends: a new episode is
+    # recorded under this lock, not a second one (`episode_record(child_locked)`).
+    child = lock_child(child)
     notification.child = child
     notification.link_method = method
     episode = _episode_at(child, values["last_seen_at"], values.get("found_at"))
@@ -604,8 +600,13 @@ def _cannot_apply(notification: Notification, child: Child, error: ValidationErr
     notification.state = State.PROBLEM
     notification.problems = problems
     notification.outcome = CANNOT_APPLY.format(
-        child=child.local_id, problems=" ".join(p["message"] for p in problems)
+        child=child.local_id, problems=problems_said(problems)
     )
+
+
+def problems_said(problems: list[dict]) -> str:
+    """A notification's problems (as kept) in one sentence after another."""
+    return " ".join(p["message"] for p in problems)
 
 
 def _returned(episode: Episode) -> str:

@@ -269,7 +269,7 @@ def notification_link(
     if current.state == State.PROBLEM:
         # Refused by the episode rules: said to the person, and nothing is changed (this
         # transaction is rolled back), so that the notification still waits for the right child.
-        problems = " ".join(p["message"] for p in current.problems)
+        problems = applying.problems_said(current.problems)
         raise ValidationError(NOT_APPLIED.format(child=child.local_id, problems=problems))
     return _decided(current, expected_version, by, before)
 
@@ -300,7 +300,7 @@ def notification_retry(*, notification: Notification, expected_version: int, by)
         raise ValidationError(
             REFUSED_AGAIN.format(
                 ref=current.police_ref,
-                problems=" ".join(p["message"] for p in current.problems),
+                problems=applying.problems_said(current.problems),
                 child=child.local_id if child else "the child",
             )
         )
