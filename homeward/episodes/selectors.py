@@ -32,6 +32,9 @@ from homeward.episodes.models import Episode
 # A new episode's locality chosen on purpose as none: not known, or outside the council's.
 NO_LOCALITY = "none"
 
+# An episode not graded, whose force graded it in a word of its own.
+OWN_WORD = 'Not graded: {force} said "{word}"'
+
 # High risk first; an episode not yet graded comes last, after "no apparent risk".
 RISK_ORDER = [Risk.HIGH, Risk.MEDIUM, Risk.LOW, Risk.NO_APPARENT_RISK]
 
@@ -92,7 +95,7 @@ def episodes_missing_now(
     )
     today = now.astimezone(LONDON).date()
     listed = [_missing_now(row, now, today) for row in rows]
-    return _with_police_references(listed, episodes)
+    return _with_own_words(_with_police_references(listed, episodes), episodes)
 
 
 def missing_now_state(*, council, user) -> str:
@@ -135,6 +138,32 @@ def _with_police_references(listed: list[MissingNow], episodes) -> list[MissingN
             from_police=row.episode_id in from_police,
             police_references=_references(row.police_reference, known.get(row.episode_id, [])),
         )
+        for row in listed
+    ]
+
+
+def _with_own_words(listed: list[MissingNow], episodes) -> list[MissingNow]:
+    """An episode not graded whose force's latest grading is a word of its own ("Grade 2",
+    "Amber"), which Homeward does not map to high, medium, low or no apparent risk, says that
+    word rather than only "Not graded": read in one query, for the ungraded episodes only."""
+    ungraded = {row.episode_id for row in listed if not row.risk}
+    if not ungraded:
+        return listed
+    gradings = (
+        episodes.filter(pk__in=ungraded, risk_gradings__isnull=False)
+        .order_by("pk", "risk_gradings__graded_at", "risk_gradings__pk")
+        .values_list(
+            "pk", "risk_gradings__verbatim", "risk_gradings__mapped", "risk_gradings__force_name"
+        )
+    )
+    latest = {pk: (word, mapped, force) for pk, word, mapped, force in gradings}  # last wins
+    said = {
+        pk: OWN_WORD.format(force=force or "the police", word=word)
+        for pk, (word, mapped, force) in latest.items()
+        if not mapped
+    }
+    return [
+        dataclasses.replace(row, risk_label=said[row.episode_id]) if row.episode_id in said else row
         for row in listed
     ]
 

@@ -162,6 +162,41 @@ def test_a_high_risk_report_received_is_on_both_pages_at_once(client):
     assert on_home.startswith("Keira Fairweather From the police Police reference MSC-LIVE-1")
 
 
+def test_a_forces_own_grading_is_said_on_both_pages_not_only_not_graded(client):
+    child = ChildFactory(first_name="Tegan", last_name="Madeup", date_of_birth=dt.date(2011, 3, 2))
+    seen = timezone.localtime() - 3 * HOUR
+    data = {
+        "force": "Made-up Shire Constabulary",
+        "police_ref": "MSC-OWN-1",
+        "event": "missing",
+        "last_seen_at": seen.strftime("%d/%m/%Y %H:%M"),
+        "first_name": "Tegan",
+        "last_name": "Madeup",
+        "date_of_birth": "02/03/2011",
+        "police_id": child.police_id,
+        "risk": "Grade 2",
+    }
+    received = notification_receive(council=child.council, force_name=data["force"], data=data)
+    assert received.notification.state == "applied", received.notification.outcome
+    assert received.notification.episode.risk == ""
+    said = 'Not graded: Made-up Shire Constabulary said "Grade 2"'
+    client.force_login(staff(roles.MISSING_COORDINATOR))
+    (on_missing_now,) = rows(
+        client.get(reverse("episodes:missing-now-table")).content.decode(), first_header="Child"
+    )
+    (on_home,) = rows(client.get(reverse("dashboard:home")).content.decode(), first_header="Child")
+    for row in (on_missing_now, on_home):
+        assert said in row.replace("&quot;", '"'), row
+    # Graded by a word Homeward maps, the grade is said, not the force's own word.
+    regrading = data | {"event": "update", "risk": "High", "event_at": data["last_seen_at"]}
+    regrading["event_at"] = (seen + HOUR).strftime("%d/%m/%Y %H:%M")
+    notification_receive(council=child.council, force_name=data["force"], data=regrading)
+    (on_missing_now,) = rows(
+        client.get(reverse("episodes:missing-now-table")).content.decode(), first_header="Child"
+    )
+    assert "High" in on_missing_now and "Grade 2" not in on_missing_now
+
+
 def test_the_home_pages_list_refreshes_itself_from_a_fragment_never_stored(world):
     home = world.get(reverse("dashboard:home")).content.decode()
     page = lxml.html.fromstring(home)
