@@ -30,6 +30,29 @@ def installation_council() -> Council:
     return council
 
 
+NOT_THIS_HOMEWARD = (
+    "{councils} {verb} not this Homeward's council ({here}): this Homeward refuses a force's "
+    "notifications about {whose} children (the force is answered 403, and nothing is kept). "
+    "Take {them} off unless this is what you meant."
+)
+
+
+def not_this_homeward(councils) -> str:
+    """A warning when `councils` (a force's, say) include any but this installation's: what
+    is said to the person who chose them, so that the choice is not silently useless."""
+    here = installation_council()
+    others = sorted(str(council) for council in councils if council.pk != here.pk)
+    if not others:
+        return ""
+    return NOT_THIS_HOMEWARD.format(
+        councils=", ".join(others),
+        verb="is" if len(others) == 1 else "are",
+        here=here,
+        whose="its" if len(others) == 1 else "their",
+        them="it" if len(others) == 1 else "them",
+    )
+
+
 def forget_installation_council(**kwargs) -> None:
     _known.clear()
 

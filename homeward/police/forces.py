@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from homeward.access.rules import check_people
 from homeward.audit.services import audit_refused
+from homeward.councils.installation import not_this_homeward
 from homeward.police.force_forms import CouncilsForm, ForceForm, TokenForm
 from homeward.police.models import Force, ForceToken
 from homeward.police.tokens import (
@@ -47,6 +48,7 @@ def create(request):
                 form.add_error(field if field in form.fields else None, said)
         else:
             messages.success(request, f"{force.name} is added. Issue it a token next.")
+            _warn_not_here(request, force)
             return redirect("forces:detail", pk=force.pk)
     return render(request, "police/forces/create.html", {"form": form})
 
@@ -69,6 +71,7 @@ def councils(request, pk: int):
         force_update(force=force, councils=form.cleaned_data["councils"], by=request.user)
         served = ", ".join(str(c) for c in force.councils.all()) or "no council"
         messages.success(request, f"{force.name} now sends notifications for {served}.")
+        _warn_not_here(request, force)
         return redirect("forces:detail", pk=force.pk)
     return render(request, "police/forces/councils.html", {"force": force, "form": form})
 
@@ -122,6 +125,11 @@ def revoke(request, pk: int):
             )
             return redirect("forces:detail", pk=token.force_id)
     return render(request, "police/forces/revoke.html", {"token": token, "error": error})
+
+
+def _warn_not_here(request, force) -> None:
+    if warning := not_this_homeward(force.councils.all()):
+        messages.warning(request, warning)
 
 
 def _shown_once(request, issued, *, rotated: ForceToken | None):

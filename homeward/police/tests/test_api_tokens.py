@@ -102,10 +102,23 @@ def test_the_audit_log_never_holds_a_secret_or_its_hash():
 # The command.
 
 
-def run(*args) -> str:
+def run(*args, stderr=None) -> str:
     out = io.StringIO()
-    call_command("force-token", *args, stdout=out)
+    call_command("force-token", *args, stdout=out, stderr=stderr or io.StringIO())
     return out.getvalue()
+
+
+def test_the_command_warns_when_a_force_is_given_a_council_this_homeward_is_not():
+    warned = io.StringIO()
+    run("add-force", FORCE, "--council", "931", "--council", "316", stderr=warned)
+    assert (
+        "Newham (316) is not this Homeward's council (Oxfordshire (931)): this Homeward refuses "
+        "a force's notifications about its children (the force is answered 403"
+    ) in warned.getvalue()
+    assert set(Force.objects.get().councils.values_list("code", flat=True)) == {"931", "316"}
+    warned = io.StringIO()
+    run("councils", FORCE, "--council", "931", stderr=warned)
+    assert warned.getvalue() == ""
 
 
 def test_the_command_adds_a_force_and_issues_rotates_revokes_and_lists_tokens():
@@ -169,9 +182,13 @@ def test_an_administrator_adds_a_force_and_chooses_its_councils(client, admin):
     assert response.request["PATH_INFO"] == reverse("forces:detail", args=[force.pk])
     assert "Oxfordshire (931)" in text(response)
     assert "No token has been issued" in text(response)
+    assert "not this Homeward's council" not in text(response)
     data = {"councils": [council("931").pk, council("316").pk]}
     response = client.post(reverse("forces:councils", args=[force.pk]), data, follow=True)
     assert "now sends notifications for Newham (316), Oxfordshire (931)" in text(response)
+    assert "Important Newham (316) is not this Homeward's council (Oxfordshire (931))" in text(
+        response
+    )
     entry = AuditEntry.objects.filter(object_type="police.force").last()
     assert entry.user == admin
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from homeward.councils.installation import not_this_homeward
 from homeward.councils.models import Council
 from homeward.police.models import Force, ForceToken
 from homeward.police.tokens import (
@@ -58,10 +59,16 @@ class Command(BaseCommand):
     def add_force(self, name, council, **options):
         force = force_create(name=name, councils=_councils(council), by=None)
         self.stdout.write(f"Added {force.name}, for {_served(force)}.")
+        self._not_here(force)
 
     def councils(self, name, council, **options):
         force = force_update(force=_force(name), councils=_councils(council), by=None)
         self.stdout.write(f"{force.name} now sends notifications for {_served(force)}.")
+        self._not_here(force)
+
+    def _not_here(self, force: Force) -> None:
+        if warning := not_this_homeward(force.councils.all()):
+            self.stderr.write(self.style.WARNING(warning))
 
     def issue(self, name, label, **options):
         issued = force_token_issue(force=_force(name), label=label, by=None)
