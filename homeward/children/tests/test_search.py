@@ -5,6 +5,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -270,3 +271,14 @@ def test_a_name_matching_more_children_than_the_cap_says_so(client, coordinator,
     client.force_login(worker)
     html = client.get(reverse("children:search"), {"q": "Smith"}).content.decode()
     assert "1 child found" in html and "Cal Smithson" in html and "More than" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index setting")
+@pytest.mark.parametrize("index", ["child_local_id_trgm", "child_police_id_trgm"])
+def test_the_id_indexes_keep_no_pending_list(index):
+    """Find a child's id indexes take each new or changed child into their trees at once
+    (fastupdate off): linking police notifications changes children's police ids, and with
+    GIN's default each change would wait in a pending list that every search reads whole."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [index])
+        assert "fastupdate=off" in (cursor.fetchone()[0] or [])
