@@ -387,6 +387,16 @@ def _open_and_a_later_episode():
     return child
 
 
+def _two_open(*later_days):
+    child = ChildFactory()
+    episodes_ago(child, 20, 10)
+    episodes_ago(child, 5, risk="high")
+    escalations_raise_for_child(child_id=child.pk, now=NOW)
+    assert len(raised(child)) == len(raised(child, HIGH_RISK)) == 1
+    episodes_ago(child, *later_days)
+    return child
+
+
 def _open_and_a_later_away_episode():
     child = _open_with_all_its_episodes()
     episodes_ago(child, 1, category="away")
@@ -427,6 +437,8 @@ SCENARIOS = {
     "an open one holding every episode": (_open_with_all_its_episodes, False),
     "an open one and a later episode": (_open_and_a_later_episode, True),
     "an open one and a later away episode": (_open_and_a_later_away_episode, False),
+    "two open ones holding every episode": (_two_open, False),
+    "two open ones and a later episode": (lambda: _two_open(1), True),
     "a closed one and two more": (lambda: _closed(10, 5), False),
     "a closed one and three more": (lambda: _closed(10, 5, 1), True),
     "a closed screening and a medium-risk episode": (_high_risk_screened, False),
