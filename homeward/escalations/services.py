@@ -8,6 +8,7 @@ so nothing is missed if a check failed. Raising twice is impossible: the databas
 escalation per trigger and one open escalation per rule and child.
 """
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -15,7 +16,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max
+from django.db.models import FilteredRelation, Max, Q
 from django.utils import timezone
 
 from homeward.access.rules import escalation_owners
@@ -70,6 +71,9 @@ MEETING_PAST = "Choose a panel meeting on or after today: the meeting on {held_o
 MEETING_OTHER_COUNCIL = "Choose one of this council's panel meetings."
 REASON_NEEDED = "Say why the child is referred to the panel."
 
+# An episode's fields as the rules see it (`Seen`).
+SEEN = ("pk", "last_seen_at", "category", "risk")
+
 
 # Raising.
 
@@ -98,8 +102,9 @@ def escalations_check_after_commit(*, child_id: int) -> None:
 
 class _Together:
     """The children whose checks one transaction asked for. The first check run after the
-    commit reads, for them all at once, which of them a rule may act for (`_may_act`, two
-    queries for them all instead of two a child); the others' checks end there."""
+    commit reads, for them all at once, which of them a rule would act for
+    (`_may_act_together`: one or two queries for them all); the others' checks end there, or
+    go on to the locked check for a child something is due for."""
 
     def __init__(self):
         self.child_ids: list[int] = []
@@ -116,7 +121,7 @@ class _Together:
 
 def _check_child(*, child_id: int, together: _Together) -> None:
     if together.may_act(child_id):
-        escalations_raise_for_child(child_id=child_id)
+        _raise_for_child_locked(child_id, timezone.now())
 
 
 def escalations_check_council_after_commit(
@@ -134,17 +139,23 @@ def escalations_raise_for_child(*, child_id: int, now: dt.datetime | None = None
     now = now or timezone.now()
     if not _may_act(child_id, now):
         return 0
+    return _raise_for_child_locked(child_id, now)
+
+
+def _raise_for_child_locked(child_id: int, now: dt.datetime) -> int:
     with transaction.atomic():
         # One check of a child at a time; the constraints hold even if this lock does not.
         child = Child.objects.select_for_update(no_key=True).filter(pk=child_id).first()
         if child is None:
             return 0
         seen = _recent_episodes(child, now)
+        open_ones = Escalation.objects.filter(child=child, closed_at__isnull=True)
+        open_by_rule = {escalation.rule: escalation for escalation in open_ones}
         raised = 0
         for rule in escalation_rules():
             if rule.placed_in_only and not child.is_placed_in:
                 continue
-            raised += _apply(rule, child, seen, now)
+            raised += _apply(rule, child, seen, now, open_by_rule.get(rule.code))
         return raised
 
 
@@ -179,67 +190,140 @@ def _recently_missing(now: dt.datetime, council_id: int | None = None) -> list[i
 
 
 def _may_act(child_id: int, now: dt.datetime) -> bool:
-    """Whether the check could raise or add to an escalation: a rule's pattern is met by the
-    child's recent episodes, or one of the rules has an escalation open for the child. Read
-    without the child's lock (one query, no transaction: the recent episodes, each saying
-    whether an escalation is open; a second only if there are none), as most checks (a
-    child's first episode, news of one) find nothing to do: the locked check then reads it
-    all again. An episode committed after this read is checked by its own writer's check."""
-    open_ones = Escalation.objects.filter(child_id=child_id, closed_at__isnull=True)
-    since = now - dt.timedelta(days=lookback_days())
-    rows = list(
-        Episode.objects.filter(child_id=child_id, last_seen_at__gte=since)
-        .annotate(escalation_open=Exists(open_ones))
-        .values_list("pk", "last_seen_at", "category", "risk", "escalation_open")
-    )
-    escalation_open = rows[0][-1] if rows else open_ones.exists()
-    if escalation_open:
-        return True
-    seen = [Seen(*row[:-1]) for row in rows]
-    return any(pattern_met(rule, seen, now=now) is not None for rule in escalation_rules())
+    """Whether the check would raise or add to an escalation, read without the child's lock
+    (`_may_act_together` for one child): the locked check then reads it all again."""
+    return child_id in _may_act_together([child_id], now)
 
 
 def _may_act_together(child_ids: list[int], now: dt.datetime) -> set[int]:
-    """The children `_may_act` says yes for, read for them all in two queries."""
-    open_for = set(
-        Escalation.objects.filter(child_id__in=child_ids, closed_at__isnull=True).values_list(
-            "child_id", flat=True
-        )
-    )
+    """The children for whom the check would raise or add to an escalation now, decided as
+    `_apply` decides, from reads without a lock and without a transaction: most checks (a
+    child's first episode, news of one already in an open escalation) find nothing to do.
+    One query for the children's recent episodes (`_recent_together`); a second, only for
+    the children with an escalation open or a rule's pattern met, for their escalations'
+    episodes. A child with no recent episode has nothing to join or raise. An episode
+    committed after these reads is checked by its own writer's check, and an escalation
+    raised or joined meanwhile leaves less to do."""
     since = now - dt.timedelta(days=lookback_days())
-    seen = {child_id: [] for child_id in child_ids}
-    rows = Episode.objects.filter(child_id__in=child_ids, last_seen_at__gte=since).values_list(
-        "child_id", "pk", "last_seen_at", "category", "risk"
-    )
-    for child_id, *row in rows:  # each child's in the order `_recent_episodes` reads them
-        seen[child_id].append(Seen(*row))
+    recent = _recent_together(child_ids, since)
+    unsure = {
+        child_id
+        for child_id, child in recent.items()
+        if child.escalation_open
+        or any(pattern_met(rule, child.seen, now=now) is not None for rule in child.rules)
+    }
+    escalations = _escalated_episodes(unsure, since)
     return {
         child_id
-        for child_id in child_ids
-        if child_id in open_for
-        or any(
-            pattern_met(rule, seen[child_id], now=now) is not None for rule in escalation_rules()
+        for child_id in unsure
+        if any(
+            _would_apply(rule, recent[child_id].seen, escalations.get((child_id, rule.code)), now)
+            for rule in recent[child_id].rules
         )
     }
 
 
+@dataclasses.dataclass
+class _Recent:
+    """A child's recent episodes as the rules see them, the rules that apply to the child,
+    and whether the child has an escalation open."""
+
+    rules: list[Rule]
+    seen: list[Seen] = dataclasses.field(default_factory=list)
+    escalation_open: bool = False
+
+
+def _recent_together(child_ids: list[int], since: dt.datetime) -> dict[int, _Recent]:
+    """The children's episodes last seen from `since` on, each read with whether the child
+    is placed in and the child's open escalations (a row for each, so an episode is taken
+    once); children without such episodes are left out."""
+    open_ones = Q(child__escalations__closed_at__isnull=True)
+    rows = (
+        Episode.objects.filter(child_id__in=child_ids, last_seen_at__gte=since)
+        .annotate(open_one=FilteredRelation("child__escalations", condition=open_ones))
+        .values_list(
+            *SEEN, "child_id", "child__council_id", "child__responsible_la_id", "open_one__pk"
+        )
+        .order_by()  # the rules put the episodes in order themselves
+    )
+    in_force, recent, taken = escalation_rules(), {}, set()
+    for *row, child_id, council_id, responsible_la_id, open_one in rows:
+        if child_id not in recent:
+            placed_in = responsible_la_id != council_id  # Child.is_placed_in
+            rules = [rule for rule in in_force if placed_in or not rule.placed_in_only]
+            recent[child_id] = _Recent(rules)
+        child = recent[child_id]
+        child.escalation_open |= open_one is not None
+        if row[0] not in taken:
+            taken.add(row[0])
+            child.seen.append(Seen(*row))
+    return recent
+
+
+@dataclasses.dataclass
+class _Escalated:
+    """A child's escalations of one rule, as `_apply` reads them: the open one's episodes
+    (with when each was last seen), and the last time any episode they covered was seen."""
+
+    open_episodes: dict[int, dt.datetime] = dataclasses.field(default_factory=dict)
+    covered_last: dt.datetime | None = None
+
+
+def _escalated_episodes(child_ids: set[int], since: dt.datetime) -> dict[tuple, _Escalated]:
+    """The episodes of the children's escalations that `_apply` reads, by child and rule: every
+    episode of an open escalation, and those of closed ones last seen from `since` on (only
+    the last of them counts, and one last seen before `since` is before all recent ones)."""
+    escalated = {}
+    if not child_ids:
+        return escalated
+    through = Escalation.episodes.through.objects.filter(escalation__child_id__in=child_ids)
+    rows = through.filter(
+        Q(escalation__closed_at__isnull=True) | Q(episode__last_seen_at__gte=since)
+    ).values_list(
+        "escalation__child_id",
+        "escalation__rule",
+        "escalation__closed_at",
+        "episode_id",
+        "episode__last_seen_at",
+    )
+    for child_id, rule, closed_at, episode_id, last_seen_at in rows:
+        one = escalated.setdefault((child_id, rule), _Escalated())
+        if closed_at is None:
+            one.open_episodes[episode_id] = last_seen_at
+        one.covered_last = max(one.covered_last or last_seen_at, last_seen_at)
+    return escalated
+
+
+def _would_apply(
+    rule: Rule, seen: list[Seen], escalated: _Escalated | None, now: dt.datetime
+) -> bool:
+    """Whether `_apply` would join an episode to the rule's open escalation or raise one."""
+    if escalated is not None and escalated.open_episodes:
+        have = escalated.open_episodes
+        since = min(have.values())
+        return any(pk not in have for pk in joining(rule, seen, since=since))
+    if pattern_met(rule, seen, now=now) is None:
+        return False
+    after = escalated.covered_last if escalated is not None else None
+    return pattern_met(rule, seen, now=now, after=after) is not None
+
+
 def _recent_episodes(child: Child | int, now: dt.datetime) -> list[Seen]:
     since = now - dt.timedelta(days=lookback_days())
-    rows = Episode.objects.filter(child=child, last_seen_at__gte=since).values_list(
-        "pk", "last_seen_at", "category", "risk"
-    )
+    rows = Episode.objects.filter(child=child, last_seen_at__gte=since).values_list(*SEEN)
     return [Seen(*row) for row in rows]
 
 
-def _apply(rule: Rule, child: Child, seen: list[Seen], now: dt.datetime) -> int:
+def _apply(
+    rule: Rule, child: Child, seen: list[Seen], now: dt.datetime, open_one: Escalation | None
+) -> int:
     """Join new episodes to the rule's open escalation, or raise one if the pattern recurs."""
-    escalations = Escalation.objects.filter(child=child, rule=rule.code)
-    open_one = escalations.filter(closed_at__isnull=True).first()
     if open_one is not None:
         _join(open_one, rule, seen)
         return 0
     if pattern_met(rule, seen, now=now) is None:
         return 0  # nor, then, among the episodes after those a closed one covered
+    escalations = Escalation.objects.filter(child=child, rule=rule.code)
     covered = Episode.all_records.filter(pk__in=_covered(escalations)).aggregate(
         last=Max("last_seen_at")
     )
@@ -285,7 +369,7 @@ def _raise(rule: Rule, child: Child, trigger: int, episodes, now: dt.datetime) -
                 owner=default_owner(council_id=child.council_id, kind=rule.kind),
                 due_on=timezone.localdate(now) + dt.timedelta(days=due_days(rule.kind)),
             )
-            escalation.episodes.set(episodes)
+            escalation.episodes.add(*episodes)  # a new one: nothing to read first
     except IntegrityError:
         logger.info("Escalation %s of child %s already raised", rule.code, child.pk)
         return None

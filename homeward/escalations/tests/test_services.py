@@ -372,3 +372,105 @@ def test_the_children_checked_when_a_transaction_commits_are_read_together(
     assert checked(quiet[:5]) == checked(quiet[5:])
     checked([repeated, *quiet])
     assert len(raised(repeated)) == 1 and not Escalation.objects.filter(child__in=quiet)
+
+
+def _open_with_all_its_episodes():
+    child = ChildFactory()
+    episodes_ago(child, 20, 10, 5)
+    escalations_raise_for_child(child_id=child.pk, now=NOW)
+    return child
+
+
+def _open_and_a_later_episode():
+    child = _open_with_all_its_episodes()
+    episodes_ago(child, 1)
+    return child
+
+
+def _two_open(*later_days):
+    child = ChildFactory()
+    episodes_ago(child, 20, 10)
+    episodes_ago(child, 5, risk="high")
+    escalations_raise_for_child(child_id=child.pk, now=NOW)
+    assert len(raised(child)) == len(raised(child, HIGH_RISK)) == 1
+    episodes_ago(child, *later_days)
+    return child
+
+
+def _open_and_a_later_away_episode():
+    child = _open_with_all_its_episodes()
+    episodes_ago(child, 1, category="away")
+    return child
+
+
+def _closed(*later_days):
+    child = ChildFactory()
+    episodes_ago(child, 28, 27, 26)
+    escalations_raise_for_child(child_id=child.pk, now=NOW)
+    (first,) = raised(child)
+    escalation_close(
+        escalation=first, outcome="done", notes="Held.", expected_version=first.version
+    )
+    episodes_ago(child, *later_days)
+    return child
+
+
+def _high_risk_screened():
+    child = ChildFactory()
+    episodes_ago(child, 3, risk="high")
+    escalations_raise_for_child(child_id=child.pk, now=NOW)
+    (screening,) = raised(child, HIGH_RISK)
+    escalation_close(escalation=screening, outcome="done", notes="Screened.", expected_version=1)
+    episodes_ago(child, 1, risk="medium")
+    return child
+
+
+def _missing_3_times_in_90_days(**child_values):
+    child = ChildFactory(**child_values)
+    episodes_ago(child, 80, 45, 2)
+    return child
+
+
+SCENARIOS = {
+    "two in 30 days": (lambda: episodes_ago(ChildFactory(), 20, 10)[0].child, False),
+    "three in 30 days": (lambda: episodes_ago(ChildFactory(), 20, 10, 1)[0].child, True),
+    "an open one holding every episode": (_open_with_all_its_episodes, False),
+    "an open one and a later episode": (_open_and_a_later_episode, True),
+    "an open one and a later away episode": (_open_and_a_later_away_episode, False),
+    "two open ones holding every episode": (_two_open, False),
+    "two open ones and a later episode": (lambda: _two_open(1), True),
+    "a closed one and two more": (lambda: _closed(10, 5), False),
+    "a closed one and three more": (lambda: _closed(10, 5, 1), True),
+    "a closed screening and a medium-risk episode": (_high_risk_screened, False),
+    "3 in 90 days, the council's own child": (_missing_3_times_in_90_days, False),
+    "3 in 90 days, placed in": (
+        lambda: _missing_3_times_in_90_days(responsible_la=council("825")),
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_read_without_a_lock_says_a_check_acts_exactly_when_the_locked_check_does(
+    scenario,
+):
+    """Most checks end after reading without a lock: it must say yes whenever the locked
+    check would raise or join an episode, and (so that the child is not locked for nothing)
+    no otherwise."""
+    made, acts = SCENARIOS[scenario]
+    child = made()
+    escalations = Escalation.objects.filter(child=child)
+    joined = Escalation.episodes.through.objects.filter(escalation__child=child)
+    before = (escalations.count(), joined.count())
+    assert services._may_act(child.pk, NOW) is acts
+    services._raise_for_child_locked(child.pk, NOW)
+    assert ((escalations.count(), joined.count()) != before) is acts
+
+
+def test_a_child_whose_open_escalation_holds_every_episode_is_checked_without_a_lock():
+    # After a child's escalation is raised, news of their episodes (a found, a regrading)
+    # leaves nothing to do: two reads, no lock, no transaction.
+    child = _open_with_all_its_episodes()
+    with CaptureQueriesContext(connection) as queries:
+        assert escalations_raise_for_child(child_id=child.pk, now=NOW) == 0
+    assert len(queries) == 2, [q["sql"] for q in queries]
