@@ -1,6 +1,7 @@
 """Recording missing episodes: a new episode, a return, a correction."""
 
 import datetime as dt
+import functools
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -63,17 +64,36 @@ def _code_problems(values: dict) -> list[Problem]:
 
 
 def _clashing_episode(
-    child: Child, last_seen_at: dt.datetime, returned_at: dt.datetime | None, exclude_pk=None
+    child: Child,
+    last_seen_at: dt.datetime,
+    returned_at: dt.datetime | None,
+    exclude_pk=None,
+    running: list[Episode] | None = None,
 ) -> Episode | None:
     """Another episode of the child that overlaps [last_seen_at, returned_at), but for one
     known to the day only that may share a day with this one, itself known to the day only
-    (`exclude_pk`'s episode, when that is), as the DfE lets SSDA903 periods do."""
-    others = Episode.objects.filter(child=child).exclude(pk=exclude_pk)
-    others = others.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=last_seen_at))
-    if returned_at is not None:
-        others = others.filter(last_seen_at__lt=returned_at)
+    (`exclude_pk`'s episode, when that is), as the DfE lets SSDA903 periods do. `running`:
+    the child's episodes not over by `last_seen_at`, if the caller read them under the
+    child's lock: looked among, not read again."""
+    if running is None:
+        others = Episode.objects.filter(child=child).exclude(pk=exclude_pk)
+        others = others.filter(Q(returned_at__isnull=True) | Q(returned_at__gt=last_seen_at))
+        if returned_at is not None:
+            others = others.filter(last_seen_at__lt=returned_at)
+        others = others.order_by("last_seen_at")
+    else:
+        others = sorted(
+            (
+                other
+                for other in running
+                if other.pk != exclude_pk
+                and (other.returned_at is None or other.returned_at > last_seen_at)
+                and (returned_at is None or other.last_seen_at < returned_at)
+            ),
+            key=lambda other: other.last_seen_at,
+        )
     by_day = None  # whether `exclude_pk`'s episode is known to the day: read only if needed
-    for other in others.order_by("last_seen_at"):
+    for other in others:
         if other.day_precision and by_day is None:
             by_day = (
                 exclude_pk is not None
@@ -101,10 +121,15 @@ def _clash_problem(clash: Episode, by) -> Problem:
 
 
 def _episode_problems(
-    child: Child, values: dict, exclude_pk=None, by=None, before: Episode | None = None
+    child: Child,
+    values: dict,
+    exclude_pk=None,
+    by=None,
+    before: Episode | None = None,
+    running: list[Episode] | None = None,
 ) -> list[Problem]:
     """What is wrong with the episode `values` would make (`before`: the episode as stored,
-    when they correct it)."""
+    when they correct it; `running`: as `_clashing_episode` takes it)."""
     problems = _code_problems(values)
     problems += episode_time_problems(
         last_seen_at=values["last_seen_at"],
@@ -124,7 +149,11 @@ def _episode_problems(
     # were checked against it when written.
     widened = before is None or _widens(before, values)
     clash = widened and _clashing_episode(
-        child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
+        child,
+        values["last_seen_at"],
+        values.get("returned_at"),
+        exclude_pk=exclude_pk,
+        running=running,
     )
     if clash:
         problems.append(_clash_problem(clash, by))
@@ -228,22 +257,54 @@ def _locked_child(child_pk: int, council_id: int) -> Child:
     return Child.objects.select_for_update(no_key=True).get(pk=child_pk)
 
 
+class _Clashed(Exception):
+    """The database refused a service's write as clashing with another episode of the child:
+    said in the services' own words once the service's transaction (or savepoint) is rolled
+    back (`_clashes_refused`), so that no savepoint of its own is needed to ask which."""
+
+    def __init__(self, error: IntegrityError, child: Child, values: dict, exclude_pk, by):
+        super().__init__(str(error))
+        self.error, self.child, self.values = error, child, values
+        self.exclude_pk, self.by = exclude_pk, by
+
+
 def _written_unless_clash(write, child: Child, values: dict, exclude_pk=None, by=None):
-    """Do `write`; if the database refuses it as clashing with another episode of the child
-    (one saved by a writer that skipped the locks), refuse it in the services' own words."""
+    """Do `write`; if the database refuses it (perhaps as clashing with another episode of
+    the child, saved by a writer that skipped the locks), hand the refusal to
+    `_clashes_refused`, around the service, to say."""
     try:
-        with transaction.atomic():
-            return write()
+        return write()
     except IntegrityError as error:
+        raise _Clashed(error, child, values, exclude_pk, by) from error
+
+
+def _clashes_refused(service):
+    """Run `service` (atomic) and, when its write was refused (`_written_unless_clash`), refuse
+    it in the services' own words if it clashes with another episode of the child, asked after
+    the service's writes are rolled back; else let the database's refusal through."""
+
+    @functools.wraps(service)
+    def refusing(**kwargs):
+        try:
+            return service(**kwargs)
+        except _Clashed as clashed:
+            refused = clashed
+        values = refused.values
         clash = _clashing_episode(
-            child, values["last_seen_at"], values.get("returned_at"), exclude_pk=exclude_pk
+            refused.child,
+            values["last_seen_at"],
+            values.get("returned_at"),
+            exclude_pk=refused.exclude_pk,
         )
         if clash is None:
-            raise
-        problem = _clash_problem(clash, by)
-        raise ValidationError({problem.field: [problem.message]}) from error
+            raise refused.error
+        problem = _clash_problem(clash, refused.by)
+        raise ValidationError({problem.field: [problem.message]}) from refused.error
+
+    return refusing
 
 
+@_clashes_refused
 @transaction.atomic
 def episode_record(
     *,
@@ -266,14 +327,18 @@ def episode_record(
     local_id: str | None = None,
     by=None,
     child_locked: bool = False,
+    running: list[Episode] | None = None,
 ) -> Episode:
     """Record a new missing (or away) episode for a child (`child_locked`: the caller holds
-    the child's lock in this transaction, taken by `lock_child`, and has read it under it)."""
+    the child's lock in this transaction, taken by `lock_child`, and has read it under it;
+    `running`: the child's episodes not over by `last_seen_at`, read under that lock)."""
     values = {k: v for k, v in locals().items() if k in EDITABLE_FIELDS}
     # Lock the child so that two episodes recorded at once cannot both pass the overlap check.
     if not child_locked:
         child = lock_child(child)
-    problems = _episode_problems(child, values | {"local_id": local_id}, by=by)
+    problems = _episode_problems(
+        child, values | {"local_id": local_id}, by=by, running=running if child_locked else None
+    )
     # An export names companions by their local ids, which only this council's can be.
     problems += [
         Problem("seen_with", SEEN_WITH_OTHER_COUNCIL.format(child=other.local_id))
@@ -302,6 +367,7 @@ def episode_record(
     return episode
 
 
+@_clashes_refused
 @transaction.atomic
 def episode_update(*, episode: Episode, expected_version: int, by=None, **changes) -> Episode:
     """Correct an episode, refusing if someone else changed it since it was read."""
@@ -346,6 +412,7 @@ OTHER_COUNCILS_CHILD = "That child is another council's: choose a child of {coun
 ALREADY_THE_CHILDS = "The episode is already {child}'s."
 
 
+@_clashes_refused
 @transaction.atomic
 def episode_move(*, episode: Episode, child: Child, expected_version: int, by=None) -> Episode:
     """Move an episode (with its interviews) to another child of the council, checked against

@@ -238,6 +238,32 @@ def test_a_report_about_an_episode_a_coordinator_recorded_joins_it(child):
     assert EpisodeReference.objects.get(police_ref="MS-0001").episode == episode
 
 
+def test_news_goes_to_the_episode_the_reference_was_added_to_before_one_recorded_with_it(child):
+    """Two episodes have the reference: the one it was added to (a neighbouring force's log,
+    say) is the one it is about, though a coordinator recorded a later one with it too."""
+    added_to = EpisodeFactory(
+        child=child,
+        last_seen_at=NOW - dt.timedelta(days=9),
+        returned_at=NOW - dt.timedelta(days=8),
+        risk="low",
+    )
+    EpisodeReference.objects.create(council=child.council, episode=added_to, police_ref="MS-0001")
+    recorded_with = EpisodeFactory(
+        child=child,
+        police_reference="MS-0001",
+        last_seen_at=NOW - dt.timedelta(days=2),
+        returned_at=NOW - dt.timedelta(days=1),
+        risk="low",
+    )
+    update = receive(
+        {"police_ref": "MS-0001", "event": "update", "risk": "high", "event_at": "10/03/2026 09:00"}
+    ).notification
+    assert update.episode == added_to and update.link_method == "reference"
+    added_to.refresh_from_db()
+    recorded_with.refresh_from_db()
+    assert (added_to.risk, recorded_with.risk) == ("high", "low")
+
+
 def twins():
     twin = dict(
         last_name="Madeupson",
