@@ -328,6 +328,7 @@ class NotificationsView(APIView):
                 source=Source.API,
                 force=request.auth.force,
                 token=request.auth,
+                savepoint=False,  # any error ends this transaction (a 500)
             )
             self.notification = received.notification
             self.already_received = not received.created
