@@ -1,6 +1,9 @@
 from django.urls import include, path
 
 urlpatterns = [
+    # First: a force's system may call the API many times a second, and a path is matched
+    # against these patterns in order.
+    path("", include("homeward.police.api_urls")),
     path("accounts/", include("homeward.accounts.urls")),
     path("accounts/oidc/", include("homeward.accounts.oidc_urls")),
     path("", include("homeward.accounts.people_urls")),
@@ -18,6 +21,5 @@ urlpatterns = [
     path("", include("homeward.exchange.urls")),
     path("", include("homeward.reports.urls")),
     path("", include("homeward.police.force_urls")),
-    path("", include("homeward.police.api_urls")),
     path("", include("homeward.alerts.urls")),
 ]

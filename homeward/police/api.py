@@ -328,6 +328,7 @@ class NotificationsView(APIView):
                 source=Source.API,
                 force=request.auth.force,
                 token=request.auth,
+                savepoint=False,  # any error ends this transaction (a 500)
             )
             self.notification = received.notification
             self.already_received = not received.created
@@ -385,8 +386,10 @@ class NotificationsView(APIView):
         code = data.get("council", "").strip()
         if not code:
             raise Refused([error("council", COUNCIL_NEEDED)])
+        if code == settings.HOMEWARD_COUNCIL and request.auth.serves_installation:
+            # Read with the token (`token_for`): the call of nearly every force's system.
+            return installation_council()
         force = request.auth.force
-        # One query when the force serves the council (every call but a refused one).
         council = force.councils.filter(code=code).first()
         if council is not None:
             here = installation_council()

@@ -5,7 +5,7 @@ import dataclasses
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from homeward.audit.services import entries_together, record_change, values_before_change
@@ -117,11 +117,14 @@ def notification_receive(
     by=None,
     problems: tuple[Problem, ...] = (),
     read: Read | None = None,
+    savepoint: bool = True,
 ) -> Received:
     """Keep a notification from a force and apply it: once, however often it is sent.
     `problems`: what the caller found wrong beyond the fields (a CSV row whose cells cannot be
     told apart); with any, the notification is kept as a problem, as an unreadable one is.
-    `read`: the notification already read (`notification_read`, with the same arguments)."""
+    `read`: the notification already read (`notification_read`, with the same arguments).
+    `savepoint`: False when the caller's transaction ends with any error raised here (the
+    API's), so that none is needed to undo this alone: two statements fewer a notification."""
     if read is None:
         read = notification_read(force_name=force_name, data=data, problems=problems)
     reading, force_name, kept = read.reading, read.force_name, read.fingerprint
@@ -135,15 +138,16 @@ def notification_receive(
     try:
         # The notification's audit entries (its own, its episode's) are written together at
         # the end, so the audit log's head is held only while this commits.
-        with transaction.atomic(), entries_together():
+        with transaction.atomic(savepoint=savepoint), entries_together():
             reference = _reference(reading, data)
             if lot is None or reference not in lot.locked_refs:
                 applying.lock_police_reference(council.pk, reference)
-            existing = None
             if lot is None or kept not in lot.new_fingerprints:
-                existing = Notification.objects.filter(council=council, fingerprint=kept).first()
-            if existing is not None:
-                return _already(existing)
+                # Whether it was received, then (rarely) what became of it: asking for the whole
+                # row costs more on every call than a second question on a repeat.
+                seen = Notification.objects.filter(council=council, fingerprint=kept)
+                if seen.exists():
+                    return _already(seen.get())
             if lot is not None:
                 lot.received(kept)
             notification = Notification(
@@ -173,12 +177,14 @@ def notification_receive(
                 notification.save()
             else:
                 notification.state = State.HELD
-                notification.save()
+                inserted = _numbered(notification)
                 applying.apply(notification, match=match)
-                notification.save()
+                notification.save(force_insert=not inserted)
             # Every field as just saved: not read back.
             record_change(record=notification, by=by, as_saved=True)
     except IntegrityError:
+        if transaction.get_connection().needs_rollback:
+            raise  # no savepoint: the caller's transaction ends with this error
         # Sent twice at once, past the lock (SQLite, or a fingerprint raced): the first wins.
         existing = Notification.objects.filter(council=council, fingerprint=kept).first()
         if existing is None:
@@ -187,6 +193,26 @@ def notification_receive(
     # A report read but refused by the episode rules is a problem too, said the same way as
     # when it is sent again (`_already`): field by field.
     return Received(notification=notification, created=True, problems=_problems(notification))
+
+
+def _numbered(notification: Notification) -> bool:
+    """Give a notification about to be applied its id, so that what applying it writes (its
+    episode's references, its risk gradings) can point at it; True if it was inserted for that.
+
+    On PostgreSQL the id is taken from the table's sequence, and the notification inserted
+    once, when applied: the keys that point at it are checked when the transaction commits
+    (Django makes every foreign key deferrable there). SQLite has no sequence to take it from:
+    the notification is inserted as held, and saved again once applied."""
+    if connection.vendor != "postgresql":
+        notification.save()
+        return True
+    meta = Notification._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column]
+        )
+        notification.pk = cursor.fetchone()[0]
+    return False
 
 
 def _storable(value) -> str:

@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from homeward.audit.models import Action
@@ -112,11 +114,20 @@ def token_hash(secret: str) -> str:
 
 def token_for(presented: str) -> ForceToken | None:
     """The token whose secret this is, active or revoked, or None. Its use is noted on it
-    (last used) when it is active; the API audits the call itself."""
+    (last used) when it is active; the API audits the call itself. Its `serves_installation`
+    says whether its force sends notifications about this installation's council's children:
+    the API's question on nearly every call, asked in the same query."""
     if len(presented) != TOKEN_LENGTH or not presented.startswith(PREFIX_START):
         return None
-    token = ForceToken.objects.select_related("force").filter(prefix=presented[:PREFIX_LENGTH])
-    token = token.first()
+    here = Force.councils.through.objects.filter(
+        force=OuterRef("force"), council__code=settings.HOMEWARD_COUNCIL
+    )
+    token = (
+        ForceToken.objects.select_related("force")
+        .annotate(serves_installation=Exists(here))
+        .filter(prefix=presented[:PREFIX_LENGTH])
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.secret_hash, token_hash(presented)):
         return None
     now = timezone.now()

@@ -82,7 +82,9 @@ def _remember_who(request, response) -> None:
                 httponly=True,
                 samesite="Lax",  # never sent with another site's POST
             )
-    elif _view_name(request) == "accounts:sign-out" and SIGNED_IN_AS in request.COOKIES:
+    # The cookie is looked for first: most requests without a person signed in (every call of
+    # a force's system to the API) carry none, and their path need not be resolved again.
+    elif SIGNED_IN_AS in request.COOKIES and _view_name(request) == "accounts:sign-out":
         response.delete_cookie(SIGNED_IN_AS, samesite="Lax")
 
 
