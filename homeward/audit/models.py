@@ -98,12 +98,21 @@ class AuditEntry(AppendOnly):
     # A short description that never carries a child's name (for example "child C123").
     label = models.CharField(max_length=200, blank=True)
     details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    previous_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
+    # Each unique (a constraint, not `unique=True`: that adds on PostgreSQL an index for LIKE
+    # searches, which no query makes and every entry written would keep up to date).
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name_plural = "audit entries"
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        constraints = [
+            # Named as PostgreSQL named the fields' own unique constraints, which they are.
+            models.UniqueConstraint(
+                fields=["previous_hash"], name="audit_auditentry_previous_hash_key"
+            ),
+            models.UniqueConstraint(fields=["hash"], name="audit_auditentry_hash_key"),
+        ]
 
     def __str__(self):
         return f"#{self.sequence} {self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

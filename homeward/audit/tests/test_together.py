@@ -70,3 +70,15 @@ def test_a_block_that_fails_writes_nothing():
         search(1)
         raise ValueError("undone")
     assert not AuditEntry.objects.exists()
+
+
+def test_more_entries_together_than_one_statement_takes_are_all_written_and_verify():
+    # On SQLite in several statements: Django keeps to 999 parameters a statement there.
+    with transaction.atomic(), entries_together():
+        entries = [search(n) for n in range(200)]
+    stored = list(AuditEntry.objects.order_by("sequence"))
+    assert [e.sequence for e in stored] == list(range(1, 201))
+    assert [e.pk for e in stored] == [e.pk for e in entries]
+    assert audit_verify().breaks == []
+    head = AuditHead.objects.get(pk=1)
+    assert (head.last_sequence, head.last_hash) == (200, stored[-1].hash)
