@@ -226,8 +226,13 @@ def save_audited(
 
 def values_before_change(record: models.Model) -> dict:
     """A record's stored values, locked until the change being made to it commits."""
-    stored = type(record).objects.select_for_update().get(pk=record.pk)
-    return field_values(stored)
+    return field_values(locked_for_change(record))
+
+
+def locked_for_change(record: models.Model) -> models.Model:
+    """The record as stored, read again and locked until the change being made to it commits
+    (its `field_values` are the change's before; see `save_changes(locked)`)."""
+    return type(record).objects.select_for_update().get(pk=record.pk)
 
 
 def record_look(*, request, child: models.Model) -> AuditEntry:

@@ -10,7 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from homeward.access.rules import can_see_episode
-from homeward.audit.services import record_change, values_before_change
+from homeward.audit.services import (
+    field_values,
+    locked_for_change,
+    record_change,
+    values_before_change,
+)
 from homeward.children.models import Child, Placement
 from homeward.children.services import new_local_id
 from homeward.core.codes import Category, LegalStatus, MissingFrom, Risk
@@ -369,21 +374,40 @@ def episode_record(
 
 @_clashes_refused
 @transaction.atomic
-def episode_update(*, episode: Episode, expected_version: int, by=None, **changes) -> Episode:
-    """Correct an episode, refusing if someone else changed it since it was read."""
+def episode_update(
+    *,
+    episode: Episode,
+    expected_version: int,
+    by=None,
+    child_locked: bool = False,
+    read_back: bool = True,
+    **changes,
+) -> Episode:
+    """Correct an episode, refusing if someone else changed it since it was read
+    (`child_locked`: the caller holds the child's lock in this transaction, taken by
+    `lock_child`, and `episode.child` is the child read under it; `read_back=False`: the
+    episode returned is made from the one read under its own lock and the changes, as the
+    database gives them back, instead of read again after the change)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Episodes have no editable field(s): {', '.join(sorted(unknown))}")
-    child = _locked_child(episode.child_id, episode.council_id)
+    child = episode.child if child_locked else _locked_child(episode.child_id, episode.council_id)
     values = {field: getattr(episode, field) for field in EDITABLE_FIELDS} | changes
     # The episode as read is the one stored only if its version is the one expected (else
     # save_changes refuses the change below): only then may its time spare checks.
     stored = episode if episode.version == expected_version else None
     raise_if_any(_episode_problems(child, values, exclude_pk=episode.pk, by=by, before=stored))
-    before = values_before_change(episode)
+    locked = locked_for_change(episode)
+    before = field_values(locked)
     regraded = "risk" in changes and changes["risk"] != episode.risk
     saved = _written_unless_clash(
-        lambda: save_changes(episode, expected_version=expected_version, changes=changes, by=by),
+        lambda: save_changes(
+            episode,
+            expected_version=expected_version,
+            changes=changes,
+            by=by,
+            locked=None if read_back else locked,
+        ),
         child,
         values,
         exclude_pk=episode.pk,

@@ -214,7 +214,7 @@ def apply_to_child(notification: Notification, child: Child, method: str) -> Non
         _add_reference(notification, episode)
         notification.state = State.APPLIED
         said = JOINED.format(episode=episode.local_id, child=child.local_id, ref=_ref(notification))
-        _news(notification, episode, values, method, said=said)
+        _news(notification, episode, values, method, said=said, child_locked=True)
         apply_held(episode, besides=notification)
         return
     # No savepoint of its own: episode_record refuses before it writes, or undoes its own
@@ -441,8 +441,17 @@ def _police_gave(field: str, values: dict) -> bool:
     return bool(values.get(source))
 
 
-def _news(notification, episode: Episode, values: dict, method: str, said: str = "") -> None:
-    """Apply what the notification says to its episode, keeping coordinators' corrections."""
+def _news(
+    notification,
+    episode: Episode,
+    values: dict,
+    method: str,
+    said: str = "",
+    child_locked: bool = False,
+) -> None:
+    """Apply what the notification says to its episode, keeping coordinators' corrections
+    (`child_locked`: `episode.child` is the child as locked by `lock_child` in this
+    transaction)."""
     notification.child_id = episode.child_id
     notification.link_method = notification.link_method or method
     if not said:
@@ -466,8 +475,13 @@ def _news(notification, episode: Episode, values: dict, method: str, said: str =
         child = episode.child
         try:
             with entries_together():
+                # Not read back: made from the episode as read under its lock, and the news.
                 episode = episode_update(
-                    episode=episode, expected_version=episode.version, **apply_now
+                    episode=episode,
+                    expected_version=episode.version,
+                    child_locked=child_locked,
+                    read_back=False,
+                    **apply_now,
                 )
         except ValidationError as error:
             _cannot_apply(notification, child, error)

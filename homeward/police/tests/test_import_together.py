@@ -396,3 +396,46 @@ def test_a_report_of_a_known_child_reads_and_locks_the_child_once(children):
     by_id = '"children_child"."id" = '
     reads = [q["sql"] for q in queries.captured_queries if by_id in q["sql"]]
     assert len(reads) == 1, reads
+
+
+def _as_compared(episode: Episode) -> list:
+    """Every field's value, with its time zone where it is a time."""
+    names = [field.attname for field in Episode._meta.concrete_fields]
+    return [
+        (name, getattr(episode, name), getattr(getattr(episode, name), "tzinfo", 0))
+        for name in names
+    ]
+
+
+def test_an_episode_changed_by_news_is_what_reading_it_back_gives(children, monkeypatch):
+    """An episode a notification changes is not read back after the change but made from the
+    episode as read under its lock and the news: it is what reading it back gives, field by
+    field (times in UTC, the version the change gave it); and a report that joins a child's
+    episode locks the child once."""
+    from homeward.police import applying
+
+    update = applying.episode_update
+    compared = []
+
+    def updated_and_read(**kwargs):
+        episode = update(**kwargs)
+        compared.append((_as_compared(episode), _as_compared(Episode.objects.get(pk=episode.pk))))
+        return episode
+
+    monkeypatch.setattr(applying, "episode_update", updated_and_read)
+    EpisodeFactory(child=children[1], last_seen_at=dt.datetime(2025, 7, 14, 20, 0, tzinfo=LONDON))
+    joining = event("SU-2", "missing", "14/07/2025 23:00", last_seen_at="14/07/2025 21:00")
+    import_notifications(as_file(summer_rows()), name="summer.csv", council=council())
+    with CaptureQueriesContext(connection) as queries:
+        import_notifications(
+            as_file([joining | {"police_id": "PID-1", "risk": "Medium"}]),
+            name="joining.csv",
+            council=council(),
+        )
+    assert Notification.objects.get(police_ref="SU-2").state == "applied"
+    assert len(compared) == 3  # the regrading, the found and the joining report
+    for made, read in compared:
+        assert made == read
+    by_id = '"children_child"."id" = '
+    reads = [q["sql"] for q in queries.captured_queries if by_id in q["sql"]]
+    assert len(reads) == 1, reads
