@@ -425,31 +425,46 @@ def scored_candidates(*, council, details: PersonDetails) -> list[Candidate]:
     """The council's children blocked on date of birth, name or postcode, each scored, best
     first. Rows are read as plain values and scored; only the best few are read as Child
     records (a thousand children may share a mistyped birthday's variants)."""
+    wanted = _Wanted.of(details)
+    rows = _blocked(council, details, wanted)
+    scored = [score(wanted, row) for row in rows if _hopeful(wanted, row)]
+    scored.sort(key=lambda c: (-c.weight, c.child.pk))
+    best = scored[:READ_AT_MOST]
+    read = Child.objects.in_bulk([c.child.pk for c in best])
+    return [dataclasses.replace(c, child=read[c.child.pk]) for c in best if c.child.pk in read]
+
+
+def _blocked(council, details: PersonDetails, wanted: "_Wanted") -> list[_Row]:
+    """The rows of the children in any block, each once. Where the database can limit a part
+    of a union (PostgreSQL), the blocks are read in one query, the parts of a UNION ALL, each
+    planned as if alone; SQLite reads them one after another."""
     children = Child.objects.filter(council=council).order_by()
-    rows: dict[int, _Row] = {}
-
-    def add(queryset) -> None:
-        for values in queryset.values_list(*_FIELDS):
-            rows.setdefault(values[0], _Row(*values))
-
+    blocks = []
     if details.date_of_birth is not None:
-        add(children.filter(date_of_birth__in=sorted(date_variants(details.date_of_birth))))
+        blocks.append(children.filter(date_of_birth__in=_sorted_variants(details.date_of_birth)))
     query = fold(f"{details.first_name} {details.last_name}")
     if query:
         # The matches ranked by similarity, not read nearest first from the GiST index:
         # that index holds every council's children, and when this council has few near
         # names it reads through all the others' (minutes, measured, beside 300,000).
         named = children.filter(NameMatches(query)).annotate(similar=WordSimilarity(query))
-        with _name_index():
-            add(named.order_by("-similar", "pk")[:NAME_BLOCK])
-    wanted = _Wanted.of(details)
+        blocks.append(named.order_by("-similar", "pk")[:NAME_BLOCK])
     if wanted.postcode and " " in wanted.postcode:
-        add(children.filter(postcode=wanted.postcode)[:POSTCODE_BLOCK])
-    scored = [score(wanted, row) for row in rows.values() if _hopeful(wanted, row)]
-    scored.sort(key=lambda c: (-c.weight, c.child.pk))
-    best = scored[:READ_AT_MOST]
-    read = Child.objects.in_bulk([c.child.pk for c in best])
-    return [dataclasses.replace(c, child=read[c.child.pk]) for c in best if c.child.pk in read]
+        blocks.append(children.filter(postcode=wanted.postcode)[:POSTCODE_BLOCK])
+    reads = [block.values_list(*_FIELDS) for block in blocks]
+    if len(reads) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        reads = [reads[0].union(*reads[1:], all=True)]
+    rows: dict[int, _Row] = {}
+    with _name_index() if query else contextlib.nullcontext():
+        for read in reads:
+            for values in read:
+                rows.setdefault(values[0], _Row(*values))
+    return list(rows.values())
+
+
+@lru_cache(maxsize=10_000)
+def _sorted_variants(born: dt.date) -> tuple[dt.date, ...]:
+    return tuple(sorted(date_variants(born)))
 
 
 @contextlib.contextmanager
@@ -458,9 +473,15 @@ def _name_index():
     it costs the similarity test on each row as nothing, so for a council of some tens of
     thousands it chose to read them all, ten times slower (about 500 ms against 50 ms
     beside 50,000, measured: most of the API's time a report). The setting is put back after,
-    for the rest of the caller's transaction."""
+    for the rest of the caller's transaction; outside one, the setting is made in a
+    transaction of the block's own, whose end puts it back."""
     if connection.vendor != "postgresql":
         yield
+        return
+    if connection.get_autocommit():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -520,8 +541,13 @@ def _hopeful(wanted: _Wanted, row: _Row) -> bool:
     if row.date_of_birth == wanted.born or (wanted.postcode and row.postcode == wanted.postcode):
         return True
     first, last = _first_word(row.first_name), _fold(row.last_name)
-    levels = _names(wanted, first, last, row)
-    return levels[0].level != DISAGREES or levels[1].level != DISAGREES
+    # As _names says, without making its agreements: the names are swapped only when both
+    # disagree.
+    return (
+        _first_level(wanted, first, row) != DISAGREES
+        or _last_level(wanted, last) != DISAGREES
+        or _swapped(wanted, first, last)
+    )
 
 
 def score(wanted: _Wanted, child) -> Candidate:
