@@ -14,13 +14,13 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from homeward.audit.models import Action
 from homeward.audit.services import audit_record, change_details, field_values
 from homeward.core.problems import when
+from homeward.councils.models import Council
 from homeward.police.models import Force, ForceToken
 
 # "hwf_" (a Homeward force token), 8 hex characters, "_", 43 url-safe characters.
@@ -119,15 +119,7 @@ def token_for(presented: str) -> ForceToken | None:
     the API's question on nearly every call, asked in the same query."""
     if len(presented) != TOKEN_LENGTH or not presented.startswith(PREFIX_START):
         return None
-    here = Force.councils.through.objects.filter(
-        force=OuterRef("force"), council__code=settings.HOMEWARD_COUNCIL
-    )
-    token = (
-        ForceToken.objects.select_related("force")
-        .annotate(serves_installation=Exists(here))
-        .filter(prefix=presented[:PREFIX_LENGTH])
-        .first()
-    )
+    token = _token_with_force(presented[:PREFIX_LENGTH])
     if token is None or not hmac.compare_digest(token.secret_hash, token_hash(presented)):
         return None
     now = timezone.now()
@@ -137,6 +129,59 @@ def token_for(presented: str) -> ForceToken | None:
         token.last_used_at = now
         ForceToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def _token_with_force(prefix: str) -> ForceToken | None:
+    """The token with this prefix, its force, and whether the force serves this installation.
+
+    Written as SQL, not built by the ORM: asked on every API call, the query costs a fraction
+    of the time Django takes to build it (bench.notification_profile)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [settings.HOMEWARD_COUNCIL, prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(ForceToken._meta.concrete_fields)
+    token = _from_row(ForceToken, row[:split])
+    ForceToken.force.field.set_cached_value(token, _from_row(Force, row[split:-1]))
+    token.serves_installation = bool(row[-1])
+    return token
+
+
+def _token_sql() -> str:
+    quote = connection.ops.quote_name
+    token, force, council = ForceToken._meta, Force._meta, Council._meta
+    through = Force.councils.through._meta
+    columns = [f"t.{quote(field.column)}" for field in token.concrete_fields] + [
+        f"f.{quote(field.column)}" for field in force.concrete_fields
+    ]
+    serves = (
+        f"SELECT 1 FROM {quote(through.db_table)} s INNER JOIN {quote(council.db_table)} c "
+        f"ON c.{quote(council.pk.column)} = s.{quote(through.get_field('council').column)} "
+        f"WHERE s.{quote(through.get_field('force').column)} = f.{quote(force.pk.column)} "
+        f"AND c.{quote(council.get_field('code').column)} = %s"
+    )
+    return (
+        f"SELECT {', '.join(columns)}, EXISTS ({serves}) "  # nosec B608: names only
+        f"FROM {quote(token.db_table)} t INNER JOIN {quote(force.db_table)} f "
+        f"ON f.{quote(force.pk.column)} = t.{quote(token.get_field('force').column)} "
+        f"WHERE t.{quote(token.get_field('prefix').column)} = %s"
+    )
+
+
+def _from_row(model, values) -> models.Model:
+    """An instance of `model` from its concrete fields' columns, converted as the ORM would
+    (SQLite, for one, gives its dates and times back as text)."""
+    fields = model._meta.concrete_fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        column = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            value = convert(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
 
 
 def _new_secret() -> tuple[str, str]:
