@@ -150,8 +150,8 @@ def _write(entries: list[AuditEntry], *, head: AuditHead, last_sequence: int, la
 
 
 _MOVE_HEAD = (
-    f"UPDATE {AuditHead._meta.db_table} SET last_sequence = %s, last_hash = %s, signature = %s "
-    "WHERE id = %s"
+    f"UPDATE {AuditHead._meta.db_table} "  # nosec B608: names only
+    "SET last_sequence = %s, last_hash = %s, signature = %s WHERE id = %s"
 )
 
 
@@ -160,7 +160,7 @@ def _insert_sql(fields, *, rows: int) -> str:
     columns = ", ".join(quote(field.column) for field in fields)
     row = f"({', '.join(['%s'] * len(fields))})"
     return (
-        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({columns}) "  # nosec B608: names only
         f"VALUES {', '.join([row] * rows)} RETURNING {quote(AuditEntry._meta.pk.column)}"
     )
 
@@ -354,6 +354,7 @@ def _read_head() -> AuditHead | None:
     columns = ", ".join(_HEAD_FIELDS)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {AuditHead._meta.db_table} WHERE id = 1{lock}")
+        head = AuditHead._meta.db_table
+        cursor.execute(f"SELECT {columns} FROM {head} WHERE id = 1{lock}")  # nosec B608: names only
         row = cursor.fetchone()
     return None if row is None else AuditHead.from_db(connection.alias, _HEAD_FIELDS, row)

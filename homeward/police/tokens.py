@@ -156,7 +156,8 @@ def _token_sql() -> str:
         f"f.{quote(field.column)}" for field in force.concrete_fields
     ]
     serves = (
-        f"SELECT 1 FROM {quote(through.db_table)} s INNER JOIN {quote(council.db_table)} c "
+        f"SELECT 1 FROM {quote(through.db_table)} s "  # nosec B608: names only
+        f"INNER JOIN {quote(council.db_table)} c "
         f"ON c.{quote(council.pk.column)} = s.{quote(through.get_field('council').column)} "
         f"WHERE s.{quote(through.get_field('force').column)} = f.{quote(force.pk.column)} "
         f"AND c.{quote(council.get_field('code').column)} = %s"
