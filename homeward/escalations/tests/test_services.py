@@ -132,14 +132,7 @@ def test_a_child_no_rule_could_escalate_is_checked_in_one_read_without_a_lock():
 
 
 def test_after_closing_only_a_recurring_pattern_raises_again():
-    child = ChildFactory()
-    episodes_ago(child, 28, 27, 26)
-    escalations_raise_for_child(child_id=child.pk, now=NOW)
-    (first,) = raised(child)
-    escalation_close(
-        escalation=first, outcome="done", notes="Held.", expected_version=first.version
-    )
-    episodes_ago(child, 10, 5)  # two more: with the earlier three, five in 30 days
+    child = _closed(10, 5)  # two more: with the earlier three, five in 30 days
     assert escalations_raise_for_child(child_id=child.pk, now=NOW) == 0
     (third_again,) = episodes_ago(child, 1)  # three since the closed one's last episode
     assert escalations_raise_for_child(child_id=child.pk, now=NOW) == 1

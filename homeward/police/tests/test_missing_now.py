@@ -44,6 +44,20 @@ def from_the_police(child, ref: str, *, risk: str = "high", hours: int = 1):
     return episode
 
 
+def report(child, ref: str, *, risk: str, hours: int) -> dict:
+    """A force's report that `child` went missing `hours` ago, as a notification's fields."""
+    seen = timezone.localtime() - hours * HOUR
+    return {
+        "force": "Made-up Shire Constabulary",
+        "police_ref": ref,
+        "event": "missing",
+        "last_seen_at": seen.strftime("%d/%m/%Y %H:%M"),
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "risk": risk,
+    }
+
+
 def rows(html: str, *, first_header: str) -> list[str]:
     """The text of each row of the table whose first column is `first_header`."""
     page = lxml.html.fromstring(html)
@@ -137,19 +151,8 @@ def test_a_high_risk_report_received_is_on_both_pages_at_once(client):
         sex="female",
         postcode="OX4 1AB",
     )
-    seen = timezone.localtime() - 2 * HOUR
-    data = {
-        "force": "Made-up Shire Constabulary",
-        "police_ref": "MSC-LIVE-1",
-        "event": "missing",
-        "last_seen_at": seen.strftime("%d/%m/%Y %H:%M"),
-        "first_name": "Keira",
-        "last_name": "Fairweather",
-        "date_of_birth": "09/04/2012",
-        "sex": "female",
-        "postcode": "OX4 1AB",
-        "risk": "High Risk",
-    }
+    data = report(child, "MSC-LIVE-1", risk="High Risk", hours=2)
+    data |= {"date_of_birth": "09/04/2012", "sex": "female", "postcode": "OX4 1AB"}
     received = notification_receive(council=child.council, force_name=data["force"], data=data)
     assert received.notification.state == "applied"
     client.force_login(staff(roles.MISSING_COORDINATOR))
@@ -165,17 +168,8 @@ def test_a_high_risk_report_received_is_on_both_pages_at_once(client):
 def test_a_forces_own_grading_is_said_on_both_pages_not_only_not_graded(client):
     child = ChildFactory(first_name="Tegan", last_name="Madeup", date_of_birth=dt.date(2011, 3, 2))
     seen = timezone.localtime() - 3 * HOUR
-    data = {
-        "force": "Made-up Shire Constabulary",
-        "police_ref": "MSC-OWN-1",
-        "event": "missing",
-        "last_seen_at": seen.strftime("%d/%m/%Y %H:%M"),
-        "first_name": "Tegan",
-        "last_name": "Madeup",
-        "date_of_birth": "02/03/2011",
-        "police_id": child.police_id,
-        "risk": "Grade 2",
-    }
+    data = report(child, "MSC-OWN-1", risk="Grade 2", hours=3)
+    data |= {"date_of_birth": "02/03/2011", "police_id": child.police_id}
     received = notification_receive(council=child.council, force_name=data["force"], data=data)
     assert received.notification.state == "applied", received.notification.outcome
     assert received.notification.episode.risk == ""
@@ -188,8 +182,8 @@ def test_a_forces_own_grading_is_said_on_both_pages_not_only_not_graded(client):
     for row in (on_missing_now, on_home):
         assert said in row.replace("&quot;", '"'), row
     # Graded by a word Homeward maps, the grade is said, not the force's own word.
-    regrading = data | {"event": "update", "risk": "High", "event_at": data["last_seen_at"]}
-    regrading["event_at"] = (seen + HOUR).strftime("%d/%m/%Y %H:%M")
+    an_hour_later = (seen + HOUR).strftime("%d/%m/%Y %H:%M")
+    regrading = data | {"event": "update", "risk": "High", "event_at": an_hour_later}
     notification_receive(council=child.council, force_name=data["force"], data=regrading)
     (on_missing_now,) = rows(
         client.get(reverse("episodes:missing-now-table")).content.decode(), first_header="Child"
